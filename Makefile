@@ -1,0 +1,33 @@
+# Atelier — the two commands of the README are `make run` and `make test`.
+# PocketBase v0.40 needs Go >= 1.27: let the go command fetch it if needed.
+export GOTOOLCHAIN := auto
+export CGO_ENABLED := 0
+
+GO ?= go
+ADDR ?= 127.0.0.1:8090
+
+.PHONY: run test build vet demo clean
+
+## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data)
+run:
+	$(GO) run . serve --http=$(ADDR)
+
+## test: every test of the project (vet, formatting, Go tests)
+test: vet
+	@unformatted=$$(gofmt -l main.go hooks pb_migrations); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+
+## build: one static binary ./atelier
+build:
+	$(GO) build -trimpath -ldflags="-s -w" -o atelier .
+
+## demo: fill ./pb_data with demonstration data
+demo:
+	$(GO) run . demo
+
+clean:
+	rm -f atelier

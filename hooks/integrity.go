@@ -1,0 +1,154 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Integrity rules that API rules cannot express: cross-record consistency
+// (a session's place belongs to its structure…) and defaults. They run on
+// every save, whatever the caller: REST API, pages, commands or the admin UI.
+// Messages are in French because staff read them in forms and the admin UI.
+
+func registerDefaults(app core.App) {
+	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("fuseau") == "" {
+			e.Record.Set("fuseau", "Europe/Paris")
+		}
+		return e.Next()
+	})
+	app.OnRecordValidate("seances").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("statut") == "" {
+			e.Record.Set("statut", "planifiee")
+		}
+		return e.Next()
+	})
+	// A new account is active unless said otherwise: the coordinateur who
+	// creates it expects the person to be able to sign in.
+	app.OnRecordCreateRequest("utilisateurs").BindFunc(func(e *core.RecordRequestEvent) error {
+		body, err := e.RequestInfo()
+		if err == nil {
+			if _, given := body.Body["actif"]; !given {
+				e.Record.Set("actif", true)
+			}
+		}
+		return e.Next()
+	})
+}
+
+func registerIntegrity(app core.App) {
+	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
+		if _, err := time.LoadLocation(e.Record.GetString("fuseau")); err != nil {
+			return validation.Errors{"fuseau": validation.NewError("validation_fuseau",
+				"Fuseau horaire inconnu : utilisez un nom comme Europe/Paris ou Indian/Reunion.")}
+		}
+		return e.Next()
+	})
+	app.OnRecordValidate("seances").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkSeance(e.App, e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordValidate("beneficiaires").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkBeneficiaire(e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordValidate("inscriptions").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkSameStructure(e.App, e.Record, "beneficiaire", "beneficiaires",
+			e.Record.GetString("seance"), "seances"); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordValidate("accompagnements").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("beneficiaire") != "" {
+			if err := checkBelongs(e.App, "beneficiaire", "beneficiaires", e.Record.GetString("beneficiaire"),
+				e.Record.GetString("structure")); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+}
+
+func checkSeance(app core.App, seance *core.Record) error {
+	errs := validation.Errors{}
+	debut, fin := seance.GetDateTime("debut"), seance.GetDateTime("fin")
+	if !debut.IsZero() && !fin.IsZero() && !fin.Time().After(debut.Time()) {
+		errs["fin"] = validation.NewError("validation_fin", "La fin doit être après le début de la séance.")
+	}
+	structure := seance.GetString("structure")
+	if lieu := seance.GetString("lieu"); lieu != "" {
+		if err := checkBelongs(app, "lieu", "lieux", lieu, structure); err != nil {
+			errs["lieu"] = validation.NewError("validation_lieu", "Ce lieu n'appartient pas à la structure de la séance.")
+		}
+	}
+	if atelierID := seance.GetString("atelier"); atelierID != "" {
+		atelier, err := app.FindRecordById("ateliers", atelierID)
+		if err == nil && atelier.GetString("structure") != "" && atelier.GetString("structure") != structure {
+			errs["atelier"] = validation.NewError("validation_atelier", "Cet atelier appartient au catalogue d'une autre structure.")
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func checkBeneficiaire(b *core.Record) error {
+	if b.GetBool("anonymise") {
+		return nil
+	}
+	errs := validation.Errors{}
+	if b.GetString("prenom") == "" {
+		errs["prenom"] = validation.NewError("validation_required", "Indiquez le prénom.")
+	}
+	if b.GetString("nom") == "" {
+		errs["nom"] = validation.NewError("validation_required", "Indiquez le nom.")
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+// checkBelongs verifies that record id of collection belongs to structure.
+func checkBelongs(app core.App, field, collection, id, structure string) error {
+	record, err := app.FindRecordById(collection, id)
+	if err != nil {
+		return validation.Errors{field: validation.NewError("validation_missing", "Cet enregistrement n'existe pas.")}
+	}
+	if record.GetString("structure") != structure {
+		return validation.Errors{field: validation.NewError("validation_structure",
+			"Cet enregistrement appartient à une autre structure.")}
+	}
+	return nil
+}
+
+// checkSameStructure verifies that the record referenced by field belongs to
+// the same structure as the record ownerID of ownerCollection.
+func checkSameStructure(app core.App, r *core.Record, field, collection, ownerID, ownerCollection string) error {
+	owner, err := app.FindRecordById(ownerCollection, ownerID)
+	if err != nil {
+		return nil // the relation field's own validation reports it
+	}
+	id := r.GetString(field)
+	if id == "" {
+		return nil
+	}
+	if err := checkBelongs(app, field, collection, id, owner.GetString("structure")); err != nil {
+		var verrs validation.Errors
+		if errors.As(err, &verrs) {
+			return verrs
+		}
+		return fmt.Errorf("check %s structure: %w", field, err)
+	}
+	return nil
+}
