@@ -1,0 +1,195 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's chromium (installed by .ci/run).
+func chromiumPath() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// NewBrowser starts a headless Chromium with a fresh profile and returns a
+// tab context. Without a browser the test is skipped on a developer's
+// machine, but fails in CI (CI=true), where .ci/run installs it.
+func NewBrowser(t testing.TB) context.Context {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("chromium is required in CI (apt-get install chromium)")
+		}
+		t.Skip("browser tests skipped: chromium not installed (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// Violation is one failed axe-core rule with the elements it concerns.
+type Violation struct {
+	ID      string   `json:"id"`
+	Impact  string   `json:"impact"`
+	Help    string   `json:"help"`
+	Targets []string `json:"targets"`
+}
+
+func (v Violation) String() string {
+	return fmt.Sprintf("%s (%s): %s — %s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, ", "))
+}
+
+var (
+	axeOnce   sync.Once
+	axeSource string
+	axeErr    error
+)
+
+// axeScript reads axe-core as installed from npm by hooks/e2e/package.json.
+func axeScript() (string, error) {
+	axeOnce.Do(func() {
+		root, err := RepoRoot()
+		if err != nil {
+			axeErr = err
+			return
+		}
+		b, err := os.ReadFile(filepath.Join(root, "hooks", "e2e", "node_modules", "axe-core", "axe.min.js"))
+		if err != nil {
+			axeErr = fmt.Errorf("axe-core missing (run: npm ci --prefix hooks/e2e): %w", err)
+			return
+		}
+		axeSource = string(b)
+	})
+	return axeSource, axeErr
+}
+
+// wcagTags are the axe-core rule sets of WCAG 2.1 levels A and AA.
+const wcagTags = `["wcag2a","wcag2aa","wcag21a","wcag21aa"]`
+
+// Audit runs axe-core on the current page and returns its WCAG 2.1 A/AA violations.
+func Audit(ctx context.Context) ([]Violation, error) {
+	source, err := axeScript()
+	if err != nil {
+		return nil, err
+	}
+	var raw string
+	script := `axe.run(document, {runOnly: {type: "tag", values: ` + wcagTags + `}, resultTypes: ["violations"]})
+		.then(r => JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+			targets: v.nodes.map(n => n.target.join(" "))}))))`
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(source, nil),
+		chromedp.Evaluate(script, &raw, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("run axe-core: %w", err)
+	}
+	var violations []Violation
+	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+		return nil, fmt.Errorf("read axe-core result: %w", err)
+	}
+	return violations, nil
+}
+
+// HorizontalOverflow loads pageURL at the given width (CSS pixels) and
+// reports by how many pixels the page is wider than the viewport.
+func HorizontalOverflow(ctx context.Context, pageURL string, width int64) (int64, error) {
+	var overflow int64
+	err := chromedp.Run(ctx,
+		emulation.SetDeviceMetricsOverride(width, 640, 1, false),
+		chromedp.Navigate(pageURL),
+		chromedp.Evaluate(`document.documentElement.scrollWidth - window.innerWidth`, &overflow),
+		emulation.ClearDeviceMetricsOverride(),
+	)
+	return overflow, err
+}
+
+// Load is what a page load cost: every response and its compressed size.
+type Load struct {
+	Requests []string // every URL requested, in order
+	Bytes    int64    // bytes received on the wire (headers and compressed bodies)
+}
+
+// Foreign lists the requests to another host than the server's.
+func (l Load) Foreign(serverURL string) []string {
+	base, _ := url.Parse(serverURL)
+	var foreign []string
+	for _, r := range l.Requests {
+		u, err := url.Parse(r)
+		if err != nil || (u.Scheme != "data" && u.Host != base.Host) {
+			foreign = append(foreign, r)
+		}
+	}
+	return foreign
+}
+
+// MeasureLoad loads pageURL with a cold cache and sums what came over the wire.
+func MeasureLoad(ctx context.Context, pageURL string) (Load, error) {
+	var (
+		mu   sync.Mutex
+		load Load
+	)
+	listenCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	chromedp.ListenTarget(listenCtx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			load.Requests = append(load.Requests, e.Request.URL)
+		case *network.EventLoadingFinished:
+			load.Bytes += int64(e.EncodedDataLength)
+		}
+	})
+	err := chromedp.Run(ctx,
+		network.Enable(),
+		network.SetCacheDisabled(true),
+		network.ClearBrowserCache(),
+		chromedp.Navigate(pageURL),
+		chromedp.Sleep(300*time.Millisecond), // late subresources (icons) finish
+	)
+	mu.Lock()
+	defer mu.Unlock()
+	return Load{Requests: append([]string(nil), load.Requests...), Bytes: load.Bytes}, err
+}
+
+// WithoutJavaScript disables scripts in the tab, as on a locked-down phone.
+func WithoutJavaScript(ctx context.Context) error {
+	return chromedp.Run(ctx, emulation.SetScriptExecutionDisabled(true))
+}
