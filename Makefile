@@ -6,20 +6,29 @@ export CGO_ENABLED := 0
 GO ?= go
 ADDR ?= 127.0.0.1:8090
 
-.PHONY: run test build vet demo clean
+.PHONY: run test build vet demo bench clean
 
 ## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data)
 run:
 	$(GO) run . serve --http=$(ADDR)
 
-## test: every test of the project (vet, formatting, Go tests)
-test: vet
+## test: every test of the project (vet, formatting, Go tests, browser tests)
+test: vet hooks/e2e/node_modules
 	@unformatted=$$(gofmt -l main.go hooks pb_migrations); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -count=1 ./...
 
 vet:
 	$(GO) vet ./...
+
+# axe-core for the accessibility audits, pinned by hooks/e2e/package-lock.json
+hooks/e2e/node_modules: hooks/e2e/package.json hooks/e2e/package-lock.json
+	@if command -v npm >/dev/null; then npm ci --prefix hooks/e2e --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: browser accessibility audits will fail or skip"; fi
+
+## bench: measure against a real server and print figures with ratios
+bench:
+	$(GO) run ./hooks/bench
 
 ## build: one static binary ./atelier
 build:

@@ -319,3 +319,34 @@ func ptrEqual(a, b *string) bool {
 	}
 	return *a == *b
 }
+
+func TestValidateCatalogueRefusesBadEntries(t *testing.T) {
+	good := defaultCatalogue[0]
+	cases := map[string]func(e *catalogueEntry){
+		"besoin inconnu":      func(e *catalogueEntry) { e.Besoin = "voler" },
+		"thématique inconnue": func(e *catalogueEntry) { e.Thematiques = []string{"cuisine"} },
+		"thématiques":         func(e *catalogueEntry) { e.Thematiques = nil },
+		"résumé":              func(e *catalogueEntry) { e.Resume = strings.Repeat("é", 161) },
+		"durée":               func(e *catalogueEntry) { e.DureeMinutes = 10 },
+		"capacité":            func(e *catalogueEntry) { e.CapaciteDefaut = 0 },
+		"niveau inconnu":      func(e *catalogueEntry) { e.Niveau = "expert" },
+		"matériel inconnu":    func(e *catalogueEntry) { e.Materiel = []string{"fax"} },
+	}
+	for want, spoil := range cases {
+		entries := append([]catalogueEntry(nil), defaultCatalogue...)
+		bad := good
+		spoil(&bad)
+		entries[0] = bad
+		err := validateCatalogue(entries)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v", want, err)
+		}
+	}
+	dup := append(append([]catalogueEntry(nil), defaultCatalogue...), good)
+	if err := validateCatalogue(dup); err == nil || !strings.Contains(err.Error(), "en double") {
+		t.Errorf("duplicate title: got %v", err)
+	}
+	if err := validateCatalogue(defaultCatalogue[:1]); err == nil || !strings.Contains(err.Error(), "aucun atelier pour le besoin") {
+		t.Errorf("missing besoin: got %v", err)
+	}
+}

@@ -1,0 +1,189 @@
+// Command bench measures Atelier against a real server on loopback and
+// prints one table of figures, each next to a baseline measured in the same
+// run (machines are noisy; ratios are what compare across runs).
+//
+//	make bench   # or: go run ./hooks/bench
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"atelier/hooks/e2e"
+	"atelier/hooks/synth"
+	_ "atelier/pb_migrations"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+const (
+	clients  = 50
+	duration = 5 * time.Second
+	maxReqs  = 200_000
+)
+
+// row is one line of the printed table.
+type row struct{ figure, value, ratio, goal string }
+
+func main() {
+	rows, err := run()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+	print(rows)
+}
+
+func run() ([]row, error) {
+	dir, err := os.MkdirTemp("", "atelier-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+
+	fmt.Fprintln(os.Stderr, "preparing data: 1,000 upcoming sessions…")
+	if err := prepare(dir); err != nil {
+		return nil, err
+	}
+	srv, err := e2e.Start(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Stop()
+
+	var rows []row
+	baseline := measureBaseline(srv)
+	rows = append(rows, row{"PocketBase record creation, REST API (baseline)",
+		rate(baseline), "1.00", ""})
+
+	home := measurePage(srv.URL + "/")
+	if home.Errors > 0 {
+		return nil, fmt.Errorf("home page: %d errors out of %d requests", home.Errors, home.Requests)
+	}
+	rows = append(rows,
+		row{"Home page, 1,000 upcoming sessions, 50 clients", rate(home), ratio(home.PerSecond(), baseline.PerSecond()), ""},
+		row{"  home page latency p50", ms(home.Percentile(0.50)), "", ""},
+		row{"  home page latency p99", ms(home.Percentile(0.99)), "", "< 20 ms"},
+		row{"Resident memory after load", rss(srv.PID()), "", ""},
+	)
+
+	startup, err := measureStartup(dir, srv)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, row{"Server start-up (exec to first healthy answer)", ms(startup), "", ""})
+	return rows, nil
+}
+
+// prepare migrates a fresh data dir, adds a plain collection for the
+// baseline and the synthetic data set.
+func prepare(dir string) error {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return err
+	}
+	defer app.ClearBootstrap()
+	if err := app.RunAllMigrations(); err != nil {
+		return err
+	}
+	baseline := core.NewBaseCollection("bench_baseline")
+	baseline.Fields.Add(&core.TextField{Name: "titre"}, &core.TextField{Name: "texte"})
+	public := ""
+	baseline.CreateRule = &public
+	if err := app.Save(baseline); err != nil {
+		return fmt.Errorf("baseline collection: %w", err)
+	}
+	_, err := synth.Load(app, synth.Sizes{Structures: 20, Seances: 1000, Inscriptions: 3000, Accompagnements: 500}, time.Now())
+	return err
+}
+
+func measureBaseline(srv *e2e.Server) e2e.LoadResult {
+	return e2e.Hammer(clients, duration, maxReqs, func(c *http.Client, i int) error {
+		body := `{"titre":"Enregistrement ` + strconv.Itoa(i) + `","texte":"Un texte court de référence."}`
+		res, err := c.Post(srv.URL+"/api/collections/bench_baseline/records", "application/json", strings.NewReader(body))
+		return drain(res, err)
+	})
+}
+
+func measurePage(url string) e2e.LoadResult {
+	return e2e.Hammer(clients, duration, maxReqs, func(c *http.Client, _ int) error {
+		res, err := c.Get(url)
+		return drain(res, err)
+	})
+}
+
+// measureStartup restarts the server on its existing data: the usual case
+// of a restart after an upgrade or a reboot.
+func measureStartup(dir string, running *e2e.Server) (time.Duration, error) {
+	if err := running.Stop(); err != nil {
+		return 0, err
+	}
+	best := time.Duration(0)
+	for range 3 {
+		srv, err := e2e.Start(dir)
+		if err != nil {
+			return 0, err
+		}
+		if best == 0 || srv.Started < best {
+			best = srv.Started
+		}
+		if err := srv.Stop(); err != nil {
+			return 0, err
+		}
+	}
+	return best, nil
+}
+
+func drain(res *http.Response, err error) error {
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	_, _ = io.Copy(io.Discard, res.Body)
+	if res.StatusCode >= 300 {
+		return errors.New(res.Status)
+	}
+	return nil
+}
+
+func rss(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "n/a"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			kb, _ := strconv.Atoi(strings.Fields(line)[1])
+			return fmt.Sprintf("%.0f MB", float64(kb)/1024)
+		}
+	}
+	return "n/a"
+}
+
+func rate(r e2e.LoadResult) string { return fmt.Sprintf("%.0f req/s", r.PerSecond()) }
+func ms(d time.Duration) string    { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+func ratio(a, b float64) string {
+	if b == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f", a/b)
+}
+
+func print(rows []row) {
+	fmt.Printf("\nAtelier benchmarks — %s, %d CPU, %s/%s, %d clients, %s per measure\n\n",
+		runtime.Version(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, clients, duration)
+	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "figure\tvalue\tratio to baseline\tgoal")
+	for _, r := range rows {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.figure, r.value, r.ratio, r.goal)
+	}
+	w.Flush()
+}

@@ -1,0 +1,212 @@
+package hooks
+
+import (
+	"bytes"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"atelier/hooks/frfmt"
+	"atelier/hooks/referentiel"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// The page engine: html/template files embedded from hooks/views, one
+// layout, shared partials and one file per page. Pages are rendered into a
+// buffer first, so that a template error gives a clean 500 page instead of
+// half a page.
+
+//go:embed views
+var viewsFS embed.FS
+
+// pageSecurityHeaders keep every page self-contained: no third-party
+// request can be made from it, and no other site can frame it.
+var pageSecurityHeaders = map[string]string{
+	"Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; " +
+		"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+	"X-Content-Type-Options": "nosniff",
+	"Referrer-Policy":        "same-origin",
+	"X-Frame-Options":        "DENY",
+}
+
+// view is what every page template receives: the site-wide part, the
+// page's title and its own data.
+type view struct {
+	Site  string
+	Title string
+	Path  string
+	Data  any
+}
+
+type pageEngine struct {
+	pages  map[string]*template.Template
+	assets *staticAssets
+}
+
+// loadPages prepares the static files and the templates once, at start-up.
+func loadPages(public fs.FS) (*pageEngine, error) {
+	assets, err := loadStaticAssets(public)
+	if err != nil {
+		return nil, err
+	}
+	return newPageEngine(assets)
+}
+
+func newPageEngine(assets *staticAssets) (*pageEngine, error) {
+	funcs := templateFuncs(assets)
+	shared, err := template.New("layout").Funcs(funcs).ParseFS(viewsFS, "views/layouts/*.html", "views/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
+	files, err := fs.Glob(viewsFS, "views/pages/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("list pages: %w", err)
+	}
+	engine := &pageEngine{pages: map[string]*template.Template{}, assets: assets}
+	for _, file := range files {
+		t, err := shared.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("clone layout for %s: %w", file, err)
+		}
+		if _, err := t.ParseFS(viewsFS, file); err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", file, err)
+		}
+		engine.pages[strings.TrimSuffix(path.Base(file), ".html")] = t
+	}
+	return engine, nil
+}
+
+// templateFuncs are the helpers every template may use. French formatting
+// comes only from frfmt, labels only from referentiel.
+func templateFuncs(assets *staticAssets) template.FuncMap {
+	lists := map[string]referentiel.List{
+		"besoin": referentiel.Besoins, "thematique": referentiel.Thematiques, "niveau": referentiel.Niveaux,
+		"materiel": referentiel.Materiels, "type_lieu": referentiel.TypesLieu, "autonomie": referentiel.Autonomies,
+		"genre": referentiel.Genres, "statut_social": referentiel.StatutsSociaux, "role": referentiel.Roles,
+		"statut_seance": referentiel.StatutsSeance, "statut_inscription": referentiel.StatutsInscription,
+	}
+	return template.FuncMap{
+		"date":          frfmt.Date,
+		"dateSansAnnee": frfmt.DateSansAnnee,
+		"dateCourte":    frfmt.DateCourte,
+		"heure":         frfmt.Heure,
+		"dateHeure":     frfmt.DateHeure,
+		"plage":         frfmt.Plage,
+		"duree":         frfmt.Duree,
+		"nombre":        frfmt.Nombre,
+		"pourcent":      frfmt.Pourcent,
+		"mois":          frfmt.Mois,
+		"pluriel":       frfmt.Pluriel,
+		"isoDate":       func(t time.Time) string { return t.Format(time.RFC3339) },
+		"label": func(list, value string) string {
+			if l, ok := lists[list]; ok {
+				return l.Label(value)
+			}
+			return value
+		},
+		"asset": assets.url,
+	}
+}
+
+func (pe *pageEngine) render(e *core.RequestEvent, status int, page, title string, data any) error {
+	t, ok := pe.pages[page]
+	if !ok {
+		return fmt.Errorf("render: unknown page %q", page)
+	}
+	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Data: data}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	header := e.Response.Header()
+	for k, val := range pageSecurityHeaders {
+		header.Set(k, val)
+	}
+	header.Set("Cache-Control", "no-cache")
+	return e.Blob(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func siteName(app core.App) string {
+	if name := app.Settings().Meta.AppName; name != "" {
+		return name
+	}
+	return "Atelier"
+}
+
+// errorPage renders the French page for an error status. It never fails:
+// if even the template breaks, a plain French sentence is sent.
+func (pe *pageEngine) errorPage(e *core.RequestEvent, status int) error {
+	title := "Page introuvable"
+	page := "404"
+	if status >= 500 {
+		title, page = "Une erreur est survenue", "500"
+	}
+	if err := pe.render(e, status, page, title, nil); err != nil {
+		e.App.Logger().Error("render error page", "status", status, "error", err)
+		return e.String(status, title)
+	}
+	return nil
+}
+
+// page wraps a page handler: a missing record becomes the French 404 page,
+// any other error is logged and becomes the French 500 page (never a JSON
+// body, never an internal detail).
+func (pe *pageEngine) page(handler func(*core.RequestEvent) error) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		err := handler(e)
+		if err == nil {
+			return nil
+		}
+		if isNotFound(err) {
+			return pe.errorPage(e, http.StatusNotFound)
+		}
+		if e.Written() {
+			return err
+		}
+		e.App.Logger().Error("page failed", "path", e.Request.URL.Path, "error", err)
+		return pe.errorPage(e, http.StatusInternalServerError)
+	}
+}
+
+func isNotFound(err error) bool {
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	var apiErr *router.ApiError
+	return errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound
+}
+
+// registerPages binds the public pages, then the static files of pb_public
+// behind every other route, with a French 404 page for unknown addresses.
+func registerPages(se *core.ServeEvent, public fs.FS) error {
+	pe, err := loadPages(public)
+	if err != nil {
+		return err
+	}
+	assets := pe.assets
+	pages := se.Router.Group("")
+	pages.Bind(apis.Gzip())
+	pages.GET("/{$}", pe.page(homeHandler(pe)))
+
+	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
+		name := e.Request.PathValue("path")
+		if strings.HasPrefix(name, "api/") || name == "api" {
+			return e.NotFoundError("", nil) // the REST API keeps its JSON errors
+		}
+		if assets.serve(e, name) {
+			return nil
+		}
+		return pe.errorPage(e, http.StatusNotFound)
+	})
+	return nil
+}
