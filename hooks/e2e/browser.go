@@ -29,7 +29,8 @@ func chromiumPath() string {
 	return ""
 }
 
-// NewBrowser starts a headless Chromium with a fresh profile and returns a
+// NewBrowser starts a headless Chromium with a fresh profile (a temporary
+// directory chromedp removes once the browser has exited) and returns a
 // tab context. Without a browser the test is skipped on a developer's
 // machine, but fails in CI (CI=true), where .ci/run installs it.
 func NewBrowser(t testing.TB) context.Context {
@@ -44,7 +45,6 @@ func NewBrowser(t testing.TB) context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -55,7 +55,12 @@ func NewBrowser(t testing.TB) context.Context {
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() {
+		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
