@@ -100,12 +100,8 @@ type homeData struct {
 func homeHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		filter := parseHomeFilter(e.Request.URL.Query())
-		now := time.Now()
-		data, err := loadHome(e.App, filter, now)
-		if err != nil {
-			return err
-		}
-		return pe.render(e, 200, "home", "Ateliers numériques près de chez vous", data)
+		return pe.renderCached(e, filter.url(filter.Page), "home", "Ateliers numériques près de chez vous",
+			func() (any, error) { return loadHome(e.App, filter, time.Now()) })
 	}
 }
 
@@ -193,7 +189,7 @@ func upcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 		JOIN lieux l ON l.id = s.lieu
 		JOIN structures st ON st.id = s.structure
 		WHERE ` + where + `
-		ORDER BY s.debut, a.titre
+		ORDER BY s.debut, s.rowid
 		LIMIT {:limit} OFFSET {:offset}`).Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("list upcoming sessions: %w", err)

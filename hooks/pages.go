@@ -51,15 +51,21 @@ type view struct {
 type pageEngine struct {
 	pages  map[string]*template.Template
 	assets *staticAssets
+	cache  *pageCache
 }
 
 // loadPages prepares the static files and the templates once, at start-up.
-func loadPages(public fs.FS) (*pageEngine, error) {
+func loadPages(public fs.FS, cache *pageCache) (*pageEngine, error) {
 	assets, err := loadStaticAssets(public)
 	if err != nil {
 		return nil, err
 	}
-	return newPageEngine(assets)
+	pe, err := newPageEngine(assets)
+	if err != nil {
+		return nil, err
+	}
+	pe.cache = cache
+	return pe, nil
 }
 
 func newPageEngine(assets *staticAssets) (*pageEngine, error) {
@@ -119,21 +125,71 @@ func templateFuncs(assets *staticAssets) template.FuncMap {
 }
 
 func (pe *pageEngine) render(e *core.RequestEvent, status int, page, title string, data any) error {
+	body, err := pe.execute(e, page, title, data)
+	if err != nil {
+		return err
+	}
+	return pe.write(e, status, body, nil)
+}
+
+// renderCached serves an anonymous public page from the page cache, or
+// loads its data, renders it and keeps it for the next visitors. key must
+// hold everything the page depends on (path and normalised query).
+func (pe *pageEngine) renderCached(e *core.RequestEvent, key, page, title string, load func() (any, error)) error {
+	if cached, ok := pe.cache.get(key); ok {
+		return pe.write(e, cached.status, cached.plain, cached.gzipped)
+	}
+	generation := pe.cache.generation.Load()
+	data, err := load()
+	if err != nil {
+		return err
+	}
+	body, err := pe.execute(e, page, title, data)
+	if err != nil {
+		return err
+	}
+	gzipped, err := gzipBytes(body)
+	if err != nil {
+		return fmt.Errorf("compress %s: %w", page, err)
+	}
+	pe.cache.put(key, generation, &cachedPage{status: http.StatusOK, plain: body, gzipped: gzipped})
+	return pe.write(e, http.StatusOK, body, gzipped)
+}
+
+func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any) ([]byte, error) {
 	t, ok := pe.pages[page]
 	if !ok {
-		return fmt.Errorf("render: unknown page %q", page)
+		return nil, fmt.Errorf("render: unknown page %q", page)
 	}
 	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
+		return nil, fmt.Errorf("render %s: %w", page, err)
 	}
+	return buf.Bytes(), nil
+}
+
+// write sends an HTML page with the security headers, compressed when the
+// browser accepts it (gzipped may be nil: it is then compressed here).
+func (pe *pageEngine) write(e *core.RequestEvent, status int, plain, gzipped []byte) error {
 	header := e.Response.Header()
 	for k, val := range pageSecurityHeaders {
 		header.Set(k, val)
 	}
 	header.Set("Cache-Control", "no-cache")
-	return e.Blob(status, "text/html; charset=utf-8", buf.Bytes())
+	header.Add("Vary", "Accept-Encoding")
+	body := plain
+	if acceptsGzip(e.Request) {
+		if gzipped == nil {
+			var err error
+			if gzipped, err = gzipBytes(plain); err != nil {
+				return fmt.Errorf("compress page: %w", err)
+			}
+		}
+		header.Set("Content-Encoding", "gzip")
+		body = gzipped
+	}
+	return e.Blob(status, "text/html; charset=utf-8", body)
 }
 
 func siteName(app core.App) string {
@@ -188,15 +244,15 @@ func isNotFound(err error) bool {
 
 // registerPages binds the public pages, then the static files of pb_public
 // behind every other route, with a French 404 page for unknown addresses.
-func registerPages(se *core.ServeEvent, public fs.FS) error {
-	pe, err := loadPages(public)
+func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
+	pe, err := loadPages(public, cache)
 	if err != nil {
 		return err
 	}
 	assets := pe.assets
-	pages := se.Router.Group("")
-	pages.Bind(apis.Gzip())
-	pages.GET("/{$}", pe.page(homeHandler(pe)))
+	// Page views are not written to the request log (it would cost a write
+	// per visit); failures still are.
+	se.Router.GET("/{$}", pe.page(homeHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
 		name := e.Request.PathValue("path")
@@ -207,6 +263,6 @@ func registerPages(se *core.ServeEvent, public fs.FS) error {
 			return nil
 		}
 		return pe.errorPage(e, http.StatusNotFound)
-	})
+	}).Bind(apis.SkipSuccessActivityLog())
 	return nil
 }

@@ -20,7 +20,7 @@ func TestPageErrorsAreFrenchPages(t *testing.T) {
 		app := testkit.NewApp(t)
 		Register(app, public)
 		app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-			pe, err := loadPages(public)
+			pe, err := loadPages(public, newPageCache())
 			if err != nil {
 				return err
 			}

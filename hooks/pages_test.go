@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -342,4 +343,45 @@ func setFields(t testing.TB, app core.App, collection, name string, fields map[s
 	if err := app.Save(r); err != nil {
 		t.Fatalf("update %s %s: %v", collection, name, err)
 	}
+}
+
+// The home page is served from memory, but a registration, a cancelled
+// session or a changed capacity shows at once.
+func TestHomeCacheFollowsWrites(t *testing.T) {
+	app := appWithHooks(t)
+	handler := testkit.Handler(t, app)
+	home := func() string {
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("status %d", rec.Code)
+		}
+		return rec.Body.String()
+	}
+	if body := home(); !strings.Contains(body, "Salle Bêta") || strings.Count(body, "7 places disponibles") != 2 {
+		t.Fatalf("unexpected first page:\n%s", body)
+	}
+	setFields(t, app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 3})
+	if body := home(); !strings.Contains(body, "2 places disponibles") {
+		t.Errorf("capacity change not shown:\n%s", body)
+	}
+	if err := app.Delete(mustFind(t, app, "inscriptions", testkit.InscriptionA)); err != nil {
+		t.Fatal(err)
+	}
+	if body := home(); !strings.Contains(body, "3 places disponibles") {
+		t.Errorf("cancelled registration not shown:\n%s", body)
+	}
+	setFields(t, app, "seances", testkit.SeancePubliqueB, map[string]any{"statut": "annulee"})
+	if body := home(); strings.Contains(body, "Salle Bêta") {
+		t.Error("cancelled session still shown")
+	}
+}
+
+func mustFind(t testing.TB, app core.App, collection, name string) *core.Record {
+	t.Helper()
+	r, err := app.FindRecordById(collection, testkit.ID(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

@@ -16,8 +16,11 @@ func Register(app core.App, public fs.FS) {
 	registerIntegrity(app)
 	registerDefaults(app)
 
+	cache := newPageCache()
+	cache.invalidateOnWrites(app)
+
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		if err := registerPages(se, public); err != nil {
+		if err := registerPages(se, public, cache); err != nil {
 			return err
 		}
 		return se.Next()

@@ -7,6 +7,7 @@ package testkit
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	_ "atelier/pb_migrations" // the schema under test
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 )
@@ -113,4 +115,24 @@ func buildFixture(dir string) error {
 		tokens[name] = token
 	}
 	return nil
+}
+
+// Handler returns the app's HTTP handler with every route bound by the
+// OnServe hooks, as `atelier serve` builds it, for tests that need several
+// requests against the same app.
+func Handler(t testing.TB, app core.App) http.Handler {
+	t.Helper()
+	r, err := apis.NewRouter(app)
+	if err != nil {
+		t.Fatalf("new router: %v", err)
+	}
+	var handler http.Handler
+	err = app.OnServe().Trigger(&core.ServeEvent{App: app, Router: r}, func(se *core.ServeEvent) error {
+		handler, err = se.Router.BuildMux()
+		return err
+	})
+	if err != nil {
+		t.Fatalf("build routes: %v", err)
+	}
+	return handler
 }
