@@ -13,11 +13,13 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/contact"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/referentiel"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
@@ -120,7 +122,8 @@ func templateFuncs(assets *staticAssets) template.FuncMap {
 			}
 			return value
 		},
-		"asset": assets.url,
+		"asset":     assets.url,
+		"telephone": contact.FormaterTelephone,
 	}
 }
 
@@ -176,7 +179,9 @@ func (pe *pageEngine) write(e *core.RequestEvent, status int, plain, gzipped []b
 	for k, val := range pageSecurityHeaders {
 		header.Set(k, val)
 	}
-	header.Set("Cache-Control", "no-cache")
+	if header.Get("Cache-Control") == "" {
+		header.Set("Cache-Control", "no-cache")
+	}
 	header.Add("Vary", "Accept-Encoding")
 	body := plain
 	if acceptsGzip(e.Request) {
@@ -202,9 +207,11 @@ func siteName(app core.App) string {
 // errorPage renders the French page for an error status. It never fails:
 // if even the template breaks, a plain French sentence is sent.
 func (pe *pageEngine) errorPage(e *core.RequestEvent, status int) error {
-	title := "Page introuvable"
-	page := "404"
-	if status >= 500 {
+	title, page := "Page introuvable", "404"
+	switch {
+	case status == http.StatusTooManyRequests:
+		title, page = "Trop de demandes", "429"
+	case status >= 500:
 		title, page = "Une erreur est survenue", "500"
 	}
 	if err := pe.render(e, status, page, title, nil); err != nil {
@@ -212,6 +219,26 @@ func (pe *pageEngine) errorPage(e *core.RequestEvent, status int) error {
 		return e.String(status, title)
 	}
 	return nil
+}
+
+// frenchRateLimitPage turns the rate limiter's refusal on a page (not on
+// the REST API) into a French page: it runs just before PocketBase's rate
+// limiter and sees its error on the way back.
+func (pe *pageEngine) frenchRateLimitPage() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "atelierPageRateLimit",
+		Priority: apis.DefaultRateLimitMiddlewarePriority - 1,
+		Func: func(e *core.RequestEvent) error {
+			err := e.Next()
+			var apiErr *router.ApiError
+			if err == nil || e.Written() || strings.HasPrefix(e.Request.URL.Path, "/api/") ||
+				!errors.As(err, &apiErr) || apiErr.Status != http.StatusTooManyRequests {
+				return err
+			}
+			e.Response.Header().Set("Retry-After", "60")
+			return pe.errorPage(e, http.StatusTooManyRequests)
+		},
+	}
 }
 
 // page wraps a page handler: a missing record becomes the French 404 page,
@@ -234,8 +261,12 @@ func (pe *pageEngine) page(handler func(*core.RequestEvent) error) func(*core.Re
 	}
 }
 
+// errNotFound marks a record that exists but that the visitor may not see:
+// it answers exactly like a missing one.
+var errNotFound = errors.New("not found")
+
 func isNotFound(err error) bool {
-	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotFound) {
 		return true
 	}
 	var apiErr *router.ApiError
@@ -252,7 +283,15 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 	assets := pe.assets
 	// Page views are not written to the request log (it would cost a write
 	// per visit); failures still are.
+	se.Router.Bind(pe.frenchRateLimitPage())
 	se.Router.GET("/{$}", pe.page(homeHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/ateliers/{id}", pe.page(seancePageHandler(pe)))
+	se.Router.POST("/ateliers/{id}/inscription", pe.page(registrationPostHandler(pe)))
+	se.Router.GET("/inscription/{jeton}", pe.page(inscriptionPageHandler(pe)))
+	se.Router.POST("/inscription/{jeton}", pe.page(cancelPostHandler(pe)))
+	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.page(inscriptionCalendarHandler))
+	se.Router.GET("/s/{slug}", pe.page(structurePageHandler(pe)))
+	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler))
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
 		name := e.Request.PathValue("path")

@@ -279,7 +279,7 @@ func TestMigrationsRunTwiceHarmlessly(t *testing.T) {
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	app := newApp(t)
 	runner := core.NewMigrationsRunner(app, core.AppMigrations)
-	if _, err := runner.Down(2); err != nil {
+	if _, err := runner.Down(3); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	if _, err := app.FindCollectionByNameOrId("seances"); err == nil {
@@ -348,5 +348,19 @@ func TestValidateCatalogueRefusesBadEntries(t *testing.T) {
 	}
 	if err := validateCatalogue(defaultCatalogue[:1]); err == nil || !strings.Contains(err.Error(), "aucun atelier pour le besoin") {
 		t.Errorf("missing besoin: got %v", err)
+	}
+}
+
+func TestPublicFormsAreRateLimited(t *testing.T) {
+	app := newApp(t)
+	limits := app.Settings().RateLimits
+	if !limits.Enabled {
+		t.Fatal("rate limiting is off")
+	}
+	for _, label := range []string{"POST /ateliers/abc/inscription", "POST /inscription/jeton"} {
+		rule, ok := limits.FindRateLimitRule([]string{label}, core.RateLimitRuleAudienceAll, core.RateLimitRuleAudienceGuest)
+		if !ok || rule.MaxRequests > 20 {
+			t.Errorf("%s: rule %+v, found %v", label, rule, ok)
+		}
 	}
 }

@@ -1,0 +1,109 @@
+package hooks
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// A registration seen through its secret link: the confirmation right after
+// registering, the page to come back to, and the cancellation. Only the
+// person holding the link sees their own name here.
+
+type inscriptionPageData struct {
+	Seance       *seanceView
+	Jeton        string
+	Lien         string // the full personal link, to write down or print
+	Statut       string
+	Rang         int
+	Prenom, Nom  string
+	InscritPar   string
+	Confirmation bool // just registered
+	Annulation   bool // just cancelled
+	Passee       bool
+}
+
+func loadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, error) {
+	inscription, err := findByToken(app, jeton)
+	if err != nil {
+		return nil, err
+	}
+	seance, err := app.FindRecordById("seances", inscription.GetString("seance"))
+	if err != nil {
+		return nil, err
+	}
+	view, err := buildSeanceView(app, seance)
+	if err != nil {
+		return nil, err
+	}
+	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
+	if err != nil {
+		return nil, err
+	}
+	return &inscriptionPageData{
+		Seance: view, Jeton: jeton, Statut: inscription.GetString("statut"),
+		Rang: inscription.GetInt("rang_attente"), Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
+		InscritPar: inscription.GetString("inscrit_par"), Passee: !time.Now().Before(view.Debut),
+	}, nil
+}
+
+func inscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		data, err := loadInscriptionPage(e.App, e.Request.PathValue("jeton"))
+		if err != nil {
+			return err
+		}
+		data.Lien = baseURL(e) + "/inscription/" + data.Jeton
+		q := e.Request.URL.Query()
+		data.Confirmation = q.Has("confirmation")
+		data.Annulation = q.Has("annulee")
+		privatePage(e)
+		return pe.render(e, http.StatusOK, "inscription", "Mon inscription : "+data.Seance.Titre, data)
+	}
+}
+
+func cancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		jeton := e.Request.PathValue("jeton")
+		result, err := cancelRegistration(e.App, jeton, time.Now())
+		if err != nil {
+			return err
+		}
+		if result.Promoted != nil {
+			notifyPromotion(e.App, baseURL(e), result.Promoted)
+		}
+		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?annulee=1")
+	}
+}
+
+func inscriptionCalendarHandler(e *core.RequestEvent) error {
+	data, err := loadInscriptionPage(e.App, e.Request.PathValue("jeton"))
+	if err != nil {
+		return err
+	}
+	privatePage(e)
+	return writeCalendar(e, "atelier.ics", data.Seance.Structure, []*seanceView{data.Seance}, false)
+}
+
+// baseURL is the public address of the instance for links that leave the
+// page (e-mails, printed pages): the Application URL of the settings, or
+// the address the visitor used while it is left at its default.
+func baseURL(e *core.RequestEvent) string {
+	if u := strings.TrimRight(e.App.Settings().Meta.AppURL, "/"); u != "" && !strings.Contains(u, "localhost:8090") {
+		return u
+	}
+	scheme := "http"
+	if e.IsTLS() {
+		scheme = "https"
+	}
+	return scheme + "://" + e.Request.Host
+}
+
+// privatePage keeps a page that holds a secret link out of caches and
+// search engines.
+func privatePage(e *core.RequestEvent) {
+	e.Response.Header().Set("Cache-Control", "no-store")
+	e.Response.Header().Set("X-Robots-Tag", "noindex, nofollow")
+}

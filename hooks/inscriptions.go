@@ -1,0 +1,336 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"atelier/hooks/contact"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Public registration: the form's validation, and the decision (confirmed
+// or waiting list) taken inside one write transaction so that confirmations
+// never exceed the capacity, ranks stay unique and consecutive, and a
+// double submit gives back the same registration.
+
+// privacyVersion is the version of the privacy text shown next to the
+// consent box; each beneficiary records the version they accepted.
+const privacyVersion = "2026-11"
+
+// registrationDeadline is how long before the start online registration
+// closes: ATELIER_DELAI_INSCRIPTION (a Go duration such as "2h" or a number
+// of minutes), 0 by default (open until the start).
+func registrationDeadline() time.Duration {
+	raw := strings.TrimSpace(os.Getenv("ATELIER_DELAI_INSCRIPTION"))
+	if raw == "" {
+		return 0
+	}
+	if minutes, err := strconv.Atoi(raw); err == nil && minutes >= 0 {
+		return time.Duration(minutes) * time.Minute
+	}
+	if d, err := time.ParseDuration(raw); err == nil && d >= 0 {
+		return d
+	}
+	return 0
+}
+
+// registrationForm is what the person typed, kept as typed to fill the
+// form again when something is wrong.
+type registrationForm struct {
+	Prenom, Nom, Telephone, Email, CodePostal, InscritPar string
+	Consentement                                          bool
+	Piege                                                 string // honeypot, empty for people
+	// Normalised values, set by validate.
+	telephone, email, codePostal string
+}
+
+// formErrors maps a field name to its French message.
+type formErrors map[string]string
+
+func parseRegistrationForm(values url.Values) registrationForm {
+	return registrationForm{
+		Prenom: values.Get("prenom"), Nom: values.Get("nom"), Telephone: values.Get("telephone"),
+		Email: values.Get("email"), CodePostal: values.Get("code_postal"), InscritPar: values.Get("inscrit_par"),
+		Consentement: values.Get("consentement") != "", Piege: values.Get("site_web"),
+	}
+}
+
+// validate normalises the form and returns the errors, one per field.
+func (f *registrationForm) validate() formErrors {
+	errs := formErrors{}
+	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
+	if err := contact.NomValide(f.Prenom); err != nil {
+		errs["prenom"] = "Indiquez votre prénom."
+	}
+	if err := contact.NomValide(f.Nom); err != nil {
+		errs["nom"] = "Indiquez votre nom de famille."
+	}
+	f.Telephone, f.Email = strings.TrimSpace(f.Telephone), strings.TrimSpace(f.Email)
+	if f.Telephone == "" && f.Email == "" {
+		errs["telephone"] = "Indiquez un numéro de téléphone ou une adresse e-mail, pour que la structure puisse vous prévenir en cas de changement."
+	}
+	if f.Telephone != "" {
+		tel, err := contact.NormaliserTelephone(f.Telephone)
+		if err != nil {
+			errs["telephone"] = err.Error()
+		}
+		f.telephone = tel
+	}
+	if f.Email != "" {
+		email, err := contact.NormaliserEmail(f.Email)
+		switch {
+		case err != nil:
+			errs["email"] = err.Error()
+		case contact.SuggestionEmail(email) != "":
+			errs["email"] = "Vérifiez l'adresse e-mail : vouliez-vous écrire " + contact.SuggestionEmail(email) + " ?"
+		}
+		f.email = email
+	}
+	code, err := contact.NormaliserCodePostal(f.CodePostal)
+	if err != nil {
+		errs["code_postal"] = err.Error()
+	}
+	f.codePostal = code
+	f.InscritPar = contact.NormaliserNom(f.InscritPar)
+	if len([]rune(f.InscritPar)) > 200 {
+		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
+	}
+	if !f.Consentement {
+		errs["consentement"] = "Cochez la case pour accepter que la structure garde vos coordonnées le temps de l'atelier."
+	}
+	return errs
+}
+
+// registrationResult is what happened to a submitted registration.
+type registrationResult struct {
+	Inscription *core.Record
+	Existing    bool // the same person was already registered
+}
+
+var errRegistrationClosed = errors.New("registration closed")
+
+// register records the person's registration for the session: it finds the
+// beneficiary of the structure by phone or e-mail (or creates them), then
+// confirms the registration if a place is left, else puts it on the
+// waiting list, all inside one write transaction.
+func register(app core.App, seanceID string, f registrationForm, now time.Time) (registrationResult, error) {
+	var result registrationResult
+	err := app.RunInTransaction(func(tx core.App) error {
+		seance, err := tx.FindRecordById("seances", seanceID)
+		if err != nil {
+			return err
+		}
+		view, err := buildSeanceView(tx, seance)
+		if err != nil {
+			return err
+		}
+		if !view.Publique {
+			return errNotFound
+		}
+		if view.registrationClosedReason(now) != "" {
+			return errRegistrationClosed
+		}
+		person, err := findOrCreateBeneficiaire(tx, view.Structure.ID, f, now)
+		if err != nil {
+			return err
+		}
+		result, err = placeRegistration(tx, seance, person, f, now)
+		return err
+	})
+	if err != nil {
+		return registrationResult{}, fmt.Errorf("register for session %s: %w", seanceID, err)
+	}
+	return result, nil
+}
+
+// findOrCreateBeneficiaire matches the person within the structure by phone
+// or e-mail. A match keeps its names (a typo must not rename somebody) and
+// only gains the contact details it lacked.
+func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationForm, now time.Time) (*core.Record, error) {
+	consentAt, _ := types.ParseDateTime(now)
+	var match []string // fixed fragments only; values are bound
+	if f.telephone != "" {
+		match = append(match, "telephone = {:tel}")
+	}
+	if f.email != "" {
+		match = append(match, "email = {:email}")
+	}
+	person, err := tx.FindFirstRecordByFilter("beneficiaires",
+		`structure = {:structure} && anonymise = false && fusionne_vers = "" && (`+strings.Join(match, " || ")+`)`,
+		dbx.Params{"structure": structureID, "tel": f.telephone, "email": f.email})
+	if err != nil && !isNotFound(err) {
+		return nil, fmt.Errorf("find beneficiary: %w", err)
+	}
+	if person == nil {
+		collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
+		if err != nil {
+			return nil, err
+		}
+		person = core.NewRecord(collection)
+		person.Load(map[string]any{"structure": structureID, "prenom": f.Prenom, "nom": f.Nom})
+	}
+	for field, value := range map[string]string{"telephone": f.telephone, "email": f.email, "code_postal": f.codePostal} {
+		if value != "" && person.GetString(field) == "" {
+			person.Set(field, value)
+		}
+	}
+	person.Set("consentement_le", consentAt)
+	person.Set("consentement_version", privacyVersion)
+	person.Set("derniere_activite", consentAt)
+	if err := tx.Save(person); err != nil {
+		return nil, fmt.Errorf("save beneficiary: %w", err)
+	}
+	return person, nil
+}
+
+// placeRegistration decides the registration's status from the places
+// taken, counted inside the transaction.
+func placeRegistration(tx core.App, seance, person *core.Record, f registrationForm, now time.Time) (registrationResult, error) {
+	existing, err := tx.FindFirstRecordByFilter("inscriptions", "seance = {:seance} && beneficiaire = {:person}",
+		dbx.Params{"seance": seance.Id, "person": person.Id})
+	if err != nil && !isNotFound(err) {
+		return registrationResult{}, fmt.Errorf("find registration: %w", err)
+	}
+	if existing != nil && existing.GetString("statut") != "annule" {
+		return registrationResult{Inscription: existing, Existing: true}, nil
+	}
+	inscription := existing
+	if inscription == nil {
+		collection, err := tx.FindCachedCollectionByNameOrId("inscriptions")
+		if err != nil {
+			return registrationResult{}, err
+		}
+		inscription = core.NewRecord(collection)
+		inscription.Load(map[string]any{"seance": seance.Id, "beneficiaire": person.Id})
+	}
+	taken, _, err := countPlaces(tx, seance.Id)
+	if err != nil {
+		return registrationResult{}, err
+	}
+	if taken < seance.GetInt("capacite") {
+		inscription.Set("statut", "inscrit")
+		inscription.Set("rang_attente", 0)
+	} else {
+		last, err := lastWaitingRank(tx, seance.Id)
+		if err != nil {
+			return registrationResult{}, err
+		}
+		inscription.Set("statut", "liste_attente")
+		inscription.Set("rang_attente", last+1)
+	}
+	inscription.Set("source", "public")
+	inscription.Set("inscrit_par", f.InscritPar)
+	inscription.Set("jeton", newToken())
+	if err := tx.Save(inscription); err != nil {
+		return registrationResult{}, fmt.Errorf("save registration: %w", err)
+	}
+	return registrationResult{Inscription: inscription}, nil
+}
+
+func lastWaitingRank(tx core.App, seanceID string) (int, error) {
+	var last int
+	err := tx.DB().NewQuery(`SELECT coalesce(max(rang_attente), 0) FROM inscriptions
+		WHERE seance = {:seance} AND statut = 'liste_attente'`).Bind(dbx.Params{"seance": seanceID}).Row(&last)
+	if err != nil {
+		return 0, fmt.Errorf("last waiting rank of session %s: %w", seanceID, err)
+	}
+	return last, nil
+}
+
+// newToken is the secret of a registration's personal link: 43 characters
+// from 62, about 256 bits, unguessable.
+func newToken() string {
+	return security.RandomStringWithAlphabet(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+}
+
+// cancelResult is what a cancellation changed.
+type cancelResult struct {
+	Promoted *core.Record // the registration promoted from the waiting list, if any
+}
+
+// cancelRegistration cancels the registration with this token; a freed
+// place goes at once to the first person on the waiting list, and the ranks
+// behind close up.
+func cancelRegistration(app core.App, jeton string, now time.Time) (cancelResult, error) {
+	var result cancelResult
+	err := app.RunInTransaction(func(tx core.App) error {
+		inscription, err := findByToken(tx, jeton)
+		if err != nil {
+			return err
+		}
+		previous := inscription.GetString("statut")
+		if previous != "inscrit" && previous != "liste_attente" {
+			return nil // already cancelled, or the session is over: nothing to change
+		}
+		seance, err := tx.FindRecordById("seances", inscription.GetString("seance"))
+		if err != nil {
+			return err
+		}
+		inscription.Set("statut", "annule")
+		inscription.Set("rang_attente", 0)
+		if err := tx.Save(inscription); err != nil {
+			return fmt.Errorf("cancel registration: %w", err)
+		}
+		stillAhead := seance.GetString("statut") == "planifiee" && now.Before(seance.GetDateTime("debut").Time())
+		result.Promoted, err = refillAndRerank(tx, seance, stillAhead)
+		return err
+	})
+	if err != nil {
+		return cancelResult{}, fmt.Errorf("cancel registration: %w", err)
+	}
+	return result, nil
+}
+
+// refillAndRerank promotes waiting people while places are free (only if
+// the session is still ahead) and renumbers the waiting list 1, 2, 3…
+func refillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Record, error) {
+	waiting, err := tx.FindRecordsByFilter("inscriptions", "seance = {:seance} && statut = 'liste_attente'",
+		"rang_attente,created", 0, 0, dbx.Params{"seance": seance.Id})
+	if err != nil {
+		return nil, fmt.Errorf("waiting list: %w", err)
+	}
+	taken, _, err := countPlaces(tx, seance.Id)
+	if err != nil {
+		return nil, err
+	}
+	var promoted *core.Record
+	rank := 0
+	for _, w := range waiting {
+		if promote && taken < seance.GetInt("capacite") {
+			w.Set("statut", "inscrit")
+			w.Set("rang_attente", 0)
+			taken++
+			if promoted == nil {
+				promoted = w
+			}
+		} else {
+			rank++
+			if w.GetInt("rang_attente") == rank {
+				continue
+			}
+			w.Set("rang_attente", rank)
+		}
+		if err := tx.Save(w); err != nil {
+			return nil, fmt.Errorf("update waiting list: %w", err)
+		}
+	}
+	return promoted, nil
+}
+
+// findByToken finds a registration by its secret token; a malformed token
+// is simply not found.
+func findByToken(app core.App, jeton string) (*core.Record, error) {
+	if len(jeton) < 32 || len(jeton) > 64 || strings.Trim(jeton, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
+		return nil, errNotFound
+	}
+	return app.FindFirstRecordByData("inscriptions", "jeton", jeton)
+}

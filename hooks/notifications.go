@@ -1,0 +1,82 @@
+package hooks
+
+import (
+	"fmt"
+	"net/mail"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/mailer"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// The one notification sender: every message Atelier sends goes through
+// sendEmail, which records it in `envois` before sending and records the
+// outcome after, failures included, so that staff can see what left and
+// the scheduler can retry what failed.
+
+type notification struct {
+	Structure    string // id of the structure on whose behalf it goes
+	Evenement    string // referentiel.EvenementsEnvoi
+	Cible        string // id of the record it is about
+	Destinataire string // e-mail address
+	Objet        string
+	Texte        string
+	HTML         string
+}
+
+// sendEmail records and sends one e-mail. Call it after the transaction
+// that caused it has committed: an SMTP server may take seconds.
+func sendEmail(app core.App, n notification) error {
+	envois, err := app.FindCachedCollectionByNameOrId("envois")
+	if err != nil {
+		return fmt.Errorf("send %s: %w", n.Evenement, err)
+	}
+	envoi := core.NewRecord(envois)
+	envoi.Load(map[string]any{
+		"structure": n.Structure, "canal": "email", "destinataire": n.Destinataire, "objet": n.Objet,
+		"evenement": n.Evenement, "cible": n.Cible, "statut": "en_attente", "tentatives": 0,
+	})
+	if err := app.Save(envoi); err != nil {
+		return fmt.Errorf("record %s message: %w", n.Evenement, err)
+	}
+	return deliver(app, envoi, n)
+}
+
+// deliver makes one attempt and records its outcome on envoi.
+func deliver(app core.App, envoi *core.Record, n notification) error {
+	settings := app.Settings().Meta
+	message := &mailer.Message{
+		From:    mail.Address{Name: settings.SenderName, Address: settings.SenderAddress},
+		To:      []mail.Address{{Address: n.Destinataire}},
+		Subject: n.Objet,
+		HTML:    n.HTML,
+		Text:    n.Texte,
+	}
+	sendErr := app.NewMailClient().Send(message)
+	envoi.Set("tentatives", envoi.GetInt("tentatives")+1)
+	if sendErr != nil {
+		envoi.Set("statut", "echec")
+		envoi.Set("erreur", truncate(sendErr.Error(), 2000))
+	} else {
+		now, _ := types.ParseDateTime(time.Now())
+		envoi.Set("statut", "envoye")
+		envoi.Set("erreur", "")
+		envoi.Set("envoye_le", now)
+	}
+	if err := app.Save(envoi); err != nil {
+		return fmt.Errorf("record outcome of %s message: %w", n.Evenement, err)
+	}
+	if sendErr != nil {
+		return fmt.Errorf("send %s message: %w", n.Evenement, sendErr)
+	}
+	return nil
+}
+
+func truncate(s string, max int) string {
+	r := []rune(s)
+	if len(r) <= max {
+		return s
+	}
+	return string(r[:max])
+}

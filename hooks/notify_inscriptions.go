@@ -1,0 +1,108 @@
+package hooks
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// E-mails about a registration: confirmation (or waiting list) right after
+// registering, and the promotion when a place frees up. They carry the same
+// content as the registration's page and its personal link.
+
+var registrationEmail = template.Must(template.New("email").Parse(`<!doctype html>
+<html lang="fr"><body style="font-family: system-ui, Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b">
+<p>Bonjour {{.Prenom}},</p>
+{{range .Intro}}<p>{{.}}</p>{{end}}
+<table role="presentation" style="border-collapse: collapse">
+{{range .Recap}}<tr><th style="text-align: left; padding: 4px 12px 4px 0; vertical-align: top">{{index . 0}}</th><td style="padding: 4px 0">{{index . 1}}</td></tr>
+{{end}}</table>
+<p>Vous ne pouvez plus venir ? Annulez votre inscription avec ce lien personnel, la place sera proposée à une autre personne :<br>
+<a href="{{.Lien}}">{{.Lien}}</a></p>
+<p>À bientôt,<br>{{.Structure}}</p>
+</body></html>`))
+
+type registrationMail struct {
+	Prenom, Lien, Structure string
+	Intro                   []string
+	Recap                   [][2]string
+}
+
+func notifyRegistration(app core.App, base string, inscription *core.Record) {
+	event, subject := "confirmation", "Inscription confirmée : "
+	intro := "Votre inscription est confirmée. Voici le récapitulatif."
+	if inscription.GetString("statut") == "liste_attente" {
+		event, subject = "liste_attente", "Liste d'attente : "
+		intro = fmt.Sprintf("L'atelier est complet : vous êtes sur liste d'attente (rang %d). Si une place se libère, elle vous sera proposée et vous recevrez un message.",
+			inscription.GetInt("rang_attente"))
+	}
+	sendRegistrationMail(app, base, inscription, event, subject, intro)
+}
+
+func notifyPromotion(app core.App, base string, inscription *core.Record) {
+	sendRegistrationMail(app, base, inscription, "promotion", "Une place s'est libérée : ",
+		"Bonne nouvelle : une place s'est libérée et elle est pour vous. Votre inscription est confirmée.")
+}
+
+// sendRegistrationMail writes to the person if they gave an e-mail; a
+// failure is recorded in envois (for the retry job) and logged, never shown
+// to the person, whose registration is done anyway.
+func sendRegistrationMail(app core.App, base string, inscription *core.Record, event, subject, intro string) {
+	data, err := loadInscriptionPage(app, inscription.GetString("jeton"))
+	if err != nil {
+		app.Logger().Error("registration e-mail: load", "inscription", inscription.Id, "error", err)
+		return
+	}
+	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
+	if err != nil || person.GetString("email") == "" {
+		return
+	}
+	s := data.Seance
+	mail := registrationMail{
+		Prenom: data.Prenom, Lien: base + "/inscription/" + data.Jeton, Structure: s.Structure.Nom,
+		Intro: []string{intro},
+		Recap: [][2]string{
+			{"Atelier", s.Titre},
+			{"Date", frfmt.Date(s.Debut)},
+			{"Heure", frfmt.Plage(s.Debut, s.Fin) + " (" + frfmt.Duree(s.DureeMinutes) + ")"},
+			{"Lieu", s.Lieu.Nom + ", " + s.Lieu.AdresseComplete()},
+		},
+	}
+	if s.Lieu.Accessibilite != "" {
+		mail.Recap = append(mail.Recap, [2]string{"Accès", s.Lieu.Accessibilite})
+	}
+	if s.AApporter != "" {
+		mail.Recap = append(mail.Recap, [2]string{"À apporter", s.AApporter})
+	}
+	var html bytes.Buffer
+	if err := registrationEmail.Execute(&html, mail); err != nil {
+		app.Logger().Error("registration e-mail: render", "error", err)
+		return
+	}
+	err = sendEmail(app, notification{
+		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
+		Destinataire: person.GetString("email"), Objet: subject + s.Titre,
+		HTML: html.String(), Texte: plainText(mail),
+	})
+	if err != nil {
+		app.Logger().Error("registration e-mail", "inscription", inscription.Id, "error", err)
+	}
+}
+
+func plainText(m registrationMail) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Bonjour %s,\n\n", m.Prenom)
+	for _, p := range m.Intro {
+		b.WriteString(p + "\n\n")
+	}
+	for _, r := range m.Recap {
+		fmt.Fprintf(&b, "%s : %s\n", r[0], r[1])
+	}
+	fmt.Fprintf(&b, "\nVous ne pouvez plus venir ? Annulez votre inscription avec ce lien personnel :\n%s\n\nÀ bientôt,\n%s\n", m.Lien, m.Structure)
+	return b.String()
+}

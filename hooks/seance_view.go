@@ -1,0 +1,215 @@
+package hooks
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// seanceView is a session as the public sees it: its workshop, place and
+// structure, times in the structure's time zone, and the places taken. The
+// session page, the registration page, e-mails and calendars share it.
+type seanceView struct {
+	ID                   string
+	Titre, Resume        string
+	Description          string
+	Objectifs            []string
+	Prerequis, AApporter string
+	Niveau               string
+	Debut, Fin           time.Time // in the structure's zone
+	Modifie              time.Time // last change, for calendars
+	DureeMinutes         int
+	Capacite, Occupees   int
+	EnAttente            int
+	Statut               string
+	MotifAnnulation      string
+	Publique             bool
+	InscriptionsOuvertes bool
+	Animateurs           []string // first names only
+	Lieu                 lieuView
+	Structure            structureView
+}
+
+type lieuView struct {
+	Nom, Adresse, CodePostal, Commune, Accessibilite string
+	Latitude, Longitude                              float64
+}
+
+// OSM is a link to the place on OpenStreetMap: a link, never an embed.
+func (l lieuView) OSM() string {
+	if l.Latitude != 0 || l.Longitude != 0 {
+		return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=18/%.6f/%.6f",
+			l.Latitude, l.Longitude, l.Latitude, l.Longitude)
+	}
+	query := strings.TrimSpace(strings.Join([]string{l.Adresse, l.CodePostal, l.Commune}, " "))
+	if query == "" {
+		return ""
+	}
+	return "https://www.openstreetmap.org/search?query=" + url.QueryEscape(query)
+}
+
+// AdresseComplete is the address on one line.
+func (l lieuView) AdresseComplete() string {
+	var parts []string
+	if l.Adresse != "" {
+		parts = append(parts, l.Adresse)
+	}
+	if town := strings.TrimSpace(l.CodePostal + " " + l.Commune); town != "" {
+		parts = append(parts, town)
+	}
+	return strings.Join(parts, ", ")
+}
+
+type structureView struct {
+	ID, Nom, Slug, Fuseau        string
+	Adresse, CodePostal, Commune string
+	Telephone, Courriel, SiteWeb string
+	Horaires, Presentation       string
+}
+
+func (s seanceView) PlacesRestantes() int { return max(0, s.Capacite-s.Occupees) }
+func (s seanceView) Complet() bool        { return s.PlacesRestantes() == 0 }
+func (s seanceView) Annulee() bool        { return s.Statut == "annulee" }
+
+// registrationClosedReason says in French why nobody can register now, or
+// "" when registration is open.
+func (s seanceView) registrationClosedReason(now time.Time) string {
+	switch {
+	case s.Statut == "annulee":
+		return "Cette séance est annulée : il n'est plus possible de s'y inscrire."
+	case s.Statut == "realisee" || !now.Before(s.Debut):
+		return "Cette séance a déjà eu lieu : il n'est plus possible de s'y inscrire."
+	case !now.Before(s.Debut.Add(-registrationDeadline())):
+		return "Les inscriptions en ligne sont closes pour cette séance. Contactez la structure pour savoir s'il reste de la place."
+	case !s.InscriptionsOuvertes:
+		return "Les inscriptions en ligne ne sont pas ouvertes pour cette séance. Contactez la structure pour vous inscrire."
+	}
+	return ""
+}
+
+// loadPublicSeance reads a session that the anonymous API may read: a
+// public session of an active workshop. Anything else is "not found".
+func loadPublicSeance(app core.App, id string) (*seanceView, error) {
+	seance, err := app.FindRecordById("seances", id)
+	if err != nil {
+		return nil, err
+	}
+	if !seance.GetBool("publique") {
+		return nil, fmt.Errorf("session %s is not public: %w", id, errNotFound)
+	}
+	return buildSeanceView(app, seance)
+}
+
+// buildSeanceView gathers what a session's public view needs.
+func buildSeanceView(app core.App, seance *core.Record) (*seanceView, error) {
+	atelier, err := app.FindRecordById("ateliers", seance.GetString("atelier"))
+	if err != nil {
+		return nil, fmt.Errorf("workshop of session %s: %w", seance.Id, err)
+	}
+	if !atelier.GetBool("actif") {
+		return nil, fmt.Errorf("workshop of session %s is archived: %w", seance.Id, errNotFound)
+	}
+	lieu, err := app.FindRecordById("lieux", seance.GetString("lieu"))
+	if err != nil {
+		return nil, fmt.Errorf("place of session %s: %w", seance.Id, err)
+	}
+	structure, err := app.FindRecordById("structures", seance.GetString("structure"))
+	if err != nil {
+		return nil, fmt.Errorf("structure of session %s: %w", seance.Id, err)
+	}
+	st := newStructureView(structure)
+	loc := frfmt.Location(st.Fuseau)
+	debut := seance.GetDateTime("debut").Time().In(loc)
+	fin := seance.GetDateTime("fin").Time().In(loc)
+	v := &seanceView{
+		ID: seance.Id, Titre: atelier.GetString("titre"), Resume: atelier.GetString("resume"),
+		Description: atelier.GetString("description"), Objectifs: sentences(atelier.GetString("objectifs")),
+		Prerequis: atelier.GetString("prerequis"), AApporter: atelier.GetString("a_apporter"),
+		Niveau: atelier.GetString("niveau"), Debut: debut, Fin: fin,
+		DureeMinutes: int(fin.Sub(debut).Minutes()), Capacite: seance.GetInt("capacite"),
+		Modifie: seance.GetDateTime("updated").Time(),
+		Statut:  seance.GetString("statut"), MotifAnnulation: seance.GetString("motif_annulation"),
+		Publique: seance.GetBool("publique"), InscriptionsOuvertes: seance.GetBool("inscriptions_ouvertes"),
+		Lieu: lieuView{
+			Nom: lieu.GetString("nom"), Adresse: lieu.GetString("adresse"), CodePostal: lieu.GetString("code_postal"),
+			Commune: lieu.GetString("commune"), Accessibilite: lieu.GetString("accessibilite"),
+			Latitude: lieu.GetFloat("latitude"), Longitude: lieu.GetFloat("longitude"),
+		},
+		Structure: st,
+	}
+	if v.Occupees, v.EnAttente, err = countPlaces(app, seance.Id); err != nil {
+		return nil, err
+	}
+	if v.Animateurs, err = firstNames(app, seance.GetStringSlice("animateurs")); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func newStructureView(r *core.Record) structureView {
+	return structureView{
+		ID: r.Id, Nom: r.GetString("nom"), Slug: r.GetString("slug"), Fuseau: r.GetString("fuseau"),
+		Adresse: r.GetString("adresse"), CodePostal: r.GetString("code_postal"), Commune: r.GetString("commune"),
+		Telephone: r.GetString("telephone"), Courriel: r.GetString("courriel"), SiteWeb: r.GetString("site_web"),
+		Horaires: r.GetString("horaires"), Presentation: r.GetString("presentation"),
+	}
+}
+
+// countPlaces returns the places taken (registered or present) and the
+// length of the waiting list.
+func countPlaces(app core.App, seanceID string) (taken, waiting int, err error) {
+	var counts []struct {
+		Statut string `db:"statut"`
+		N      int    `db:"n"`
+	}
+	err = app.DB().NewQuery(`SELECT statut, count(*) AS n FROM inscriptions
+		WHERE seance = {:seance} AND statut IN ('inscrit', 'present', 'liste_attente') GROUP BY statut`).
+		Bind(dbx.Params{"seance": seanceID}).All(&counts)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count places of session %s: %w", seanceID, err)
+	}
+	for _, c := range counts {
+		if c.Statut == "liste_attente" {
+			waiting += c.N
+		} else {
+			taken += c.N
+		}
+	}
+	return taken, waiting, nil
+}
+
+// firstNames of the animators: the public sees who leads the workshop,
+// never a surname or a contact.
+func firstNames(app core.App, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	users, err := app.FindRecordsByIds("utilisateurs", ids)
+	if err != nil {
+		return nil, fmt.Errorf("animators: %w", err)
+	}
+	names := make([]string, 0, len(users))
+	for _, u := range users {
+		if p := u.GetString("prenom"); p != "" {
+			names = append(names, p)
+		}
+	}
+	return names, nil
+}
+
+// sentences splits the objectives written as sentences into a list.
+func sentences(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ". ") { // not "." alone: impots.gouv
+		if part = strings.TrimSuffix(strings.TrimSpace(part), "."); part != "" {
+			out = append(out, part+".")
+		}
+	}
+	return out
+}

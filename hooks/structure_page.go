@@ -1,0 +1,126 @@
+package hooks
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"atelier/hooks/ical"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// A structure's public page (address, hours, access, contact, upcoming
+// sessions) and its iCalendar feed, which a structure can put on its own
+// website or a person can subscribe to.
+
+// calendarWeeks is how far ahead the feed goes.
+const calendarWeeks = 26
+
+type structurePageData struct {
+	Structure structureView
+	Lieux     []lieuView
+	Days      []dayGroup
+	Total     int
+}
+
+func findStructureBySlug(app core.App, slug string) (*core.Record, error) {
+	if slug == "" || len(slug) > 80 || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		return nil, errNotFound
+	}
+	return app.FindFirstRecordByData("structures", "slug", slug)
+}
+
+func structurePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		slug := e.Request.PathValue("slug")
+		return pe.renderCached(e, "/s/"+slug, "structure", "Ateliers numériques", func() (any, error) {
+			record, err := findStructureBySlug(e.App, slug)
+			if err != nil {
+				return nil, err
+			}
+			data := structurePageData{Structure: newStructureView(record)}
+			lieux, err := e.App.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
+			if err != nil {
+				return nil, fmt.Errorf("places of %s: %w", slug, err)
+			}
+			for _, l := range lieux {
+				data.Lieux = append(data.Lieux, lieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
+					CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
+					Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
+			}
+			now := time.Now()
+			params := dbx.Params{"from": dbDate(now), "to": dbDate(now.AddDate(0, 0, 7*homeWeeks)),
+				"structure": record.Id, "limit": 100, "offset": 0}
+			cards, err := upcomingCards(e.App, publicUpcomingWhere+" AND s.structure = {:structure}", params)
+			if err != nil {
+				return nil, err
+			}
+			data.Days, data.Total = groupByDay(cards), len(cards)
+			return data, nil
+		})
+	}
+}
+
+func structureCalendarHandler(e *core.RequestEvent) error {
+	record, err := findStructureBySlug(e.App, e.Request.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	// Recent past sessions stay in the feed so that calendars keep them.
+	seances, err := e.App.FindRecordsByFilter("seances",
+		"structure = {:s} && publique = true && debut >= {:from} && debut < {:to}", "debut", 500, 0,
+		dbx.Params{"s": record.Id, "from": dbDate(now.AddDate(0, 0, -30)), "to": dbDate(now.AddDate(0, 0, 7*calendarWeeks))})
+	if err != nil {
+		return fmt.Errorf("calendar of %s: %w", record.Id, err)
+	}
+	views := make([]*seanceView, 0, len(seances))
+	for _, s := range seances {
+		v, err := buildSeanceView(e.App, s)
+		if isNotFound(err) {
+			continue // archived workshop: not public
+		}
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
+	}
+	e.Response.Header().Set("Cache-Control", "public, max-age=900")
+	return writeCalendar(e, record.GetString("slug")+".ics", newStructureView(record), views, true)
+}
+
+// writeCalendar sends sessions as an iCalendar file in the structure's time zone.
+func writeCalendar(e *core.RequestEvent, filename string, st structureView, seances []*seanceView, feed bool) error {
+	base := baseURL(e)
+	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
+	cal := ical.Calendar{ProdID: "-//Atelier//Ateliers numériques//FR", Name: st.Nom, Zone: st.Fuseau}
+	if feed {
+		cal.Method = "PUBLISH"
+	}
+	for _, s := range seances {
+		status := "CONFIRMED"
+		if s.Annulee() {
+			status = "CANCELLED"
+		}
+		location := s.Lieu.Nom
+		if addr := s.Lieu.AdresseComplete(); addr != "" {
+			location += ", " + addr
+		}
+		description := s.Resume
+		if s.AApporter != "" {
+			description += "\nÀ apporter : " + s.AApporter
+		}
+		description += "\nOrganisé par " + st.Nom
+		cal.Events = append(cal.Events, ical.Event{
+			UID: "seance-" + s.ID + "@" + host, Start: s.Debut, End: s.Fin, Summary: s.Titre,
+			Description: description, Location: location, URL: base + "/ateliers/" + s.ID,
+			Status: status, Modified: s.Modifie,
+		})
+	}
+	h := e.Response.Header()
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	return e.Blob(http.StatusOK, "text/calendar; charset=utf-8", cal.Bytes())
+}
