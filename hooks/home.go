@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"atelier/hooks/frfmt"
@@ -24,15 +25,41 @@ const (
 	homePerPage = 20
 )
 
+// homeFilter is what the visitor chose; url() writes it back canonically,
+// which also makes it the page cache key.
 type homeFilter struct {
-	Besoin string
-	Page   int
+	Besoin    string
+	Ou        string // "c:<commune>" or "s:<structure slug>", "" for everywhere
+	Semaines  int    // how far ahead, in weeks
+	AvecPlace bool   // only sessions with a place left (on by default)
+	Page      int
 }
 
+// periodes are the choices of the "Quand ?" filter, in weeks.
+var periodes = []struct {
+	Semaines int
+	Label    string
+}{{1, "Cette semaine et la suivante"}, {2, "Dans les 2 semaines"}, {4, "Dans le mois"}, {homeWeeks, "Dans les 2 mois"}}
+
 func parseHomeFilter(q url.Values) homeFilter {
-	f := homeFilter{Besoin: q.Get("besoin"), Page: 1}
+	f := homeFilter{Besoin: q.Get("besoin"), Ou: q.Get("ou"), Semaines: homeWeeks, AvecPlace: true, Page: 1}
 	if !referentiel.Besoins.Has(f.Besoin) {
 		f.Besoin = ""
+	}
+	if !strings.HasPrefix(f.Ou, "c:") && !strings.HasPrefix(f.Ou, "s:") || len(f.Ou) > 200 {
+		f.Ou = ""
+	}
+	if w, err := strconv.Atoi(q.Get("semaines")); err == nil {
+		for _, p := range periodes {
+			if p.Semaines == w {
+				f.Semaines = w
+			}
+		}
+	}
+	// The form sends places=0 from a hidden field, then places=1 if the
+	// box is ticked: the last value wins, and no value means the default.
+	if v := q["places"]; len(v) > 0 && v[len(v)-1] == "0" {
+		f.AvecPlace = false
 	}
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
 		f.Page = p
@@ -45,6 +72,15 @@ func (f homeFilter) url(page int) string {
 	if f.Besoin != "" {
 		q.Set("besoin", f.Besoin)
 	}
+	if f.Ou != "" {
+		q.Set("ou", f.Ou)
+	}
+	if f.Semaines != homeWeeks && f.Semaines != 0 {
+		q.Set("semaines", strconv.Itoa(f.Semaines))
+	}
+	if !f.AvecPlace {
+		q.Set("places", "0")
+	}
 	if page > 1 {
 		q.Set("page", strconv.Itoa(page))
 	}
@@ -52,6 +88,27 @@ func (f homeFilter) url(page int) string {
 		return "/"
 	}
 	return "/?" + q.Encode()
+}
+
+// where adds the filter's conditions, with bound values only.
+func (f homeFilter) where(params dbx.Params) string {
+	where := publicUpcomingWhere
+	if f.Besoin != "" {
+		where += " AND a.besoin = {:besoin}"
+		params["besoin"] = f.Besoin
+	}
+	if commune, ok := strings.CutPrefix(f.Ou, "c:"); ok {
+		where += " AND l.commune = {:commune}"
+		params["commune"] = commune
+	}
+	if slug, ok := strings.CutPrefix(f.Ou, "s:"); ok {
+		where += " AND st.slug = {:slug}"
+		params["slug"] = slug
+	}
+	if f.AvecPlace {
+		where += ` AND (SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) < s.capacite`
+	}
+	return where
 }
 
 // seanceCard is one upcoming session as the public sees it; Debut and Fin
@@ -91,6 +148,8 @@ type homeData struct {
 	Besoins          []besoinLink
 	BesoinLabel      string
 	Days             []dayGroup
+	Lieux            []lieuOption
+	Periodes         []periodeOption
 	Total            int
 	Page, Pages      int
 	PrevURL, NextURL string
@@ -110,17 +169,25 @@ func homeHandler(pe *pageEngine) func(*core.RequestEvent) error {
 const publicUpcomingWhere = `s.publique = TRUE AND s.statut = 'planifiee' AND a.actif = TRUE
 	AND s.debut >= {:from} AND s.debut < {:to}`
 
+type lieuOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type periodeOption struct {
+	Semaines int
+	Label    string
+	Selected bool
+}
+
 func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error) {
-	to := now.AddDate(0, 0, 7*homeWeeks)
+	to := now.AddDate(0, 0, 7*filter.Semaines)
 	params := dbx.Params{"from": dbDate(now), "to": dbDate(to)}
-	where := publicUpcomingWhere
-	if filter.Besoin != "" {
-		where += " AND a.besoin = {:besoin}"
-		params["besoin"] = filter.Besoin
-	}
+	where := filter.where(params)
 
 	var total int
-	err := app.DB().NewQuery(`SELECT count(*) FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE ` + where).
+	err := app.DB().NewQuery(`SELECT count(*) FROM seances s JOIN ateliers a ON a.id = s.atelier
+		JOIN lieux l ON l.id = s.lieu JOIN structures st ON st.id = s.structure WHERE ` + where).
 		Bind(params).Row(&total)
 	if err != nil {
 		return nil, fmt.Errorf("count upcoming sessions: %w", err)
@@ -137,13 +204,20 @@ func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error)
 
 	data := &homeData{Filter: filter, Total: total, Page: filter.Page, Pages: pages, Jusquau: to,
 		Days: groupByDay(cards)}
+	if data.Lieux, err = lieuOptions(app, filter, now); err != nil {
+		return nil, err
+	}
+	for _, p := range periodes {
+		data.Periodes = append(data.Periodes, periodeOption{p.Semaines, p.Label, p.Semaines == filter.Semaines})
+	}
 	if filter.Besoin != "" {
 		data.BesoinLabel = referentiel.Besoins.Label(filter.Besoin)
 	}
 	for _, b := range referentiel.Besoins {
-		link := homeFilter{Besoin: b.Value}
+		link := filter
+		link.Besoin = b.Value
 		if b.Value == filter.Besoin {
-			link = homeFilter{} // a second click on the active need shows everything again
+			link.Besoin = "" // a second click on the active need shows every need again
 		}
 		data.Besoins = append(data.Besoins, besoinLink{Value: b.Value, Label: b.Label,
 			URL: link.url(1), Active: b.Value == filter.Besoin})
@@ -155,6 +229,37 @@ func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error)
 		data.NextURL = filter.url(filter.Page + 1)
 	}
 	return data, nil
+}
+
+// lieuOptions lists the communes and structures that have upcoming public
+// sessions, for the "Où ?" filter.
+func lieuOptions(app core.App, filter homeFilter, now time.Time) ([]lieuOption, error) {
+	params := dbx.Params{"from": dbDate(now), "to": dbDate(now.AddDate(0, 0, 7*homeWeeks))}
+	var rows []struct {
+		Kind  string `db:"kind"`
+		Value string `db:"value"`
+		Label string `db:"label"`
+	}
+	err := app.DB().NewQuery(`SELECT DISTINCT 'c' AS kind, l.commune AS value, l.commune AS label
+			FROM seances s JOIN ateliers a ON a.id = s.atelier JOIN lieux l ON l.id = s.lieu
+			WHERE ` + publicUpcomingWhere + ` AND l.commune != ''
+		UNION SELECT DISTINCT 's' AS kind, st.slug AS value, st.nom AS label
+			FROM seances s JOIN ateliers a ON a.id = s.atelier JOIN structures st ON st.id = s.structure
+			WHERE ` + publicUpcomingWhere + `
+		ORDER BY kind, label`).Bind(params).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("list communes and structures: %w", err)
+	}
+	options := make([]lieuOption, 0, len(rows))
+	for _, r := range rows {
+		value := r.Kind + ":" + r.Value
+		label := r.Label
+		if r.Kind == "s" {
+			label = "Structure : " + r.Label
+		}
+		options = append(options, lieuOption{Value: value, Label: label, Selected: value == filter.Ou})
+	}
+	return options, nil
 }
 
 type cardRow struct {

@@ -113,6 +113,7 @@ func (f *registrationForm) validate() formErrors {
 // registrationResult is what happened to a submitted registration.
 type registrationResult struct {
 	Inscription *core.Record
+	Person      *core.Record
 	Existing    bool // the same person was already registered
 }
 
@@ -144,6 +145,7 @@ func register(app core.App, seanceID string, f registrationForm, now time.Time) 
 			return err
 		}
 		result, err = placeRegistration(tx, seance, person, f, now)
+		result.Person = person
 		return err
 	})
 	if err != nil {

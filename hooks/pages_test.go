@@ -119,7 +119,7 @@ func TestHomeHidesWhatTheAnonymousAPICannotRead(t *testing.T) {
 			return app
 		},
 		ExpectedStatus:     http.StatusOK,
-		ExpectedContent:    []string{"Aucun atelier n'est prévu", "0 atelier d'ici"},
+		ExpectedContent:    []string{"Aucun atelier ne correspond", "0 atelier d'ici"},
 		NotExpectedContent: append([]string{"Salle Bêta", "Atelier propre à Alpha", "Salle Alpha"}, secretsOfFixture...),
 	}).Test(t)
 
@@ -139,18 +139,56 @@ func TestHomeHidesWhatTheAnonymousAPICannotRead(t *testing.T) {
 }
 
 func TestHomeShowsFullSessionsAsWaitingList(t *testing.T) {
+	full := func(t testing.TB) *tests.TestApp {
+		app := appWithHooks(t)
+		setFields(t, app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
+		return app
+	}
 	(&tests.ApiScenario{
-		Name:   "full session",
-		Method: http.MethodGet,
-		URL:    "/",
-		TestAppFactory: func(t testing.TB) *tests.TestApp {
-			app := appWithHooks(t)
-			setFields(t, app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
-			return app
-		},
-		ExpectedStatus:  http.StatusOK,
-		ExpectedContent: []string{"Complet — inscription sur liste d'attente", "7 places disponibles"},
+		Name:               "full sessions hidden by default",
+		Method:             http.MethodGet,
+		URL:                "/",
+		TestAppFactory:     full,
+		ExpectedStatus:     http.StatusOK,
+		ExpectedContent:    []string{"1 atelier d'ici", "7 places disponibles", `id="places" name="places" type="checkbox" value="1" checked`},
+		NotExpectedContent: []string{"Complet — inscription sur liste d'attente", "Atelier propre à Alpha"},
 	}).Test(t)
+	(&tests.ApiScenario{
+		Name:            "full sessions shown when asked",
+		Method:          http.MethodGet,
+		URL:             "/?places=0&places=1&places=0",
+		TestAppFactory:  full,
+		ExpectedStatus:  http.StatusOK,
+		ExpectedContent: []string{"2 ateliers d'ici", "Complet — inscription sur liste d'attente", "7 places disponibles", "Voir et s'inscrire sur la liste d'attente"},
+	}).Test(t)
+}
+
+func TestHomeFiltersByPlaceAndPeriod(t *testing.T) {
+	cases := []struct {
+		url          string
+		want, absent []string
+	}{
+		{"/?ou=c%3APoitiers", []string{"1 atelier d'ici", "Atelier propre à Alpha", `<option value="c:Poitiers" selected>`}, []string{"Salle Bêta"}},
+		{"/?ou=s%3Afrance-services-beta", []string{"1 atelier d'ici", "Salle Bêta", `selected>Structure : France Services Bêta`}, []string{"Atelier propre à Alpha"}},
+		{"/?ou=c%3ANulle-part", []string{"0 atelier d'ici", "Aucun atelier ne correspond"}, []string{"Salle Bêta"}},
+		{"/?ou=Poitiers%27%20OR%201%3D1", []string{"2 ateliers d'ici"}, nil}, // malformed: ignored
+		// fixture sessions are 7 and 9 days ahead
+		{"/?semaines=1", []string{"1 atelier d'ici", "Atelier propre à Alpha", `<option value="1" selected>`}, []string{"Salle Bêta"}},
+		{"/?semaines=4", []string{"2 ateliers d'ici"}, nil},
+		{"/?semaines=999", []string{"2 ateliers d'ici"}, nil}, // unknown: default
+		{"/?besoin=debuter&semaines=4", []string{"1 atelier d'ici", `href="/?semaines=4"`, `href="/?besoin=emploi&amp;semaines=4"`}, nil},
+	}
+	for _, c := range cases {
+		(&tests.ApiScenario{
+			Name:               c.url,
+			Method:             http.MethodGet,
+			URL:                c.url,
+			TestAppFactory:     appWithHooks,
+			ExpectedStatus:     http.StatusOK,
+			ExpectedContent:    c.want,
+			NotExpectedContent: c.absent,
+		}).Test(t)
+	}
 }
 
 func TestHomePaginates(t *testing.T) {

@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -67,9 +68,34 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
+		if result.Existing && !sameSubmitter(result, form, now) {
+			// Somebody typed the phone or e-mail of a registered person:
+			// confirm without handing over that person's personal link.
+			notifyRegistration(e.App, baseURL(e), result.Inscription)
+			data := dejaInscritData{Seance: seance, Statut: result.Inscription.GetString("statut"),
+				Rang: result.Inscription.GetInt("rang_attente")}
+			return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", data)
+		}
 		if !result.Existing {
 			notifyRegistration(e.App, baseURL(e), result.Inscription)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+result.Inscription.GetString("jeton")+"?confirmation=1")
 	}
+}
+
+type dejaInscritData struct {
+	Seance *seanceView
+	Statut string
+	Rang   int
+}
+
+// sameSubmitter tells a double submit (same names, minutes apart), which
+// gets its own personal link again, from another person using the same
+// phone or e-mail, who does not.
+func sameSubmitter(result registrationResult, f registrationForm, now time.Time) bool {
+	if result.Person == nil || now.Sub(result.Inscription.GetDateTime("updated").Time()) > 10*time.Minute {
+		return false
+	}
+	return strings.EqualFold(result.Person.GetString("prenom"), f.Prenom) &&
+		strings.EqualFold(result.Person.GetString("nom"), f.Nom)
 }
