@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -61,6 +62,12 @@ func demoServer(t *testing.T) *Server {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if flows != nil {
+		flows.Stop()
+		flows.mail.Close()
+		flows.db.ResetBootstrapState()
+		os.RemoveAll(flows.DataDir)
+	}
 	if demo != nil {
 		if err := demo.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stop demo server:", err)
@@ -72,10 +79,33 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// demoPages are publicPages plus pages found on the demo home page: a
+// session with its form and a structure.
+func demoPages(t *testing.T, srv *Server) []struct{ name, path string } {
+	t.Helper()
+	home := get(t, srv.URL+"/", http.StatusOK)
+	pages := append([]struct{ name, path string }(nil), publicPages...)
+	for name, pattern := range map[string]*regexp.Regexp{
+		"séance et formulaire": regexp.MustCompile(`href="(/ateliers/[a-z0-9]{15})"`),
+		"structure":            regexp.MustCompile(`href="(/s/[a-z0-9-]+)"`),
+	} {
+		match := pattern.FindStringSubmatch(home)
+		if match == nil {
+			page := get(t, srv.URL+regexp.MustCompile(`href="(/ateliers/[a-z0-9]{15})"`).FindStringSubmatch(home)[1], http.StatusOK)
+			match = pattern.FindStringSubmatch(page)
+		}
+		if match == nil {
+			t.Fatalf("no %s link found on the demo pages", name)
+		}
+		pages = append(pages, struct{ name, path string }{name, match[1]})
+	}
+	return pages
+}
+
 func TestPublicPagesPassAccessibilityAudit(t *testing.T) {
 	ctx := NewBrowser(t)
 	srv := demoServer(t)
-	for _, p := range publicPages {
+	for _, p := range demoPages(t, srv) {
 		t.Run(p.name, func(t *testing.T) {
 			if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+p.path)); err != nil {
 				t.Fatal(err)
@@ -94,7 +124,7 @@ func TestPublicPagesPassAccessibilityAudit(t *testing.T) {
 func TestPublicPagesFitA320PixelScreen(t *testing.T) {
 	ctx := NewBrowser(t)
 	srv := demoServer(t)
-	for _, p := range publicPages {
+	for _, p := range demoPages(t, srv) {
 		overflow, err := HorizontalOverflow(ctx, srv.URL+p.path, 320)
 		if err != nil {
 			t.Fatal(err)
@@ -108,7 +138,7 @@ func TestPublicPagesFitA320PixelScreen(t *testing.T) {
 func TestPublicPagesAreLightAndSelfContained(t *testing.T) {
 	ctx := NewBrowser(t)
 	srv := demoServer(t)
-	for _, p := range publicPages {
+	for _, p := range demoPages(t, srv) {
 		load, err := MeasureLoad(ctx, srv.URL+p.path)
 		if err != nil {
 			t.Fatal(err)
