@@ -1,14 +1,19 @@
 package hooks
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
+
+	"github.com/pocketbase/dbx"
 )
 
 // BenchmarkHomePage serves the public home page through the real router
@@ -51,4 +56,37 @@ func BenchmarkHomePage(b *testing.B) {
 			serve(b)
 		}
 	})
+}
+
+// BenchmarkRegistration posts the public form as new people, one after the
+// other, through the real router (compare with BenchmarkBaselineCreate).
+func BenchmarkRegistration(b *testing.B) {
+	app := testkit.EmptyApp(b)
+	if _, err := synth.Load(app, synth.Sizes{Structures: 2, Seances: 50, Inscriptions: 100}, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	Register(app, fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}})
+	settings := app.Settings()
+	settings.RateLimits.Enabled = false
+	if err := app.Save(settings); err != nil {
+		b.Fatal(err)
+	}
+	handler := testkit.Handler(b, app)
+	var ids []string
+	if err := app.DB().Select("id").From("seances").Where(dbx.NewExp("publique = TRUE AND inscriptions_ouvertes = TRUE")).Column(&ids); err != nil || len(ids) == 0 {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		form := url.Values{"prenom": {"Bench"}, "nom": {"Personne"}, "telephone": {fmt.Sprintf("+3375%07d", i)}, "consentement": {"1"}}
+		req := httptest.NewRequest(http.MethodPost, "/ateliers/"+ids[i%len(ids)]+"/inscription", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusSeeOther {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
 }

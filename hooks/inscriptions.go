@@ -126,25 +126,21 @@ var errRegistrationClosed = errors.New("registration closed")
 func register(app core.App, seanceID string, f registrationForm, now time.Time) (registrationResult, error) {
 	var result registrationResult
 	err := app.RunInTransaction(func(tx core.App) error {
-		seance, err := tx.FindRecordById("seances", seanceID)
+		state, err := loadSessionState(tx, seanceID)
 		if err != nil {
 			return err
 		}
-		view, err := buildSeanceView(tx, seance)
-		if err != nil {
-			return err
-		}
-		if !view.Publique {
+		if !state.public() {
 			return errNotFound
 		}
-		if view.registrationClosedReason(now) != "" {
+		if !state.open(now) {
 			return errRegistrationClosed
 		}
-		person, err := findOrCreateBeneficiaire(tx, view.Structure.ID, f, now)
+		person, created, err := findOrCreateBeneficiaire(tx, state.Structure, f, now)
 		if err != nil {
 			return err
 		}
-		result, err = placeRegistration(tx, seance, person, f, now)
+		result, err = placeRegistration(tx, state, person, created, f)
 		result.Person = person
 		return err
 	})
@@ -154,30 +150,72 @@ func register(app core.App, seanceID string, f registrationForm, now time.Time) 
 	return result, nil
 }
 
+// sessionState is what the registration decision needs, read in one query
+// inside the write transaction.
+type sessionState struct {
+	ID                   string `db:"id"`
+	Structure            string `db:"structure"`
+	Capacite             int    `db:"capacite"`
+	Statut               string `db:"statut"`
+	Debut                string `db:"debut"`
+	Publique             bool   `db:"publique"`
+	InscriptionsOuvertes bool   `db:"inscriptions_ouvertes"`
+	Atelier              string `db:"atelier"`
+	AtelierActif         bool   `db:"-"`
+	Taken                int    `db:"-"`
+	LastRank             int    `db:"-"`
+}
+
+func loadSessionState(tx core.App, seanceID string) (*sessionState, error) {
+	var st sessionState
+	// Three simple statements: cheaper for SQLite than one with correlated
+	// subqueries, and this runs while the write lock is held.
+	err := tx.DB().NewQuery(`SELECT id, structure, capacite, statut, debut, publique, inscriptions_ouvertes, atelier
+		FROM seances WHERE id = {:id}`).Bind(dbx.Params{"id": seanceID}).One(&st)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", seanceID, err)
+	}
+	err = tx.DB().NewQuery(`SELECT actif FROM ateliers WHERE id = {:id}`).Bind(dbx.Params{"id": st.Atelier}).Row(&st.AtelierActif)
+	if err != nil {
+		return nil, fmt.Errorf("workshop of session %s: %w", seanceID, err)
+	}
+	err = tx.DB().NewQuery(`SELECT
+			count(*) FILTER (WHERE statut IN ('inscrit', 'present')),
+			coalesce(max(rang_attente) FILTER (WHERE statut = 'liste_attente'), 0)
+		FROM inscriptions WHERE seance = {:id}`).Bind(dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
+	if err != nil {
+		return nil, fmt.Errorf("places of session %s: %w", seanceID, err)
+	}
+	return &st, nil
+}
+
+func (s *sessionState) public() bool { return s.Publique && s.AtelierActif }
+
+// open mirrors seanceView.registrationClosedReason, on the state read in
+// the transaction (the page may be a few seconds old).
+func (s *sessionState) open(now time.Time) bool {
+	debut, err := types.ParseDateTime(s.Debut)
+	if err != nil {
+		return false
+	}
+	return s.Statut == "planifiee" && s.InscriptionsOuvertes && now.Before(debut.Time().Add(-registrationDeadline()))
+}
+
 // findOrCreateBeneficiaire matches the person within the structure by phone
 // or e-mail. A match keeps its names (a typo must not rename somebody) and
 // only gains the contact details it lacked.
-func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationForm, now time.Time) (*core.Record, error) {
+func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationForm, now time.Time) (person *core.Record, created bool, err error) {
 	consentAt, _ := types.ParseDateTime(now)
-	var match []string // fixed fragments only; values are bound
-	if f.telephone != "" {
-		match = append(match, "telephone = {:tel}")
-	}
-	if f.email != "" {
-		match = append(match, "email = {:email}")
-	}
-	person, err := tx.FindFirstRecordByFilter("beneficiaires",
-		`structure = {:structure} && anonymise = false && fusionne_vers = "" && (`+strings.Join(match, " || ")+`)`,
-		dbx.Params{"structure": structureID, "tel": f.telephone, "email": f.email})
-	if err != nil && !isNotFound(err) {
-		return nil, fmt.Errorf("find beneficiary: %w", err)
+	person, err = matchBeneficiaire(tx, structureID, f.telephone, f.email)
+	if err != nil {
+		return nil, false, err
 	}
 	if person == nil {
 		collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		person = core.NewRecord(collection)
+		person, created = core.NewRecord(collection), true
 		person.Load(map[string]any{"structure": structureID, "prenom": f.Prenom, "nom": f.Nom})
 	}
 	for field, value := range map[string]string{"telephone": f.telephone, "email": f.email, "code_postal": f.codePostal} {
@@ -188,19 +226,50 @@ func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationFor
 	person.Set("consentement_le", consentAt)
 	person.Set("consentement_version", privacyVersion)
 	person.Set("derniere_activite", consentAt)
-	if err := tx.Save(person); err != nil {
-		return nil, fmt.Errorf("save beneficiary: %w", err)
+	// The form was validated and normalised field by field (stricter than
+	// the schema) and relations come from the database: skipping the
+	// generic validation halves the time the write lock is held.
+	// TestRegisteredRecordsPassValidation keeps this true.
+	if err := tx.SaveNoValidate(person); err != nil {
+		return nil, false, fmt.Errorf("save beneficiary: %w", err)
 	}
-	return person, nil
+	return person, created, nil
+}
+
+// matchBeneficiaire finds the structure's active beneficiary with this phone
+// or e-mail, or nil. Plain SQL on the (structure, telephone) and
+// (structure, email) indexes: the lookup runs inside the write transaction.
+func matchBeneficiaire(tx core.App, structureID, telephone, email string) (*core.Record, error) {
+	for _, c := range []struct{ field, value string }{{"telephone", telephone}, {"email", email}} {
+		if c.value == "" {
+			continue
+		}
+		var id string
+		err := tx.DB().Select("id").From("beneficiaires").
+			Where(dbx.HashExp{"structure": structureID, c.field: c.value, "anonymise": false, "fusionne_vers": ""}).
+			// repeated so that SQLite may use the partial index (… WHERE field != '')
+			AndWhere(dbx.NewExp(c.field + " != ''")).
+			OrderBy("created").Limit(1).Row(&id)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find beneficiary by %s: %w", c.field, err)
+		}
+		return tx.FindRecordById("beneficiaires", id)
+	}
+	return nil, nil
 }
 
 // placeRegistration decides the registration's status from the places
 // taken, counted inside the transaction.
-func placeRegistration(tx core.App, seance, person *core.Record, f registrationForm, now time.Time) (registrationResult, error) {
-	existing, err := tx.FindFirstRecordByFilter("inscriptions", "seance = {:seance} && beneficiaire = {:person}",
-		dbx.Params{"seance": seance.Id, "person": person.Id})
-	if err != nil && !isNotFound(err) {
-		return registrationResult{}, fmt.Errorf("find registration: %w", err)
+func placeRegistration(tx core.App, state *sessionState, person *core.Record, newPerson bool, f registrationForm) (registrationResult, error) {
+	var existing *core.Record
+	if !newPerson { // a person created a moment ago has no registration yet
+		var err error
+		if existing, err = findRegistration(tx, state.ID, person.Id); err != nil {
+			return registrationResult{}, err
+		}
 	}
 	if existing != nil && existing.GetString("statut") != "annule" {
 		return registrationResult{Inscription: existing, Existing: true}, nil
@@ -212,40 +281,36 @@ func placeRegistration(tx core.App, seance, person *core.Record, f registrationF
 			return registrationResult{}, err
 		}
 		inscription = core.NewRecord(collection)
-		inscription.Load(map[string]any{"seance": seance.Id, "beneficiaire": person.Id})
+		inscription.Load(map[string]any{"seance": state.ID, "beneficiaire": person.Id})
 	}
-	taken, _, err := countPlaces(tx, seance.Id)
-	if err != nil {
-		return registrationResult{}, err
-	}
-	if taken < seance.GetInt("capacite") {
+	if state.Taken < state.Capacite {
 		inscription.Set("statut", "inscrit")
 		inscription.Set("rang_attente", 0)
 	} else {
-		last, err := lastWaitingRank(tx, seance.Id)
-		if err != nil {
-			return registrationResult{}, err
-		}
 		inscription.Set("statut", "liste_attente")
-		inscription.Set("rang_attente", last+1)
+		inscription.Set("rang_attente", state.LastRank+1)
 	}
 	inscription.Set("source", "public")
 	inscription.Set("inscrit_par", f.InscritPar)
 	inscription.Set("jeton", newToken())
-	if err := tx.Save(inscription); err != nil {
+	if err := tx.SaveNoValidate(inscription); err != nil { // see findOrCreateBeneficiaire
 		return registrationResult{}, fmt.Errorf("save registration: %w", err)
 	}
 	return registrationResult{Inscription: inscription}, nil
 }
 
-func lastWaitingRank(tx core.App, seanceID string) (int, error) {
-	var last int
-	err := tx.DB().NewQuery(`SELECT coalesce(max(rang_attente), 0) FROM inscriptions
-		WHERE seance = {:seance} AND statut = 'liste_attente'`).Bind(dbx.Params{"seance": seanceID}).Row(&last)
-	if err != nil {
-		return 0, fmt.Errorf("last waiting rank of session %s: %w", seanceID, err)
+// findRegistration returns the person's registration for the session, or nil.
+func findRegistration(tx core.App, seanceID, personID string) (*core.Record, error) {
+	var id string
+	err := tx.DB().Select("id").From("inscriptions").
+		Where(dbx.HashExp{"seance": seanceID, "beneficiaire": personID}).Limit(1).Row(&id)
+	if isNotFound(err) {
+		return nil, nil
 	}
-	return last, nil
+	if err != nil {
+		return nil, fmt.Errorf("find registration: %w", err)
+	}
+	return tx.FindRecordById("inscriptions", id)
 }
 
 // newToken is the secret of a registration's personal link: 43 characters

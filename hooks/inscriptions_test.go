@@ -353,3 +353,34 @@ func TestStructurePageAndCalendar(t *testing.T) {
 		t.Errorf("Réunion local time missing:\n%s", ics.Body.String())
 	}
 }
+
+// Registration saves without the generic validation (for speed): what it
+// writes must still pass it, whatever the person typed.
+func TestRegisteredRecordsPassValidation(t *testing.T) {
+	s := newSite(t)
+	long := strings.Repeat("é", 80)
+	forms := []url.Values{
+		person("Jean", "Dupont", "0698765432", "jean@example.org"),
+		person(long, long+" d'Arc-Ségur", "+262 692 12 34 56", ""),
+		person("Zoé", "L'Hôte", "", "ZOE.lhote+atelier@Sous.Domaine.example.fr"),
+	}
+	forms[0].Set("code_postal", "97 400")
+	forms[0].Set("inscrit_par", strings.Repeat("x", 200))
+	for i, form := range forms {
+		rec := s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", form)
+		if rec.Code != http.StatusSeeOther {
+			t.Fatalf("form %d: status %d\n%s", i, rec.Code, rec.Body.String())
+		}
+	}
+	for _, collection := range []string{"beneficiaires", "inscriptions"} {
+		records, err := s.app.FindAllRecords(collection)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range records {
+			if err := s.app.Validate(r); err != nil {
+				t.Errorf("%s %s does not pass validation: %v", collection, r.Id, err)
+			}
+		}
+	}
+}

@@ -33,7 +33,7 @@ type registrationMail struct {
 	Recap                   [][2]string
 }
 
-func notifyRegistration(app core.App, base string, inscription *core.Record) {
+func notifyRegistration(app core.App, base string, inscription, person *core.Record) {
 	event, subject := "confirmation", "Inscription confirmée : "
 	intro := "Votre inscription est confirmée. Voici le récapitulatif."
 	if inscription.GetString("statut") == "liste_attente" {
@@ -41,25 +41,29 @@ func notifyRegistration(app core.App, base string, inscription *core.Record) {
 		intro = fmt.Sprintf("L'atelier est complet : vous êtes sur liste d'attente (rang %d). Si une place se libère, elle vous sera proposée et vous recevrez un message.",
 			inscription.GetInt("rang_attente"))
 	}
-	sendRegistrationMail(app, base, inscription, event, subject, intro)
+	sendRegistrationMail(app, base, inscription, person, event, subject, intro)
 }
 
 func notifyPromotion(app core.App, base string, inscription *core.Record) {
-	sendRegistrationMail(app, base, inscription, "promotion", "Une place s'est libérée : ",
+	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
+	if err != nil {
+		app.Logger().Error("promotion e-mail: find person", "inscription", inscription.Id, "error", err)
+		return
+	}
+	sendRegistrationMail(app, base, inscription, person, "promotion", "Une place s'est libérée : ",
 		"Bonne nouvelle : une place s'est libérée et elle est pour vous. Votre inscription est confirmée.")
 }
 
 // sendRegistrationMail writes to the person if they gave an e-mail; a
 // failure is recorded in envois (for the retry job) and logged, never shown
 // to the person, whose registration is done anyway.
-func sendRegistrationMail(app core.App, base string, inscription *core.Record, event, subject, intro string) {
+func sendRegistrationMail(app core.App, base string, inscription, person *core.Record, event, subject, intro string) {
+	if person.GetString("email") == "" {
+		return // no e-mail given: the confirmation page is all they get
+	}
 	data, err := loadInscriptionPage(app, inscription.GetString("jeton"))
 	if err != nil {
 		app.Logger().Error("registration e-mail: load", "inscription", inscription.Id, "error", err)
-		return
-	}
-	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
-	if err != nil || person.GetString("email") == "" {
 		return
 	}
 	s := data.Seance

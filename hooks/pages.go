@@ -139,11 +139,19 @@ func (pe *pageEngine) render(e *core.RequestEvent, status int, page, title strin
 // loads its data, renders it and keeps it for the next visitors. key must
 // hold everything the page depends on (path and normalised query).
 func (pe *pageEngine) renderCached(e *core.RequestEvent, key, page, title string, load func() (any, error)) error {
+	return pe.renderCachedTitle(e, key, page, func() (string, any, error) {
+		data, err := load()
+		return title, data, err
+	})
+}
+
+// renderCachedTitle is renderCached for pages whose title comes with their data.
+func (pe *pageEngine) renderCachedTitle(e *core.RequestEvent, key, page string, load func() (string, any, error)) error {
 	if cached, ok := pe.cache.get(key); ok {
 		return pe.write(e, cached.status, cached.plain, cached.gzipped)
 	}
 	generation := pe.cache.generation.Load()
-	data, err := load()
+	title, data, err := load()
 	if err != nil {
 		return err
 	}

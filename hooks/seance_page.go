@@ -24,46 +24,52 @@ type seancePageData struct {
 
 func seancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		seance, err := loadPublicSeance(e.App, e.Request.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		data := seancePageData{Seance: seance, Fermee: seance.registrationClosedReason(time.Now()),
-			PrivacyVersion: privacyVersion}
-		return pe.render(e, http.StatusOK, "seance", seance.Titre, data)
+		id := e.Request.PathValue("id")
+		var title string
+		return pe.renderCachedTitle(e, "/ateliers/"+id, "seance", func() (string, any, error) {
+			seance, err := loadPublicSeance(e.App, id)
+			if err != nil {
+				return title, nil, err
+			}
+			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.registrationClosedReason(time.Now()),
+				PrivacyVersion: privacyVersion}, nil
+		})
 	}
 }
 
+// registrationPostHandler goes straight to the registration when the form
+// is valid (the transaction checks the session); the session's page is only
+// loaded to answer with an error.
 func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
-		seance, err := loadPublicSeance(e.App, id)
-		if err != nil {
-			return err
+		now := time.Now()
+		answer := func(status int, data seancePageData) error {
+			seance, err := loadPublicSeance(e.App, id)
+			if err != nil {
+				return err
+			}
+			data.Seance, data.PrivacyVersion = seance, privacyVersion
+			if reason := seance.registrationClosedReason(now); reason != "" {
+				data.Fermee, status = reason, http.StatusConflict
+			}
+			return pe.render(e, status, "seance", seance.Titre, data)
 		}
 		if err := e.Request.ParseForm(); err != nil {
-			return pe.render(e, http.StatusBadRequest, "seance", seance.Titre,
-				seancePageData{Seance: seance, Errors: formErrors{"": "Le formulaire n'a pas pu être lu. Réessayez."}})
+			return answer(http.StatusBadRequest, seancePageData{Errors: formErrors{"": "Le formulaire n'a pas pu être lu. Réessayez."}})
 		}
 		form := parseRegistrationForm(e.Request.PostForm)
-		data := seancePageData{Seance: seance, Form: form, PrivacyVersion: privacyVersion}
-		now := time.Now()
 		if form.Piege != "" { // only robots fill the hidden field
-			data.Errors = formErrors{"": "Votre demande n'a pas pu être enregistrée."}
-			return pe.render(e, http.StatusUnprocessableEntity, "seance", seance.Titre, data)
-		}
-		if reason := seance.registrationClosedReason(now); reason != "" {
-			data.Fermee = reason
-			return pe.render(e, http.StatusConflict, "seance", seance.Titre, data)
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form,
+				Errors: formErrors{"": "Votre demande n'a pas pu être enregistrée."}})
 		}
 		if errs := form.validate(); len(errs) > 0 {
-			data.Errors = errs
-			return pe.render(e, http.StatusUnprocessableEntity, "seance", seance.Titre, data)
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs})
 		}
 		result, err := register(e.App, id, form, now)
 		if errors.Is(err, errRegistrationClosed) {
-			data.Fermee = "Les inscriptions viennent de se fermer pour cette séance."
-			return pe.render(e, http.StatusConflict, "seance", seance.Titre, data)
+			return answer(http.StatusConflict, seancePageData{Form: form,
+				Fermee: "Les inscriptions sont closes pour cette séance."})
 		}
 		if err != nil {
 			return err
@@ -71,13 +77,17 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if result.Existing && !sameSubmitter(result, form, now) {
 			// Somebody typed the phone or e-mail of a registered person:
 			// confirm without handing over that person's personal link.
-			notifyRegistration(e.App, baseURL(e), result.Inscription)
+			notifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
+			seance, err := loadPublicSeance(e.App, id)
+			if err != nil {
+				return err
+			}
 			data := dejaInscritData{Seance: seance, Statut: result.Inscription.GetString("statut"),
 				Rang: result.Inscription.GetInt("rang_attente")}
 			return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", data)
 		}
 		if !result.Existing {
-			notifyRegistration(e.App, baseURL(e), result.Inscription)
+			notifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+result.Inscription.GetString("jeton")+"?confirmation=1")
 	}

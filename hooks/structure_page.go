@@ -36,32 +36,39 @@ func findStructureBySlug(app core.App, slug string) (*core.Record, error) {
 func structurePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		slug := e.Request.PathValue("slug")
-		return pe.renderCached(e, "/s/"+slug, "structure", "Ateliers numériques", func() (any, error) {
-			record, err := findStructureBySlug(e.App, slug)
+		return pe.renderCachedTitle(e, "/s/"+slug, "structure", func() (string, any, error) {
+			data, err := loadStructurePage(e.App, slug, time.Now())
 			if err != nil {
-				return nil, err
+				return "", nil, err
 			}
-			data := structurePageData{Structure: newStructureView(record)}
-			lieux, err := e.App.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
-			if err != nil {
-				return nil, fmt.Errorf("places of %s: %w", slug, err)
-			}
-			for _, l := range lieux {
-				data.Lieux = append(data.Lieux, lieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
-					CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
-					Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
-			}
-			now := time.Now()
-			params := dbx.Params{"from": dbDate(now), "to": dbDate(now.AddDate(0, 0, 7*homeWeeks)),
-				"structure": record.Id, "limit": 100, "offset": 0}
-			cards, err := upcomingCards(e.App, publicUpcomingWhere+" AND s.structure = {:structure}", params)
-			if err != nil {
-				return nil, err
-			}
-			data.Days, data.Total = groupByDay(cards), len(cards)
-			return data, nil
+			return "Ateliers de " + data.Structure.Nom, data, nil
 		})
 	}
+}
+
+func loadStructurePage(app core.App, slug string, now time.Time) (*structurePageData, error) {
+	record, err := findStructureBySlug(app, slug)
+	if err != nil {
+		return nil, err
+	}
+	data := &structurePageData{Structure: newStructureView(record)}
+	lieux, err := app.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
+	if err != nil {
+		return nil, fmt.Errorf("places of %s: %w", slug, err)
+	}
+	for _, l := range lieux {
+		data.Lieux = append(data.Lieux, lieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
+			CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
+			Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
+	}
+	params := dbx.Params{"from": dbDate(now), "to": dbDate(now.AddDate(0, 0, 7*homeWeeks)),
+		"structure": record.Id, "limit": 100, "offset": 0}
+	cards, err := upcomingCards(app, publicUpcomingWhere+" AND s.structure = {:structure}", params)
+	if err != nil {
+		return nil, err
+	}
+	data.Days, data.Total = groupByDay(cards), len(cards)
+	return data, nil
 }
 
 func structureCalendarHandler(e *core.RequestEvent) error {

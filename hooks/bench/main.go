@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"runtime"
 	"strconv"
@@ -21,7 +22,9 @@ import (
 	"atelier/hooks/synth"
 	_ "atelier/pb_migrations"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 const (
@@ -72,6 +75,32 @@ func run() ([]row, error) {
 		row{"Home page, 1,000 upcoming sessions, 50 clients", rate(home), ratio(home.PerSecond(), baseline.PerSecond()), ""},
 		row{"  home page latency p50", ms(home.Percentile(0.50)), "", ""},
 		row{"  home page latency p99", ms(home.Percentile(0.99)), "", "< 20 ms"},
+	)
+
+	sessions, err := upcomingSessions(dir, 50)
+	if err != nil {
+		return nil, err
+	}
+	page := measureSessionPages(srv, sessions)
+	if page.Errors > 0 {
+		return nil, fmt.Errorf("session page: %d errors out of %d requests", page.Errors, page.Requests)
+	}
+	rows = append(rows,
+		row{"Session page with its form, 50 clients", rate(page), ratio(page.PerSecond(), baseline.PerSecond()), ""},
+		row{"  session page latency p99", ms(page.Percentile(0.99)), "", "< 20 ms"},
+	)
+
+	registrations := measureRegistrations(srv, sessions)
+	if registrations.Errors > 0 {
+		return nil, fmt.Errorf("registrations: %d errors out of %d requests\n%s", registrations.Errors, registrations.Requests, tail(srv.Logs(), 2000))
+	}
+	if err := checkNoOverbooking(dir, sessions); err != nil {
+		return nil, err
+	}
+	rows = append(rows,
+		row{"Public registrations through the form (no overbooking)", rate(registrations),
+			ratio(registrations.PerSecond(), baseline.PerSecond()), "≥ 0.50"},
+		row{"  registration latency p99", ms(registrations.Percentile(0.99)), "", ""},
 		row{"Resident memory after load", rss(srv.PID()), "", ""},
 	)
 
@@ -110,6 +139,86 @@ func prepare(dir string) error {
 	}
 	_, err := synth.Load(app, synth.Sizes{Structures: 20, Seances: 1000, Inscriptions: 3000, Accompagnements: 500}, time.Now())
 	return err
+}
+
+// upcomingSessions returns the ids of n public sessions of the data set.
+func upcomingSessions(dir string, n int) ([]string, error) {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return nil, err
+	}
+	defer app.ResetBootstrapState()
+	var ids []string
+	err := app.DB().Select("id").From("seances").
+		Where(dbx.NewExp("publique = TRUE AND statut = 'planifiee' AND inscriptions_ouvertes = TRUE AND debut > {:now}",
+			dbx.Params{"now": time.Now().UTC().Add(time.Hour).Format(types.DefaultDateLayout)})).
+		OrderBy("debut").Limit(int64(n)).Column(&ids)
+	if err != nil || len(ids) < n {
+		return nil, fmt.Errorf("bench sessions: %d found, %v", len(ids), err)
+	}
+	return ids, nil
+}
+
+func measureSessionPages(srv *e2e.Server, sessions []string) e2e.LoadResult {
+	return e2e.Hammer(clients, duration, maxReqs, func(c *http.Client, i int) error {
+		res, err := c.Get(srv.URL + "/ateliers/" + sessions[i%len(sessions)])
+		return drain(res, err)
+	})
+}
+
+// measureRegistrations posts the public form as new people (phone only, so
+// no e-mail is sent; 07 5… numbers, which the synthetic people never have)
+// spread over the sessions; a success is the redirect
+// to the person's registration page.
+func measureRegistrations(srv *e2e.Server, sessions []string) e2e.LoadResult {
+	noFollow := func(c *http.Client) *http.Client {
+		copied := *c
+		copied.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		return &copied
+	}
+	return e2e.Hammer(clients, duration, maxReqs, func(c *http.Client, i int) error {
+		form := url.Values{"prenom": {"Bench"}, "nom": {"Personne " + strconv.Itoa(i)},
+			"telephone": {fmt.Sprintf("+3375%07d", i)}, "consentement": {"1"}}
+		res, err := noFollow(c).PostForm(srv.URL+"/ateliers/"+sessions[i%len(sessions)]+"/inscription", form)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		_, _ = io.Copy(io.Discard, res.Body)
+		if res.StatusCode != http.StatusSeeOther {
+			return errors.New(res.Status)
+		}
+		return nil
+	})
+}
+
+// checkNoOverbooking verifies the outcome of the registration load: no
+// session has more confirmations than places, waiting ranks are 1..n.
+func checkNoOverbooking(dir string, sessions []string) error {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	if err := app.Bootstrap(); err != nil {
+		return err
+	}
+	defer app.ResetBootstrapState()
+	for _, id := range sessions {
+		var capacity, confirmed, waiting, maxRank int
+		if err := app.DB().NewQuery(`SELECT capacite FROM seances WHERE id = {:id}`).Bind(dbx.Params{"id": id}).Row(&capacity); err != nil {
+			return err
+		}
+		err := app.DB().NewQuery(`SELECT
+				count(*) FILTER (WHERE statut IN ('inscrit', 'present')),
+				count(*) FILTER (WHERE statut = 'liste_attente'),
+				coalesce(max(rang_attente) FILTER (WHERE statut = 'liste_attente'), 0)
+			FROM inscriptions WHERE seance = {:id}`).Bind(dbx.Params{"id": id}).Row(&confirmed, &waiting, &maxRank)
+		if err != nil {
+			return err
+		}
+		if confirmed > capacity || maxRank != waiting {
+			return fmt.Errorf("session %s overbooked: %d confirmed for %d places, %d waiting with last rank %d",
+				id, confirmed, capacity, waiting, maxRank)
+		}
+	}
+	return nil
 }
 
 func measureBaseline(srv *e2e.Server) e2e.LoadResult {
@@ -193,4 +302,11 @@ func print(rows []row) {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.figure, r.value, r.ratio, r.goal)
 	}
 	w.Flush()
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }

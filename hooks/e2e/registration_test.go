@@ -253,7 +253,7 @@ func TestCancellationPromotesAndEmailsTheNextPerson(t *testing.T) {
 	if !strings.Contains(promotion.Text, strings.TrimSuffix(second, "?confirmation=1")) {
 		t.Errorf("promotion lacks Bruno's link:\n%s", promotion.Text)
 	}
-	page := httpGet(t, f.URL+strings.TrimSuffix(second, "?confirmation=1"))
+	page := get(t, f.URL+strings.TrimSuffix(second, "?confirmation=1"), http.StatusOK)
 	if !strings.Contains(page, "Vous êtes inscrit") {
 		t.Errorf("Bruno's page does not say he is registered:\n%s", page)
 	}
@@ -339,21 +339,4 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 	if err != nil || overflow > 0 {
 		t.Errorf("session page overflows a 320 px screen by %d px (%v)", overflow, err)
 	}
-}
-
-func httpGet(t *testing.T, url string) string {
-	t.Helper()
-	res, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: status %d", url, res.StatusCode)
-	}
-	return string(body)
 }
