@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"atelier/hooks/contact"
@@ -124,30 +125,146 @@ var errRegistrationClosed = errors.New("registration closed")
 // confirms the registration if a place is left, else puts it on the
 // waiting list, all inside one write transaction.
 func register(app core.App, seanceID string, f registrationForm, now time.Time) (registrationResult, error) {
-	var result registrationResult
-	err := app.RunInTransaction(func(tx core.App) error {
-		state, err := loadSessionState(tx, seanceID)
-		if err != nil {
-			return err
+	return registrationBatcherOf(app).do(app, &registrationJob{seanceID: seanceID, form: f, now: now})
+}
+
+// registerInTx takes one registration's decision inside tx. Refusals
+// (unknown or closed session) happen before any write. states caches the
+// sessions read earlier in the same transaction, kept exact as places are
+// taken, so that a rush on one workshop reads its session once per batch.
+func registerInTx(tx core.App, job *registrationJob, states map[string]*sessionState) (registrationResult, error) {
+	state, ok := states[job.seanceID]
+	if !ok {
+		var err error
+		if state, err = loadSessionState(tx, job.seanceID); err != nil {
+			return registrationResult{}, err
 		}
-		if !state.public() {
-			return errNotFound
-		}
-		if !state.open(now) {
-			return errRegistrationClosed
-		}
-		person, created, err := findOrCreateBeneficiaire(tx, state.Structure, f, now)
-		if err != nil {
-			return err
-		}
-		result, err = placeRegistration(tx, state, person, created, f)
-		result.Person = person
-		return err
-	})
+		states[job.seanceID] = state
+	}
+	if !state.public() {
+		return registrationResult{}, errNotFound
+	}
+	if !state.open(job.now) {
+		return registrationResult{}, errRegistrationClosed
+	}
+	person, created, err := findOrCreateBeneficiaire(tx, state.Structure, job.form, job.now)
 	if err != nil {
-		return registrationResult{}, fmt.Errorf("register for session %s: %w", seanceID, err)
+		return registrationResult{}, err
+	}
+	result, err := placeRegistration(tx, state, person, created, job.form)
+	if err != nil {
+		return registrationResult{}, err
+	}
+	result.Person = person
+	if !result.Existing {
+		if result.Inscription.GetString("statut") == "inscrit" {
+			state.Taken++
+		} else {
+			state.LastRank = result.Inscription.GetInt("rang_attente")
+		}
 	}
 	return result, nil
+}
+
+// Registrations that arrive together are decided together, one after the
+// other in a single write transaction (group commit): the first request
+// to find nobody at work takes the pending ones and commits them at once,
+// the others wait for their outcome. SQLite writes one transaction at a
+// time anyway; this pays the transaction's fixed cost and the hand-over
+// of the write lock once per batch instead of once per person.
+
+const maxRegistrationBatch = 64
+
+type registrationJob struct {
+	seanceID string
+	form     registrationForm
+	now      time.Time
+	result   registrationResult
+	err      error
+	done     chan struct{}
+}
+
+type registrationBatcher struct {
+	mu      sync.Mutex
+	pending []*registrationJob
+	working bool
+}
+
+const registrationBatcherKey = "atelier.registrationBatcher"
+
+func registrationBatcherOf(app core.App) *registrationBatcher {
+	return app.Store().GetOrSet(registrationBatcherKey, func() any { return &registrationBatcher{} }).(*registrationBatcher)
+}
+
+func (b *registrationBatcher) do(app core.App, job *registrationJob) (registrationResult, error) {
+	job.done = make(chan struct{})
+	b.mu.Lock()
+	b.pending = append(b.pending, job)
+	if b.working {
+		b.mu.Unlock()
+		<-job.done
+		return job.result, job.err
+	}
+	b.working = true
+	b.mu.Unlock()
+	for {
+		b.mu.Lock()
+		n := min(len(b.pending), maxRegistrationBatch)
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		if n == 0 {
+			b.working = false
+			b.mu.Unlock()
+			break
+		}
+		b.mu.Unlock()
+		runRegistrationBatch(app, batch)
+	}
+	<-job.done
+	return job.result, job.err
+}
+
+// runRegistrationBatch commits the batch in one transaction; if the
+// transaction itself fails, each registration is retried on its own so
+// that one failure never takes the others down.
+func runRegistrationBatch(app core.App, batch []*registrationJob) {
+	defer func() {
+		for _, job := range batch {
+			close(job.done)
+		}
+	}()
+	err := app.RunInTransaction(func(tx core.App) error {
+		states := map[string]*sessionState{}
+		for _, job := range batch {
+			job.result, job.err = registerInTx(tx, job, states)
+			if job.err != nil && !errors.Is(job.err, errNotFound) && !errors.Is(job.err, errRegistrationClosed) && !isNotFound(job.err) {
+				return job.err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for _, job := range batch {
+			if job.err != nil {
+				job.err = fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
+			}
+		}
+		return
+	}
+	if len(batch) == 1 {
+		batch[0].result, batch[0].err = registrationResult{}, fmt.Errorf("register for session %s: %w", batch[0].seanceID, err)
+		return
+	}
+	for _, job := range batch {
+		job.err = app.RunInTransaction(func(tx core.App) error {
+			var err error
+			job.result, err = registerInTx(tx, job, map[string]*sessionState{})
+			return err
+		})
+		if job.err != nil {
+			job.result, job.err = registrationResult{}, fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
+		}
+	}
 }
 
 // sessionState is what the registration decision needs, read in one query
@@ -160,24 +277,20 @@ type sessionState struct {
 	Debut                string `db:"debut"`
 	Publique             bool   `db:"publique"`
 	InscriptionsOuvertes bool   `db:"inscriptions_ouvertes"`
-	Atelier              string `db:"atelier"`
-	AtelierActif         bool   `db:"-"`
+	AtelierActif         bool   `db:"atelier_actif"`
 	Taken                int    `db:"-"`
 	LastRank             int    `db:"-"`
 }
 
 func loadSessionState(tx core.App, seanceID string) (*sessionState, error) {
 	var st sessionState
-	// Three simple statements: cheaper for SQLite than one with correlated
+	// Two simple statements: cheaper for SQLite than one with correlated
 	// subqueries, and this runs while the write lock is held.
-	err := tx.DB().NewQuery(`SELECT id, structure, capacite, statut, debut, publique, inscriptions_ouvertes, atelier
-		FROM seances WHERE id = {:id}`).Bind(dbx.Params{"id": seanceID}).One(&st)
+	err := tx.DB().NewQuery(`SELECT s.id, s.structure, s.capacite, s.statut, s.debut, s.publique,
+			s.inscriptions_ouvertes, a.actif AS atelier_actif
+		FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE s.id = {:id}`).Bind(dbx.Params{"id": seanceID}).One(&st)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", seanceID, err)
-	}
-	err = tx.DB().NewQuery(`SELECT actif FROM ateliers WHERE id = {:id}`).Bind(dbx.Params{"id": st.Atelier}).Row(&st.AtelierActif)
-	if err != nil {
-		return nil, fmt.Errorf("workshop of session %s: %w", seanceID, err)
 	}
 	err = tx.DB().NewQuery(`SELECT
 			count(*) FILTER (WHERE statut IN ('inscrit', 'present')),

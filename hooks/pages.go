@@ -289,17 +289,20 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 		return err
 	}
 	assets := pe.assets
-	// Page views are not written to the request log (it would cost a write
-	// per visit); failures still are.
+	// Successful public requests are not written to the request log: it
+	// would cost a write per visit and keep the IP address of every
+	// beneficiary; failures still are. Registrations themselves are
+	// recorded in inscriptions and envois.
 	se.Router.Bind(pe.frenchRateLimitPage())
 	se.Router.GET("/{$}", pe.page(homeHandler(pe))).Bind(apis.SkipSuccessActivityLog())
-	se.Router.GET("/ateliers/{id}", pe.page(seancePageHandler(pe)))
-	se.Router.POST("/ateliers/{id}/inscription", pe.page(registrationPostHandler(pe)))
-	se.Router.GET("/inscription/{jeton}", pe.page(inscriptionPageHandler(pe)))
-	se.Router.POST("/inscription/{jeton}", pe.page(cancelPostHandler(pe)))
-	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.page(inscriptionCalendarHandler))
-	se.Router.GET("/s/{slug}", pe.page(structurePageHandler(pe)))
-	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler))
+	se.Router.GET("/ateliers/{id}", pe.page(seancePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/ateliers/{id}/inscription", pe.page(registrationPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	// Personal links hold a secret token: never in the request log.
+	se.Router.GET("/inscription/{jeton}", pe.page(inscriptionPageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/inscription/{jeton}", pe.page(cancelPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.page(inscriptionCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/s/{slug}", pe.page(structurePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
 		name := e.Request.PathValue("path")
