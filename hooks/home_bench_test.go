@@ -14,6 +14,7 @@ import (
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // BenchmarkHomePage serves the public home page through the real router
@@ -87,6 +88,39 @@ func BenchmarkRegistration(b *testing.B) {
 		handler.ServeHTTP(rec, req)
 		if rec.Code != http.StatusSeeOther {
 			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
+
+// BenchmarkBaselineCreate is bare PocketBase record creation through the
+// REST API on the same router: the yardstick of BenchmarkRegistration.
+func BenchmarkBaselineCreate(b *testing.B) {
+	app := testkit.EmptyApp(b)
+	Register(app, fstest.MapFS{})
+	collection := core.NewBaseCollection("bench_baseline")
+	collection.Fields.Add(&core.TextField{Name: "titre"}, &core.TextField{Name: "texte"})
+	public := ""
+	collection.CreateRule = &public
+	if err := app.Save(collection); err != nil {
+		b.Fatal(err)
+	}
+	settings := app.Settings()
+	settings.RateLimits.Enabled = false
+	if err := app.Save(settings); err != nil {
+		b.Fatal(err)
+	}
+	handler := testkit.Handler(b, app)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		body := fmt.Sprintf(`{"titre":"Enregistrement %d","texte":"Un texte court de référence."}`, i)
+		req := httptest.NewRequest(http.MethodPost, "/api/collections/bench_baseline/records", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body.String())
 		}
 	}
 }
