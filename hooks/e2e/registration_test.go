@@ -340,3 +340,71 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 		t.Errorf("session page overflows a 320 px screen by %d px (%v)", overflow, err)
 	}
 }
+
+// The other pages of a registration's life pass the same checks: waiting
+// list, cancellation (clicked in the browser, without JavaScript) and the
+// page shown when someone uses the contact of a registered person.
+func TestRegistrationLifePagesPassAudit(t *testing.T) {
+	f := startFlowServer(t)
+	seanceID := f.newSession(t, 1)
+	_, first, err := f.register(seanceID, registrant("Agathe", "Assise", "06 55 44 33 01", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, second, err := f.register(seanceID, registrant("Basile", "Debout", "06 55 44 33 02", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := NewBrowser(t)
+	check := func(step, path, wantHeading string, actions ...chromedp.Action) {
+		t.Helper()
+		var heading string
+		run := append([]chromedp.Action{chromedp.Navigate(f.URL + path)}, actions...)
+		run = append(run, chromedp.Text("h1", &heading, chromedp.ByQuery))
+		if err := chromedp.Run(ctx, run...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		if !strings.Contains(heading, wantHeading) {
+			t.Errorf("%s: heading %q, want %q", step, heading, wantHeading)
+		}
+		violations, err := Audit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range violations {
+			t.Errorf("%s: %s", step, v)
+		}
+		overflow, err := HorizontalOverflow(ctx, f.URL+path, 320)
+		if err != nil || overflow > 0 {
+			t.Errorf("%s overflows a 320 px screen by %d px (%v)", step, overflow, err)
+		}
+	}
+	check("waiting list", second, "liste d'attente (rang 1)")
+	if err := WithoutJavaScript(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var heading string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(f.URL+strings.TrimSuffix(first, "?confirmation=1")),
+		chromedp.Click("button.danger", chromedp.ByQuery),
+		chromedp.WaitVisible(".succes", chromedp.ByQuery),
+		chromedp.Text("h1", &heading, chromedp.ByQuery),
+		emulation.SetScriptExecutionDisabled(false),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heading != "Votre inscription est annulée" {
+		t.Errorf("after cancelling: %q", heading)
+	}
+	check("cancelled", strings.TrimSuffix(first, "?confirmation=1")+"?annulee=1", "annulée")
+	check("promoted", strings.TrimSuffix(second, "?confirmation=1"), "Vous êtes inscrit")
+	check("already registered", "/ateliers/"+seanceID, "Vous êtes déjà inscrit",
+		chromedp.SendKeys("#prenom", "Autre", chromedp.ByID),
+		chromedp.SendKeys("#nom", "Personne", chromedp.ByID),
+		chromedp.SendKeys("#telephone", "06 55 44 33 02", chromedp.ByID),
+		chromedp.Click("#consentement", chromedp.ByID),
+		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(".succes", chromedp.ByQuery),
+	)
+}
