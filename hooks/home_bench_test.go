@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -59,8 +60,9 @@ func BenchmarkHomePage(b *testing.B) {
 	})
 }
 
-// BenchmarkRegistration posts the public form as new people, one after the
-// other, through the real router (compare with BenchmarkBaselineCreate).
+// BenchmarkRegistration posts the public form as new people through the
+// real router, one after the other and from 50 goroutines (where
+// registrations are decided in batches); compare with BenchmarkBaselineCreate.
 func BenchmarkRegistration(b *testing.B) {
 	app := testkit.EmptyApp(b)
 	if _, err := synth.Load(app, synth.Sizes{Structures: 2, Seances: 50, Inscriptions: 100}, time.Now()); err != nil {
@@ -77,19 +79,33 @@ func BenchmarkRegistration(b *testing.B) {
 	if err := app.DB().Select("id").From("seances").Where(dbx.NewExp("publique = TRUE AND inscriptions_ouvertes = TRUE")).Column(&ids); err != nil || len(ids) == 0 {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		i++
+	var counter atomic.Int64
+	post := func(b *testing.B) {
+		i := counter.Add(1)
 		form := url.Values{"prenom": {"Bench"}, "nom": {"Personne"}, "telephone": {fmt.Sprintf("+3375%07d", i)}, "consentement": {"1"}}
-		req := httptest.NewRequest(http.MethodPost, "/ateliers/"+ids[i%len(ids)]+"/inscription", strings.NewReader(form.Encode()))
+		req := httptest.NewRequest(http.MethodPost, "/ateliers/"+ids[int(i)%len(ids)]+"/inscription", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		rec := httptest.NewRecorder()
 		handler.ServeHTTP(rec, req)
 		if rec.Code != http.StatusSeeOther {
-			b.Fatalf("status %d", rec.Code)
+			b.Errorf("status %d", rec.Code)
 		}
 	}
+	b.Run("sequential", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			post(b)
+		}
+	})
+	b.Run("parallel-50", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetParallelism(25)
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				post(b)
+			}
+		})
+	})
 }
 
 // BenchmarkBaselineCreate is bare PocketBase record creation through the

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,7 +15,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/security"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
@@ -128,18 +128,47 @@ func register(app core.App, seanceID string, f registrationForm, now time.Time) 
 	return registrationBatcherOf(app).do(app, &registrationJob{seanceID: seanceID, form: f, now: now})
 }
 
-// registerInTx takes one registration's decision inside tx. Refusals
-// (unknown or closed session) happen before any write. states caches the
-// sessions read earlier in the same transaction, kept exact as places are
-// taken, so that a rush on one workshop reads its session once per batch.
-func registerInTx(tx core.App, job *registrationJob, states map[string]*sessionState) (registrationResult, error) {
-	state, ok := states[job.seanceID]
+// registrationTx is one write transaction deciding a batch of
+// registrations. It keeps the sessions read so far (exact as places are
+// taken, so that a rush on one workshop reads its session once per batch)
+// and its statements prepared once (SQLite parses each only once).
+type registrationTx struct {
+	core.App
+	states   map[string]*sessionState
+	prepared map[string]*dbx.Query
+}
+
+func newRegistrationTx(tx core.App) *registrationTx {
+	return &registrationTx{App: tx, states: map[string]*sessionState{}, prepared: map[string]*dbx.Query{}}
+}
+
+// query returns the prepared statement for sql (with {:name} placeholders)
+// bound to params.
+func (r *registrationTx) query(sql string, params dbx.Params) *dbx.Query {
+	q, ok := r.prepared[sql]
+	if !ok {
+		q = r.DB().NewQuery(sql).Prepare()
+		r.prepared[sql] = q
+	}
+	return q.Bind(params)
+}
+
+func (r *registrationTx) close() {
+	for _, q := range r.prepared {
+		q.Close()
+	}
+}
+
+// registerInTx takes one registration's decision inside the transaction.
+// Refusals (unknown or closed session) happen before any write.
+func registerInTx(tx *registrationTx, job *registrationJob) (registrationResult, error) {
+	state, ok := tx.states[job.seanceID]
 	if !ok {
 		var err error
 		if state, err = loadSessionState(tx, job.seanceID); err != nil {
 			return registrationResult{}, err
 		}
-		states[job.seanceID] = state
+		tx.states[job.seanceID] = state
 	}
 	if !state.public() {
 		return registrationResult{}, errNotFound
@@ -233,10 +262,11 @@ func runRegistrationBatch(app core.App, batch []*registrationJob) {
 			close(job.done)
 		}
 	}()
-	err := app.RunInTransaction(func(tx core.App) error {
-		states := map[string]*sessionState{}
+	err := app.RunInTransaction(func(txApp core.App) error {
+		tx := newRegistrationTx(txApp)
+		defer tx.close()
 		for _, job := range batch {
-			job.result, job.err = registerInTx(tx, job, states)
+			job.result, job.err = registerInTx(tx, job)
 			if job.err != nil && !errors.Is(job.err, errNotFound) && !errors.Is(job.err, errRegistrationClosed) && !isNotFound(job.err) {
 				return job.err
 			}
@@ -256,9 +286,11 @@ func runRegistrationBatch(app core.App, batch []*registrationJob) {
 		return
 	}
 	for _, job := range batch {
-		job.err = app.RunInTransaction(func(tx core.App) error {
+		job.err = app.RunInTransaction(func(txApp core.App) error {
+			tx := newRegistrationTx(txApp)
+			defer tx.close()
 			var err error
-			job.result, err = registerInTx(tx, job, map[string]*sessionState{})
+			job.result, err = registerInTx(tx, job)
 			return err
 		})
 		if job.err != nil {
@@ -282,20 +314,23 @@ type sessionState struct {
 	LastRank             int    `db:"-"`
 }
 
-func loadSessionState(tx core.App, seanceID string) (*sessionState, error) {
+func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error) {
 	var st sessionState
 	// Two simple statements: cheaper for SQLite than one with correlated
 	// subqueries, and this runs while the write lock is held.
-	err := tx.DB().NewQuery(`SELECT s.id, s.structure, s.capacite, s.statut, s.debut, s.publique,
+	err := tx.query(`SELECT s.id, s.structure, s.capacite, s.statut, s.debut, s.publique,
 			s.inscriptions_ouvertes, a.actif AS atelier_actif
-		FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE s.id = {:id}`).Bind(dbx.Params{"id": seanceID}).One(&st)
+		FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE s.id = {:id}`, dbx.Params{"id": seanceID}).One(&st)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", seanceID, err)
 	}
-	err = tx.DB().NewQuery(`SELECT
-			count(*) FILTER (WHERE statut IN ('inscrit', 'present')),
-			coalesce(max(rang_attente) FILTER (WHERE statut = 'liste_attente'), 0)
-		FROM inscriptions WHERE seance = {:id}`).Bind(dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
+	// Two index seeks on (seance, statut, rang_attente): the places taken
+	// (at most the capacity) and the last waiting rank, however long the
+	// waiting list.
+	err = tx.query(`SELECT
+			(SELECT count(*) FROM inscriptions WHERE seance = {:id} AND statut IN ('inscrit', 'present')),
+			(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = {:id} AND statut = 'liste_attente')`,
+		dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
 	if err != nil {
 		return nil, fmt.Errorf("places of session %s: %w", seanceID, err)
 	}
@@ -317,7 +352,7 @@ func (s *sessionState) open(now time.Time) bool {
 // findOrCreateBeneficiaire matches the person within the structure by phone
 // or e-mail. A match keeps its names (a typo must not rename somebody) and
 // only gains the contact details it lacked.
-func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationForm, now time.Time) (person *core.Record, created bool, err error) {
+func findOrCreateBeneficiaire(tx *registrationTx, structureID string, f registrationForm, now time.Time) (person *core.Record, created bool, err error) {
 	consentAt, _ := types.ParseDateTime(now)
 	person, err = matchBeneficiaire(tx, structureID, f.telephone, f.email)
 	if err != nil {
@@ -329,6 +364,7 @@ func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationFor
 			return nil, false, err
 		}
 		person, created = core.NewRecord(collection), true
+		person.Id = core.GenerateDefaultRandomId() // same alphabet and length as the autogenerated id, faster
 		person.Load(map[string]any{"structure": structureID, "prenom": f.Prenom, "nom": f.Nom})
 	}
 	for field, value := range map[string]string{"telephone": f.telephone, "email": f.email, "code_postal": f.codePostal} {
@@ -352,17 +388,16 @@ func findOrCreateBeneficiaire(tx core.App, structureID string, f registrationFor
 // matchBeneficiaire finds the structure's active beneficiary with this phone
 // or e-mail, or nil. Plain SQL on the (structure, telephone) and
 // (structure, email) indexes: the lookup runs inside the write transaction.
-func matchBeneficiaire(tx core.App, structureID, telephone, email string) (*core.Record, error) {
+func matchBeneficiaire(tx *registrationTx, structureID, telephone, email string) (*core.Record, error) {
 	for _, c := range []struct{ field, value string }{{"telephone", telephone}, {"email", email}} {
 		if c.value == "" {
 			continue
 		}
 		var id string
-		err := tx.DB().Select("id").From("beneficiaires").
-			Where(dbx.HashExp{"structure": structureID, c.field: c.value, "anonymise": false, "fusionne_vers": ""}).
-			// repeated so that SQLite may use the partial index (… WHERE field != '')
-			AndWhere(dbx.NewExp(c.field + " != ''")).
-			OrderBy("created").Limit(1).Row(&id)
+		// "field != ''" is repeated so that SQLite may use the partial index.
+		err := tx.query(`SELECT id FROM beneficiaires WHERE structure = {:structure} AND `+c.field+` = {:value}
+			AND `+c.field+` != '' AND anonymise = FALSE AND fusionne_vers = '' ORDER BY created LIMIT 1`,
+			dbx.Params{"structure": structureID, "value": c.value}).Row(&id)
 		if isNotFound(err) {
 			continue
 		}
@@ -376,7 +411,7 @@ func matchBeneficiaire(tx core.App, structureID, telephone, email string) (*core
 
 // placeRegistration decides the registration's status from the places
 // taken, counted inside the transaction.
-func placeRegistration(tx core.App, state *sessionState, person *core.Record, newPerson bool, f registrationForm) (registrationResult, error) {
+func placeRegistration(tx *registrationTx, state *sessionState, person *core.Record, newPerson bool, f registrationForm) (registrationResult, error) {
 	var existing *core.Record
 	if !newPerson { // a person created a moment ago has no registration yet
 		var err error
@@ -394,6 +429,7 @@ func placeRegistration(tx core.App, state *sessionState, person *core.Record, ne
 			return registrationResult{}, err
 		}
 		inscription = core.NewRecord(collection)
+		inscription.Id = core.GenerateDefaultRandomId()
 		inscription.Load(map[string]any{"seance": state.ID, "beneficiaire": person.Id})
 	}
 	if state.Taken < state.Capacite {
@@ -413,10 +449,10 @@ func placeRegistration(tx core.App, state *sessionState, person *core.Record, ne
 }
 
 // findRegistration returns the person's registration for the session, or nil.
-func findRegistration(tx core.App, seanceID, personID string) (*core.Record, error) {
+func findRegistration(tx *registrationTx, seanceID, personID string) (*core.Record, error) {
 	var id string
-	err := tx.DB().Select("id").From("inscriptions").
-		Where(dbx.HashExp{"seance": seanceID, "beneficiaire": personID}).Limit(1).Row(&id)
+	err := tx.query(`SELECT id FROM inscriptions WHERE seance = {:seance} AND beneficiaire = {:person} LIMIT 1`,
+		dbx.Params{"seance": seanceID, "person": personID}).Row(&id)
 	if isNotFound(err) {
 		return nil, nil
 	}
@@ -426,10 +462,26 @@ func findRegistration(tx core.App, seanceID, personID string) (*core.Record, err
 	return tx.FindRecordById("inscriptions", id)
 }
 
+const tokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
 // newToken is the secret of a registration's personal link: 43 characters
-// from 62, about 256 bits, unguessable.
+// from 62, about 256 bits from crypto/rand, unguessable. One read of random
+// bytes with rejection sampling (bytes ≥ 248 are dropped so that every
+// character is equally likely), instead of one big.Int draw per character.
 func newToken() string {
-	return security.RandomStringWithAlphabet(43, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+	token := make([]byte, 0, 43)
+	buf := make([]byte, 64)
+	for len(token) < cap(token) {
+		if _, err := rand.Read(buf); err != nil {
+			panic(fmt.Errorf("random token: %w", err)) // the system's randomness is broken
+		}
+		for _, b := range buf {
+			if b < 248 && len(token) < cap(token) {
+				token = append(token, tokenAlphabet[b%62])
+			}
+		}
+	}
+	return string(token)
 }
 
 // cancelResult is what a cancellation changed.

@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -73,5 +74,30 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 	if confirmed != 5 || waiting != 46 || maxRank != 46 || distinctRanks != 46 {
 		t.Errorf("confirmed %d, waiting %d, last rank %d, distinct ranks %d; want 5, 46, 46, 46",
 			confirmed, waiting, maxRank, distinctRanks)
+	}
+}
+
+func TestTokensAreLongRandomAndWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	counts := map[rune]int{}
+	for range 2000 {
+		token := newToken()
+		if len(token) != 43 || strings.Trim(token, tokenAlphabet) != "" {
+			t.Fatalf("malformed token %q", token)
+		}
+		if seen[token] {
+			t.Fatalf("token repeated: %q", token)
+		}
+		seen[token] = true
+		for _, r := range token {
+			counts[r]++
+		}
+	}
+	// 86 000 characters over 62 symbols: about 1 387 each; a biased
+	// alphabet mapping would skew the first symbols well beyond this.
+	for _, r := range tokenAlphabet {
+		if n := counts[r]; n < 1150 || n > 1650 {
+			t.Errorf("symbol %q drawn %d times, expected about 1 387", r, n)
+		}
 	}
 }
