@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/ical"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"
@@ -200,6 +201,9 @@ func TestRegistrationCreatesPersonAndGivesPersonalLink(t *testing.T) {
 	if ct := ics.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/calendar") {
 		t.Errorf("Content-Type = %q", ct)
 	}
+	if err := ical.Validate(ics.Body.Bytes()); err != nil {
+		t.Errorf("registration calendar: %v", err)
+	}
 }
 
 func TestSamePersonTwiceGetsTheSameRegistration(t *testing.T) {
@@ -348,6 +352,9 @@ func TestStructurePageAndCalendar(t *testing.T) {
 		"BEGIN:VTIMEZONE", "TZID:Indian/Reunion", "TZOFFSETTO:+0400", "DTSTART;TZID=Indian/Reunion:",
 		"UID:seance-" + testkit.ID(testkit.SeancePubliqueB) + "@", "METHOD:PUBLISH"},
 		append([]string{testkit.ID(testkit.SeancePriveeA)}, secretsOfFixture...))
+	if err := ical.Validate(ics.Body.Bytes()); err != nil {
+		t.Errorf("structure calendar: %v", err)
+	}
 	// fixture session B starts at 09:00 UTC: 13 h in La Réunion
 	if !strings.Contains(ics.Body.String(), "T130000") {
 		t.Errorf("Réunion local time missing:\n%s", ics.Body.String())

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"atelier/hooks/ical"
+
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
@@ -228,6 +230,17 @@ func TestDemoInstanceIsUsable(t *testing.T) {
 	}
 	if admin := get(t, srv.URL+"/_/", http.StatusOK); !strings.Contains(admin, "<html") {
 		t.Error("the administration UI is not served")
+	}
+	slug := regexp.MustCompile(`href="/s/([a-z0-9-]+)"`).FindStringSubmatch(get(t, srv.URL+demoPages(t, srv)[len(publicPages)].path, http.StatusOK))
+	if slug == nil {
+		t.Fatal("no structure link on a session page")
+	}
+	feed := get(t, srv.URL+"/s/"+slug[1]+"/agenda.ics", http.StatusOK)
+	if err := ical.Validate([]byte(feed)); err != nil {
+		t.Errorf("structure calendar: %v", err)
+	}
+	if n := strings.Count(feed, "BEGIN:VEVENT"); n < 3 {
+		t.Errorf("structure calendar has %d events", n)
 	}
 	people := get(t, srv.URL+"/api/collections/beneficiaires/records", http.StatusOK)
 	if !strings.Contains(people, `"totalItems":0`) {
