@@ -391,7 +391,7 @@ func (s demoSummary) print(out io.Writer, data demodata.Dataset) {
 			strings.Join(names, " + "), st.Email, demodata.Password)
 	}
 	w.Flush()
-	fmt.Fprintf(out, "\nLancez « atelier serve » puis ouvrez %s (administration : %s_/).\n", demoURL, demoURL)
+	fmt.Fprintf(out, "\nLancez « atelier serve » puis ouvrez %s (espace des conseillers : %sespace).\n", demoURL, demoURL)
 	fmt.Fprintln(out, "Ces données sont fictives : les adresses e-mail sont en example.org, example.net ou example.com, "+
 		"les numéros de téléphone sont inventés. N'activez pas l'envoi de SMS sur une instance de démonstration.")
 }

@@ -47,6 +47,7 @@ type view struct {
 	Site  string
 	Title string
 	Path  string
+	Staff *staffView // the signed-in staff member on workspace pages, else nil
 	Data  any
 }
 
@@ -172,7 +173,7 @@ func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any
 	if !ok {
 		return nil, fmt.Errorf("render: unknown page %q", page)
 	}
-	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Data: data}
+	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Staff: newStaffView(e.Auth), Data: data}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return nil, fmt.Errorf("render %s: %w", page, err)
@@ -217,6 +218,8 @@ func siteName(app core.App) string {
 func (pe *pageEngine) errorPage(e *core.RequestEvent, status int) error {
 	title, page := "Page introuvable", "404"
 	switch {
+	case status == http.StatusForbidden:
+		title, page = "Action refusée", "403"
 	case status == http.StatusTooManyRequests:
 		title, page = "Trop de demandes", "429"
 	case status >= 500:
@@ -302,6 +305,10 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 	se.Router.POST("/inscription/{jeton}", pe.page(cancelPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.page(inscriptionCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/s/{slug}", pe.page(structurePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	registerAuthPages(se, pe)
+	espace := se.Router.Group("/espace")
+	espace.Bind(requireStaff(), sameOrigin(pe))
+	espace.GET("", pe.page(dashboardHandler(pe)))
 	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {

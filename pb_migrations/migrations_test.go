@@ -279,7 +279,7 @@ func TestMigrationsRunTwiceHarmlessly(t *testing.T) {
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	app := newApp(t)
 	runner := core.NewMigrationsRunner(app, core.AppMigrations)
-	if _, err := runner.Down(4); err != nil {
+	if _, err := runner.Down(5); err != nil {
 		t.Fatalf("down: %v", err)
 	}
 	if _, err := app.FindCollectionByNameOrId("seances"); err == nil {

@@ -198,3 +198,27 @@ func MeasureLoad(ctx context.Context, pageURL string) (Load, error) {
 func WithoutJavaScript(ctx context.Context) error {
 	return chromedp.Run(ctx, emulation.SetScriptExecutionDisabled(true))
 }
+
+// CheckAccessible audits the current page with axe-core and reports every
+// violation as a test error prefixed by step. axe-core is a script: when the
+// tab browses without JavaScript, scripts are enabled for the audit only.
+func CheckAccessible(t *testing.T, ctx context.Context, step string, scriptsDisabled bool) {
+	t.Helper()
+	if scriptsDisabled {
+		if err := chromedp.Run(ctx, emulation.SetScriptExecutionDisabled(false)); err != nil {
+			t.Fatalf("%s: enable scripts for the audit: %v", step, err)
+		}
+		defer func() {
+			if err := WithoutJavaScript(ctx); err != nil {
+				t.Fatalf("%s: disable scripts again: %v", step, err)
+			}
+		}()
+	}
+	violations, err := Audit(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: %s", step, v)
+	}
+}

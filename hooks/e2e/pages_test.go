@@ -31,6 +31,8 @@ var publicPages = []struct{ name, path string }{
 	{"accueil filtrée par besoin", "/?besoin=emploi"},
 	{"accueil, besoin sans atelier", "/?besoin=professionnel"},
 	{"page introuvable", "/cette-page-nexiste-pas"},
+	{"connexion", "/connexion"},
+	{"mot de passe oublié", "/mot-de-passe-oublie"},
 }
 
 var (
@@ -225,8 +227,8 @@ func TestDemoInstanceIsUsable(t *testing.T) {
 	if n := strings.Count(body, `<article class="carte"`); n < 5 {
 		t.Errorf("home shows %d demo sessions, want at least 5", n)
 	}
-	if !strings.Contains(body, `href="/_/"`) {
-		t.Error("no link to the staff area")
+	if !strings.Contains(body, `href="/espace"`) || !strings.Contains(body, `href="/_/"`) {
+		t.Error("no link to the staff area or the administration")
 	}
 	if admin := get(t, srv.URL+"/_/", http.StatusOK); !strings.Contains(admin, "<html") {
 		t.Error("the administration UI is not served")
@@ -266,4 +268,53 @@ func get(t *testing.T, url string, wantStatus int) string {
 		t.Fatalf("GET %s: status %d, want %d", url, res.StatusCode, wantStatus)
 	}
 	return string(body)
+}
+
+// A demo conseiller signs in with scripts disabled, lands on the dashboard
+// (audited like every page) and signs out.
+func TestWorkspaceSignInInTheBrowser(t *testing.T) {
+	srv := demoServer(t)
+	ctx := NewBrowser(t)
+	var location, heading string
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/espace"),
+		chromedp.WaitVisible("#mot_de_passe", chromedp.ByID),
+		chromedp.Location(&location),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(location, "/connexion?suite=%2Fespace") {
+		t.Errorf("anonymous /espace led to %q", location)
+	}
+	if err := WithoutJavaScript(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.SendKeys("#email", "camille.moreau@demo.atelier.test", chromedp.ByID),
+		chromedp.SendKeys("#mot_de_passe", "atelier-demo-2026", chromedp.ByID),
+		chromedp.Click(`form.connexion button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#titre-compteurs", chromedp.ByID),
+		chromedp.Text("h1", &heading, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if heading != "Bonjour Camille" {
+		t.Errorf("dashboard heading %q", heading)
+	}
+	CheckAccessible(t, ctx, "dashboard", true)
+	overflow, err := HorizontalOverflow(ctx, srv.URL+"/espace", 320)
+	if err != nil || overflow > 0 {
+		t.Errorf("dashboard overflows a 320 px screen by %d px (%v)", overflow, err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click("form.deconnexion button", chromedp.ByQuery),
+		chromedp.WaitVisible("#mot_de_passe", chromedp.ByID),
+		chromedp.Navigate(srv.URL+"/espace"),
+		chromedp.WaitVisible("#mot_de_passe", chromedp.ByID),
+	)
+	if err != nil {
+		t.Errorf("sign-out: %v", err)
+	}
 }

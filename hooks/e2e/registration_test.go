@@ -273,23 +273,9 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 	if err := WithoutJavaScript(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// axe-core needs scripts: enable them for the audit only (the pages
-	// themselves have none).
 	audit := func(step string) {
 		t.Helper()
-		if err := chromedp.Run(ctx, emulation.SetScriptExecutionDisabled(false)); err != nil {
-			t.Fatal(err)
-		}
-		violations, err := Audit(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := WithoutJavaScript(ctx); err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range violations {
-			t.Errorf("%s: %s", step, v)
-		}
+		CheckAccessible(t, ctx, step, true)
 	}
 	var errorText, heading, recap string
 	err := chromedp.Run(ctx,
@@ -367,13 +353,7 @@ func TestRegistrationLifePagesPassAudit(t *testing.T) {
 		if !strings.Contains(heading, wantHeading) {
 			t.Errorf("%s: heading %q, want %q", step, heading, wantHeading)
 		}
-		violations, err := Audit(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range violations {
-			t.Errorf("%s: %s", step, v)
-		}
+		CheckAccessible(t, ctx, step, false)
 		overflow, err := HorizontalOverflow(ctx, f.URL+path, 320)
 		if err != nil || overflow > 0 {
 			t.Errorf("%s overflows a 320 px screen by %d px (%v)", step, overflow, err)
