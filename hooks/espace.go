@@ -2,6 +2,7 @@ package hooks
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -34,6 +35,21 @@ func newStaffView(auth *core.Record) *staffView {
 		v.Structures = auth.GetStringSlice("structures")
 	}
 	return v
+}
+
+// VoitPersonnes: only conseillers read beneficiaries, registrations and
+// one-to-one help (the API rules); référents and coordinateurs see counts.
+func (s *staffView) VoitPersonnes() bool { return s.RoleValue == "conseiller" }
+
+// In tells whether path is section or one of its pages (for the menu).
+func (s *staffView) In(path, section string) bool {
+	return path == section || strings.HasPrefix(path, section+"/")
+}
+
+// Member tells whether the staff member works in structure (a coordinateur
+// works in every one).
+func (s *staffView) Member(structure string) bool {
+	return s.RoleValue == "coordinateur" || slices.Contains(s.Structures, structure)
 }
 
 // scope restricts a query on the column holding a structure id to the

@@ -53,6 +53,29 @@ func (s *site) signIn(name string) string {
 	return ""
 }
 
+// getAs loads a page as a signed-in staff member (cookie from signIn).
+func (s *site) getAs(cookie, path string) *httptest.ResponseRecorder {
+	s.t.Helper()
+	return s.do(http.MethodGet, path, nil, map[string]string{"Cookie": cookie})
+}
+
+// postAs submits a workspace form from the site itself, as a browser does.
+func (s *site) postAs(cookie, path string, form url.Values) *httptest.ResponseRecorder {
+	s.t.Helper()
+	return s.do(http.MethodPost, path, form, map[string]string{"Cookie": cookie, "Origin": origin})
+}
+
+// followFlash returns the confirmation message set by a POST's redirect.
+func followFlash(rec *httptest.ResponseRecorder) string {
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == "atelier_flash" {
+			message, _ := url.QueryUnescape(c.Value)
+			return message
+		}
+	}
+	return ""
+}
+
 func TestWorkspaceNeedsSignIn(t *testing.T) {
 	s := newSite(t)
 	rec := s.get("/espace")

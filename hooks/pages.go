@@ -15,7 +15,6 @@ import (
 
 	"atelier/hooks/contact"
 	"atelier/hooks/frfmt"
-	"atelier/hooks/referentiel"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -48,6 +47,7 @@ type view struct {
 	Title string
 	Path  string
 	Staff *staffView // the signed-in staff member on workspace pages, else nil
+	Flash string     // confirmation of the action that led here, on workspace pages
 	Data  any
 }
 
@@ -98,13 +98,7 @@ func newPageEngine(assets *staticAssets) (*pageEngine, error) {
 // templateFuncs are the helpers every template may use. French formatting
 // comes only from frfmt, labels only from referentiel.
 func templateFuncs(assets *staticAssets) template.FuncMap {
-	lists := map[string]referentiel.List{
-		"besoin": referentiel.Besoins, "thematique": referentiel.Thematiques, "niveau": referentiel.Niveaux,
-		"materiel": referentiel.Materiels, "type_lieu": referentiel.TypesLieu, "autonomie": referentiel.Autonomies,
-		"genre": referentiel.Genres, "statut_social": referentiel.StatutsSociaux, "role": referentiel.Roles,
-		"statut_seance": referentiel.StatutsSeance, "statut_inscription": referentiel.StatutsInscription,
-	}
-	return template.FuncMap{
+	funcs := template.FuncMap{
 		"date":          frfmt.Date,
 		"dateSansAnnee": frfmt.DateSansAnnee,
 		"dateCourte":    frfmt.DateCourte,
@@ -118,7 +112,7 @@ func templateFuncs(assets *staticAssets) template.FuncMap {
 		"pluriel":       frfmt.Pluriel,
 		"isoDate":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"label": func(list, value string) string {
-			if l, ok := lists[list]; ok {
+			if l, ok := referenceLists[list]; ok {
 				return l.Label(value)
 			}
 			return value
@@ -126,6 +120,10 @@ func templateFuncs(assets *staticAssets) template.FuncMap {
 		"asset":     assets.url,
 		"telephone": contact.FormaterTelephone,
 	}
+	for name, fn := range formFuncs() {
+		funcs[name] = fn
+	}
+	return funcs
 }
 
 func (pe *pageEngine) render(e *core.RequestEvent, status int, page, title string, data any) error {
@@ -174,6 +172,9 @@ func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any
 		return nil, fmt.Errorf("render: unknown page %q", page)
 	}
 	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Staff: newStaffView(e.Auth), Data: data}
+	if v.Staff != nil {
+		v.Flash = takeFlash(e)
+	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
 		return nil, fmt.Errorf("render %s: %w", page, err)
@@ -264,6 +265,9 @@ func (pe *pageEngine) page(handler func(*core.RequestEvent) error) func(*core.Re
 		if isNotFound(err) {
 			return pe.errorPage(e, http.StatusNotFound)
 		}
+		if forbidden(err) {
+			return pe.errorPage(e, http.StatusForbidden)
+		}
 		if e.Written() {
 			return err
 		}
@@ -309,6 +313,11 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 	espace := se.Router.Group("/espace")
 	espace.Bind(requireStaff(), sameOrigin(pe))
 	espace.GET("", pe.page(dashboardHandler(pe)))
+	registerSessionPages(espace, pe)
+	registerAttendancePages(espace, pe)
+	registerHelpPages(espace, pe)
+	registerBeneficiaryPages(espace, pe)
+	registerCataloguePages(espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {

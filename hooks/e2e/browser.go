@@ -222,3 +222,23 @@ func CheckAccessible(t *testing.T, ctx context.Context, step string, scriptsDisa
 		t.Errorf("%s: %s", step, v)
 	}
 }
+
+// DemoPassword is the password of every account made by `atelier demo`.
+const DemoPassword = "atelier-demo-2026"
+
+// SignIn signs a staff member in through the /connexion form of the server
+// at baseURL and waits for the dashboard.
+func SignIn(ctx context.Context, baseURL, email, password string) error {
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(baseURL+"/connexion"),
+		chromedp.WaitVisible("#mot_de_passe", chromedp.ByID),
+		chromedp.SendKeys("#email", email, chromedp.ByID),
+		chromedp.SendKeys("#mot_de_passe", password, chromedp.ByID),
+		chromedp.Click(`form.connexion button[type="submit"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#titre-compteurs", chromedp.ByID),
+	)
+	if err != nil {
+		return fmt.Errorf("sign in %s: %w", email, err)
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+)
+
+// The one place where workspace pages check access. Pages obey the same API
+// rules as the REST API (pb_migrations/rules.go): a record is read with the
+// collection's view rule and written with its create, update or delete
+// rule, evaluated by PocketBase for the signed-in staff member. A record
+// the person may not read answers exactly like a missing one (404), so a
+// record id of another structure reveals nothing.
+
+// errForbidden is an action the person may not do on a record they can
+// see (a référent on a session's attendance…): the French 403 page.
+var errForbidden = errors.New("forbidden")
+
+// forbidden reports whether err is an access refusal that should answer
+// with the 403 page.
+func forbidden(err error) bool {
+	if errors.Is(err, errForbidden) {
+		return true
+	}
+	var apiErr *router.ApiError
+	return errors.As(err, &apiErr) && apiErr.Status == http.StatusForbidden
+}
+
+// ruleRequest is the request PocketBase evaluates a rule against: the
+// staff member's identity and the fields being written.
+func ruleRequest(auth *core.Record, method string, body map[string]any) *core.RequestInfo {
+	if body == nil {
+		body = map[string]any{}
+	}
+	return &core.RequestInfo{Auth: auth, Method: method, Body: body, Context: core.RequestInfoContextDefault}
+}
+
+// readable finds a record that auth may read through the API, or errNotFound.
+func readable(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+	if id == "" {
+		return nil, errNotFound
+	}
+	record, err := app.FindRecordById(collection, id)
+	if err != nil {
+		return nil, errNotFound
+	}
+	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodGet, nil), record.Collection().ViewRule)
+	if err != nil {
+		return nil, fmt.Errorf("check view rule of %s: %w", collection, err)
+	}
+	if !ok {
+		return nil, errNotFound
+	}
+	return record, nil
+}
+
+// workspaceRecord is readable for the workspace: readable through the API
+// and, for a record with a structure, of one of the staff member's
+// structures. A public session of another structure is readable through the
+// API, but it is not part of this person's workspace: 404, like a missing one.
+func workspaceRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+	record, err := readable(app, auth, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	staff := newStaffView(auth)
+	if staff == nil {
+		return nil, errNotFound
+	}
+	if structure := record.GetString("structure"); structure != "" && !staff.Member(structure) {
+		return nil, errNotFound
+	}
+	return record, nil
+}
+
+// mayRead tells whether auth may read record (e.g. to show a link to it).
+func mayRead(app core.App, auth *core.Record, record *core.Record) bool {
+	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodGet, nil), record.Collection().ViewRule)
+	return err == nil && ok
+}
+
+// mayUpdate tells whether auth may change the given fields of a stored record.
+func mayUpdate(app core.App, auth *core.Record, record *core.Record, changes map[string]any) bool {
+	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodPatch, changes), record.Collection().UpdateRule)
+	return err == nil && ok
+}
+
+// mayDelete tells whether auth may delete a stored record.
+func mayDelete(app core.App, auth *core.Record, record *core.Record) bool {
+	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodDelete, nil), record.Collection().DeleteRule)
+	return err == nil && ok
+}
+
+// createChecked saves a new record if auth may create it. The create rule
+// reads the submitted fields (@request.body.structure…), so the record is
+// saved first inside a transaction and the rule is evaluated on the saved
+// row; a refusal rolls the save back (with everything else of the
+// transaction when app is already one: several records go together).
+func createChecked(app core.App, auth *core.Record, record *core.Record) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(record); err != nil {
+			return err
+		}
+		ok, err := tx.CanAccessRecord(record, ruleRequest(auth, http.MethodPost, record.FieldsData()), record.Collection().CreateRule)
+		if err != nil {
+			return fmt.Errorf("check create rule of %s: %w", record.Collection().Name, err)
+		}
+		if !ok {
+			return errNotFound
+		}
+		return nil
+	})
+}
+
+// updateChecked applies changes to a stored record and saves it if auth
+// may make them; the record is left untouched when refused.
+func updateChecked(app core.App, auth *core.Record, record *core.Record, changes map[string]any) error {
+	if !mayUpdate(app, auth, record, changes) {
+		return errForbidden
+	}
+	for field, value := range changes {
+		record.Set(field, value)
+	}
+	return app.Save(record)
+}
+
+// deleteChecked deletes a stored record if auth may.
+func deleteChecked(app core.App, auth *core.Record, record *core.Record) error {
+	if !mayDelete(app, auth, record) {
+		return errForbidden
+	}
+	return app.Delete(record)
+}

@@ -1,0 +1,186 @@
+package hooks
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"atelier/hooks/contact"
+	"atelier/hooks/referentiel"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// A beneficiary as staff type them in: on a session's page (the phone-call
+// case), on the one-to-one help form and on the beneficiary's own page. One
+// form, one validation, one search, shared by those pages.
+
+type beneficiaireForm struct {
+	Prenom, Nom, Telephone, Email, AnneeNaissance   string
+	Genre, StatutSocial, Commune, CodePostal, Notes string
+	// Normalised values, set by validate.
+	telephone, email, codePostal string
+	annee                        int
+}
+
+func parseBeneficiaireForm(values url.Values) beneficiaireForm {
+	get := func(name string) string { return strings.TrimSpace(values.Get(name)) }
+	return beneficiaireForm{
+		Prenom: get("prenom"), Nom: get("nom"), Telephone: get("telephone"), Email: get("email"),
+		AnneeNaissance: get("annee_naissance"), Genre: get("genre"), StatutSocial: get("statut_social"),
+		Commune: get("commune"), CodePostal: get("code_postal"), Notes: get("notes"),
+	}
+}
+
+// beneficiaireFormOf fills the form with a stored beneficiary, for editing.
+func beneficiaireFormOf(r *core.Record) beneficiaireForm {
+	f := beneficiaireForm{
+		Prenom: r.GetString("prenom"), Nom: r.GetString("nom"), Telephone: contact.FormaterTelephone(r.GetString("telephone")),
+		Email: r.GetString("email"), Genre: r.GetString("genre"), StatutSocial: r.GetString("statut_social"),
+		Commune: r.GetString("commune"), CodePostal: r.GetString("code_postal"), Notes: r.GetString("notes"),
+	}
+	if year := r.GetInt("annee_naissance"); year > 0 {
+		f.AnneeNaissance = strconv.Itoa(year)
+	}
+	return f
+}
+
+// validate normalises the form and returns the errors, one per field.
+// Unlike the public form, contact details are optional: a person met at the
+// desk may have neither phone nor e-mail.
+func (f *beneficiaireForm) validate(now time.Time) formErrors {
+	errs := formErrors{}
+	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
+	if contact.NomValide(f.Prenom) != nil {
+		errs["prenom"] = "Indiquez le prénom."
+	}
+	if contact.NomValide(f.Nom) != nil {
+		errs["nom"] = "Indiquez le nom de famille."
+	}
+	if f.Telephone != "" {
+		tel, err := contact.NormaliserTelephone(f.Telephone)
+		if err != nil {
+			errs["telephone"] = err.Error()
+		}
+		f.telephone = tel
+	}
+	if f.Email != "" {
+		email, err := contact.NormaliserEmail(f.Email)
+		if err != nil {
+			errs["email"] = err.Error()
+		}
+		f.email = email
+	}
+	if f.AnneeNaissance != "" {
+		year, err := strconv.Atoi(f.AnneeNaissance)
+		if err != nil || year < 1900 || year > now.Year() {
+			errs["annee_naissance"] = fmt.Sprintf("Indiquez l'année de naissance en 4 chiffres, entre 1900 et %d.", now.Year())
+		}
+		f.annee = year
+	}
+	if f.Genre != "" && !referentiel.Genres.Has(f.Genre) {
+		errs["genre"] = "Choisissez un genre dans la liste."
+	}
+	if f.StatutSocial != "" && !referentiel.StatutsSociaux.Has(f.StatutSocial) {
+		errs["statut_social"] = "Choisissez une situation dans la liste."
+	}
+	code, err := contact.NormaliserCodePostal(f.CodePostal)
+	if err != nil {
+		errs["code_postal"] = err.Error()
+	}
+	f.codePostal = code
+	if len([]rune(f.Commune)) > 200 {
+		errs["commune"] = "Le nom de la commune est trop long (200 caractères au plus)."
+	}
+	if len([]rune(f.Notes)) > 5000 {
+		errs["notes"] = "Les notes sont trop longues (5 000 caractères au plus)."
+	}
+	return errs
+}
+
+// apply copies a validated form onto a beneficiary record.
+func (f *beneficiaireForm) apply(r *core.Record) {
+	r.Set("prenom", f.Prenom)
+	r.Set("nom", f.Nom)
+	r.Set("telephone", f.telephone)
+	r.Set("email", f.email)
+	r.Set("annee_naissance", f.annee)
+	r.Set("genre", f.Genre)
+	r.Set("statut_social", f.StatutSocial)
+	r.Set("commune", f.Commune)
+	r.Set("code_postal", f.codePostal)
+	r.Set("notes", f.Notes)
+}
+
+// beneficiaireHit is one line of a search result.
+type beneficiaireHit struct {
+	ID        string `db:"id"`
+	Prenom    string `db:"prenom"`
+	Nom       string `db:"nom"`
+	Telephone string `db:"telephone"`
+	Email     string `db:"email"`
+	Commune   string `db:"commune"`
+	Annee     int    `db:"annee_naissance"`
+	Structure string `db:"structure"`
+}
+
+// searchBeneficiaires finds the people of the staff member's structures
+// (only conseillers read people: others get nothing) whose name or phone
+// matches q. Every word of q must match the first name, the last name or the
+// phone number; digits match the phone whatever the way it is written
+// (« 06 12 », « 612 »). Anonymised and merged records are left out.
+func searchBeneficiaires(app core.App, staff *staffView, structure, q string, limit int64) ([]beneficiaireHit, error) {
+	hits := []beneficiaireHit{}
+	if staff == nil || !staff.VoitPersonnes() {
+		return hits, nil
+	}
+	where := dbx.And(staff.scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	if structure != "" {
+		where = dbx.And(where, dbx.HashExp{"structure": structure})
+	}
+	words := strings.Fields(q)
+	if digits := phoneDigits(strings.Join(words, "")); digits != "" {
+		words = []string{digits} // « 06 12 34 » is one phone fragment
+	}
+	for i, word := range words {
+		param := fmt.Sprintf("w%d", i)
+		if digits := phoneDigits(word); digits != "" {
+			where = dbx.And(where, dbx.NewExp("telephone LIKE {:"+param+"}", dbx.Params{param: "%" + digits + "%"}))
+			continue
+		}
+		where = dbx.And(where, dbx.NewExp("(prenom LIKE {:"+param+"} OR nom LIKE {:"+param+"} OR email LIKE {:"+param+"})",
+			dbx.Params{param: "%" + escapeLike(word) + "%"}))
+	}
+	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
+		From("beneficiaires").Where(where).OrderBy("nom", "prenom").Limit(limit).All(&hits)
+	if err != nil {
+		return nil, fmt.Errorf("search beneficiaries: %w", err)
+	}
+	return hits, nil
+}
+
+// phoneDigits returns the digits of a word made only of digits and phone
+// separators, without the national leading 0 (numbers are stored in E.164),
+// or "" when the word is not a phone fragment.
+func phoneDigits(word string) string {
+	var b strings.Builder
+	for _, r := range word {
+		switch {
+		case unicode.IsDigit(r):
+			b.WriteRune(r)
+		case r == '.' || r == '-' || r == '+' || r == '/':
+		default:
+			return ""
+		}
+	}
+	return strings.TrimPrefix(b.String(), "0")
+}
+
+// escapeLike makes % and _ typed by a person match themselves.
+func escapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}

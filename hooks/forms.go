@@ -1,0 +1,195 @@
+package hooks
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"atelier/hooks/referentiel"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The workspace form kit. Every control is drawn by one partial of
+// views/partials/champs.html from a field built in the template:
+//
+//	{{template "champ" (champ "nom" "Nom" .Form.Nom .Errors "obligatoire" "autocomplete=family-name")}}
+//	{{template "choix" (choix "genre" "Genre" .Form.Genre .Errors "genre")}}
+//	{{template "cases" (cases "thematiques" "Thématiques" .Form.Thematiques .Errors "thematique" "obligatoire")}}
+//
+// so that labels, help texts, error messages (next to their field, linked
+// by aria-describedby) and kept values work the same on every form.
+// Options are "obligatoire", "aide=…", "type=…", "autocomplete=…",
+// "inputmode=…", "min=…", "max=…", "step=…", "placeholder=…", "boutons"
+// (radios or checkboxes drawn as large touch targets), "vide=…" (label of
+// the empty choice of a select).
+
+type field struct {
+	Name, ID, Label, Value, Error, Help, Type string
+	Required, Buttons                         bool
+	Autocomplete, Inputmode, Min, Max, Step   string
+	Placeholder, EmptyLabel                   string
+	Options                                   []option
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// DescribedBy lists the ids of the help and error texts of the field.
+func (f *field) DescribedBy() string {
+	var ids []string
+	if f.Help != "" {
+		ids = append(ids, "aide-"+f.ID)
+	}
+	if f.Error != "" {
+		ids = append(ids, "erreur-"+f.ID)
+	}
+	return strings.Join(ids, " ")
+}
+
+func newField(name, label string, errs formErrors, opts []string) *field {
+	f := &field{Name: name, ID: name, Label: label, Type: "text", Error: errs[name]}
+	for _, o := range opts {
+		key, value, _ := strings.Cut(o, "=")
+		switch key {
+		case "obligatoire":
+			f.Required = true
+		case "boutons":
+			f.Buttons = true
+		case "aide":
+			f.Help = value
+		case "type":
+			f.Type = value
+		case "id":
+			f.ID = value
+		case "autocomplete":
+			f.Autocomplete = value
+		case "inputmode":
+			f.Inputmode = value
+		case "min":
+			f.Min = value
+		case "max":
+			f.Max = value
+		case "step":
+			f.Step = value
+		case "placeholder":
+			f.Placeholder = value
+		case "vide":
+			f.EmptyLabel = value
+		}
+	}
+	return f
+}
+
+// referenceLists are the closed lists templates may name in choix and cases.
+var referenceLists = map[string]referentiel.List{
+	"besoin": referentiel.Besoins, "thematique": referentiel.Thematiques, "niveau": referentiel.Niveaux,
+	"materiel": referentiel.Materiels, "type_lieu": referentiel.TypesLieu, "autonomie": referentiel.Autonomies,
+	"genre": referentiel.Genres, "statut_social": referentiel.StatutsSociaux, "role": referentiel.Roles,
+	"statut_seance": referentiel.StatutsSeance, "statut_inscription": referentiel.StatutsInscription,
+	"tranche_age": referentiel.TranchesAge, "structure_redirection": referentiel.StructuresRedirection,
+	"source_inscription": referentiel.SourcesInscription, "typologie": referentiel.Typologies,
+}
+
+// optionsOf turns a list name, a referentiel.List or []option into options
+// with the selected values marked.
+func optionsOf(list any, selected map[string]bool) ([]option, error) {
+	var opts []option
+	switch l := list.(type) {
+	case string:
+		ref, ok := referenceLists[l]
+		if !ok {
+			return nil, fmt.Errorf("unknown list %q", l)
+		}
+		for _, o := range ref {
+			opts = append(opts, option{Value: o.Value, Label: o.Label})
+		}
+	case referentiel.List:
+		for _, o := range l {
+			opts = append(opts, option{Value: o.Value, Label: o.Label})
+		}
+	case []option:
+		opts = append(opts, l...)
+	default:
+		return nil, fmt.Errorf("unknown options %T", list)
+	}
+	for i := range opts {
+		opts[i].Selected = selected[opts[i].Value]
+	}
+	return opts, nil
+}
+
+func formFuncs() map[string]any {
+	return map[string]any{
+		"champ": func(name, label string, value any, errs formErrors, opts ...string) *field {
+			f := newField(name, label, errs, opts)
+			f.Value = fmt.Sprint(value)
+			return f
+		},
+		"choix": func(name, label, value string, errs formErrors, list any, opts ...string) (*field, error) {
+			f := newField(name, label, errs, opts)
+			f.Value = value
+			var err error
+			f.Options, err = optionsOf(list, map[string]bool{value: true})
+			return f, err
+		},
+		"cases": func(name, label string, values []string, errs formErrors, list any, opts ...string) (*field, error) {
+			f := newField(name, label, errs, opts)
+			selected := map[string]bool{}
+			for _, v := range values {
+				selected[v] = true
+			}
+			var err error
+			f.Options, err = optionsOf(list, selected)
+			return f, err
+		},
+	}
+}
+
+// formText is a trimmed form value.
+func formText(e *core.RequestEvent, name string) string {
+	return strings.TrimSpace(e.Request.PostFormValue(name))
+}
+
+// formList is every value of a multi-valued field, trimmed, without empties.
+func formList(values url.Values, name string) []string {
+	var out []string
+	for _, v := range values[name] {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// Flash messages confirm an action after its redirect (POST-redirect-GET):
+// a short-lived cookie read, and cleared, by the next page.
+const flashCookie = "atelier_flash"
+
+func setFlash(e *core.RequestEvent, message string) {
+	e.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(message), Path: "/espace",
+		HttpOnly: true, Secure: e.IsTLS(), SameSite: http.SameSiteLaxMode, MaxAge: 60})
+}
+
+func takeFlash(e *core.RequestEvent) string {
+	cookie, err := e.Request.Cookie(flashCookie)
+	if err != nil || cookie.Value == "" {
+		return ""
+	}
+	e.SetCookie(&http.Cookie{Name: flashCookie, Value: "", Path: "/espace", HttpOnly: true, Secure: e.IsTLS(),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	message, err := url.QueryUnescape(cookie.Value)
+	if err != nil {
+		return ""
+	}
+	return message
+}
+
+// redirectWithFlash ends a successful POST: the message shows on the next page.
+func redirectWithFlash(e *core.RequestEvent, to, message string) error {
+	setFlash(e, message)
+	return e.Redirect(http.StatusSeeOther, to)
+}

@@ -1,0 +1,107 @@
+package hooks
+
+import (
+	"fmt"
+	"time"
+
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// staffSeance is a session as the workspace shows it: the records it joins,
+// its times in the structure's zone, its counts, and what the signed-in
+// staff member may do with it. Loaded through workspaceRecord, so a session
+// of another structure is a 404.
+type staffSeance struct {
+	Record    *core.Record
+	Atelier   *core.Record
+	Lieu      *core.Record
+	Structure *core.Record
+	Loc       *time.Location
+
+	ID, Titre, Statut, Serie, MotifAnnulation string
+	Debut, Fin                                time.Time // in the structure's zone
+	DureeMinutes                              int
+	Capacite, Anonymes                        int
+	Inscrits, EnAttente, Presents, Absents    int // counts, shown to every role
+	Publique, InscriptionsOuvertes            bool
+	Animateurs                                []string // full names of the animators
+
+	PeutModifier  bool // may update the session (conseiller of the structure, coordinateur)
+	VoitPersonnes bool // may read its registrations (conseiller of the structure)
+}
+
+// Places left for confirmed registrations.
+func (s *staffSeance) PlacesRestantes() int {
+	if left := s.Capacite - s.Inscrits - s.Presents; left > 0 {
+		return left
+	}
+	return 0
+}
+
+// Passee: the session has started (attendance can be taken).
+func (s *staffSeance) Passee() bool { return !time.Now().Before(s.Debut) }
+
+func loadStaffSeance(app core.App, auth *core.Record, id string) (*staffSeance, error) {
+	record, err := workspaceRecord(app, auth, "seances", id)
+	if err != nil {
+		return nil, err
+	}
+	s := &staffSeance{Record: record, ID: record.Id, Statut: record.GetString("statut"), Serie: record.GetString("serie"),
+		MotifAnnulation: record.GetString("motif_annulation"), Capacite: record.GetInt("capacite"),
+		Anonymes: record.GetInt("participants_anonymes"), Publique: record.GetBool("publique"),
+		InscriptionsOuvertes: record.GetBool("inscriptions_ouvertes")}
+	if s.Atelier, err = app.FindRecordById("ateliers", record.GetString("atelier")); err != nil {
+		return nil, fmt.Errorf("session %s workshop: %w", id, err)
+	}
+	if s.Lieu, err = app.FindRecordById("lieux", record.GetString("lieu")); err != nil {
+		return nil, fmt.Errorf("session %s place: %w", id, err)
+	}
+	if s.Structure, err = app.FindRecordById("structures", record.GetString("structure")); err != nil {
+		return nil, fmt.Errorf("session %s structure: %w", id, err)
+	}
+	s.Titre = s.Atelier.GetString("titre")
+	s.Loc = frfmt.Location(s.Structure.GetString("fuseau"))
+	s.Debut = record.GetDateTime("debut").Time().In(s.Loc)
+	s.Fin = record.GetDateTime("fin").Time().In(s.Loc)
+	s.DureeMinutes = int(s.Fin.Sub(s.Debut).Minutes())
+	if err := s.count(app); err != nil {
+		return nil, err
+	}
+	if animateurs, err := app.FindRecordsByIds("utilisateurs", record.GetStringSlice("animateurs")); err == nil {
+		for _, a := range animateurs {
+			s.Animateurs = append(s.Animateurs, a.GetString("prenom")+" "+a.GetString("nom"))
+		}
+	}
+	s.PeutModifier = mayUpdate(app, auth, record, nil)
+	staff := newStaffView(auth)
+	s.VoitPersonnes = staff != nil && staff.VoitPersonnes() && staff.Member(s.Structure.Id)
+	return s, nil
+}
+
+func (s *staffSeance) count(app core.App) error {
+	var counts []struct {
+		Statut string `db:"statut"`
+		N      int    `db:"n"`
+	}
+	err := app.DB().NewQuery("SELECT statut, count(*) AS n FROM inscriptions WHERE seance = {:seance} GROUP BY statut").
+		Bind(dbx.Params{"seance": s.ID}).All(&counts)
+	if err != nil {
+		return fmt.Errorf("count registrations of session %s: %w", s.ID, err)
+	}
+	for _, c := range counts {
+		switch c.Statut {
+		case "inscrit":
+			s.Inscrits = c.N
+		case "liste_attente":
+			s.EnAttente = c.N
+		case "present":
+			s.Presents = c.N
+		case "absent":
+			s.Absents = c.N
+		}
+	}
+	return nil
+}
