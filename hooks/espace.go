@@ -70,6 +70,8 @@ func (s *staffView) scope(column string) dbx.Expression {
 
 type dashboardSeance struct {
 	ID, Titre, Lieu, Structure string
+	Statut                     string
+	Capacite                   int
 	Debut, Fin                 time.Time
 	Inscrits, EnAttente        int
 	Publique                   bool
@@ -109,7 +111,7 @@ func loadDashboard(app core.App, staff *staffView, now time.Time) (*dashboardDat
 	}
 	var err error
 	data.Prochaines, err = dashboardSeances(app, dbx.And(mine,
-		dbx.NewExp("s.statut = 'planifiee' AND s.debut >= {:now}", dbx.Params{"now": dbDate(now)})), "s.debut ASC", 10)
+		dbx.NewExp("s.statut = 'planifiee' AND s.debut >= {:now}", dbx.Params{"now": dbDate(now)})), "s.debut ASC", 10, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -117,7 +119,7 @@ func loadDashboard(app core.App, staff *staffView, now time.Time) (*dashboardDat
 	data.ARenseigner, err = dashboardSeances(app, dbx.And(mine, dbx.NewExp(`s.statut = 'planifiee' AND s.fin < {:now}
 		AND s.participants_anonymes = 0
 		AND NOT EXISTS (SELECT 1 FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('present', 'absent'))`,
-		dbx.Params{"now": dbDate(now)})), "s.debut DESC", 20)
+		dbx.Params{"now": dbDate(now)})), "s.debut DESC", 20, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +127,7 @@ func loadDashboard(app core.App, staff *staffView, now time.Time) (*dashboardDat
 	return data, err
 }
 
-func dashboardSeances(app core.App, where dbx.Expression, order string, limit int64) ([]dashboardSeance, error) {
+func dashboardSeances(app core.App, where dbx.Expression, order string, limit, offset int64) ([]dashboardSeance, error) {
 	var rows []struct {
 		ID        string `db:"id"`
 		Titre     string `db:"titre"`
@@ -135,17 +137,19 @@ func dashboardSeances(app core.App, where dbx.Expression, order string, limit in
 		Debut     string `db:"debut"`
 		Fin       string `db:"fin"`
 		Publique  bool   `db:"publique"`
+		Statut    string `db:"statut"`
+		Capacite  int    `db:"capacite"`
 		Inscrits  int    `db:"inscrits"`
 		EnAttente int    `db:"en_attente"`
 	}
-	err := app.DB().Select("s.id", "a.titre", "l.nom AS lieu", "st.nom AS structure", "st.fuseau", "s.debut", "s.fin", "s.publique",
+	err := app.DB().Select("s.id", "a.titre", "l.nom AS lieu", "st.nom AS structure", "st.fuseau", "s.debut", "s.fin", "s.publique", "s.statut", "s.capacite",
 		"(SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) AS inscrits",
 		"(SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut = 'liste_attente') AS en_attente").
 		From("seances s").
 		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
 		InnerJoin("lieux l", dbx.NewExp("l.id = s.lieu")).
 		InnerJoin("structures st", dbx.NewExp("st.id = s.structure")).
-		Where(where).OrderBy(order).Limit(limit).All(&rows)
+		Where(where).OrderBy(order).Limit(limit).Offset(offset).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("dashboard sessions: %w", err)
 	}
@@ -155,7 +159,7 @@ func dashboardSeances(app core.App, where dbx.Expression, order string, limit in
 		fin, _ := types.ParseDateTime(r.Fin)
 		loc := frfmt.Location(r.Fuseau)
 		out = append(out, dashboardSeance{ID: r.ID, Titre: r.Titre, Lieu: r.Lieu, Structure: r.Structure,
-			Debut: debut.Time().In(loc), Fin: fin.Time().In(loc), Publique: r.Publique,
+			Debut: debut.Time().In(loc), Fin: fin.Time().In(loc), Publique: r.Publique, Statut: r.Statut, Capacite: r.Capacite,
 			Inscrits: r.Inscrits, EnAttente: r.EnAttente})
 	}
 	return out, nil

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 
 	"atelier/hooks/referentiel"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -192,4 +194,19 @@ func takeFlash(e *core.RequestEvent) string {
 func redirectWithFlash(e *core.RequestEvent, to, message string) error {
 	setFlash(e, message)
 	return e.Redirect(http.StatusSeeOther, to)
+}
+
+// validationMessages turns the field errors of a failed save (PocketBase's
+// validation or the integrity hooks, whose messages are French) into form
+// errors; ok is false for any other error.
+func validationMessages(err error) (formErrors, bool) {
+	var verrs validation.Errors
+	if !errors.As(err, &verrs) {
+		return nil, false
+	}
+	errs := formErrors{}
+	for name, ferr := range verrs {
+		errs[name] = ferr.Error()
+	}
+	return errs, true
 }

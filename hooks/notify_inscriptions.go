@@ -22,8 +22,8 @@ var registrationEmail = template.Must(template.New("email").Parse(`<!doctype htm
 <table role="presentation" style="border-collapse: collapse">
 {{range .Recap}}<tr><th style="text-align: left; padding: 4px 12px 4px 0; vertical-align: top">{{index . 0}}</th><td style="padding: 4px 0">{{index . 1}}</td></tr>
 {{end}}</table>
-<p>Vous ne pouvez plus venir ? Annulez votre inscription avec ce lien personnel, la place sera proposée à une autre personne :<br>
-<a href="{{.Lien}}">{{.Lien}}</a></p>
+{{if .Lien}}<p>Vous ne pouvez plus venir ? Annulez votre inscription avec ce lien personnel, la place sera proposée à une autre personne :<br>
+<a href="{{.Lien}}">{{.Lien}}</a></p>{{end}}
 <p>À bientôt,<br>{{.Structure}}</p>
 </body></html>`))
 
@@ -69,33 +69,40 @@ func sendRegistrationMail(app core.App, base string, inscription, person *core.R
 	s := data.Seance
 	mail := registrationMail{
 		Prenom: data.Prenom, Lien: base + "/inscription/" + data.Jeton, Structure: s.Structure.Nom,
-		Intro: []string{intro},
-		Recap: [][2]string{
-			{"Atelier", s.Titre},
-			{"Date", frfmt.Date(s.Debut)},
-			{"Heure", frfmt.Plage(s.Debut, s.Fin) + " (" + frfmt.Duree(s.DureeMinutes) + ")"},
-			{"Lieu", s.Lieu.Nom + ", " + s.Lieu.AdresseComplete()},
-		},
+		Intro: []string{intro}, Recap: sessionRecap(s),
 	}
-	if s.Lieu.Accessibilite != "" {
-		mail.Recap = append(mail.Recap, [2]string{"Accès", s.Lieu.Accessibilite})
-	}
-	if s.AApporter != "" {
-		mail.Recap = append(mail.Recap, [2]string{"À apporter", s.AApporter})
-	}
-	var html bytes.Buffer
-	if err := registrationEmail.Execute(&html, mail); err != nil {
-		app.Logger().Error("registration e-mail: render", "error", err)
-		return
-	}
-	err = sendEmail(app, notification{
-		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
-		Destinataire: person.GetString("email"), Objet: subject + s.Titre,
-		HTML: html.String(), Texte: plainText(mail),
-	})
-	if err != nil {
+	if err := sendPersonMail(app, mail, notification{Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
+		Destinataire: person.GetString("email"), Objet: subject + s.Titre}); err != nil {
 		app.Logger().Error("registration e-mail", "inscription", inscription.Id, "error", err)
 	}
+}
+
+// sessionRecap is the summary of a session every e-mail to a person carries.
+func sessionRecap(s *seanceView) [][2]string {
+	recap := [][2]string{
+		{"Atelier", s.Titre},
+		{"Date", frfmt.Date(s.Debut)},
+		{"Heure", frfmt.Plage(s.Debut, s.Fin) + " (" + frfmt.Duree(s.DureeMinutes) + ")"},
+		{"Lieu", s.Lieu.Nom + ", " + s.Lieu.AdresseComplete()},
+	}
+	if s.Lieu.Accessibilite != "" {
+		recap = append(recap, [2]string{"Accès", s.Lieu.Accessibilite})
+	}
+	if s.AApporter != "" {
+		recap = append(recap, [2]string{"À apporter", s.AApporter})
+	}
+	return recap
+}
+
+// sendPersonMail renders a message to a beneficiary (HTML and plain text)
+// and sends it through the one sender, which records it in envois.
+func sendPersonMail(app core.App, mail registrationMail, n notification) error {
+	var html bytes.Buffer
+	if err := registrationEmail.Execute(&html, mail); err != nil {
+		return fmt.Errorf("render %s e-mail: %w", n.Evenement, err)
+	}
+	n.HTML, n.Texte = html.String(), plainText(mail)
+	return sendEmail(app, n)
 }
 
 func plainText(m registrationMail) string {
@@ -107,6 +114,9 @@ func plainText(m registrationMail) string {
 	for _, r := range m.Recap {
 		fmt.Fprintf(&b, "%s : %s\n", r[0], r[1])
 	}
-	fmt.Fprintf(&b, "\nVous ne pouvez plus venir ? Annulez votre inscription avec ce lien personnel :\n%s\n\nÀ bientôt,\n%s\n", m.Lien, m.Structure)
+	if m.Lien != "" {
+		fmt.Fprintf(&b, "\nVous ne pouvez plus venir ? Annulez votre inscription avec ce lien personnel :\n%s\n", m.Lien)
+	}
+	fmt.Fprintf(&b, "\nÀ bientôt,\n%s\n", m.Structure)
 	return b.String()
 }

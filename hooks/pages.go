@@ -110,6 +110,7 @@ func templateFuncs(assets *staticAssets) template.FuncMap {
 		"pourcent":      frfmt.Pourcent,
 		"mois":          frfmt.Mois,
 		"pluriel":       frfmt.Pluriel,
+		"add":           func(a, b int) int { return a + b },
 		"isoDate":       func(t time.Time) string { return t.Format(time.RFC3339) },
 		"label": func(list, value string) string {
 			if l, ok := referenceLists[list]; ok {
