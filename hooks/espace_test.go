@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"atelier/hooks/testkit"
+
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
 )
 
 // Workspace sign-in: cookie session, inactive accounts, expired tokens,
@@ -88,6 +92,31 @@ func TestWorkspaceNeedsSignIn(t *testing.T) {
 	rec = s.do(http.MethodGet, "/espace", nil, map[string]string{"Cookie": "atelier_session=forged.token.value"})
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/connexion") {
 		t.Errorf("forged cookie: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+// An expired session token (signed with the account's real key) sends back
+// to the sign-in page like no token at all.
+func TestExpiredSessionSendsBackToSignIn(t *testing.T) {
+	s := newSite(t)
+	staff := mustFind(t, s.app, "utilisateurs", testkit.ConseillerA)
+	expired, err := security.NewJWT(jwt.MapClaims{
+		core.TokenClaimType: core.TokenTypeAuth, core.TokenClaimId: staff.Id,
+		core.TokenClaimCollectionId: staff.Collection().Id, core.TokenClaimRefreshable: true,
+	}, staff.TokenKey()+staff.Collection().AuthToken.Secret, -time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := s.do(http.MethodGet, "/espace/seances", nil, map[string]string{"Cookie": "atelier_session=" + expired})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/connexion?suite=%2Fespace%2Fseances" {
+		t.Errorf("expired token: %d %q", rec.Code, rec.Header().Get("Location"))
+	}
+	fresh, err := staff.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := s.do(http.MethodGet, "/espace/seances", nil, map[string]string{"Cookie": "atelier_session=" + fresh}); rec.Code != http.StatusOK {
+		t.Errorf("valid token: %d", rec.Code)
 	}
 }
 

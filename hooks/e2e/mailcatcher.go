@@ -161,3 +161,10 @@ func walkParts(contentType, encoding string, body io.Reader, m *Mail) error {
 	}
 	return nil
 }
+
+// SentTo matches a message to the single recipient to whose subject holds subject.
+func SentTo(to, subject string) func(Mail) bool {
+	return func(m Mail) bool {
+		return len(m.To) == 1 && m.To[0] == to && strings.Contains(m.Subject, subject)
+	}
+}

@@ -221,12 +221,7 @@ func TestCancellationPromotesAndEmailsTheNextPerson(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byRecipient := func(to, subject string) func(Mail) bool {
-		return func(m Mail) bool {
-			return len(m.To) == 1 && m.To[0] == to && strings.Contains(m.Subject, subject)
-		}
-	}
-	confirmation, ok := f.mail.WaitFor(10*time.Second, byRecipient("alice@example.org", "Inscription confirmée"))
+	confirmation, ok := f.mail.WaitFor(10*time.Second, SentTo("alice@example.org", "Inscription confirmée"))
 	if !ok {
 		t.Fatalf("no confirmation for Alice; got %+v", f.mail.Messages())
 	}
@@ -234,7 +229,7 @@ func TestCancellationPromotesAndEmailsTheNextPerson(t *testing.T) {
 	if !strings.Contains(confirmation.Text, firstLink) || !strings.Contains(confirmation.HTML, firstLink) {
 		t.Errorf("confirmation lacks the personal link %s:\n%s", firstLink, confirmation.Text)
 	}
-	if _, ok := f.mail.WaitFor(10*time.Second, byRecipient("bruno@example.org", "Liste d'attente")); !ok {
+	if _, ok := f.mail.WaitFor(10*time.Second, SentTo("bruno@example.org", "Liste d'attente")); !ok {
 		t.Errorf("no waiting-list message for Bruno")
 	}
 
@@ -246,7 +241,7 @@ func TestCancellationPromotesAndEmailsTheNextPerson(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("cancel: status %d", res.StatusCode)
 	}
-	promotion, ok := f.mail.WaitFor(10*time.Second, byRecipient("bruno@example.org", "Une place s'est libérée"))
+	promotion, ok := f.mail.WaitFor(10*time.Second, SentTo("bruno@example.org", "Une place s'est libérée"))
 	if !ok {
 		t.Fatalf("no promotion e-mail for Bruno; got %+v", f.mail.Messages())
 	}
