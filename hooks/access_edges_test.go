@@ -224,3 +224,22 @@ func urlq(s string) string {
 	r := strings.NewReplacer(" ", "%20", `"`, "%22", "~", "%7E", "=", "%3D")
 	return r.Replace(s)
 }
+
+// A shared workshop with sessions in two structures cannot be given to one
+// of them, whatever the way (here a direct save, as the API would).
+func TestWorkshopWithSessionsElsewhereCannotMove(t *testing.T) {
+	app := appWithHooks(t)
+	shared, err := testkit.SharedAtelierID(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	atelier, err := app.FindRecordById("ateliers", shared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	atelier.Set("structure", testkit.ID(testkit.StructureA))
+	err = app.Save(atelier)
+	if err == nil || !strings.Contains(err.Error(), "dans une autre structure") {
+		t.Errorf("moved a workshop away from its sessions: %v", err)
+	}
+}

@@ -15,7 +15,6 @@ import (
 	"atelier/hooks/referentiel"
 
 	"github.com/pocketbase/dbx"
-	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
@@ -581,7 +580,8 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		case errors.Is(err, errNotFound):
 			return errForbidden // another structure than the person's: the create rule refused
 		case err != nil:
-			if data.Errors = saveErrors(err); len(data.Errors) > 0 {
+			if errs, ok := validationMessages(err); ok {
+				data.Errors = errs
 				return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, "")
 			}
 			return fmt.Errorf("create workshop %q: %w", data.Form.Titre, err)
@@ -636,67 +636,18 @@ func atelierUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return errForbidden
 		}
 		data.Errors = data.Form.validate()
-		if err := checkStructureMove(e.App, record, data.Form.Structure, data.Errors); err != nil {
-			return err
-		}
 		if len(data.Errors) > 0 {
 			return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
 		}
 		if err := updateChecked(e.App, e.Auth, record, data.Form.changes()); err != nil {
-			if data.Errors = saveErrors(err); len(data.Errors) > 0 {
+			if errs, ok := validationMessages(err); ok {
+				data.Errors = errs
 				return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
 			}
 			return fmt.Errorf("update workshop %s: %w", record.Id, err) // errForbidden: another structure's id
 		}
 		return redirectWithFlash(e, "/espace/catalogue/"+record.Id, "Les modifications de « "+data.Form.Titre+" » sont enregistrées.")
 	}
-}
-
-// checkStructureMove keeps sessions consistent (a session's workshop is
-// shared or of the session's structure): a workshop moved to a structure
-// must not have sessions in another one.
-func checkStructureMove(app core.App, record *core.Record, to string, errs formErrors) error {
-	if to == "" || to == record.GetString("structure") {
-		return nil
-	}
-	var elsewhere int
-	err := app.DB().Select("count(*)").From("seances").
-		Where(dbx.NewExp("atelier = {:atelier} AND structure != {:to}", dbx.Params{"atelier": record.Id, "to": to})).
-		Row(&elsewhere)
-	if err != nil {
-		return fmt.Errorf("sessions of workshop %s elsewhere: %w", record.Id, err)
-	}
-	if elsewhere > 0 {
-		errs["structure"] = fmt.Sprintf("Cet atelier a déjà %d %s dans une autre structure : il ne peut pas changer de structure. "+
-			"Copiez-le plutôt dans le catalogue de cette structure.", elsewhere, pluralSeance(elsewhere))
-	}
-	return nil
-}
-
-func pluralSeance(n int) string {
-	if n > 1 {
-		return "séances"
-	}
-	return "séance"
-}
-
-// saveErrors turns the record validation errors of a save into French
-// messages next to their fields. The form checks every value before, so
-// only a relation to a record that does not exist gets here.
-func saveErrors(err error) formErrors {
-	var verrs validation.Errors
-	if !errors.As(err, &verrs) {
-		return nil
-	}
-	errs := formErrors{}
-	for name := range verrs {
-		if name == "structure" {
-			errs[name] = "Choisissez une structure dans la liste."
-			continue
-		}
-		errs[name] = "Cette valeur n'est pas acceptée : vérifiez ce champ."
-	}
-	return errs
 }
 
 func renderAtelierForm(pe *pageEngine, e *core.RequestEvent, status int, data *atelierFormData, id string) error {

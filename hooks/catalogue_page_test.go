@@ -234,7 +234,7 @@ func TestCatalogueCreateRefusesBadInput(t *testing.T) {
 		}
 	}
 	expectBody(t, s.postAs(conseiller, catalogue+"/nouveau", validAtelier("inconnueinconn")), http.StatusUnprocessableEntity,
-		[]string{"Choisissez une structure dans la liste."}, nil)
+		[]string{"Cette valeur n&#39;est pas acceptée : vérifiez ce champ."}, nil)
 	// a référent cannot create at all
 	referent := s.signIn(testkit.ReferentA)
 	expectBody(t, s.getAs(referent, catalogue+"/nouveau"), http.StatusForbidden, []string{"Action refusée"}, nil)

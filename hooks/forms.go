@@ -196,9 +196,10 @@ func redirectWithFlash(e *core.RequestEvent, to, message string) error {
 	return e.Redirect(http.StatusSeeOther, to)
 }
 
-// validationMessages turns the field errors of a failed save (PocketBase's
-// validation or the integrity hooks, whose messages are French) into form
-// errors; ok is false for any other error.
+// validationMessages turns the field errors of a failed save into form
+// errors: the integrity hooks' French messages as they are, a plain French
+// sentence for PocketBase's own (English) ones; ok is false for any other
+// error.
 func validationMessages(err error) (formErrors, bool) {
 	var verrs validation.Errors
 	if !errors.As(err, &verrs) {
@@ -206,7 +207,12 @@ func validationMessages(err error) (formErrors, bool) {
 	}
 	errs := formErrors{}
 	for name, ferr := range verrs {
-		errs[name] = ferr.Error()
+		var verr validation.Error
+		if errors.As(ferr, &verr) && strings.HasPrefix(verr.Code(), frenchErrorPrefix) {
+			errs[name] = verr.Message()
+			continue
+		}
+		errs[name] = "Cette valeur n'est pas acceptée : vérifiez ce champ."
 	}
 	return errs, true
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -43,13 +46,19 @@ func registerDefaults(app core.App) {
 func registerIntegrity(app core.App) {
 	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
 		if _, err := time.LoadLocation(e.Record.GetString("fuseau")); err != nil {
-			return validation.Errors{"fuseau": validation.NewError("validation_fuseau",
+			return validation.Errors{"fuseau": frenchError("fuseau",
 				"Fuseau horaire inconnu : utilisez un nom comme Europe/Paris ou Indian/Reunion.")}
 		}
 		return e.Next()
 	})
 	app.OnRecordValidate("seances").BindFunc(func(e *core.RecordEvent) error {
 		if err := checkSeance(e.App, e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordValidate("ateliers").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkAtelierMove(e.App, e.Record); err != nil {
 			return err
 		}
 		return e.Next()
@@ -78,22 +87,53 @@ func registerIntegrity(app core.App) {
 	})
 }
 
+// frenchError is a validation error whose message is meant for staff as is
+// (PocketBase's own messages are English): forms show it next to the field.
+func frenchError(code, message string) validation.Error {
+	return validation.NewError(frenchErrorPrefix+code, message)
+}
+
+const frenchErrorPrefix = "atelier_"
+
+// checkAtelierMove keeps sessions consistent (a session's workshop is
+// shared or of the session's structure): a workshop given to a structure
+// must not have sessions in another one.
+func checkAtelierMove(app core.App, atelier *core.Record) error {
+	to := atelier.GetString("structure")
+	if to == "" || atelier.IsNew() || to == atelier.Original().GetString("structure") {
+		return nil
+	}
+	var elsewhere int
+	err := app.DB().Select("count(*)").From("seances").
+		Where(dbx.NewExp("atelier = {:atelier} AND structure != {:to}", dbx.Params{"atelier": atelier.Id, "to": to})).
+		Row(&elsewhere)
+	if err != nil {
+		return fmt.Errorf("sessions of workshop %s elsewhere: %w", atelier.Id, err)
+	}
+	if elsewhere > 0 {
+		return validation.Errors{"structure": frenchError("structure_seances", fmt.Sprintf(
+			"Cet atelier a déjà %d %s dans une autre structure : il ne peut pas changer de structure. "+
+				"Copiez-le plutôt dans le catalogue de cette structure.", elsewhere, frfmt.Pluriel(elsewhere, "séance", "séances")))}
+	}
+	return nil
+}
+
 func checkSeance(app core.App, seance *core.Record) error {
 	errs := validation.Errors{}
 	debut, fin := seance.GetDateTime("debut"), seance.GetDateTime("fin")
 	if !debut.IsZero() && !fin.IsZero() && !fin.Time().After(debut.Time()) {
-		errs["fin"] = validation.NewError("validation_fin", "La fin doit être après le début de la séance.")
+		errs["fin"] = frenchError("fin", "La fin doit être après le début de la séance.")
 	}
 	structure := seance.GetString("structure")
 	if lieu := seance.GetString("lieu"); lieu != "" {
 		if err := checkBelongs(app, "lieu", "lieux", lieu, structure); err != nil {
-			errs["lieu"] = validation.NewError("validation_lieu", "Ce lieu n'appartient pas à la structure de la séance.")
+			errs["lieu"] = frenchError("lieu", "Ce lieu n'appartient pas à la structure de la séance.")
 		}
 	}
 	if atelierID := seance.GetString("atelier"); atelierID != "" {
 		atelier, err := app.FindRecordById("ateliers", atelierID)
 		if err == nil && atelier.GetString("structure") != "" && atelier.GetString("structure") != structure {
-			errs["atelier"] = validation.NewError("validation_atelier", "Cet atelier appartient au catalogue d'une autre structure.")
+			errs["atelier"] = frenchError("atelier", "Cet atelier appartient au catalogue d'une autre structure.")
 		}
 	}
 	if len(errs) > 0 {
@@ -108,10 +148,10 @@ func checkBeneficiaire(b *core.Record) error {
 	}
 	errs := validation.Errors{}
 	if b.GetString("prenom") == "" {
-		errs["prenom"] = validation.NewError("validation_required", "Indiquez le prénom.")
+		errs["prenom"] = frenchError("required", "Indiquez le prénom.")
 	}
 	if b.GetString("nom") == "" {
-		errs["nom"] = validation.NewError("validation_required", "Indiquez le nom.")
+		errs["nom"] = frenchError("required", "Indiquez le nom.")
 	}
 	if len(errs) > 0 {
 		return errs
@@ -123,10 +163,10 @@ func checkBeneficiaire(b *core.Record) error {
 func checkBelongs(app core.App, field, collection, id, structure string) error {
 	record, err := app.FindRecordById(collection, id)
 	if err != nil {
-		return validation.Errors{field: validation.NewError("validation_missing", "Cet enregistrement n'existe pas.")}
+		return validation.Errors{field: frenchError("missing", "Cet enregistrement n'existe pas.")}
 	}
 	if record.GetString("structure") != structure {
-		return validation.Errors{field: validation.NewError("validation_structure",
+		return validation.Errors{field: frenchError("structure",
 			"Cet enregistrement appartient à une autre structure.")}
 	}
 	return nil
