@@ -289,25 +289,27 @@ func laterInSeries(app core.App, s *staffSeance) ([]*core.Record, error) {
 
 func editSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, staff, err := editableSession(e)
+		data, err := loadEditPage(e)
 		if err != nil {
 			return err
 		}
-		data, err := editData(e.App, s, staff)
-		if err != nil {
-			return err
-		}
-		data.Form = seanceFormOf(s)
+		data.Form = seanceFormOf(data.Seance)
 		return pe.render(e, http.StatusOK, "seance_form", "Modifier la séance", data)
 	}
 }
 
-func editData(app core.App, s *staffSeance, staff *staffView) (seanceFormData, error) {
-	choices, err := loadSeanceChoices(app, staff, s.Structure.Id)
+// loadEditPage loads a session the staff member may change, with the
+// choices of its form.
+func loadEditPage(e *core.RequestEvent) (seanceFormData, error) {
+	s, staff, err := editableSession(e)
 	if err != nil {
 		return seanceFormData{}, err
 	}
-	later, err := laterInSeries(app, s)
+	choices, err := loadSeanceChoices(e.App, staff, s.Structure.Id)
+	if err != nil {
+		return seanceFormData{}, err
+	}
+	later, err := laterInSeries(e.App, s)
 	if err != nil {
 		return seanceFormData{}, err
 	}
@@ -317,14 +319,11 @@ func editData(app core.App, s *staffSeance, staff *staffView) (seanceFormData, e
 
 func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, staff, err := editableSession(e)
+		data, err := loadEditPage(e)
 		if err != nil {
 			return err
 		}
-		data, err := editData(e.App, s, staff)
-		if err != nil {
-			return err
-		}
+		s := data.Seance
 		if data.Bloquee != "" {
 			return pe.render(e, http.StatusConflict, "seance_form", "Modifier la séance", data)
 		}
