@@ -1,8 +1,592 @@
 package hooks
 
 import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"atelier/hooks/contact"
+	"atelier/hooks/referentiel"
+
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-func registerAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {}
+// A session's page in the workspace (/espace/seances/{id}): its header and
+// counts for every role; for the conseillers of its structure, the people
+// (registrations, waiting list, adding someone on the phone), the
+// attendance sheet, the closing and the CSV export. Référents and
+// coordinateurs read no person (API rules): they get the counts, and a 403
+// page on everything about people.
+
+func registerAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
+	h := &seancePages{pe: pe}
+	g.GET("/seances/{id}", pe.page(h.show))
+	g.POST("/seances/{id}/inscriptions", pe.page(h.addPerson))
+	g.POST("/seances/{id}/inscriptions/nouvelle", pe.page(h.addNewPerson))
+	g.POST("/seances/{id}/inscriptions/{inscription}/promouvoir", pe.page(h.promote))
+	g.POST("/seances/{id}/inscriptions/{inscription}/annuler", pe.page(h.cancel))
+	g.GET("/seances/{id}/presences", pe.page(h.sheet))
+	g.POST("/seances/{id}/presences", pe.page(h.saveSheet))
+	g.POST("/seances/{id}/presences/ajout", pe.page(h.walkIn))
+	g.POST("/seances/{id}/presences/nouvelle", pe.page(h.walkInNew))
+	g.POST("/seances/{id}/cloturer", pe.page(h.close))
+	g.GET("/seances/{id}/participants.csv", pe.page(h.exportCSV))
+}
+
+type seancePages struct{ pe *pageEngine }
+
+// seanceParticipant is one registration with its person, as conseillers see it.
+type seanceParticipant struct {
+	ID           string `db:"id"`
+	Beneficiaire string `db:"beneficiaire"`
+	Prenom       string `db:"prenom"`
+	Nom          string `db:"nom"`
+	Telephone    string `db:"telephone"`
+	Email        string `db:"email"`
+	Anonymise    bool   `db:"anonymise"`
+	Statut       string `db:"statut"`
+	Rang         int    `db:"rang_attente"`
+	Source       string `db:"source"`
+	InscritPar   string `db:"inscrit_par"`
+	Created      string `db:"created"`
+	Choix        string `db:"-"` // present or absent on the sheet, as stored or as posted
+}
+
+// NomComplet is the person's name as lists show it (family name first).
+func (p seanceParticipant) NomComplet() string {
+	if p.Anonymise {
+		return "Personne anonymisée"
+	}
+	return p.Nom + " " + p.Prenom
+}
+
+// loadParticipants reads the session's registrations that are not
+// cancelled: people with a place by name, then the waiting list by rank.
+// Callers check first that the staff member reads people (VoitPersonnes).
+func loadParticipants(app core.App, seanceID string) ([]seanceParticipant, error) {
+	var rows []seanceParticipant
+	err := app.DB().Select("i.id", "i.beneficiaire", "b.prenom", "b.nom", "b.telephone", "b.email", "b.anonymise",
+		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created").
+		From("inscriptions i").
+		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
+		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, dbx.NewExp("i.statut != 'annule'"))).
+		// Written out: dbx would quote "b.nom COLLATE NOCASE" as a column name.
+		AndOrderBy("(i.statut = 'liste_attente'), i.rang_attente, b.nom COLLATE NOCASE, b.prenom COLLATE NOCASE").
+		All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("participants of session %s: %w", seanceID, err)
+	}
+	for i := range rows {
+		if rows[i].Statut == "present" || rows[i].Statut == "absent" {
+			rows[i].Choix = rows[i].Statut
+		}
+	}
+	return rows, nil
+}
+
+// splitWaiting separates people with a place from the waiting list.
+func splitWaiting(all []seanceParticipant) (placed, waiting []seanceParticipant) {
+	for _, p := range all {
+		if p.Statut == "liste_attente" {
+			waiting = append(waiting, p)
+		} else {
+			placed = append(placed, p)
+		}
+	}
+	return placed, waiting
+}
+
+// sessionSearchHit is a person found by the search, with their state in this
+// session ("" when they have no live registration).
+type sessionSearchHit struct {
+	beneficiaireHit
+	Statut string
+}
+
+type sessionSearch struct {
+	Q         string
+	Done      bool
+	Resultats []sessionSearchHit
+}
+
+// searchForSession runs the ?q= search among the session's structure's
+// people and tells for each one whether they are already registered.
+func searchForSession(e *core.RequestEvent, s *staffSeance, people []seanceParticipant) (sessionSearch, error) {
+	search := sessionSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
+	if search.Q == "" {
+		return search, nil
+	}
+	hits, err := searchBeneficiaires(e.App, newStaffView(e.Auth), s.Structure.Id, search.Q, 20)
+	if err != nil {
+		return search, err
+	}
+	statut := map[string]string{}
+	for _, p := range people {
+		statut[p.Beneficiaire] = p.Statut
+	}
+	search.Done = true
+	for _, h := range hits {
+		search.Resultats = append(search.Resultats, sessionSearchHit{beneficiaireHit: h, Statut: statut[h.ID]})
+	}
+	return search, nil
+}
+
+// sessionPersonForm is the « Nouvelle personne » form of both pages.
+type sessionPersonForm struct {
+	beneficiaireForm
+	InscritPar   string
+	Consentement []string // the accepted privacy version, when ticked
+}
+
+// sessionConsentOptions is the single box of the consent question.
+var sessionConsentOptions = []option{{Value: privacyVersion,
+	Label: "La personne a été informée et accepte que la structure garde ses coordonnées pour l'accompagner."}}
+
+func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formErrors) {
+	if err := e.Request.ParseForm(); err != nil {
+		return sessionPersonForm{}, formErrors{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
+	}
+	f := sessionPersonForm{beneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
+		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par")), Consentement: formList(e.Request.PostForm, "consentement")}
+	errs := f.validate(time.Now())
+	if len([]rune(f.InscritPar)) > 200 {
+		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
+	}
+	if len(f.Consentement) == 0 {
+		errs["consentement"] = "Cochez la case une fois que la personne a donné son accord : sans accord, ses coordonnées ne sont pas gardées."
+	}
+	return f, errs
+}
+
+// seanceEspacePage is what the session's page shows.
+type seanceEspacePage struct {
+	S            *staffSeance
+	Inscrits     []seanceParticipant // people with a place
+	Attente      []seanceParticipant // waiting list, by rank
+	Recherche    sessionSearch
+	Form         sessionPersonForm
+	Errors       formErrors
+	Consentement []option
+	Refus        string // why nobody can be registered now, "" when one can
+	Ouvert       bool   // the « Ajouter une personne » block starts open
+	ACloturer    int    // people still only registered: absent at closing
+	PeutCloturer bool
+}
+
+// Complet: no place left for a confirmed registration.
+func (p *seanceEspacePage) Complet() bool { return p.S.PlacesRestantes() == 0 }
+
+func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *staffSeance) (*seanceEspacePage, error) {
+	page := &seanceEspacePage{S: s, Errors: formErrors{}, Consentement: sessionConsentOptions}
+	if !s.VoitPersonnes {
+		return page, nil // counts only: people are never read for this person
+	}
+	now := time.Now()
+	page.Refus = registrationRefusal(s.Record, now)
+	page.PeutCloturer = s.Statut == "planifiee" && !now.Before(s.Debut)
+	page.ACloturer = s.Inscrits
+	people, err := loadParticipants(e.App, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	page.Inscrits, page.Attente = splitWaiting(people)
+	if page.Recherche, err = searchForSession(e, s, people); err != nil {
+		return nil, err
+	}
+	// Nobody found: the new-person form is probably next.
+	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
+	return page, nil
+}
+
+func (h *seancePages) renderSeance(e *core.RequestEvent, status int, page *seanceEspacePage) error {
+	return h.pe.render(e, status, "seance_espace", page.S.Titre, page)
+}
+
+func (h *seancePages) show(e *core.RequestEvent) error {
+	s, err := loadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	page, err := h.loadSeancePage(e, s)
+	if err != nil {
+		return err
+	}
+	return h.renderSeance(e, http.StatusOK, page)
+}
+
+// seanceWithPeople loads the session for an action on people: a session of
+// another structure is a 404, a person who reads no people gets the 403 page.
+func seanceWithPeople(e *core.RequestEvent) (*staffSeance, error) {
+	s, err := loadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if !s.VoitPersonnes {
+		return nil, errForbidden
+	}
+	return s, nil
+}
+
+func seanceEspacePath(s *staffSeance) string { return "/espace/seances/" + s.ID }
+
+// refuseOnSeance shows the session's page again with the refusal's message.
+func (h *seancePages) refuseOnSeance(e *core.RequestEvent, s *staffSeance, why string) error {
+	page, err := h.loadSeancePage(e, s)
+	if err != nil {
+		return err
+	}
+	page.Errors[""] = why
+	return h.renderSeance(e, http.StatusConflict, page)
+}
+
+func (h *seancePages) addPerson(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := registerByStaff(e.App, e.Auth, s.ID, formText(e, "beneficiaire"), nil, "", time.Now())
+	if why := staffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	notifyStaffRegistration(e, result)
+	return redirectWithFlash(e, seanceEspacePath(s), registrationFlash(result))
+}
+
+// addNewPerson is the phone-call case: a person not yet known to the
+// structure is created and registered together.
+func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	form, errs := parseSessionPerson(e)
+	if len(errs) == 0 {
+		result, err := registerByStaff(e.App, e.Auth, s.ID, "", &form.beneficiaireForm, form.InscritPar, time.Now())
+		if why := staffRefusalOf(err); why != "" {
+			errs[""] = why
+		} else if err != nil {
+			return err
+		} else {
+			notifyStaffRegistration(e, result)
+			return redirectWithFlash(e, seanceEspacePath(s), registrationFlash(result))
+		}
+	}
+	page, err := h.loadSeancePage(e, s)
+	if err != nil {
+		return err
+	}
+	page.Form, page.Errors, page.Ouvert = form, errs, true
+	return h.renderSeance(e, http.StatusUnprocessableEntity, page)
+}
+
+func (h *seancePages) promote(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := promoteByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), time.Now())
+	if why := staffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	notifyPromotion(e.App, baseURL(e), result.Inscription)
+	return redirectWithFlash(e, seanceEspacePath(s), promotionFlash(result, s.Capacite))
+}
+
+func (h *seancePages) cancel(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := cancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), time.Now())
+	if why := staffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	if result.Promoted != nil {
+		notifyPromotion(e.App, baseURL(e), result.Promoted)
+	}
+	return redirectWithFlash(e, seanceEspacePath(s), cancelFlash(e.App, result))
+}
+
+// presencesPage is what the attendance sheet shows.
+type presencesPage struct {
+	S            *staffSeance
+	Refus        string              // why attendance cannot be taken now
+	Lignes       []seanceParticipant // registered, present or absent
+	EnAttente    int
+	Anonymes     string
+	Choix        []option
+	Recherche    sessionSearch
+	Form         sessionPersonForm
+	Errors       formErrors
+	Consentement []option
+	Ouvert       bool // the walk-in block starts open
+	ACloturer    int
+}
+
+var presenceOptions = []option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
+
+func (h *seancePages) loadSheet(e *core.RequestEvent, s *staffSeance) (*presencesPage, error) {
+	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, time.Now()), Choix: presenceOptions,
+		Errors: formErrors{}, Consentement: sessionConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
+	people, err := loadParticipants(e.App, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	page.Lignes, _ = splitWaiting(people)
+	for _, l := range page.Lignes {
+		if l.Statut == "inscrit" {
+			page.ACloturer++
+		}
+	}
+	if page.Recherche, err = searchForSession(e, s, people); err != nil {
+		return nil, err
+	}
+	// Nobody found: the new-person form is probably next.
+	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
+	return page, nil
+}
+
+func (h *seancePages) renderSheet(e *core.RequestEvent, status int, page *presencesPage) error {
+	return h.pe.render(e, status, "seance_espace_presences", "Feuille de présence : "+page.S.Titre, page)
+}
+
+func (h *seancePages) sheet(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	return h.renderSheet(e, http.StatusOK, page)
+}
+
+func (h *seancePages) saveSheet(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	if err := e.Request.ParseForm(); err != nil {
+		page.Errors[""] = "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."
+		return h.renderSheet(e, http.StatusBadRequest, page)
+	}
+	in := parseAttendance(e.Request.PostForm)
+	in.keepSheet(page.Lignes)
+	errs := in.validate()
+	if len(errs) == 0 {
+		_, err = saveAttendance(e.App, e.Auth, s, in, time.Now())
+		if why := staffRefusalOf(err); why != "" {
+			errs[""] = why
+		} else if err != nil {
+			return err
+		} else {
+			return redirectWithFlash(e, seanceEspacePath(s)+"/presences", "Présences enregistrées.")
+		}
+	}
+	// Show the sheet as it was filled in, with the messages.
+	for i := range page.Lignes {
+		if v, ok := in.Statuts[page.Lignes[i].ID]; ok {
+			page.Lignes[i].Choix = v
+		}
+	}
+	page.Anonymes, page.Errors = in.Anonymes, errs
+	return h.renderSheet(e, http.StatusUnprocessableEntity, page)
+}
+
+// refuseOnSheet shows the attendance sheet again with the refusal's message.
+func (h *seancePages) refuseOnSheet(e *core.RequestEvent, s *staffSeance, why string) error {
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	page.Errors[""] = why
+	return h.renderSheet(e, http.StatusConflict, page)
+}
+
+func (h *seancePages) walkIn(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := walkInByStaff(e.App, e.Auth, s, formText(e, "beneficiaire"), nil, time.Now())
+	if why := staffRefusalOf(err); why != "" {
+		return h.refuseOnSheet(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithFlash(e, seanceEspacePath(s)+"/presences", result.Name()+" : présence notée.")
+}
+
+func (h *seancePages) walkInNew(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	form, errs := parseSessionPerson(e)
+	if len(errs) == 0 {
+		result, err := walkInByStaff(e.App, e.Auth, s, "", &form.beneficiaireForm, time.Now())
+		if why := staffRefusalOf(err); why != "" {
+			errs[""] = why
+		} else if err != nil {
+			return err
+		} else {
+			return redirectWithFlash(e, seanceEspacePath(s)+"/presences", result.Name()+" : présence notée.")
+		}
+	}
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	page.Form, page.Errors, page.Ouvert = form, errs, true
+	return h.renderSheet(e, http.StatusUnprocessableEntity, page)
+}
+
+func (h *seancePages) close(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	absents, err := closeByStaff(e.App, e.Auth, s, time.Now())
+	if why := staffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	message := "Séance close : elle compte comme réalisée."
+	switch {
+	case absents == 1:
+		message += " 1 personne sans présence notée est notée absente."
+	case absents > 1:
+		message += fmt.Sprintf(" %d personnes sans présence notée sont notées absentes.", absents)
+	}
+	return redirectWithFlash(e, seanceEspacePath(s), message)
+}
+
+// participantsHeader is the first row of the CSV export.
+var participantsHeader = []string{"Nom", "Prénom", "Téléphone", "E-mail", "Statut", "Rang d'attente", "Source", "Inscrit par", "Inscrit le"}
+
+// exportCSV sends the session's participants for a spreadsheet: UTF-8 with
+// a byte order mark and « ; » (what French spreadsheets expect), never
+// cached (it holds people's contacts).
+func (h *seancePages) exportCSV(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	people, err := loadParticipants(e.App, s.ID)
+	if err != nil {
+		return err
+	}
+	body, err := participantsCSV(people, s.Loc)
+	if err != nil {
+		return err
+	}
+	header := e.Response.Header()
+	header.Set("Content-Disposition", `attachment; filename="`+participantsFilename(s)+`"`)
+	header.Set("Cache-Control", "no-store")
+	header.Set("X-Content-Type-Options", "nosniff")
+	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+}
+
+func participantsCSV(people []seanceParticipant, loc *time.Location) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	rows := [][]string{participantsHeader}
+	for _, p := range people {
+		rang := ""
+		if p.Statut == "liste_attente" {
+			rang = fmt.Sprint(p.Rang)
+		}
+		created := ""
+		if dt, err := types.ParseDateTime(p.Created); err == nil && !dt.IsZero() {
+			created = dt.Time().In(loc).Format("02/01/2006 15:04")
+		}
+		nom, prenom := p.Nom, p.Prenom
+		if p.Anonymise {
+			nom, prenom = "Personne anonymisée", ""
+		}
+		rows = append(rows, []string{nom, prenom, contact.FormaterTelephone(p.Telephone), p.Email,
+			referentiel.StatutsInscription.Label(p.Statut), rang, referentiel.SourcesInscription.Label(p.Source),
+			p.InscritPar, created})
+	}
+	for _, row := range rows {
+		for i := range row {
+			row[i] = participantsCell(row[i])
+		}
+		if err := w.Write(row); err != nil {
+			return nil, fmt.Errorf("write participants CSV: %w", err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("write participants CSV: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// participantsCell keeps a typed value from being run as a formula when the
+// file is opened in a spreadsheet (a name starting with « = »…).
+func participantsCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// participantsFilename is « participants-<titre>-<date>.csv » in plain
+// ASCII, safe in a header and on every file system.
+func participantsFilename(s *staffSeance) string {
+	return "participants-" + participantsSlug(s.Titre, 50) + "-" + s.Debut.Format("2006-01-02") + ".csv"
+}
+
+var accentsFolded = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "á", "a", "ç", "c", "é", "e", "è", "e", "ê", "e",
+	"ë", "e", "î", "i", "ï", "i", "í", "i", "ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u",
+	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae")
+
+func participantsSlug(s string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range accentsFolded.Replace(strings.ToLower(s)) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= max {
+			break
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	if slug == "" {
+		return "seance"
+	}
+	return slug
+}
