@@ -17,8 +17,6 @@ import (
 // created through the form, people register on the public page, and the
 // cancellation e-mails reach a real SMTP server.
 
-const demoConseiller = "camille.moreau@demo.atelier.test"
-
 // staffHTTP is a staff member signed in over plain HTTP: the session cookie,
 // and the site's own Origin on every form, as a browser sends them.
 type staffHTTP struct {
