@@ -238,7 +238,7 @@ func loadCatalogue(app core.App, auth *core.Record, staff *staffView, filter cat
 	if len(records) > catalogueLimit {
 		records, data.Tronque = records[:catalogueLimit], true
 	}
-	names, err := structureNames(app, records)
+	names, err := structureNames(app, workshopStructures(records))
 	if err != nil {
 		return nil, err
 	}
@@ -260,26 +260,15 @@ func loadCatalogue(app core.App, auth *core.Record, staff *staffView, filter cat
 	return data, nil
 }
 
-// structureNames maps the structure ids of the workshops to their names.
-func structureNames(app core.App, ateliers []*core.Record) (map[string]string, error) {
+// workshopStructures are the structure ids of the workshops, once each.
+func workshopStructures(ateliers []*core.Record) []string {
 	var ids []string
 	for _, a := range ateliers {
 		if s := a.GetString("structure"); s != "" && !slices.Contains(ids, s) {
 			ids = append(ids, s)
 		}
 	}
-	names := map[string]string{}
-	if len(ids) == 0 {
-		return names, nil
-	}
-	structures, err := app.FindRecordsByIds("structures", ids)
-	if err != nil {
-		return nil, fmt.Errorf("structures of the catalogue: %w", err)
-	}
-	for _, s := range structures {
-		names[s.Id] = s.GetString("nom")
-	}
-	return names, nil
+	return ids
 }
 
 // upcomingSessionCounts counts the planned sessions to come of each
@@ -359,7 +348,7 @@ func atelierDetailHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func loadAtelierDetail(app core.App, auth *core.Record, r *core.Record, now time.Time) (*atelierDetail, error) {
 	staff := newStaffView(auth)
-	names, err := structureNames(app, []*core.Record{r})
+	names, err := structureNames(app, workshopStructures([]*core.Record{r}))
 	if err != nil {
 		return nil, err
 	}

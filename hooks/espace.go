@@ -195,3 +195,19 @@ func monthCounters(app core.App, staff *staffView, now time.Time) (time.Time, []
 		{"Temps d'accompagnement individuel", frfmt.Duree(minutes)},
 	}, nil
 }
+
+// structureNames maps structure ids to their names.
+func structureNames(app core.App, ids []string) (map[string]string, error) {
+	names := map[string]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	records, err := app.FindRecordsByIds("structures", ids)
+	if err != nil {
+		return nil, fmt.Errorf("names of structures: %w", err)
+	}
+	for _, r := range records {
+		names[r.Id] = r.GetString("nom")
+	}
+	return names, nil
+}
