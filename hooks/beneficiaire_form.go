@@ -22,6 +22,7 @@ import (
 type beneficiaireForm struct {
 	Prenom, Nom, Telephone, Email, AnneeNaissance   string
 	Genre, StatutSocial, Commune, CodePostal, Notes string
+	Consentement                                    []string // the accepted privacy version, when ticked (new people)
 	// Normalised values, set by validate.
 	telephone, email, codePostal string
 	annee                        int
@@ -33,7 +34,30 @@ func parseBeneficiaireForm(values url.Values) beneficiaireForm {
 		Prenom: get("prenom"), Nom: get("nom"), Telephone: get("telephone"), Email: get("email"),
 		AnneeNaissance: get("annee_naissance"), Genre: get("genre"), StatutSocial: get("statut_social"),
 		Commune: get("commune"), CodePostal: get("code_postal"), Notes: get("notes"),
+		Consentement: formList(values, "consentement"),
 	}
+}
+
+// staffConsentOptions is the one box staff tick, for a person they record,
+// once that person has been told and has agreed (the public form has its
+// own wording, in the first person).
+var staffConsentOptions = []option{{Value: privacyVersion,
+	Label: "La personne a été informée et accepte que la structure garde ses coordonnées pour l'accompagner."}}
+
+// validateNew validates a person being recorded: their agreement is required.
+func (f *beneficiaireForm) validateNew(now time.Time) formErrors {
+	errs := f.validate(now)
+	if len(f.Consentement) == 0 {
+		errs["consentement"] = "Cochez la case une fois que la personne a donné son accord : sans accord, ses coordonnées ne sont pas gardées."
+	}
+	return errs
+}
+
+// recordConsent notes on a new person the version of the privacy text they
+// accepted, and when.
+func recordConsent(person *core.Record, now time.Time) {
+	person.Set("consentement_le", now.UTC())
+	person.Set("consentement_version", privacyVersion)
 }
 
 // beneficiaireFormOf fills the form with a stored beneficiary, for editing.

@@ -142,14 +142,15 @@ func recentBeneficiaires(app core.App, staff *staffView, pageParam string, data 
 // ---- Create and edit -------------------------------------------------
 
 type beneficiaireFormData struct {
-	Form       beneficiaireForm
-	Errors     formErrors
-	Action     string
-	Creation   bool
-	ID, Nom    string            // edit: the record and its current name
-	Structure  string            // create: the chosen structure
-	Structures []option          // create: offered when the person works in several
-	Doublons   []beneficiaireHit // create: same phone or e-mail already known
+	Form         beneficiaireForm
+	Errors       formErrors
+	Action       string
+	Creation     bool
+	ID, Nom      string            // edit: the record and its current name
+	Structure    string            // create: the chosen structure
+	Structures   []option          // create: offered when the person works in several
+	Doublons     []beneficiaireHit // create: same phone or e-mail already known
+	Consentement []option          // create: the person's agreement
 }
 
 func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -167,7 +168,8 @@ func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 func newBeneficiaireFormData(app core.App, staff *staffView, structure string) (*beneficiaireFormData, error) {
-	data := &beneficiaireFormData{Errors: formErrors{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure}
+	data := &beneficiaireFormData{Errors: formErrors{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure,
+		Consentement: staffConsentOptions}
 	if len(staff.Structures) == 0 {
 		return nil, errForbidden // a conseiller attached to no structure follows nobody
 	}
@@ -198,7 +200,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		data.Form = parseBeneficiaireForm(e.Request.PostForm)
-		data.Errors = data.Form.validate(time.Now())
+		data.Errors = data.Form.validateNew(time.Now())
 		if structure == "" && len(staff.Structures) == 1 {
 			structure, data.Structure = staff.Structures[0], staff.Structures[0]
 		}
@@ -223,6 +225,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		record := core.NewRecord(collection)
 		record.Set("structure", structure)
 		data.Form.apply(record)
+		recordConsent(record, time.Now())
 		if err := createChecked(e.App, e.Auth, record); err != nil {
 			return fmt.Errorf("create beneficiary: %w", err)
 		}

@@ -53,8 +53,10 @@ func benefCount(t testing.TB, app core.App, collection string, where dbx.Express
 	return int(n)
 }
 
+// benefForm builds a person form; the person's agreement is ticked unless
+// the fields say otherwise ("consentement", "").
 func benefForm(fields ...string) url.Values {
-	v := url.Values{}
+	v := url.Values{"consentement": {"2026-11"}}
 	for i := 0; i+1 < len(fields); i += 2 {
 		v.Set(fields[i], fields[i+1])
 	}
@@ -193,9 +195,9 @@ func TestBeneficiaryCreate(t *testing.T) {
 	cookie := s.signIn(testkit.ConseillerA)
 	before := beneficiaryState(t, s.app)
 	bad := benefForm("prenom", "Jeanne", "nom", "  ", "telephone", "12 34", "email", "jeanne@", "annee_naissance", "54",
-		"genre", "autre", "code_postal", "860", "notes", "Vient avec sa fille")
+		"genre", "autre", "code_postal", "860", "notes", "Vient avec sa fille", "consentement", "")
 	expectBody(t, s.postAs(cookie, "/espace/beneficiaires/nouveau", bad), http.StatusUnprocessableEntity,
-		[]string{"Rien n'a été enregistré", "Indiquez le nom de famille.", "année de naissance en 4 chiffres",
+		[]string{"Rien n'a été enregistré", "Indiquez le nom de famille.", "année de naissance en 4 chiffres", "une fois que la personne a donné son accord",
 			"Choisissez un genre dans la liste.", `value="Jeanne"`, `value="12 34"`, `value="jeanne@"`, `value="54"`,
 			"Vient avec sa fille", `aria-invalid="true"`},
 		nil)
@@ -224,7 +226,8 @@ func TestBeneficiaryCreate(t *testing.T) {
 		t.Fatal(err)
 	}
 	if rec.Header().Get("Location") != benefPath(created.Id) || created.GetString("telephone") != "+33698765432" ||
-		created.GetString("structure") != testkit.ID(testkit.StructureA) || created.GetInt("annee_naissance") != 1954 {
+		created.GetString("structure") != testkit.ID(testkit.StructureA) || created.GetInt("annee_naissance") != 1954 ||
+		created.GetString("consentement_version") != "2026-11" || created.GetDateTime("consentement_le").IsZero() {
 		t.Errorf("created %v at %q", created.FieldsData(), rec.Header().Get("Location"))
 	}
 }

@@ -203,8 +203,7 @@ func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *
 	person := core.NewRecord(collection)
 	person.Set("structure", structureID)
 	f.apply(person)
-	person.Set("consentement_le", at)
-	person.Set("consentement_version", privacyVersion)
+	recordConsent(person, now)
 	person.Set("derniere_activite", at)
 	if err := createChecked(tx, auth, person); err != nil {
 		return nil, fmt.Errorf("create beneficiary: %w", err)

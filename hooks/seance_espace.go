@@ -141,26 +141,18 @@ func searchForSession(e *core.RequestEvent, s *staffSeance, people []seanceParti
 // sessionPersonForm is the « Nouvelle personne » form of both pages.
 type sessionPersonForm struct {
 	beneficiaireForm
-	InscritPar   string
-	Consentement []string // the accepted privacy version, when ticked
+	InscritPar string
 }
-
-// sessionConsentOptions is the single box of the consent question.
-var sessionConsentOptions = []option{{Value: privacyVersion,
-	Label: "La personne a été informée et accepte que la structure garde ses coordonnées pour l'accompagner."}}
 
 func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formErrors) {
 	if err := e.Request.ParseForm(); err != nil {
 		return sessionPersonForm{}, formErrors{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
 	}
 	f := sessionPersonForm{beneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
-		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par")), Consentement: formList(e.Request.PostForm, "consentement")}
-	errs := f.validate(time.Now())
+		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par"))}
+	errs := f.validateNew(time.Now())
 	if len([]rune(f.InscritPar)) > 200 {
 		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
-	}
-	if len(f.Consentement) == 0 {
-		errs["consentement"] = "Cochez la case une fois que la personne a donné son accord : sans accord, ses coordonnées ne sont pas gardées."
 	}
 	return f, errs
 }
@@ -184,7 +176,7 @@ type seanceEspacePage struct {
 func (p *seanceEspacePage) Complet() bool { return p.S.PlacesRestantes() == 0 }
 
 func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *staffSeance) (*seanceEspacePage, error) {
-	page := &seanceEspacePage{S: s, Errors: formErrors{}, Consentement: sessionConsentOptions}
+	page := &seanceEspacePage{S: s, Errors: formErrors{}, Consentement: staffConsentOptions}
 	if !s.VoitPersonnes {
 		return page, nil // counts only: people are never read for this person
 	}
@@ -343,7 +335,7 @@ var presenceOptions = []option{{Value: "present", Label: "Présent"}, {Value: "a
 
 func (h *seancePages) loadSheet(e *core.RequestEvent, s *staffSeance) (*presencesPage, error) {
 	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, time.Now()), Choix: presenceOptions,
-		Errors: formErrors{}, Consentement: sessionConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
+		Errors: formErrors{}, Consentement: staffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
 	people, err := loadParticipants(e.App, s.ID)
 	if err != nil {
 		return nil, err

@@ -96,6 +96,7 @@ func TestBeneficiaryPagesInTheBrowser(t *testing.T) {
 			chromedp.SendKeys("#prenom", prenom, chromedp.ByID),
 			chromedp.SendKeys("#nom", nom, chromedp.ByID),
 			chromedp.SendKeys("#telephone", "06 55 44 33 22", chromedp.ByID),
+			chromedp.Click(`label[for="consentement-0"]`, chromedp.ByQuery),
 			chromedp.Click(`main form button[type="submit"]`, chromedp.ByQuery),
 		}
 		if confirm {
