@@ -135,3 +135,16 @@ func deleteChecked(app core.App, auth *core.Record, record *core.Record) error {
 	}
 	return app.Delete(record)
 }
+
+// registerInternalNotes: a session's internal notes (a hidden field) are for
+// the team that runs it: the REST API returns them to the people who may
+// change the session, as the workspace's edit page shows them, and to
+// nobody else, even when the session is public.
+func registerInternalNotes(app core.App) {
+	app.OnRecordEnrich("seances").BindFunc(func(e *core.RecordEnrichEvent) error {
+		if e.RequestInfo != nil && e.RequestInfo.Auth != nil && mayUpdate(e.App, e.RequestInfo.Auth, e.Record, nil) {
+			e.Record.Unhide("notes_internes")
+		}
+		return e.Next()
+	})
+}

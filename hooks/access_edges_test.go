@@ -243,3 +243,23 @@ func TestWorkshopWithSessionsElsewhereCannotMove(t *testing.T) {
 		t.Errorf("moved a workshop away from its sessions: %v", err)
 	}
 }
+
+// A session's internal notes are read through the API by the people who may
+// change the session (conseillers of its structure, coordinateurs), like on
+// the workspace's edit page; never by anybody else, even for a public session.
+func TestInternalNotesGoToTheSessionTeamOnly(t *testing.T) {
+	url := "/api/collections/seances/records/" + testkit.ID(testkit.SeancePubliqueA)
+	for role, sees := range map[string]bool{anonymous: false, testkit.ConseillerA: true, testkit.Coordinateur: true,
+		testkit.ConseillerB: false, testkit.ReferentA: false} {
+		s := tests.ApiScenario{
+			Name: "notes for " + role, Method: http.MethodGet, URL: url, Headers: authHeader(t, role),
+			TestAppFactory: appWithHooks, ExpectedStatus: 200, ExpectedContent: []string{testkit.ID(testkit.SeancePubliqueA)},
+		}
+		if sees {
+			s.ExpectedContent = append(s.ExpectedContent, `"notes_internes":"`+testkit.SecretNoteSeance+`"`)
+		} else {
+			s.NotExpectedContent = []string{testkit.SecretNoteSeance, `"notes_internes"`}
+		}
+		s.Test(t)
+	}
+}

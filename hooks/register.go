@@ -15,6 +15,7 @@ import (
 func Register(app core.App, public fs.FS) {
 	registerIntegrity(app)
 	registerDefaults(app)
+	registerInternalNotes(app)
 
 	cache := newPageCache()
 	cache.invalidateOnWrites(app)
