@@ -116,10 +116,7 @@ func loadDashboard(app core.App, staff *staffView, now time.Time) (*dashboardDat
 		return nil, err
 	}
 	// Past sessions still "planned" with no attendance at all.
-	data.ARenseigner, err = dashboardSeances(app, dbx.And(mine, dbx.NewExp(`s.statut = 'planifiee' AND s.fin < {:now}
-		AND s.participants_anonymes = 0
-		AND NOT EXISTS (SELECT 1 FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('present', 'absent'))`,
-		dbx.Params{"now": dbDate(now)})), "s.debut DESC", 20, 0)
+	data.ARenseigner, err = dashboardSeances(app, dbx.And(mine, attendanceToFill(now)), "s.debut DESC", 20, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -28,19 +28,40 @@ type notification struct {
 // sendEmail records and sends one e-mail. Call it after the transaction
 // that caused it has committed: an SMTP server may take seconds.
 func sendEmail(app core.App, n notification) error {
+	envoi, err := recordMessage(app, "email", n)
+	if err != nil {
+		return err
+	}
+	return deliver(app, envoi, n)
+}
+
+// recordMessage saves the message, pending, in envois with its body (kept
+// for retries, hidden from the API). Inside a transaction (app is then the
+// transaction), the row is written with what caused it, or not at all.
+func recordMessage(app core.App, canal string, n notification) (*core.Record, error) {
 	envois, err := app.FindCachedCollectionByNameOrId("envois")
 	if err != nil {
-		return fmt.Errorf("send %s: %w", n.Evenement, err)
+		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
 	}
 	envoi := core.NewRecord(envois)
 	envoi.Load(map[string]any{
-		"structure": n.Structure, "canal": "email", "destinataire": n.Destinataire, "objet": n.Objet,
+		"structure": n.Structure, "canal": canal, "destinataire": n.Destinataire, "objet": n.Objet,
 		"evenement": n.Evenement, "cible": n.Cible, "statut": "en_attente", "tentatives": 0,
+		"texte": n.Texte, "html": n.HTML,
 	})
 	if err := app.Save(envoi); err != nil {
-		return fmt.Errorf("record %s message: %w", n.Evenement, err)
+		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
 	}
-	return deliver(app, envoi, n)
+	return envoi, nil
+}
+
+// storedNotification rebuilds the message recorded in envoi, for a retry.
+func storedNotification(envoi *core.Record) notification {
+	return notification{
+		Structure: envoi.GetString("structure"), Evenement: envoi.GetString("evenement"), Cible: envoi.GetString("cible"),
+		Destinataire: envoi.GetString("destinataire"), Objet: envoi.GetString("objet"),
+		Texte: envoi.GetString("texte"), HTML: envoi.GetString("html"),
+	}
 }
 
 // deliver makes one attempt and records its outcome on envoi.
@@ -53,7 +74,12 @@ func deliver(app core.App, envoi *core.Record, n notification) error {
 		HTML:    n.HTML,
 		Text:    n.Texte,
 	}
-	sendErr := app.NewMailClient().Send(message)
+	return recordOutcome(app, envoi, n.Evenement, app.NewMailClient().Send(message))
+}
+
+// recordOutcome counts the attempt and records its result on envoi; it
+// returns the sending error, if any.
+func recordOutcome(app core.App, envoi *core.Record, evenement string, sendErr error) error {
 	envoi.Set("tentatives", envoi.GetInt("tentatives")+1)
 	if sendErr != nil {
 		envoi.Set("statut", "echec")
@@ -65,10 +91,10 @@ func deliver(app core.App, envoi *core.Record, n notification) error {
 		envoi.Set("envoye_le", now)
 	}
 	if err := app.Save(envoi); err != nil {
-		return fmt.Errorf("record outcome of %s message: %w", n.Evenement, err)
+		return fmt.Errorf("record outcome of %s message: %w", evenement, err)
 	}
 	if sendErr != nil {
-		return fmt.Errorf("send %s message: %w", n.Evenement, sendErr)
+		return fmt.Errorf("send %s message: %w", evenement, sendErr)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ func Register(app core.App, public fs.FS) {
 	registerIntegrity(app)
 	registerDefaults(app)
 	registerInternalNotes(app)
+	registerScheduler(app)
 
 	cache := newPageCache()
 	cache.invalidateOnWrites(app)

@@ -1,0 +1,236 @@
+package hooks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// Reminders: 48 hours before a session, each registered person (statut
+// inscrit) gets a reminder with the session's details and their personal
+// cancel link, by e-mail, or by SMS when they gave only a phone number.
+//
+// A reminder goes out once: the run that sets inscriptions.rappel_envoye_le
+// (a conditional update: only if still empty) records the message in envois
+// in the same transaction, and only that run sends it. Two overlapping runs
+// (a slow one and the next quarter hour, or two servers on one database)
+// never both claim the same registration. A failed send stays in envois for
+// the retry job.
+
+const reminderLead = 48 * time.Hour
+
+// reminderOutcome counts what a run did, by channel.
+type reminderOutcome struct {
+	Emails      int // e-mails sent
+	SMS         int // SMS sent
+	SansSMS     int // only a phone number and no SMS provider: recorded as failed, to be phoned
+	SansContact int // neither e-mail nor phone: nothing to send
+	Echecs      int // sending failed (retried later)
+}
+
+func (o reminderOutcome) total() int { return o.Emails + o.SMS + o.SansSMS + o.Echecs }
+
+// dueReminder is a registration whose reminder is due.
+type dueReminder struct {
+	Inscription string         `db:"inscription"`
+	Jeton       string         `db:"jeton"`
+	Inscrit     types.DateTime `db:"inscrit"`
+	Seance      string         `db:"seance"`
+	Debut       types.DateTime `db:"debut"`
+	Prenom      string         `db:"prenom"`
+	Email       string         `db:"email"`
+	Telephone   string         `db:"telephone"`
+}
+
+// sendReminders sends the reminders due at now.
+func sendReminders(ctx context.Context, app core.App, sms smsSender, now time.Time) (reminderOutcome, error) {
+	var out reminderOutcome
+	due, err := dueReminders(app, now)
+	if err != nil {
+		return out, err
+	}
+	views := map[string]*seanceView{}
+	base := instanceURL(app)
+	for _, r := range due {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if r.Email == "" && r.Telephone == "" {
+			out.SansContact++
+			continue
+		}
+		view, ok := views[r.Seance]
+		if !ok {
+			seance, err := app.FindRecordById("seances", r.Seance)
+			if err == nil {
+				view, err = buildSeanceView(app, seance)
+			}
+			if err != nil {
+				app.Logger().Error("reminder: load session", "seance", r.Seance, "error", err)
+			}
+			views[r.Seance] = view
+		}
+		if view == nil {
+			continue
+		}
+		sendReminder(app, sms, base, view, r, now, &out)
+	}
+	return out, nil
+}
+
+// dueReminders lists the registrations of planned sessions starting within
+// 48 hours whose reminder has not gone. People who registered inside that
+// window are left out: their confirmation, a moment ago, said it all.
+func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
+	var rows []dueReminder
+	err := app.DB().Select("i.id AS inscription", "i.jeton", "i.created AS inscrit", "s.id AS seance", "s.debut",
+		"b.prenom", "b.email", "b.telephone").
+		From("inscriptions i").
+		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
+		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
+		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
+			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
+			dbx.Params{"now": dbDate(now), "limit": dbDate(now.Add(reminderLead))})).
+		OrderBy("s.debut", "i.id").All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("due reminders: %w", err)
+	}
+	due := rows[:0]
+	for _, r := range rows {
+		if r.Inscrit.Time().Before(r.Debut.Time().Add(-reminderLead)) {
+			due = append(due, r)
+		}
+	}
+	return due, nil
+}
+
+// sendReminder claims one registration's reminder, then sends it.
+func sendReminder(app core.App, sms smsSender, base string, view *seanceView, r dueReminder, now time.Time, out *reminderOutcome) {
+	canal, n, err := reminderMessage(base, view, r)
+	if err != nil {
+		app.Logger().Error("reminder: render", "inscription", r.Inscription, "error", err)
+		return
+	}
+	envoi, err := claimReminder(app, r.Inscription, canal, n, now)
+	if err != nil {
+		app.Logger().Error("reminder: claim", "inscription", r.Inscription, "error", err)
+		return
+	}
+	if envoi == nil {
+		return // another run claimed it
+	}
+	if canal == "sms" {
+		err = sendSMS(app, sms, envoi, n)
+	} else {
+		err = deliver(app, envoi, n)
+	}
+	switch {
+	case errors.Is(err, errNoSMSProvider):
+		out.SansSMS++
+	case err != nil:
+		app.Logger().Warn("reminder: send", "inscription", r.Inscription, "canal", canal, "error", err)
+		out.Echecs++
+	case canal == "sms":
+		out.SMS++
+	default:
+		out.Emails++
+	}
+}
+
+// claimReminder sets rappel_envoye_le if nobody did, and records the
+// message in the same transaction. It returns nil when another run had
+// already claimed the reminder.
+func claimReminder(app core.App, inscription, canal string, n notification, now time.Time) (*core.Record, error) {
+	var envoi *core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().NewQuery(`UPDATE inscriptions SET rappel_envoye_le = {:now}, updated = {:now}
+			WHERE id = {:id} AND statut = 'inscrit' AND coalesce(rappel_envoye_le, '') = ''`).
+			Bind(dbx.Params{"now": dbDate(now), "id": inscription}).Execute()
+		if err != nil {
+			return fmt.Errorf("claim reminder of %s: %w", inscription, err)
+		}
+		if claimed, err := res.RowsAffected(); err != nil || claimed == 0 {
+			return err
+		}
+		envoi, err = recordMessage(tx, canal, n)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return envoi, nil
+}
+
+var errNoChannel = errors.New("no e-mail nor phone")
+
+// reminderMessage writes the reminder for the person's channel: e-mail
+// when they gave one, else SMS.
+func reminderMessage(base string, view *seanceView, r dueReminder) (string, notification, error) {
+	n := notification{Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
+		Objet: "Rappel : " + view.Titre + ", " + frfmt.DateSansAnnee(view.Debut)}
+	lien := ""
+	if r.Jeton != "" {
+		lien = base + "/inscription/" + r.Jeton
+	}
+	switch {
+	case r.Email != "":
+		mail := registrationMail{
+			Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: sessionRecap(view),
+			Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",
+				view.Titre, frfmt.Date(view.Debut), frfmt.Heure(view.Debut))},
+		}
+		var html bytes.Buffer
+		if err := registrationEmail.Execute(&html, mail); err != nil {
+			return "", n, fmt.Errorf("render reminder: %w", err)
+		}
+		n.Destinataire, n.HTML, n.Texte = r.Email, html.String(), plainText(mail)
+		return "email", n, nil
+	case r.Telephone != "":
+		n.Destinataire, n.Texte = r.Telephone, reminderSMS(view, lien)
+		return "sms", n, nil
+	}
+	return "", n, errNoChannel
+}
+
+// reminderSMS is short: one SMS holds about 160 characters.
+func reminderSMS(view *seanceView, lien string) string {
+	text := fmt.Sprintf("Rappel : atelier « %s » %s à %s, %s. %s",
+		view.Titre, frfmt.DateSansAnnee(view.Debut), frfmt.Heure(view.Debut), view.Lieu.Nom, view.Structure.Nom)
+	if lien != "" {
+		text += ". Pour annuler : " + lien
+	}
+	return strings.ReplaceAll(text, "\u00a0", " ")
+}
+
+// instanceURL is the public address of the instance for links in messages
+// sent without a visitor's request (scheduled jobs): the Application URL of
+// the settings.
+func instanceURL(app core.App) string {
+	return strings.TrimRight(app.Settings().Meta.AppURL, "/")
+}
+
+// registerReminderReset lets a moved session remind its registrants again
+// before its new date: the reminder they got was for the old one.
+func registerReminderReset(app core.App) {
+	app.OnRecordUpdate("seances").BindFunc(func(e *core.RecordEvent) error {
+		moved := !e.Record.GetDateTime("debut").Equal(e.Record.Original().GetDateTime("debut"))
+		if err := e.Next(); err != nil || !moved {
+			return err
+		}
+		_, err := e.App.DB().NewQuery("UPDATE inscriptions SET rappel_envoye_le = '' WHERE seance = {:seance}").
+			Bind(dbx.Params{"seance": e.Record.Id}).Execute()
+		if err != nil {
+			return fmt.Errorf("reset reminders of moved session %s: %w", e.Record.Id, err)
+		}
+		return nil
+	})
+}

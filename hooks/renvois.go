@@ -1,0 +1,141 @@
+package hooks
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Messages that failed are sent again by the scheduler, from the copy kept
+// in envois (texte, html), through the same sender as the first attempt.
+// Attempts are spaced out (10, 20, 40, 80 minutes) so that a mail server
+// down for an hour does not burn the five attempts in a minute.
+
+// smsSender is the SMS channel. Atelier ships no provider: an instance that
+// buys one plugs it in here (schedulerOptions.SMS). Until then noSMS
+// answers, and a message for a person who gave only a phone number is
+// recorded in envois as failed with the reason, so that staff see who must
+// be phoned.
+type smsSender interface {
+	Send(to, text string) error
+}
+
+// errNoSMSProvider is the recorded reason of an SMS that could not leave.
+var errNoSMSProvider = errors.New("aucun fournisseur SMS configuré : prévenez la personne par téléphone")
+
+type noSMS struct{}
+
+func (noSMS) Send(string, string) error { return errNoSMSProvider }
+
+// smsConfigured tells whether SMS really leave (a failed SMS is then worth
+// retrying; without a provider it never is).
+func smsConfigured(sms smsSender) bool {
+	_, none := sms.(noSMS)
+	return sms != nil && !none
+}
+
+// sendSMS makes one attempt through the SMS channel and records it.
+func sendSMS(app core.App, sms smsSender, envoi *core.Record, n notification) error {
+	if sms == nil {
+		sms = noSMS{}
+	}
+	return recordOutcome(app, envoi, n.Evenement, sms.Send(n.Destinataire, n.Texte))
+}
+
+const (
+	maxTentatives = 5
+	retryBase     = 10 * time.Minute
+	// A message still "en_attente" this long after its last change was
+	// abandoned (the server stopped between recording and sending it).
+	stuckAfter = 15 * time.Minute
+	// Older messages are not retried: a reminder or a nudge would arrive
+	// too late to mean anything. They stay visible as failed.
+	retryHorizon = 24 * time.Hour
+)
+
+// retryDelay is how long to wait after the given number of attempts.
+func retryDelay(tentatives int) time.Duration {
+	if tentatives < 1 {
+		return 0
+	}
+	return retryBase << (tentatives - 1)
+}
+
+type retryOutcome struct {
+	Envoyes, Echecs int
+}
+
+// retryMessages sends again the failed or abandoned messages that are due.
+func retryMessages(ctx context.Context, app core.App, sms smsSender, now time.Time) (retryOutcome, error) {
+	var out retryOutcome
+	canaux := []any{"email"}
+	if smsConfigured(sms) {
+		canaux = append(canaux, "sms")
+	}
+	var candidates []*core.Record
+	err := app.RecordQuery("envois").
+		Where(dbx.NewExp(`((statut = 'echec' AND tentatives < {:max}) OR (statut = 'en_attente' AND updated < {:stuck}))
+			AND created >= {:horizon}`, dbx.Params{
+			"max": maxTentatives, "stuck": dbDate(now.Add(-stuckAfter)), "horizon": dbDate(now.Add(-retryHorizon)),
+		})).
+		AndWhere(dbx.In("canal", canaux...)).
+		OrderBy("created ASC").Limit(1000).All(&candidates)
+	if err != nil {
+		return out, fmt.Errorf("messages to retry: %w", err)
+	}
+	for _, envoi := range candidates {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		if envoi.GetString("statut") == "echec" &&
+			envoi.GetDateTime("updated").Time().Add(retryDelay(envoi.GetInt("tentatives"))).After(now) {
+			continue // backing off
+		}
+		claimed, err := claimRetry(app, envoi, now)
+		if err != nil {
+			return out, err
+		}
+		if !claimed {
+			continue
+		}
+		if err := resend(app, sms, envoi); err != nil {
+			app.Logger().Warn("retry message", "envoi", envoi.Id, "error", err)
+			out.Echecs++
+			continue
+		}
+		out.Envoyes++
+	}
+	return out, nil
+}
+
+// claimRetry marks the message as being sent again, unless another run got
+// to it first (its state is then no longer the one read).
+func claimRetry(app core.App, envoi *core.Record, now time.Time) (bool, error) {
+	res, err := app.DB().NewQuery(`UPDATE envois SET statut = 'en_attente', updated = {:now}
+		WHERE id = {:id} AND statut = {:statut} AND tentatives = {:tentatives} AND updated = {:updated}`).
+		Bind(dbx.Params{"now": dbDate(now), "id": envoi.Id, "statut": envoi.GetString("statut"),
+			"tentatives": envoi.GetInt("tentatives"), "updated": envoi.GetString("updated")}).Execute()
+	if err != nil {
+		return false, fmt.Errorf("claim retry of %s: %w", envoi.Id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim retry of %s: %w", envoi.Id, err)
+	}
+	if n == 1 {
+		envoi.Set("statut", "en_attente")
+	}
+	return n == 1, nil
+}
+
+func resend(app core.App, sms smsSender, envoi *core.Record) error {
+	n := storedNotification(envoi)
+	if envoi.GetString("canal") == "sms" {
+		return sendSMS(app, sms, envoi, n)
+	}
+	return deliver(app, envoi, n)
+}

@@ -1,0 +1,173 @@
+package hooks
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-co-op/gocron/v2"
+	"github.com/jonboulle/clockwork"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The scheduler runs Atelier's background jobs while `atelier serve` runs:
+// reminders, the morning attendance nudge, the monthly reports and the
+// retry of failed messages. It starts with the server and stops with it,
+// letting a running job finish its current item (jobs watch their context
+// between items).
+//
+// Every job is a plain function of (context, app, now): the scheduler only
+// decides when it runs, so tests call a job with any date, and the
+// scheduler itself is tested with a fake clock. Every job is idempotent
+// (what it does is claimed in the database) and runs once at start-up,
+// which catches up whatever was missed while the server was down.
+//
+// Jobs that depend on a structure's local time (06:00 reports, 07:30
+// nudge) run every quarter of an hour and act for the structures whose
+// local hour has come: every time zone of the world is a whole number of
+// quarter hours from UTC (La Réunion +4, Marquesas −9:30, Nepal +5:45),
+// so each structure is served at its own 06:00 sharp, whatever zones the
+// instance holds, without one cron entry per zone.
+
+// schedulerOptions are what tests, and an instance with an SMS provider,
+// may change.
+type schedulerOptions struct {
+	Clock clockwork.Clock // nil: the real clock
+	SMS   smsSender       // nil: no SMS provider
+	// afterRun, when set, is called after each run of a job (tests).
+	afterRun func(job string)
+}
+
+type scheduler struct {
+	app   core.App
+	clock clockwork.Clock
+	sms   smsSender
+	cron  gocron.Scheduler
+}
+
+// A job of the scheduler: its name, when it runs, what it does.
+type scheduledJob struct {
+	name string
+	when gocron.JobDefinition
+	run  func(ctx context.Context, s *scheduler, now time.Time) error
+}
+
+// everyQuarter is "at :00, :15, :30 and :45 of every hour" (UTC).
+const everyQuarter = "*/15 * * * *"
+
+func schedulerJobs() []scheduledJob {
+	return []scheduledJob{
+		{"rappels", gocron.CronJob(everyQuarter, false), runReminders},
+		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges},
+		{"renvois", gocron.DurationJob(10 * time.Minute), runRetries},
+	}
+}
+
+func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
+	s := &scheduler{app: app, clock: opts.Clock, sms: opts.SMS}
+	if s.clock == nil {
+		s.clock = clockwork.NewRealClock()
+	}
+	if s.sms == nil {
+		s.sms = noSMS{}
+	}
+	cron, err := gocron.NewScheduler(
+		gocron.WithClock(s.clock),
+		gocron.WithLocation(time.UTC),
+		gocron.WithStopTimeout(time.Minute),
+		// A run still going when the next one is due: the next one is
+		// skipped, never run alongside.
+		gocron.WithGlobalJobOptions(gocron.WithSingletonMode(gocron.LimitModeReschedule)),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("new scheduler: %w", err)
+	}
+	s.cron = cron
+	for _, job := range schedulerJobs() {
+		if err := s.add(job, opts.afterRun); err != nil {
+			_ = cron.Shutdown()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func (s *scheduler) add(job scheduledJob, afterRun func(string)) error {
+	task := gocron.NewTask(func(ctx context.Context) {
+		if err := job.run(ctx, s, s.clock.Now()); err != nil && ctx.Err() == nil {
+			s.app.Logger().Error("scheduled job failed", "job", job.name, "error", err)
+		}
+		if afterRun != nil {
+			afterRun(job.name)
+		}
+	})
+	_, err := s.cron.NewJob(job.when, task, gocron.WithName(job.name), gocron.WithStartAt(gocron.WithStartImmediately()))
+	if err != nil {
+		return fmt.Errorf("schedule job %s: %w", job.name, err)
+	}
+	return nil
+}
+
+func (s *scheduler) start() { s.cron.Start() }
+
+// stop waits for the running jobs (their context is cancelled) and stops.
+func (s *scheduler) stop() error {
+	if err := s.cron.Shutdown(); err != nil {
+		return fmt.Errorf("stop scheduler: %w", err)
+	}
+	return nil
+}
+
+// registerScheduler starts the scheduler with the server and stops it on
+// shutdown. Tests that only build the routes (no http.Server) get no
+// background jobs.
+func registerScheduler(app core.App) {
+	registerReminderReset(app)
+	var running atomic.Pointer[scheduler]
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if se.Server == nil {
+			return se.Next()
+		}
+		s, err := newScheduler(se.App, schedulerOptions{})
+		if err != nil {
+			return err
+		}
+		s.start()
+		running.Store(s)
+		return se.Next()
+	})
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		if s := running.Swap(nil); s != nil {
+			if err := s.stop(); err != nil {
+				e.App.Logger().Error("scheduler shutdown", "error", err)
+			}
+		}
+		return e.Next()
+	})
+}
+
+func runReminders(ctx context.Context, s *scheduler, now time.Time) error {
+	out, err := sendReminders(ctx, s.app, s.sms, now)
+	if out.total() > 0 {
+		s.app.Logger().Info("reminders", "emails", out.Emails, "sms", out.SMS,
+			"phone_only_without_sms_provider", out.SansSMS, "without_contact", out.SansContact, "failed", out.Echecs)
+	}
+	return err
+}
+
+func runNudges(ctx context.Context, s *scheduler, now time.Time) error {
+	out, err := nudgeAttendance(ctx, s.app, now)
+	if out.Envoyes+out.Echecs > 0 {
+		s.app.Logger().Info("attendance nudges", "sent", out.Envoyes, "failed", out.Echecs)
+	}
+	return err
+}
+
+func runRetries(ctx context.Context, s *scheduler, now time.Time) error {
+	out, err := retryMessages(ctx, s.app, s.sms, now)
+	if out.Envoyes+out.Echecs > 0 {
+		s.app.Logger().Info("message retries", "sent", out.Envoyes, "failed", out.Echecs)
+	}
+	return err
+}
