@@ -209,8 +209,8 @@ func nudgeMessage(base string, group []nudgeSeance, loc *time.Location) (notific
 	fmt.Fprintf(&text, "\nSans émargement, ces ateliers ne comptent pas dans les statistiques ni dans le rapport mensuel de %s.\n\nBonne journée,\nAtelier\n", mail.Structure)
 	return notification{
 		Structure: first.Structure, Evenement: "relance_emargement", Cible: first.Animateur, Destinataire: first.Email,
-		Objet:   fmt.Sprintf("Émargement à remplir : %d %s", len(group), frfmt.Pluriel(len(group), "atelier", "ateliers")),
-		HTML:    html.String(),
-		Texte:   text.String(),
+		Objet: fmt.Sprintf("Émargement à remplir : %d %s", len(group), frfmt.Pluriel(len(group), "atelier", "ateliers")),
+		HTML:  html.String(),
+		Texte: text.String(),
 	}, nil
 }
