@@ -31,5 +31,5 @@ func Register(app core.App, public fs.FS) {
 
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
-	return []*cobra.Command{newDemoCommand(app)}
+	return []*cobra.Command{newDemoCommand(app), newReportsCommand(app)}
 }

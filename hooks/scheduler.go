@@ -60,6 +60,7 @@ func schedulerJobs() []scheduledJob {
 	return []scheduledJob{
 		{"rappels", gocron.CronJob(everyQuarter, false), runReminders},
 		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges},
+		{"rapports-mensuels", gocron.CronJob(everyQuarter, false), runReports},
 		{"renvois", gocron.DurationJob(10 * time.Minute), runRetries},
 	}
 }
@@ -160,6 +161,15 @@ func runNudges(ctx context.Context, s *scheduler, now time.Time) error {
 	out, err := nudgeAttendance(ctx, s.app, now)
 	if out.Envoyes+out.Echecs > 0 {
 		s.app.Logger().Info("attendance nudges", "sent", out.Envoyes, "failed", out.Echecs)
+	}
+	return err
+}
+
+func runReports(ctx context.Context, s *scheduler, now time.Time) error {
+	out, err := runMonthlyReports(ctx, s.app, now)
+	if out.Generes+out.Echecs > 0 {
+		s.app.Logger().Info("monthly reports", "made", out.Generes, "already_there", out.Deja,
+			"failed", out.Echecs, "emails", out.Emails)
 	}
 	return err
 }

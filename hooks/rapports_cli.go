@@ -1,0 +1,96 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/spf13/cobra"
+)
+
+// `atelier rapports generer --mois 2026-10 [--structure slug]` makes the
+// reports of a month again, on demand: after attendance was filled late,
+// or for a month older than the scheduler's catch-up. An existing report
+// keeps its record and gets new files; nothing is e-mailed.
+
+func newReportsCommand(app core.App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rapports",
+		Short: "Rapports d'activité mensuels des structures",
+	}
+	var mois, structure string
+	generate := &cobra.Command{
+		Use:   "generer",
+		Short: "Génère (ou régénère) les rapports d'un mois",
+		Long: "Génère le rapport d'activité d'un mois terminé pour chaque structure, ou pour une seule avec --structure. " +
+			"Un rapport déjà présent est remplacé par les chiffres d'aujourd'hui. Aucun e-mail n'est envoyé.\n\n" +
+			"Exemple : atelier rapports generer --mois 2026-10 --structure mediatheque-alpha",
+		Args:         cobra.NoArgs,
+		SilenceUsage: true,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return GenerateReports(app, mois, structure, time.Now(), cmd.OutOrStdout())
+		},
+	}
+	generate.Flags().StringVar(&mois, "mois", "", "mois du rapport, par exemple 2026-10 (obligatoire)")
+	generate.Flags().StringVar(&structure, "structure", "", "slug d'une seule structure (toutes par défaut)")
+	_ = generate.MarkFlagRequired("mois")
+	root.AddCommand(generate)
+	return root
+}
+
+// GenerateReports makes or replaces the reports of month (2026-10) for one
+// structure (by slug) or all, and prints one line per structure to out.
+func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writer) error {
+	month, err := parseMois(mois)
+	if err != nil {
+		return err
+	}
+	if err := app.RunAllMigrations(); err != nil {
+		return fmt.Errorf("migrations : %w", err)
+	}
+	var where dbx.Expression
+	if slug != "" {
+		where = dbx.HashExp{"s.slug": slug}
+	}
+	structures, err := reportStructures(app, where)
+	if err != nil {
+		return err
+	}
+	if len(structures) == 0 {
+		if slug != "" {
+			return fmt.Errorf("aucune structure avec le slug %q", slug)
+		}
+		return errors.New("aucune structure dans cette instance")
+	}
+	for _, s := range structures {
+		if !monthEnded(month, now, s.location()) {
+			return fmt.Errorf("%s n'est pas terminé pour %s : un rapport se fait sur un mois entier", frfmt.Mois(month), s.Nom)
+		}
+	}
+	var failed int
+	for _, s := range structures {
+		existed, err := findReport(app, s.ID, mois)
+		if err != nil {
+			return err
+		}
+		if _, err := generateReport(app, s, month, now, true); err != nil {
+			fmt.Fprintf(out, "%s, %s : échec (%v)\n", s.Nom, frfmt.Mois(month), err)
+			failed++
+			continue
+		}
+		verb := "rapport créé"
+		if existed != nil {
+			verb = "rapport remplacé"
+		}
+		fmt.Fprintf(out, "%s, %s : %s\n", s.Nom, frfmt.Mois(month), verb)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d %s", failed, frfmt.Pluriel(failed, "rapport en échec", "rapports en échec"))
+	}
+	return nil
+}

@@ -1,0 +1,239 @@
+package hooks
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"atelier/hooks/frfmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+)
+
+// /espace/rapports: the monthly activity reports of the person's
+// structures, newest first, with their PDF and XLSX. Every staff role
+// reads them, as the rapports API rule allows (staff of the structure,
+// coordinateurs everywhere): reports hold figures, never a person.
+// The files are protected: they are served here, after the same access
+// check as the API (workspaceRecord), never by a public file URL.
+
+const reportsPageSize = 50
+
+func registerReportPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
+	g.GET("/rapports", pe.page(reportsListHandler(pe)))
+	g.GET("/rapports/{id}/{format}", pe.page(reportDownloadHandler))
+}
+
+type reportFilters struct {
+	Structure string // part of a structure's name
+	Mois      string // 2026-10
+	Page      int
+}
+
+var moisPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
+
+func parseReportFilters(q url.Values) (reportFilters, formErrors) {
+	f := reportFilters{Structure: strings.TrimSpace(q.Get("structure")), Mois: q.Get("mois"), Page: 1}
+	errs := formErrors{}
+	if f.Mois != "" && !moisPattern.MatchString(f.Mois) {
+		errs["mois"] = "Choisissez un mois dans la liste."
+		f.Mois = ""
+	}
+	if len(f.Structure) > 200 {
+		errs["structure"] = "Indiquez au plus 200 caractères."
+		f.Structure = ""
+	}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		f.Page = n
+	}
+	return f, errs
+}
+
+// query is the list's address with these filters, on page n.
+func (f reportFilters) query(page int) string {
+	q := url.Values{}
+	if f.Structure != "" {
+		q.Set("structure", f.Structure)
+	}
+	if f.Mois != "" {
+		q.Set("mois", f.Mois)
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return "/espace/rapports"
+	}
+	return "/espace/rapports?" + q.Encode()
+}
+
+// where restricts the list to the person's structures and the filters.
+func (f reportFilters) where(staff *staffView) dbx.Expression {
+	parts := []dbx.Expression{staff.scope("r.structure")}
+	if f.Structure != "" {
+		parts = append(parts, dbx.Like("st.nom", f.Structure))
+	}
+	if f.Mois != "" {
+		parts = append(parts, dbx.HashExp{"r.mois": f.Mois})
+	}
+	return dbx.And(parts...)
+}
+
+type reportLine struct {
+	ID, Mois, MoisCle, Structure string
+	GenereLe                     time.Time
+	PDF, XLSX                    bool
+}
+
+type reportsPage struct {
+	Filtres             reportFilters
+	Errors              formErrors
+	PlusieursStructures bool
+	MoisPossibles       []option
+	Lignes              []reportLine
+	Total, Page, Pages  int
+	Precedente          string
+	Suivante            string
+	Effacer             string
+}
+
+func reportsListHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		staff := newStaffView(e.Auth)
+		filters, errs := parseReportFilters(e.Request.URL.Query())
+		p := &reportsPage{Filtres: filters, Errors: errs, Effacer: "/espace/rapports",
+			PlusieursStructures: staff.RoleValue == "coordinateur" || len(staff.Structures) > 1}
+		if err := p.load(e.App, staff); err != nil {
+			return err
+		}
+		if p.Page > 1 {
+			p.Precedente = filters.query(p.Page - 1)
+		}
+		if p.Page < p.Pages {
+			p.Suivante = filters.query(p.Page + 1)
+		}
+		return pe.render(e, http.StatusOK, "rapports", "Rapports mensuels", p)
+	}
+}
+
+func (p *reportsPage) load(app core.App, staff *staffView) error {
+	months, err := reportMonths(app, staff)
+	if err != nil {
+		return err
+	}
+	for _, m := range months {
+		p.MoisPossibles = append(p.MoisPossibles, option{Value: m, Label: moisLabel(m)})
+	}
+	where := p.Filtres.where(staff)
+	err = app.DB().Select("count(*)").From("rapports r").
+		InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).Where(where).Row(&p.Total)
+	if err != nil {
+		return fmt.Errorf("count reports: %w", err)
+	}
+	p.Pages = max(1, (p.Total+reportsPageSize-1)/reportsPageSize)
+	p.Page = min(p.Filtres.Page, p.Pages)
+	var rows []struct {
+		ID        string `db:"id"`
+		Mois      string `db:"mois"`
+		PDF       string `db:"pdf"`
+		XLSX      string `db:"xlsx"`
+		GenereLe  string `db:"genere_le"`
+		Structure string `db:"structure_nom"`
+		Fuseau    string `db:"fuseau"`
+	}
+	err = app.DB().Select("r.id", "r.mois", "r.pdf", "r.xlsx", "r.genere_le", "st.nom AS structure_nom", "st.fuseau").
+		From("rapports r").InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).
+		Where(where).OrderBy("r.mois DESC", "st.nom ASC").
+		Limit(reportsPageSize).Offset(int64((p.Page - 1) * reportsPageSize)).All(&rows)
+	if err != nil {
+		return fmt.Errorf("list reports: %w", err)
+	}
+	for _, r := range rows {
+		line := reportLine{ID: r.ID, MoisCle: r.Mois, Mois: moisLabel(r.Mois), Structure: r.Structure,
+			PDF: r.PDF != "", XLSX: r.XLSX != ""}
+		if d, err := types.ParseDateTime(r.GenereLe); err == nil && !d.IsZero() {
+			line.GenereLe = d.Time().In(frfmt.Location(r.Fuseau))
+		}
+		p.Lignes = append(p.Lignes, line)
+	}
+	return nil
+}
+
+// reportMonths lists the months that have a report in the person's
+// structures, newest first (the month filter's choices).
+func reportMonths(app core.App, staff *staffView) ([]string, error) {
+	var months []string
+	err := app.DB().Select("r.mois").Distinct(true).From("rapports r").Where(staff.scope("r.structure")).
+		OrderBy("r.mois DESC").Limit(240).Column(&months)
+	if err != nil {
+		return nil, fmt.Errorf("months of reports: %w", err)
+	}
+	return months, nil
+}
+
+// moisLabel writes "2026-10" as « Octobre 2026 ».
+func moisLabel(cle string) string {
+	t, err := time.Parse("2006-01", cle)
+	if err != nil {
+		return cle
+	}
+	label := frfmt.Mois(t)
+	r, size := utf8.DecodeRuneInString(label)
+	return string(unicode.ToUpper(r)) + label[size:]
+}
+
+// reportFormats are the files of a report, by the address's last part.
+var reportFormats = map[string]struct{ field, ext string }{
+	"pdf":  {"pdf", "pdf"},
+	"xlsx": {"xlsx", "xlsx"},
+}
+
+// reportDownloadHandler serves a report's file to the staff who may read
+// the report (404 for anyone else, as for a missing report).
+func reportDownloadHandler(e *core.RequestEvent) error {
+	format, ok := reportFormats[e.Request.PathValue("format")]
+	if !ok {
+		return errNotFound
+	}
+	rapport, err := workspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	name := rapport.GetString(format.field)
+	if name == "" {
+		return errNotFound
+	}
+	structure, err := e.App.FindRecordById("structures", rapport.GetString("structure"))
+	if err != nil {
+		return fmt.Errorf("structure of report %s: %w", rapport.Id, err)
+	}
+	fsys, err := e.App.NewFilesystem()
+	if err != nil {
+		return fmt.Errorf("open files of report %s: %w", rapport.Id, err)
+	}
+	defer fsys.Close()
+	download := "rapport-" + structure.GetString("slug") + "-" + rapport.GetString("mois") + "." + format.ext
+	header := e.Response.Header()
+	header.Set("Content-Disposition", "attachment; filename="+strconv.Quote(download))
+	header.Set("Cache-Control", "private, no-store")
+	header.Set("X-Content-Type-Options", "nosniff")
+	err = fsys.Serve(e.Response, e.Request, rapport.BaseFilesPath()+"/"+name, download)
+	if errors.Is(err, filesystem.ErrNotFound) {
+		return fmt.Errorf("%s of report %s: %w", format.ext, rapport.Id, errNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("serve %s of report %s: %w", format.ext, rapport.Id, err)
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package hooks_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"atelier/hooks/testkit"
+
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+)
+
+// The reports page and its downloads, for every role, over HTTP.
+
+// attachReportFiles gives a fixture report a PDF and an XLSX.
+func attachReportFiles(t *testing.T, s *site, name, pdfText string) {
+	t.Helper()
+	var xlsx bytes.Buffer
+	w := zip.NewWriter(&xlsx)
+	f, _ := w.Create("xl/workbook.xml")
+	f.Write([]byte("<workbook/>"))
+	w.Close()
+	r := mustFind(t, s.app, "rapports", name)
+	pdf, err := filesystem.NewFileFromBytes([]byte("%PDF-1.4\n"+pdfText+"\n%%EOF"), "rapport.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := filesystem.NewFileFromBytes(xlsx.Bytes(), "rapport.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Set("pdf", pdf)
+	r.Set("xlsx", sheet)
+	r.Set("genere_le", "2026-11-01 05:00:00.000Z")
+	if err := s.app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReportsPageForEachRole(t *testing.T) {
+	s := newSite(t)
+	attachReportFiles(t, s, testkit.RapportA, "rapport A")
+	attachReportFiles(t, s, testkit.RapportB, "rapport B")
+	a, b := testkit.ID(testkit.RapportA), testkit.ID(testkit.RapportB)
+
+	if rec := s.get("/espace/rapports"); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/connexion") {
+		t.Fatalf("anonymous: %d %s", rec.Code, rec.Header().Get("Location"))
+	}
+	if rec := s.get("/espace/rapports/" + a + "/pdf"); rec.Code != http.StatusSeeOther {
+		t.Fatalf("anonymous download: %d", rec.Code)
+	}
+	cases := []struct {
+		who       string
+		sees      []string
+		hidden    []string
+		structure bool // the structure filter and column
+	}{
+		{testkit.ConseillerA, []string{a}, []string{b}, false},
+		{testkit.ReferentA, []string{a}, []string{b}, false},
+		{testkit.ConseillerB, []string{b}, []string{a}, false},
+		{testkit.Coordinateur, []string{a, b}, nil, true},
+	}
+	for _, c := range cases {
+		cookie := s.signIn(c.who)
+		want := []string{"Rapports mensuels", "Octobre 2026", `href="/espace/rapports" aria-current="page"`}
+		for _, id := range c.sees {
+			want = append(want, "/espace/rapports/"+id+"/pdf", "/espace/rapports/"+id+"/xlsx")
+		}
+		absent := append([]string{}, c.hidden...)
+		if c.structure {
+			want = append(want, `name="structure"`, "Médiathèque Alpha", "France Services Bêta")
+		} else {
+			absent = append(absent, `name="structure"`)
+		}
+		expectBody(t, s.getAs(cookie, "/espace/rapports"), http.StatusOK, want, absent)
+		for _, id := range c.sees {
+			rec := s.getAs(cookie, "/espace/rapports/"+id+"/pdf")
+			if rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "%PDF") ||
+				!strings.Contains(rec.Header().Get("Content-Disposition"), `attachment; filename="rapport-`) ||
+				rec.Header().Get("Cache-Control") != "private, no-store" {
+				t.Errorf("%s: PDF of %s: %d %v", c.who, id, rec.Code, rec.Header())
+			}
+			if rec := s.getAs(cookie, "/espace/rapports/"+id+"/xlsx"); rec.Code != http.StatusOK || !strings.HasPrefix(rec.Body.String(), "PK") {
+				t.Errorf("%s: XLSX of %s: %d", c.who, id, rec.Code)
+			}
+		}
+		// Another structure's report by its id in the address: 404, as missing.
+		for _, id := range c.hidden {
+			for _, format := range []string{"pdf", "xlsx"} {
+				expectBody(t, s.getAs(cookie, "/espace/rapports/"+id+"/"+format), http.StatusNotFound, []string{"Page introuvable"}, []string{"%PDF"})
+			}
+		}
+		expectBody(t, s.getAs(cookie, "/espace/rapports/"+c.sees[0]+"/docx"), http.StatusNotFound, nil, nil)
+		expectBody(t, s.getAs(cookie, "/espace/rapports/inexistant00000/pdf"), http.StatusNotFound, nil, nil)
+	}
+}
+
+func TestReportsPageFilters(t *testing.T) {
+	s := newSite(t)
+	cookie := s.signIn(testkit.Coordinateur)
+	a, b := "Médiathèque Alpha", "France Services Bêta"
+	expectBody(t, s.getAs(cookie, "/espace/rapports?structure=alpha"), http.StatusOK,
+		[]string{"1 rapport", a, `value="alpha"`}, []string{b})
+	expectBody(t, s.getAs(cookie, "/espace/rapports?mois=2026-09"), http.StatusOK, []string{"0 rapport", "Aucun rapport"}, []string{a, b})
+	// A malformed month is explained next to the field and ignored.
+	expectBody(t, s.getAs(cookie, "/espace/rapports?mois=octobre"), http.StatusOK,
+		[]string{"Choisissez un mois dans la liste.", "2 rapports", a, b}, nil)
+	// A structure name with LIKE wildcards is searched literally.
+	expectBody(t, s.getAs(cookie, "/espace/rapports?structure=%25"), http.StatusOK, []string{"0 rapport"}, []string{a, b})
+}
