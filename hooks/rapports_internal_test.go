@@ -100,7 +100,7 @@ func TestMonthlyReportAtSixInEachZone(t *testing.T) {
 		at   string
 		want []string
 	}{
-		{"2027-02-01T01:59:00Z", nil},                                   // 05:59 in La Réunion
+		{"2027-02-01T01:59:00Z", nil},                                      // 05:59 in La Réunion
 		{"2027-02-01T02:00:00Z", []string{"france-services-beta 2027-01"}}, // 06:00 in La Réunion
 		{"2027-02-01T04:59:00Z", []string{"france-services-beta 2027-01"}}, // 05:59 in Paris
 		{"2027-02-01T05:00:00Z", []string{"france-services-beta 2027-01", "mediatheque-alpha 2027-01", "tiers-lieu-gamma 2027-01"}},
