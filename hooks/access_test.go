@@ -168,7 +168,8 @@ func accessMatrix(t *testing.T) []access {
 			createBody: func(string) map[string]any {
 				return map[string]any{"beneficiaire": id(testkit.BeneficiaireA), "code": "FORGED-CODE", "emise_le": "2026-11-02 10:00:00.000Z"}
 			},
-			updateBody:     map[string]any{"code": "FORGED-CODE"},
+			// Revoking goes through the workspace page only, like issuing.
+			updateBody:     map[string]any{"code": "FORGED-CODE", "revoquee_le": "2026-11-02 10:00:00.000Z"},
 			allowed:        map[operation][]string{opList: conseilA, opView: conseilA, opCreate: nobody, opUpdate: nobody, opDelete: nobody},
 			superusersOnly: []operation{opCreate, opUpdate, opDelete},
 		},

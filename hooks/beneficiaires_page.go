@@ -308,7 +308,7 @@ type beneficiaireProfil struct {
 	Presences, Absences  int
 	MinutesPresent       int
 	Accompagnements      []profilAccompagnement
-	Attestations         []profilAttestation
+	Attestations         *attestationsProfil // attestations_page.go
 	PlusieursStructures  bool
 	AccompagnementsTotal int
 }
@@ -324,11 +324,6 @@ type profilAccompagnement struct {
 	DureeMinutes   int
 	Thematiques    []string // labels
 	Modifiable     bool     // one's own: the update rule allows it
-}
-
-type profilAttestation struct {
-	Code    string
-	EmiseLe time.Time
 }
 
 func beneficiaireProfileHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -375,12 +370,8 @@ func loadProfil(app core.App, auth *core.Record, staff *staffView, r *core.Recor
 	if err := p.loadAccompagnements(app, auth, loc); err != nil {
 		return nil, err
 	}
-	attestations, err := app.FindRecordsByFilter("attestations", "beneficiaire = {:b}", "-emise_le", 0, 0, dbx.Params{"b": r.Id})
-	if err != nil {
-		return nil, fmt.Errorf("attestations of %s: %w", r.Id, err)
-	}
-	for _, a := range attestations {
-		p.Attestations = append(p.Attestations, profilAttestation{Code: a.GetString("code"), EmiseLe: a.GetDateTime("emise_le").Time().In(loc)})
+	if p.Attestations, err = loadAttestationsProfil(app, staff, r, loc); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

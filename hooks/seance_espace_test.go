@@ -89,15 +89,16 @@ func expectRedirect(t testing.TB, rec *httptest.ResponseRecorder, to string) {
 func TestSessionPageByRole(t *testing.T) {
 	s := newSite(t)
 	page := espaceSeance(testkit.SeancePubliqueA)
-	notSecret := []string{testkit.SecretJeton, testkit.SecretNoteSeance}
+	jetonOnly := []string{testkit.SecretJeton}
 
 	expectBody(t, s.getAs(s.signIn(testkit.ConseillerA), page), http.StatusOK,
 		[]string{"Atelier propre à Alpha", "Salle Alpha", "Prénom conseillera Nom conseillera", "Planifiée",
 			"8 places", "places restantes", "Inscrits (1)", testkit.NomBeneficiaireA, "06 12 34 56 78", "Page publique",
 			`href="/espace/beneficiaires/` + testkit.ID(testkit.BeneficiaireA) + `"`, "Annuler l'inscription",
 			`href="/ateliers/` + testkit.ID(testkit.SeancePubliqueA) + `"`, "Feuille de présence",
-			"Exporter les participants (CSV)", page + "/modifier", page + "/annuler", "Ajouter une personne", "Nouvelle personne"},
-		notSecret)
+			"Exporter les participants (CSV)", page + "/modifier", page + "/annuler", "Ajouter une personne", "Nouvelle personne",
+			"Notes internes", testkit.SecretNoteSeance}, // the team that runs the session reads its notes
+		jetonOnly)
 
 	for _, name := range []string{testkit.ReferentA, testkit.Coordinateur} {
 		rec := s.getAs(s.signIn(name), page)
@@ -105,10 +106,13 @@ func TestSessionPageByRole(t *testing.T) {
 			[]string{"Atelier propre à Alpha", "Salle Alpha", "8 places", "places restantes", "sur liste d'attente",
 				"Les noms des participants ne sont visibles que par les conseillers"},
 			append([]string{testkit.NomBeneficiaireA, "Camille", "+33612345678", "06 12 34 56 78", "Feuille de présence",
-				"participants.csv", "Ajouter une personne", testkit.ID(testkit.InscriptionA), testkit.ID(testkit.BeneficiaireA)}, notSecret...))
+				"participants.csv", "Ajouter une personne", testkit.ID(testkit.InscriptionA), testkit.ID(testkit.BeneficiaireA)}, jetonOnly...))
 		// only the coordinateur may change the session (API rules)
 		if got := strings.Contains(rec.Body.String(), page+"/modifier"); got != (name == testkit.Coordinateur) {
 			t.Errorf("%s: edit link shown = %v", name, got)
+		}
+		if got := strings.Contains(rec.Body.String(), testkit.SecretNoteSeance); got != (name == testkit.Coordinateur) {
+			t.Errorf("%s: internal notes shown = %v", name, got)
 		}
 	}
 

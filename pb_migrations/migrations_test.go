@@ -38,7 +38,7 @@ var expectedFields = map[string][]string{
 	"accompagnements": {"conseiller", "structure", "date", "duree_minutes", "type_lieu", "commune", "code_insee",
 		"thematiques", "materiel", "autonomie", "demarche", "oriente", "structure_redirection", "beneficiaire",
 		"tranche_age", "genre", "statut_social", "notes"},
-	"attestations": {"beneficiaire", "seances", "code", "pdf", "emise_le", "emise_par"},
+	"attestations": {"beneficiaire", "seances", "code", "pdf", "emise_le", "emise_par", "revoquee_le", "motif_revocation", "contenu"},
 	"rapports":     {"structure", "mois", "pdf", "xlsx", "statistiques", "genere_le", "envoye_le"},
 	"envois":       {"canal", "destinataire", "objet", "evenement", "cible", "statut", "erreur", "envoye_le"},
 }
@@ -279,7 +279,7 @@ func TestMigrationsRunTwiceHarmlessly(t *testing.T) {
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	app := newApp(t)
 	runner := core.NewMigrationsRunner(app, core.AppMigrations)
-	// Every migration of the project, whoever added it.
+	// Every migration goes down, whoever added the last one.
 	if _, err := runner.Down(len(core.AppMigrations.Items())); err != nil {
 		t.Fatalf("down: %v", err)
 	}

@@ -109,7 +109,11 @@ func run() ([]row, error) {
 		return nil, err
 	}
 	rows = append(rows, row{"Server start-up (exec to first healthy answer)", ms(startup), "", ""})
-	return rows, nil
+	pdfs, err := measurePDFs()
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, pdfs...), nil
 }
 
 // prepare migrates a fresh data dir, adds a plain collection for the

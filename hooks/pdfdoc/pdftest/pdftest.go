@@ -1,0 +1,150 @@
+// Package pdftest reads generated PDFs back for tests: their text
+// (pdftotext), their page count (pdfinfo), their images (pdfimages) and the
+// QR codes on a page (rasterised by pdftoppm, decoded by gozxing). The
+// poppler tools are installed by .ci/run; on a developer's machine without
+// them the test is skipped with a message, in CI (CI=true) it fails.
+package pdftest
+
+import (
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// need skips (or fails in CI) when a poppler tool is missing.
+func need(t testing.TB, tool string) {
+	t.Helper()
+	if _, err := exec.LookPath(tool); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is required in CI (package poppler-utils): %v", tool, err)
+		}
+		t.Skipf("%s not found: install poppler-utils to read PDFs back", tool)
+	}
+}
+
+// file writes the PDF to a temporary file for the tools.
+func file(t testing.TB, pdf []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "document.pdf")
+	if err := os.WriteFile(path, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func run(t testing.TB, tool string, args ...string) []byte {
+	t.Helper()
+	need(t, tool)
+	cmd := exec.Command(tool, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v\n%s", tool, args, err, stderr.String())
+	}
+	// poppler reports syntax errors on stderr while still answering: a
+	// generated PDF must be clean.
+	if s := stderr.String(); strings.Contains(s, "Syntax Error") || strings.Contains(s, "Syntax Warning") {
+		t.Fatalf("%s finds errors in the PDF:\n%s", tool, s)
+	}
+	return out
+}
+
+// Text is the PDF's text laid out as on the page (pdftotext -layout), with
+// no-break spaces turned into plain spaces so tests compare words.
+func Text(t testing.TB, pdf []byte) string {
+	t.Helper()
+	out := run(t, "pdftotext", "-layout", "-enc", "UTF-8", file(t, pdf), "-")
+	return strings.ReplaceAll(string(out), "\u00a0", " ")
+}
+
+// PageTexts is the text of each page.
+func PageTexts(t testing.TB, pdf []byte) []string {
+	t.Helper()
+	pages := strings.Split(Text(t, pdf), "\f")
+	if n := len(pages); n > 0 && strings.TrimSpace(pages[n-1]) == "" {
+		pages = pages[:n-1]
+	}
+	return pages
+}
+
+var pagesLine = regexp.MustCompile(`(?m)^Pages:\s+(\d+)$`)
+
+// Pages is the page count pdfinfo reads.
+func Pages(t testing.TB, pdf []byte) int {
+	t.Helper()
+	out := run(t, "pdfinfo", file(t, pdf))
+	m := pagesLine.FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("pdfinfo gives no page count:\n%s", out)
+	}
+	n, _ := strconv.Atoi(string(m[1]))
+	return n
+}
+
+// Info is pdfinfo's report (title, author, creation date…).
+func Info(t testing.TB, pdf []byte) string {
+	t.Helper()
+	return string(run(t, "pdfinfo", file(t, pdf)))
+}
+
+// Images counts the images drawn in the PDF (pdfimages -list), soft masks
+// excluded.
+func Images(t testing.TB, pdf []byte) int {
+	t.Helper()
+	out := run(t, "pdfimages", "-list", file(t, pdf))
+	n := 0
+	for i, l := range strings.Split(string(out), "\n") {
+		fields := strings.Fields(l)
+		if i < 2 || len(fields) < 3 {
+			continue
+		}
+		if fields[2] == "image" {
+			n++
+		}
+	}
+	return n
+}
+
+// QRCode rasterises one page (1-based) at 150 dpi and decodes the QR code
+// printed on it.
+func QRCode(t testing.TB, pdf []byte, page int) string {
+	t.Helper()
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "page")
+	p := strconv.Itoa(page)
+	run(t, "pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", p, "-l", p, file(t, pdf), prefix)
+	raw, err := os.ReadFile(prefix + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("read rasterised page: %v", err)
+	}
+	return decodeQR(t, img)
+}
+
+func decodeQR(t testing.TB, img image.Image) string {
+	t.Helper()
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatalf("QR bitmap: %v", err)
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+	if err != nil {
+		t.Fatalf("no QR code found on the page: %v", err)
+	}
+	return res.GetText()
+}
