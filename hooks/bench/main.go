@@ -52,7 +52,7 @@ func run() ([]row, error) {
 	}
 	defer os.RemoveAll(dir)
 
-	fmt.Fprintln(os.Stderr, "preparing data: 1,000 upcoming sessions…")
+	fmt.Fprintln(os.Stderr, "preparing data: 1,000 upcoming sessions, a year of history for one structure…")
 	if err := prepare(dir); err != nil {
 		return nil, err
 	}
@@ -101,6 +101,16 @@ func run() ([]row, error) {
 		row{"Public registrations through the form (no overbooking)", rate(registrations),
 			ratio(registrations.PerSecond(), baseline.PerSecond()), "≥ 0.50"},
 		row{"  registration latency p99", ms(registrations.Percentile(0.99)), "", ""},
+	)
+
+	statsPage, dashboard, err := measureStatistics(srv)
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows,
+		row{"Workspace dashboard, one request at a time (baseline of the next row)", ms(dashboard), "1.00", ""},
+		row{"Statistics page, structure with 5,000 activities, 12 months", ms(statsPage),
+			ratio(float64(statsPage), float64(dashboard)), "< 500 ms"},
 		row{"Resident memory after load", rss(srv.PID()), "", ""},
 	)
 
@@ -141,8 +151,10 @@ func prepare(dir string) error {
 	if err := app.Save(baseline); err != nil {
 		return fmt.Errorf("baseline collection: %w", err)
 	}
-	_, err := synth.Load(app, synth.Sizes{Structures: 20, Seances: 1000, Inscriptions: 3000, Accompagnements: 500}, time.Now())
-	return err
+	if _, err := synth.Load(app, synth.Sizes{Structures: 20, Seances: 1000, Inscriptions: 3000, Accompagnements: 500}, time.Now()); err != nil {
+		return err
+	}
+	return prepareStatistics(app)
 }
 
 // upcomingSessions returns the ids of n public sessions of the data set.
