@@ -41,10 +41,6 @@ const (
 	reportCatchUpMonths = 12
 )
 
-// errReportExists: the report of this structure and month is already there
-// (made by an earlier or overlapping run).
-var errReportExists = errors.New("report already exists")
-
 // monthStart is the value used for a month: its 1st at 00:00 UTC.
 func monthStart(year int, month time.Month) time.Time {
 	return time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
@@ -129,7 +125,7 @@ func monthsDue(s reportStructure, now time.Time) []time.Time {
 }
 
 type reportOutcome struct {
-	Generes, Deja, Echecs, Emails int
+	Generes, Echecs, Emails int
 }
 
 // runMonthlyReports makes the reports due at now and e-mails them.
@@ -141,25 +137,21 @@ func runMonthlyReports(ctx context.Context, app core.App, now time.Time) (report
 	}
 	base := instanceURL(app)
 	for _, s := range structures {
-		var made []*madeReport
-		for _, month := range monthsDue(s, now) {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			r, err := generateReport(app, s, month, now, false)
-			switch {
-			case errors.Is(err, errReportExists):
-				out.Deja++
-			case err != nil:
-				// One structure's failure must not stop the others; the
-				// next run tries again.
-				app.Logger().Error("monthly report", "structure", s.ID, "mois", moisCle(month), "error", err)
-				out.Echecs++
-			default:
-				out.Generes++
-				made = append(made, r)
-			}
+		if err := ctx.Err(); err != nil {
+			return out, err
 		}
+		months := monthsDue(s, now)
+		if len(months) == 0 {
+			continue
+		}
+		made, err := generateReports(app, s, months, now, false)
+		if err != nil {
+			// One structure's failure must not stop the others; the next
+			// run starts again from the month that failed.
+			app.Logger().Error("monthly report", "structure", s.ID, "error", err)
+			out.Echecs++
+		}
+		out.Generes += len(made)
 		if len(made) > 0 {
 			out.Emails += announceReports(app, base, s, made, now)
 		}
@@ -174,60 +166,106 @@ type madeReport struct {
 	Resume [][2]string
 }
 
-// generateReport computes and stores the report of one structure and
-// month. With replace, an existing report gets the new files (the command
-// line's regeneration); without, errReportExists is returned and nothing
-// changes.
-func generateReport(app core.App, s reportStructure, month, now time.Time, replace bool) (*madeReport, error) {
-	files, err := buildReportFiles(app, s, month)
+// generateReports computes the reports of one structure for the months
+// given (oldest first), then stores them in one transaction: a month
+// whose report exists meanwhile is left alone (or, with replace, gets the
+// new files: the command line's regeneration). It returns the reports it
+// wrote. When a month cannot be computed, the months from it on are not
+// stored, so that the next run, which starts after the latest report,
+// tries it again.
+func generateReports(app core.App, s reportStructure, months []time.Time, now time.Time, replace bool) ([]*madeReport, error) {
+	var built []*builtReport
+	var buildErr error
+	for _, month := range months {
+		b, err := buildReport(app, s, month, now)
+		if err != nil {
+			buildErr = err
+			break
+		}
+		built = append(built, b)
+	}
+	made, err := storeReports(app, s, built, now, replace)
 	if err != nil {
 		return nil, err
 	}
-	pdf, err := filesystem.NewFileFromBytes(files.PDF, "rapport-"+s.Slug+"-"+moisCle(month)+".pdf")
+	return made, buildErr
+}
+
+// builtReport is a report computed, not stored yet.
+type builtReport struct {
+	month     time.Time
+	files     *reportFiles
+	pdf, xlsx *filesystem.File
+}
+
+func buildReport(app core.App, s reportStructure, month, now time.Time) (*builtReport, error) {
+	files, err := buildReportFiles(app, s, month, now)
+	if err != nil {
+		return nil, err
+	}
+	name := "rapport-" + s.Slug + "-" + moisCle(month)
+	pdf, err := filesystem.NewFileFromBytes(files.PDF, name+".pdf")
 	if err != nil {
 		return nil, fmt.Errorf("report PDF file: %w", err)
 	}
-	xlsx, err := filesystem.NewFileFromBytes(files.XLSX, "rapport-"+s.Slug+"-"+moisCle(month)+".xlsx")
+	xlsx, err := filesystem.NewFileFromBytes(files.XLSX, name+".xlsx")
 	if err != nil {
 		return nil, fmt.Errorf("report XLSX file: %w", err)
 	}
+	return &builtReport{month: month, files: files, pdf: pdf, xlsx: xlsx}, nil
+}
+
+// storeReports writes the built reports of one structure in one
+// transaction. The structure's months are thus claimed by one run: an
+// overlapping run finds them all there, writes nothing and sends nothing;
+// the unique index (structure, mois) stops a writer of another process.
+func storeReports(app core.App, s reportStructure, built []*builtReport, now time.Time, replace bool) ([]*madeReport, error) {
+	if len(built) == 0 {
+		return nil, nil
+	}
 	generated, _ := types.ParseDateTime(now)
-	var record *core.Record
-	err = app.RunInTransaction(func(tx core.App) error {
-		existing, err := findReport(tx, s.ID, moisCle(month))
+	var made []*madeReport
+	err := app.RunInTransaction(func(tx core.App) error {
+		made = made[:0]
+		collection, err := tx.FindCachedCollectionByNameOrId("rapports")
 		if err != nil {
-			return err
+			return fmt.Errorf("rapports collection: %w", err)
 		}
-		if existing != nil && !replace {
-			return errReportExists
-		}
-		record = existing
-		if record == nil {
-			collection, err := tx.FindCachedCollectionByNameOrId("rapports")
+		for _, b := range built {
+			record, err := findReport(tx, s.ID, moisCle(b.month))
 			if err != nil {
-				return fmt.Errorf("rapports collection: %w", err)
+				return err
 			}
-			record = core.NewRecord(collection)
-			record.Set("structure", s.ID)
-			record.Set("mois", moisCle(month))
+			if record != nil && !replace {
+				continue
+			}
+			if record == nil {
+				record = core.NewRecord(collection)
+				record.Set("structure", s.ID)
+				record.Set("mois", moisCle(b.month))
+			}
+			record.Set("pdf", b.pdf)
+			record.Set("xlsx", b.xlsx)
+			record.Set("statistiques", b.files.Statistiques)
+			record.Set("genere_le", generated)
+			if err := tx.Save(record); err != nil {
+				return fmt.Errorf("save report %s %s: %w", s.Slug, moisCle(b.month), err)
+			}
+			made = append(made, &madeReport{Record: record, Month: b.month, Resume: b.files.Resume})
 		}
-		record.Set("pdf", pdf)
-		record.Set("xlsx", xlsx)
-		record.Set("statistiques", files.Statistiques)
-		record.Set("genere_le", generated)
-		return tx.Save(record)
+		return nil
 	})
-	if err != nil && !errors.Is(err, errReportExists) && !replace {
-		// Another process may have written it between our look and our
-		// insert: the unique index refused ours.
-		if existing, findErr := findReport(app, s.ID, moisCle(month)); findErr == nil && existing != nil {
-			return nil, errReportExists
+	if err != nil && !replace {
+		// Another process wrote one of them between our look and our
+		// insert: the unique index refused ours, and that run has them.
+		if existing, findErr := findReport(app, s.ID, moisCle(built[0].month)); findErr == nil && existing != nil {
+			return nil, nil
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("save report %s %s: %w", s.Slug, moisCle(month), err)
+		return nil, err
 	}
-	return &madeReport{Record: record, Month: month, Resume: files.Resume}, nil
+	return made, nil
 }
 
 // findReport returns the report of a structure and month, or nil.
@@ -288,8 +326,8 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 		return 0
 	}
 	latest := made[len(made)-1]
-	objet := "Rapport d'activité de " + frfmt.Mois(latest.Month) + " : " + s.Nom
-	intro := fmt.Sprintf("Le rapport d'activité de %s de %s est prêt.", frfmt.Mois(latest.Month), s.Nom)
+	objet := "Rapport d'activité " + deMois(latest.Month) + " : " + s.Nom
+	intro := fmt.Sprintf("Le rapport d'activité %s de %s est prêt.", deMois(latest.Month), s.Nom)
 	if len(made) > 1 {
 		names := make([]string, len(made))
 		for i, m := range made {
@@ -319,6 +357,15 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 		markSent(app, made, now)
 	}
 	return sent
+}
+
+// deMois is « de janvier 2027 », « d'octobre 2026 » (elided before a vowel).
+func deMois(month time.Time) string {
+	label := frfmt.Mois(month)
+	if strings.ContainsRune("aeiouéè", []rune(label)[0]) {
+		return "d'" + label
+	}
+	return "de " + label
 }
 
 func reportText(m reportMail) string {

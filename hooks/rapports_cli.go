@@ -78,7 +78,7 @@ func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writ
 		if err != nil {
 			return err
 		}
-		if _, err := generateReport(app, s, month, now, true); err != nil {
+		if _, err := generateReports(app, s, []time.Time{month}, now, true); err != nil {
 			fmt.Fprintf(out, "%s, %s : échec (%v)\n", s.Nom, frfmt.Mois(month), err)
 			failed++
 			continue

@@ -3,12 +3,17 @@ package hooks_test
 import (
 	"archive/zip"
 	"bytes"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
+	"atelier/hooks"
+	"atelier/hooks/pdfdoc/pdftest"
 	"atelier/hooks/testkit"
 
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 )
 
@@ -109,4 +114,55 @@ func TestReportsPageFilters(t *testing.T) {
 		[]string{"Choisissez un mois dans la liste.", "2 rapports", a, b}, nil)
 	// A structure name with LIKE wildcards is searched literally.
 	expectBody(t, s.getAs(cookie, "/espace/rapports?structure=%25"), http.StatusOK, []string{"0 rapport"}, []string{a, b})
+}
+
+// A real report, downloaded by the référent: figures, and no person's name
+// in either file, although a named person attended.
+func TestReferentDownloadsReportsWithoutNames(t *testing.T) {
+	s := newSite(t)
+	seances, _ := s.app.FindCollectionByNameOrId("seances")
+	seance := core.NewRecord(seances)
+	debut := time.Date(2026, 10, 6, 9, 0, 0, 0, time.UTC)
+	seance.Load(map[string]any{"atelier": testkit.ID(testkit.AtelierA), "structure": testkit.ID(testkit.StructureA),
+		"lieu": testkit.ID(testkit.LieuA), "debut": debut, "fin": debut.Add(2 * time.Hour), "capacite": 8, "statut": "realisee"})
+	if err := s.app.Save(seance); err != nil {
+		t.Fatal(err)
+	}
+	inscriptions, _ := s.app.FindCollectionByNameOrId("inscriptions")
+	present := core.NewRecord(inscriptions)
+	present.Load(map[string]any{"seance": seance.Id, "beneficiaire": testkit.ID(testkit.BeneficiaireA), "statut": "present", "source": "conseiller"})
+	if err := s.app.Save(present); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := hooks.GenerateReports(s.app, "2026-10", "mediatheque-alpha", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), &out); err != nil {
+		t.Fatal(err)
+	}
+	cookie := s.signIn(testkit.ReferentA)
+	id := testkit.ID(testkit.RapportA) // the fixture's October report of A, now with files
+	pdf := s.getAs(cookie, "/espace/rapports/"+id+"/pdf")
+	xlsx := s.getAs(cookie, "/espace/rapports/"+id+"/xlsx")
+	if pdf.Code != http.StatusOK || xlsx.Code != http.StatusOK {
+		t.Fatalf("downloads: %d %d (%s)", pdf.Code, xlsx.Code, out.String())
+	}
+	text := pdftest.Text(t, pdf.Body.Bytes())
+	if !strings.Contains(text, "Atelier propre à Alpha") {
+		t.Errorf("the report does not list the session:\n%s", text)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(xlsx.Body.Bytes()), int64(xlsx.Body.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sheets strings.Builder
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		sheets.Write(b)
+	}
+	for _, name := range []string{testkit.NomBeneficiaireA, "Camille"} {
+		if strings.Contains(text, name) || strings.Contains(sheets.String(), name) {
+			t.Errorf("the référent's report holds %q", name)
+		}
+	}
 }

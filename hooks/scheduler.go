@@ -168,8 +168,7 @@ func runNudges(ctx context.Context, s *scheduler, now time.Time) error {
 func runReports(ctx context.Context, s *scheduler, now time.Time) error {
 	out, err := runMonthlyReports(ctx, s.app, now)
 	if out.Generes+out.Echecs > 0 {
-		s.app.Logger().Info("monthly reports", "made", out.Generes, "already_there", out.Deja,
-			"failed", out.Echecs, "emails", out.Emails)
+		s.app.Logger().Info("monthly reports", "made", out.Generes, "failed", out.Echecs, "emails", out.Emails)
 	}
 	return err
 }
