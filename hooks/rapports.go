@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"atelier/hooks/frfmt"
+	"atelier/hooks/rapportdoc"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -251,7 +252,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 			if err := tx.Save(record); err != nil {
 				return fmt.Errorf("save report %s %s: %w", s.Slug, moisCle(b.month), err)
 			}
-			made = append(made, &madeReport{Record: record, Month: b.month, Resume: b.files.Resume})
+			made = append(made, &madeReport{Record: record, Month: b.month, Resume: b.files.Statistiques.Resume()})
 		}
 		return nil
 	})
@@ -326,8 +327,8 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 		return 0
 	}
 	latest := made[len(made)-1]
-	objet := "Rapport d'activité " + deMois(latest.Month) + " : " + s.Nom
-	intro := fmt.Sprintf("Le rapport d'activité %s de %s est prêt.", deMois(latest.Month), s.Nom)
+	objet := "Rapport d'activité " + rapportdoc.DeMois(latest.Month) + " : " + s.Nom
+	intro := fmt.Sprintf("Le rapport d'activité %s de %s est prêt.", rapportdoc.DeMois(latest.Month), s.Nom)
 	if len(made) > 1 {
 		names := make([]string, len(made))
 		for i, m := range made {
@@ -357,15 +358,6 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 		markSent(app, made, now)
 	}
 	return sent
-}
-
-// deMois is « de janvier 2027 », « d'octobre 2026 » (elided before a vowel).
-func deMois(month time.Time) string {
-	label := frfmt.Mois(month)
-	if strings.ContainsRune("aeiouéè", []rune(label)[0]) {
-		return "d'" + label
-	}
-	return "de " + label
 }
 
 func reportText(m reportMail) string {

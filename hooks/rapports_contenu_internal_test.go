@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"atelier/hooks/pdfdoc/pdftest"
+	"atelier/hooks/rapportdoc"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -198,22 +199,19 @@ func TestReportXLSXHasTheFiguresAndNoPerson(t *testing.T) {
 
 func TestReportSnapshotAndEmail(t *testing.T) {
 	r, _, _, app := octoberReport(t)
-	var snap struct {
-		Mois      string             `json:"mois"`
-		Chiffres  map[string]float64 `json:"chiffres"`
-		Precedent map[string]float64 `json:"precedent"`
-		Seances   []struct {
-			Atelier      string `json:"atelier"`
-			Participants int    `json:"participants"`
-		} `json:"seances"`
-	}
+	var snap rapportdoc.Snapshot
 	raw, _ := json.Marshal(r.Get("statistiques"))
 	if err := json.Unmarshal(raw, &snap); err != nil {
 		t.Fatal(err)
 	}
-	if snap.Mois != "2026-10" || snap.Chiffres["seances_realisees"] != 1 || snap.Chiffres["heures_mediation"] != 315 ||
-		snap.Precedent["participants"] != 4 || len(snap.Seances) != 1 || snap.Seances[0].Participants != 2 {
-		t.Fatalf("snapshot: %s", raw)
+	figures := map[string]string{}
+	for _, c := range snap.Chiffres {
+		figures[c.Cle] = c.Texte() + "|" + c.PrecedentTexte() + "|" + c.Evolution()
+	}
+	if snap.Mois != "2026-10" || snap.Structure != "Médiathèque Alpha" || figures["seances_realisees"] != "1|1|=" ||
+		figures["heures_mediation"] != "5\u00a0h\u00a015|8\u00a0h|−2\u00a0h\u00a045" || figures["taux_presence"] != "50\u202f%||" ||
+		len(snap.Seances) != 1 || snap.Seances[0].Participants != 2 || len(snap.ParMois) != 12 {
+		t.Fatalf("snapshot: %v\n%s", figures, raw)
 	}
 	// The référent of A is told, with the month's main figures.
 	m := app.TestMailer.LastMessage()

@@ -3,6 +3,7 @@ package hooks
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -13,6 +14,9 @@ import (
 	"unicode/utf8"
 
 	"atelier/hooks/frfmt"
+	"atelier/hooks/graphique"
+	"atelier/hooks/rapportdoc"
+	"atelier/hooks/stats"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -32,6 +36,7 @@ const reportsPageSize = 50
 
 func registerReportPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
 	g.GET("/rapports", pe.page(reportsListHandler(pe)))
+	g.GET("/rapports/{id}", pe.page(reportPageHandler(pe)))
 	g.GET("/rapports/{id}/{format}", pe.page(reportDownloadHandler))
 }
 
@@ -236,4 +241,89 @@ func reportDownloadHandler(e *core.RequestEvent) error {
 		return fmt.Errorf("serve %s of report %s: %w", format.ext, rapport.Id, err)
 	}
 	return nil
+}
+
+// The report as a web page: the same figures as the PDF, from the same
+// snapshot, readable on a phone and by a screen reader (each chart is
+// followed by its data table).
+
+type reportView struct {
+	ID, Titre, Structure     string
+	Complet, PDF, XLSX       bool
+	Mois, Precedent, Periode string
+	GenereLe                 time.Time
+	Chiffres                 []rapportdoc.Chiffre
+	Graphiques               []reportChartView
+	Seances                  []reportSessionView
+	TotalParticipants        int
+}
+
+type reportChartView struct {
+	ID, Titre, Colonne, Unite string
+	SVG                       template.HTML
+	Lignes                    []stats.Ligne
+	Total                     int
+}
+
+type reportSessionView struct {
+	Debut        time.Time
+	Atelier      string
+	Lieu         string
+	Participants int
+}
+
+func reportPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		rapport, err := workspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		structure, err := e.App.FindRecordById("structures", rapport.GetString("structure"))
+		if err != nil {
+			return fmt.Errorf("structure of report %s: %w", rapport.Id, err)
+		}
+		v := newReportView(rapport, structure)
+		return pe.render(e, http.StatusOK, "rapports_rapport", v.Titre+" · "+v.Structure, v)
+	}
+}
+
+func newReportView(rapport, structure *core.Record) *reportView {
+	v := &reportView{ID: rapport.Id, Structure: structure.GetString("nom"), PDF: rapport.GetString("pdf") != "",
+		XLSX: rapport.GetString("xlsx") != "", Mois: moisLabel(rapport.GetString("mois"))}
+	v.Titre = "Rapport d'activité · " + v.Mois
+	// Reports made before the snapshot's layout hold other JSON: they are
+	// shown without their figures, never as an error.
+	var snap rapportdoc.Snapshot
+	if err := rapport.UnmarshalJSONField("statistiques", &snap); err != nil || !snap.Complet() {
+		return v
+	}
+	v.Complet = true
+	loc := snap.Location()
+	month := snap.Month()
+	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, loc)
+	v.Precedent = moisLabel(month.AddDate(0, -1, 0).Format("2006-01"))
+	v.Periode = fmt.Sprintf("du %s au %s", frfmt.DateSansAnnee(first), frfmt.Date(first.AddDate(0, 1, -1)))
+	v.GenereLe = snap.GenereLe.In(loc)
+	v.Chiffres = snap.Chiffres
+	for i, g := range snap.Graphiques() {
+		rep := snap.Repartitions[i]
+		bars := make([]graphique.Barre, len(g.Barres))
+		for j, b := range g.Barres {
+			bars[j] = graphique.Barre{Libelle: b.Libelle, Valeur: b.Valeur, Texte: b.Texte}
+		}
+		chart := reportChartView{ID: "rep-" + rep.Cle, Titre: g.Titre, Colonne: rep.Colonne, Unite: rep.Unite,
+			SVG: template.HTML(graphique.Barres("rep-"+rep.Cle, g.Titre, bars))} // graphique escapes every text
+		for _, l := range rep.Lignes {
+			if l.Nombre > 0 {
+				chart.Lignes = append(chart.Lignes, l)
+				chart.Total += l.Nombre
+			}
+		}
+		v.Graphiques = append(v.Graphiques, chart)
+	}
+	for _, s := range snap.Seances {
+		v.Seances = append(v.Seances, reportSessionView{Debut: s.Debut.In(loc), Atelier: s.Atelier, Lieu: s.Lieu, Participants: s.Participants})
+		v.TotalParticipants += s.Participants
+	}
+	return v
 }

@@ -160,9 +160,21 @@ func TestReferentDownloadsReportsWithoutNames(t *testing.T) {
 		rc.Close()
 		sheets.Write(b)
 	}
+	page := s.getAs(cookie, "/espace/rapports/"+id)
+	expectBody(t, page, http.StatusOK, []string{"Rapport d'activité · Octobre 2026", "Médiathèque Alpha", "Chiffres clés",
+		"Septembre 2026", "Atelier propre à Alpha", "06/10/2026", `role="img"`, "/espace/rapports/" + id + "/pdf"}, nil)
 	for _, name := range []string{testkit.NomBeneficiaireA, "Camille"} {
-		if strings.Contains(text, name) || strings.Contains(sheets.String(), name) {
+		if strings.Contains(text, name) || strings.Contains(sheets.String(), name) || strings.Contains(page.Body.String(), name) {
 			t.Errorf("the référent's report holds %q", name)
 		}
 	}
+	// The report's page follows the same access as its files.
+	expectBody(t, s.getAs(s.signIn(testkit.Coordinateur), "/espace/rapports/"+id), http.StatusOK, []string{"Chiffres clés"}, nil)
+	expectBody(t, s.getAs(s.signIn(testkit.ConseillerB), "/espace/rapports/"+id), http.StatusNotFound, []string{"Page introuvable"}, []string{"Chiffres clés"})
+	if rec := s.get("/espace/rapports/" + id); rec.Code != http.StatusSeeOther {
+		t.Fatalf("anonymous report page: %d", rec.Code)
+	}
+	// A report made before the snapshot's layout says so.
+	expectBody(t, s.getAs(s.signIn(testkit.ConseillerB), "/espace/rapports/"+testkit.ID(testkit.RapportB)), http.StatusOK,
+		[]string{"Ce rapport a été fait avant la version actuelle"}, nil)
 }
