@@ -123,7 +123,12 @@ func run() ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(rows, pdfs...), nil
+	rows = append(rows, pdfs...)
+	reports, err := measureReports()
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, reports...), nil
 }
 
 // prepare migrates a fresh data dir, adds a plain collection for the

@@ -53,6 +53,26 @@ func TestReportsInTheBrowser(t *testing.T) {
 		t.Errorf("reports page overflows a 320 px screen by %d px (%v)", overflow, err)
 	}
 
+	// The report's own page: key figures, charts and their tables.
+	reportPage := strings.TrimSuffix(pdfLink, "/pdf")
+	var report string
+	err = chromedp.Run(ctx,
+		chromedp.Navigate(srv.URL+"/espace/rapports"),
+		chromedp.Click(`main table a[href="`+reportPage+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#titre-chiffres", chromedp.ByID),
+		chromedp.OuterHTML("main", &report, chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(report, "Chiffres clés") || !strings.Contains(report, "Ateliers réalisés") {
+		t.Fatalf("report page:\n%s", report)
+	}
+	CheckAccessible(t, ctx, "report page", true)
+	if overflow, err := HorizontalOverflow(ctx, srv.URL+reportPage, 320); err != nil || overflow > 0 {
+		t.Errorf("report page overflows a 320 px screen by %d px (%v)", overflow, err)
+	}
+
 	// The file itself: refused without an account, served to the référent.
 	anonymous := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	res, err := anonymous.Get(srv.URL + pdfLink)

@@ -206,7 +206,8 @@ func (c Chiffre) Evolution() string {
 // maxBars keeps a chart readable: the largest rows, then « Autres ».
 const maxBars = 10
 
-// Graphiques are the breakdowns as bars: non-empty rows, largest first.
+// Graphiques are the breakdowns as bars: their non-empty rows in the
+// engine's order (age brackets and durations stay in their natural order).
 func (s *Snapshot) Graphiques() []pdfdoc.Graphique {
 	out := make([]pdfdoc.Graphique, 0, len(s.Repartitions))
 	for _, r := range s.Repartitions {
@@ -215,13 +216,39 @@ func (s *Snapshot) Graphiques() []pdfdoc.Graphique {
 	return out
 }
 
+// chart keeps, when there are too many rows, the largest ones and adds
+// up the rest in « Autres ».
 func chart(r Repartition) pdfdoc.Graphique {
 	g := pdfdoc.Graphique{Titre: r.Titre + " (" + r.Unite + ")"}
 	lines := slices.DeleteFunc(slices.Clone(r.Lignes), func(l stats.Ligne) bool { return l.Nombre == 0 })
-	slices.SortStableFunc(lines, func(a, b stats.Ligne) int { return b.Nombre - a.Nombre })
+	keep := func(int) bool { return true }
+	if len(lines) > maxBars {
+		bySize := slices.Clone(lines)
+		slices.SortStableFunc(bySize, func(a, b stats.Ligne) int { return b.Nombre - a.Nombre })
+		floor, room := bySize[maxBars-2].Nombre, maxBars-1
+		// Rows above the floor are kept, then rows at the floor in order
+		// until the room is used.
+		above := 0
+		for _, l := range lines {
+			if l.Nombre > floor {
+				above++
+			}
+		}
+		atFloor := room - above
+		keep = func(i int) bool {
+			if lines[i].Nombre > floor {
+				return true
+			}
+			if lines[i].Nombre == floor && atFloor > 0 {
+				atFloor--
+				return true
+			}
+			return false
+		}
+	}
 	others := 0
 	for i, l := range lines {
-		if i >= maxBars-1 && len(lines) > maxBars {
+		if !keep(i) {
 			others += l.Nombre
 			continue
 		}

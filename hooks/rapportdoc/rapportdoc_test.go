@@ -2,6 +2,7 @@ package rapportdoc
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,17 +34,28 @@ func TestEvolution(t *testing.T) {
 	}
 }
 
-// A breakdown with many rows keeps the nine largest and adds « Autres ».
+// A breakdown with many rows keeps the nine largest, in the engine's
+// order, and adds up the others in « Autres »; empty rows are left out.
 func TestChartsKeepTheLargestRows(t *testing.T) {
 	var lines []stats.Ligne
 	for i := range 14 {
 		lines = append(lines, stats.Ligne{Libelle: fmt.Sprintf("Commune %02d", i), Nombre: i})
 	}
+	lines = append(lines, stats.Ligne{Libelle: "Commune ex aequo", Nombre: 5})
 	s := &Snapshot{Repartitions: []Repartition{{Titre: "Par commune", Unite: "personnes", Lignes: lines}}}
 	g := s.Graphiques()[0]
-	if g.Titre != "Par commune (personnes)" || len(g.Barres) != 10 || g.Barres[0].Libelle != "Commune 13" ||
-		g.Barres[9].Libelle != "Autres" || g.Barres[9].Valeur != 0+1+2+3+4 {
-		t.Fatalf("%+v", g)
+	var got []string
+	for _, b := range g.Barres {
+		got = append(got, fmt.Sprintf("%s=%v", b.Libelle, b.Valeur))
+	}
+	want := "Commune 05=5 Commune 06=6 Commune 07=7 Commune 08=8 Commune 09=9 Commune 10=10 Commune 11=11 Commune 12=12 Commune 13=13 Autres=15"
+	if g.Titre != "Par commune (personnes)" || strings.Join(got, " ") != want {
+		t.Fatalf("%s\n%s", g.Titre, strings.Join(got, " "))
+	}
+	small := &Snapshot{Repartitions: []Repartition{{Titre: "Par durée", Unite: "accompagnements", Lignes: []stats.Ligne{
+		{Libelle: "Moins de 30 min", Nombre: 1}, {Libelle: "30 min à 1 h", Nombre: 0}, {Libelle: "2 h et plus", Nombre: 4}}}}}
+	if b := small.Graphiques()[0].Barres; len(b) != 2 || b[0].Libelle != "Moins de 30 min" || b[1].Libelle != "2 h et plus" {
+		t.Fatalf("natural order lost: %+v", b)
 	}
 }
 
