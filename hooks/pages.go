@@ -319,6 +319,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 	registerHelpPages(espace, pe)
 	registerBeneficiaryPages(espace, pe)
 	registerCataloguePages(espace, pe)
+	registerPrivacyPages(se, espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {

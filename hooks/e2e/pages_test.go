@@ -33,6 +33,7 @@ var publicPages = []struct{ name, path string }{
 	{"page introuvable", "/cette-page-nexiste-pas"},
 	{"connexion", "/connexion"},
 	{"mot de passe oublié", "/mot-de-passe-oublie"},
+	{"données personnelles", "/confidentialite"},
 }
 
 var (
