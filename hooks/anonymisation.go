@@ -163,17 +163,23 @@ func eraseRelated(tx core.App, personID string) error {
 }
 
 // dropAttestationFiles deletes the PDFs of the person's attestations (they
-// print the name); the code and the dates stay, for the statistics and to
-// tell a real code from a forged one.
+// print the name) and reduces the name kept in their content to initials;
+// the code, the workshops and the dates stay, for the statistics and so
+// that the verification page still tells a real code from a forged one.
 func dropAttestationFiles(tx core.App, personID string) error {
 	attestations, err := tx.FindAllRecords("attestations", dbx.HashExp{"beneficiaire": personID})
 	if err != nil {
 		return fmt.Errorf("attestations of %s: %w", personID, err)
 	}
 	for _, a := range attestations {
-		if a.GetString("pdf") == "" {
-			continue
+		var contenu attestationContenu
+		if err := a.UnmarshalJSONField("contenu", &contenu); err != nil {
+			return fmt.Errorf("content of attestation %s: %w", a.Id, err)
 		}
+		if initials := strings.Fields(contenu.Initiales()); len(initials) > 0 {
+			contenu.Prenom, contenu.Nom = initials[0], strings.Join(initials[1:], " ")
+		}
+		a.Set("contenu", contenu)
 		a.Set("pdf", "") // PocketBase deletes the file once the transaction commits
 		if err := tx.Save(a); err != nil {
 			return fmt.Errorf("drop attestation file %s: %w", a.Id, err)

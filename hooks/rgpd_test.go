@@ -92,7 +92,9 @@ func rgpdCase(t testing.TB, app core.App, now time.Time) deltaCase {
 		t.Fatal(err)
 	}
 	c.Attestation = benefRecord(t, app, "attestations", map[string]any{"beneficiaire": c.Person.Id, "seances": []string{c.PastSession.Id},
-		"code": "DELTA-2025", "emise_le": dbTime(start.Add(3 * time.Hour)), "pdf": pdf})
+		"code": "DELTA-2025", "emise_le": dbTime(start.Add(3 * time.Hour)), "pdf": pdf,
+		"contenu": map[string]any{"prenom": "Dorothée", "nom": deltaNom, "structure": "Médiathèque Alpha",
+			"seances": []map[string]any{{"id": c.PastSession.Id, "titre": "Atelier propre à Alpha"}}}})
 	envoi := func(cible, destinataire string, created time.Time) *core.Record {
 		r := benefRecord(t, app, "envois", map[string]any{"structure": structureA, "canal": "email", "destinataire": destinataire,
 			"objet": "Inscription confirmée : Atelier propre à Alpha", "evenement": "confirmation", "cible": cible, "statut": "envoye"})
@@ -550,6 +552,11 @@ func TestErasureLeavesNoNameAnywhere(t *testing.T) {
 	// records, envois
 	if found := traces(t, s.app, deltaNom, deltaEmail, deltaPhone, "611223344", "delta.bis", deltaParent, "Préfère le mardi", "CAF de"); len(found) > 0 {
 		t.Errorf("erasure left:\n%s", strings.Join(found, "\n"))
+	}
+	// the attestation still verifies, with initials only
+	if contenu := mustFindID(t, s.app, "attestations", c.Attestation.Id).GetString("contenu"); !strings.Contains(contenu, `"prenom":"D."`) ||
+		!strings.Contains(contenu, `"nom":"O."`) || strings.Contains(contenu, "Dorothée") {
+		t.Errorf("attestation content after erasure: %s", contenu)
 	}
 	// files
 	if _, err := os.Stat(attestationFile); !os.IsNotExist(err) {
