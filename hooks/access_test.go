@@ -194,6 +194,28 @@ func accessMatrix(t *testing.T) []access {
 			allowed:        map[operation][]string{opList: conseilA, opView: conseilA, opCreate: nobody, opUpdate: nobody, opDelete: nobody},
 			superusersOnly: []operation{opCreate, opUpdate, opDelete},
 		},
+		{
+			// The audit log: read by coordinateurs, written by the server only.
+			collection: "journal",
+			target:     same(testkit.JournalA),
+			createBody: func(actor string) map[string]any {
+				return map[string]any{"auteur": id(actor), "auteur_nom": "Faux", "action": "consultation", "structure": id(testkit.StructureA)}
+			},
+			updateBody:     map[string]any{"details": "Réécrit"},
+			allowed:        map[operation][]string{opList: coordOnly, opView: coordOnly, opCreate: nobody, opUpdate: nobody, opDelete: nobody},
+			superusersOnly: []operation{opCreate, opUpdate, opDelete},
+		},
+		{
+			// The privacy settings: administrators only, in /_/.
+			collection: "parametres",
+			target:     same(testkit.Parametres),
+			createBody: func(string) map[string]any {
+				return map[string]any{"duree_inactivite_mois": 1, "duree_envois_mois": 1}
+			},
+			updateBody:     map[string]any{"duree_inactivite_mois": 1},
+			allowed:        map[operation][]string{opList: nobody, opView: nobody, opCreate: nobody, opUpdate: nobody, opDelete: nobody},
+			superusersOnly: operations,
+		},
 	}
 }
 
@@ -236,7 +258,7 @@ func (a access) scenario(t *testing.T, op operation, role string, allowed bool) 
 
 	switch op {
 	case opList:
-		s.Method, s.URL, s.ExpectedStatus = http.MethodGet, base+"?perPage=200", 200
+		s.Method, s.URL, s.ExpectedStatus = http.MethodGet, base+"?perPage=200", pick(superusersOnly, 403, 200)
 		if allowed {
 			s.ExpectedContent = []string{`"id":"` + target + `"`}
 		} else {
@@ -244,7 +266,7 @@ func (a access) scenario(t *testing.T, op operation, role string, allowed bool) 
 		}
 	case opView:
 		s.Method, s.URL = http.MethodGet, base+"/"+target
-		s.ExpectedStatus = pick(allowed, 200, 404)
+		s.ExpectedStatus = pick(allowed, 200, pick(superusersOnly, 403, 404))
 		if allowed {
 			s.ExpectedContent = []string{`"id":"` + target + `"`}
 		}

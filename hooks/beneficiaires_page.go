@@ -226,7 +226,13 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		record.Set("structure", structure)
 		data.Form.apply(record)
 		recordConsent(record, time.Now())
-		if err := createChecked(e.App, e.Auth, record); err != nil {
+		err = e.App.RunInTransaction(func(tx core.App) error {
+			if err := createChecked(tx, e.Auth, record); err != nil {
+				return err
+			}
+			return logAccess(tx, e.Auth, journalCreation, record, "")
+		})
+		if err != nil {
 			return fmt.Errorf("create beneficiary: %w", err)
 		}
 		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+personName(record)+" est créée.")
@@ -276,7 +282,13 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if data.Errors = data.Form.validate(time.Now()); len(data.Errors) > 0 {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
 		}
-		if err := updateChecked(e.App, e.Auth, record, beneficiaireChanges(record, &data.Form)); err != nil {
+		err = e.App.RunInTransaction(func(tx core.App) error {
+			if err := updateChecked(tx, e.Auth, record, beneficiaireChanges(record, &data.Form)); err != nil {
+				return err
+			}
+			return logAccess(tx, e.Auth, journalModification, record, "")
+		})
+		if err != nil {
 			return fmt.Errorf("update beneficiary %s: %w", record.Id, err)
 		}
 		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+personName(record)+" est enregistrée.")
@@ -341,6 +353,9 @@ func beneficiaireProfileHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		profil, err := loadProfil(e.App, e.Auth, staff, record)
 		if err != nil {
+			return err
+		}
+		if err := logAccess(e.App, e.Auth, journalConsultation, record, ""); err != nil {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaire", profil.Prenom+" "+profil.Nom, profil)

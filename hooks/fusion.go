@@ -105,7 +105,7 @@ func mergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) 
 		if err := tx.Save(drop); err != nil {
 			return fmt.Errorf("merge: mark dropped %s: %w", drop.Id, err)
 		}
-		return nil
+		return logAccess(tx, auth, journalFusion, keep, "Fiche "+drop.Id+" fusionnée dans celle-ci")
 	})
 	return summary, err
 }

@@ -321,6 +321,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 	registerCataloguePages(espace, pe)
 	registerAttestationPages(se, espace, pe)
 	registerStatisticsPages(espace, pe)
+	registerPrivacyPages(se, espace, pe)
 	registerReportPages(espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.page(structureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 

@@ -20,6 +20,7 @@ func Register(app core.App, public fs.FS) {
 
 	cache := newPageCache()
 	cache.invalidateOnWrites(app)
+	registerPrivacyOps(app, cache)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := registerPages(se, public, cache); err != nil {
@@ -31,5 +32,5 @@ func Register(app core.App, public fs.FS) {
 
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
-	return []*cobra.Command{newDemoCommand(app), newReportsCommand(app)}
+	return []*cobra.Command{newDemoCommand(app), newRGPDCommand(app), newReportsCommand(app)}
 }

@@ -12,8 +12,8 @@ import (
 )
 
 // The scheduler runs Atelier's background jobs while `atelier serve` runs:
-// reminders, the morning attendance nudge, the monthly reports and the
-// retry of failed messages. It starts with the server and stops with it,
+// reminders, the morning attendance nudge, the monthly reports, the retry
+// of failed messages and the daily retention of the privacy settings. It starts with the server and stops with it,
 // letting a running job finish its current item (jobs watch their context
 // between items).
 //
@@ -62,8 +62,14 @@ func schedulerJobs() []scheduledJob {
 		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges},
 		{"rapports-mensuels", gocron.CronJob(everyQuarter, false), runReports},
 		{"renvois", gocron.DurationJob(10 * time.Minute), runRetries},
+		// At night, when nobody works: anonymising people and purging old
+		// messages writes in batches.
+		{"conservation", gocron.CronJob(retentionAt, false), runDailyRetention},
 	}
 }
+
+// retentionAt is 02:30 UTC every day (03:30 or 04:30 in Paris).
+const retentionAt = "30 2 * * *"
 
 func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
 	s := &scheduler{app: app, clock: opts.Clock, sms: opts.SMS}
@@ -169,6 +175,15 @@ func runReports(ctx context.Context, s *scheduler, now time.Time) error {
 	out, err := runMonthlyReports(ctx, s.app, now)
 	if out.Generes+out.Echecs > 0 {
 		s.app.Logger().Info("monthly reports", "made", out.Generes, "failed", out.Echecs, "emails", out.Emails)
+	}
+	return err
+}
+
+func runDailyRetention(_ context.Context, s *scheduler, now time.Time) error {
+	r, err := RunRetention(s.app, now, false)
+	if r.Anonymises+r.JetonsEffaces+r.EnvoisSupprimes > 0 {
+		s.app.Logger().Info("retention", "anonymised", r.Anonymises, "tokens_erased", r.JetonsEffaces,
+			"messages_deleted", r.EnvoisSupprimes)
 	}
 	return err
 }

@@ -137,11 +137,7 @@ func orNonCommunique(v string) string {
 
 // labels joins the labels of a multi-valued field with « , ».
 func labels(list referentiel.List, values []string) string {
-	out := make([]string, len(values))
-	for i, v := range values {
-		out[i] = list.Label(v)
-	}
-	return strings.Join(out, ", ")
+	return strings.Join(list.Labels(values), ", ")
 }
 
 // ---------------------------------------------------------------------------

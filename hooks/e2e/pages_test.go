@@ -34,6 +34,7 @@ var publicPages = []struct{ name, path string }{
 	{"connexion", "/connexion"},
 	{"mot de passe oublié", "/mot-de-passe-oublie"},
 	{"vérification d'une attestation", "/verifier"},
+	{"données personnelles", "/confidentialite"},
 }
 
 var (
@@ -90,10 +91,15 @@ func demoPages(t *testing.T, srv *Server) []struct{ name, path string } {
 	t.Helper()
 	home := get(t, srv.URL+"/", http.StatusOK)
 	pages := append([]struct{ name, path string }(nil), publicPages...)
-	for name, pattern := range map[string]*regexp.Regexp{
-		"séance et formulaire": regexp.MustCompile(`href="(/ateliers/[a-z0-9]{15})"`),
-		"structure":            regexp.MustCompile(`href="(/s/[a-z0-9-]+)"`),
+	// in this order: the first demo page is a session's (TestDemoInstanceIsUsable)
+	for _, link := range []struct {
+		name    string
+		pattern *regexp.Regexp
+	}{
+		{"séance et formulaire", regexp.MustCompile(`href="(/ateliers/[a-z0-9]{15})"`)},
+		{"structure", regexp.MustCompile(`href="(/s/[a-z0-9-]+)"`)},
 	} {
+		name, pattern := link.name, link.pattern
 		match := pattern.FindStringSubmatch(home)
 		if match == nil {
 			page := get(t, srv.URL+regexp.MustCompile(`href="(/ateliers/[a-z0-9]{15})"`).FindStringSubmatch(home)[1], http.StatusOK)

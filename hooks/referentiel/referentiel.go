@@ -33,6 +33,15 @@ func (l List) Label(value string) string {
 	return value
 }
 
+// Labels returns the labels of values, in their order (never nil).
+func (l List) Labels(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = l.Label(v)
+	}
+	return out
+}
+
 // Has reports whether value belongs to the list.
 func (l List) Has(value string) bool {
 	for _, o := range l {

@@ -54,6 +54,8 @@ const (
 	RapportB     = "rapportb"
 	EnvoiA       = "envoia"
 	EnvoiB       = "envoib"
+	JournalA     = "journala"   // an audit log entry about BeneficiaireA
+	Parametres   = "parametres" // the privacy settings made by the migration
 )
 
 // Secret values that must never appear in an API response or a page.
@@ -181,6 +183,8 @@ func insertFixture(app core.App) error {
 			"objet": "Confirmation", "evenement": "confirmation", "cible": ID(InscriptionA), "statut": "envoye"}},
 		{"envois", EnvoiB, map[string]any{"structure": ID(StructureB), "canal": "email", "destinataire": "camille.b@example.org",
 			"objet": "Confirmation", "evenement": "confirmation", "cible": ID(InscriptionB), "statut": "envoye"}},
+		{"journal", JournalA, map[string]any{"auteur": ID(ConseillerA), "auteur_nom": "Prénom conseillera Nom conseillera",
+			"action": "consultation", "beneficiaire": ID(BeneficiaireA), "structure": ID(StructureA)}},
 	}
 	for _, r := range rows {
 		if err := insert(app, r); err != nil {

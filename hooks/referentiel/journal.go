@@ -1,0 +1,12 @@
+package referentiel
+
+// ActionsJournal name what a staff member did with a beneficiary's data, in
+// the audit log (journal).
+var ActionsJournal = List{
+	{"consultation", "Consultation de la fiche"},
+	{"export", "Export des données"},
+	{"modification", "Modification"},
+	{"fusion", "Fusion de doublons"},
+	{"effacement", "Effacement (anonymisation)"},
+	{"creation", "Création de la fiche"},
+}

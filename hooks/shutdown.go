@@ -1,0 +1,82 @@
+package hooks
+
+import (
+	"os"
+	"sync/atomic"
+	"time"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+// Graceful shutdown. On SIGTERM (systemd stop, Ctrl-C), PocketBase stops
+// accepting connections and gives the requests in flight one second before
+// it closes the database. A registration sent from a slow phone can take
+// longer than that: Atelier counts the requests in flight and, once
+// PocketBase has stopped listening, waits for them (ATELIER_ARRET_DELAI,
+// 20 s by default, under systemd's 90 s) before the database is closed.
+// Whatever happens, SQLite commits a transaction whole or not at all:
+// nothing is ever half-written.
+
+// drainTimeout is the longest Atelier waits for requests in flight.
+func drainTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("ATELIER_ARRET_DELAI")); err == nil && d >= 0 {
+		return d
+	}
+	return 20 * time.Second
+}
+
+type inFlight struct{ n atomic.Int64 }
+
+// middleware counts the request while it runs.
+func (f *inFlight) middleware() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "atelierInFlight",
+		Priority: -100000, // outermost: counts the whole request
+		Func: func(e *core.RequestEvent) error {
+			if e.Request.URL.Path == "/api/realtime" {
+				return e.Next() // a subscription lasts until the client leaves; it ends with the server
+			}
+			f.n.Add(1)
+			defer f.n.Add(-1)
+			return e.Next()
+		},
+	}
+}
+
+// wait returns once no request is in flight, or after timeout.
+func (f *inFlight) wait(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for f.n.Load() > 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
+}
+
+func registerGracefulShutdown(app core.App) {
+	requests := &inFlight{}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(requests.middleware())
+		return se.Next()
+	})
+	app.OnTerminate().Bind(&hook.Handler[*core.TerminateEvent]{
+		Id: "atelierDrainRequests",
+		// After PocketBase's own shutdown (-9999), which stops listening,
+		// and before the database is closed at the end of the chain.
+		Priority: -9998,
+		Func: func(e *core.TerminateEvent) error {
+			if e.IsRestart {
+				// A restore from /_/ restarts on the restored data: what
+				// requests still write goes to the replaced files anyway.
+				return e.Next()
+			}
+			if !requests.wait(drainTimeout()) {
+				e.App.Logger().Warn("shutdown: requests still running after the delay", "requests", requests.n.Load())
+			}
+			return e.Next()
+		},
+	})
+}
