@@ -20,8 +20,9 @@ import (
 // Every job is a plain function of (context, app, now): the scheduler only
 // decides when it runs, so tests call a job with any date, and the
 // scheduler itself is tested with a fake clock. Every job is idempotent
-// (what it does is claimed in the database) and runs once at start-up,
-// which catches up whatever was missed while the server was down.
+// (what it does is claimed in the database) and, but for the nightly
+// retention, runs once at start-up, which catches up whatever was missed
+// while the server was down.
 //
 // Jobs that depend on a structure's local time (06:00 reports, 07:30
 // nudge) run every quarter of an hour and act for the structures whose
@@ -51,6 +52,9 @@ type scheduledJob struct {
 	name string
 	when gocron.JobDefinition
 	run  func(ctx context.Context, s *scheduler, now time.Time) error
+	// atStart runs the job once as soon as the server starts, to catch up
+	// what was missed while it was down.
+	atStart bool
 }
 
 // everyQuarter is "at :00, :15, :30 and :45 of every hour" (UTC).
@@ -58,13 +62,14 @@ const everyQuarter = "*/15 * * * *"
 
 func schedulerJobs() []scheduledJob {
 	return []scheduledJob{
-		{"rappels", gocron.CronJob(everyQuarter, false), runReminders},
-		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges},
-		{"rapports-mensuels", gocron.CronJob(everyQuarter, false), runReports},
-		{"renvois", gocron.DurationJob(10 * time.Minute), runRetries},
-		// At night, when nobody works: anonymising people and purging old
-		// messages writes in batches.
-		{"conservation", gocron.CronJob(retentionAt, false), runDailyRetention},
+		{"rappels", gocron.CronJob(everyQuarter, false), runReminders, true},
+		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges, true},
+		{"rapports-mensuels", gocron.CronJob(everyQuarter, false), runReports, true},
+		{"renvois", gocron.DurationJob(10 * time.Minute), runRetries, true},
+		// At night only, when nobody works: anonymising people and purging
+		// old messages writes in batches, and a night missed is made up by
+		// the next one.
+		{"conservation", gocron.CronJob(retentionAt, false), runDailyRetention, false},
 	}
 }
 
@@ -109,7 +114,11 @@ func (s *scheduler) add(job scheduledJob, afterRun func(string)) error {
 			afterRun(job.name)
 		}
 	})
-	_, err := s.cron.NewJob(job.when, task, gocron.WithName(job.name), gocron.WithStartAt(gocron.WithStartImmediately()))
+	options := []gocron.JobOption{gocron.WithName(job.name)}
+	if job.atStart {
+		options = append(options, gocron.WithStartAt(gocron.WithStartImmediately()))
+	}
+	_, err := s.cron.NewJob(job.when, task, options...)
 	if err != nil {
 		return fmt.Errorf("schedule job %s: %w", job.name, err)
 	}
