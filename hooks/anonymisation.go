@@ -142,7 +142,8 @@ func eraseMessages(tx core.App, person *core.Record) error {
 	if _, err := tx.DB().Update("envois", dbx.Params{"statut": "echec", "erreur": "Destinataire effacé (RGPD)"}, pending).Execute(); err != nil {
 		return fmt.Errorf("stop messages to %s: %w", person.Id, err)
 	}
-	if _, err := tx.DB().Update("envois", dbx.Params{"destinataire": erasedRecipient}, where).Execute(); err != nil {
+	// The copy kept for retries (texte, html) holds the name and the personal link.
+	if _, err := tx.DB().Update("envois", dbx.Params{"destinataire": erasedRecipient, "texte": "", "html": ""}, where).Execute(); err != nil {
 		return fmt.Errorf("erase messages to %s: %w", person.Id, err)
 	}
 	return nil

@@ -242,3 +242,32 @@ func TestAbandonedMessageIsSent(t *testing.T) {
 		t.Fatalf("statut %s", r.GetString("statut"))
 	}
 }
+
+// Erasing a person (RGPD) erases the copy of their failed reminder, which
+// is then never sent again.
+func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
+	app := jobApp(t)
+	down := true
+	failingSMTP(app, &down)
+	person := jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA)
+	jobSet(t, app, person, map[string]any{"email": "camille.alpha@example.org"})
+	now := reminderTime(t, app)
+	if out, _ := sendReminders(context.Background(), app, noSMS{}, now); out.Echecs != 1 {
+		t.Fatalf("reminder: %+v", out)
+	}
+	err := app.RunInTransaction(func(tx core.App) error {
+		_, err := anonymiseBeneficiaire(tx, nil, person, "test", now)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := envoisOf(t, app, "rappel")[0]
+	if r.GetString("texte") != "" || r.GetString("html") != "" || r.GetString("destinataire") != erasedRecipient {
+		t.Fatalf("after erasure: %q %q %q", r.GetString("destinataire"), r.GetString("texte"), r.GetString("html"))
+	}
+	down = false
+	if out, _ := retryMessages(context.Background(), app, noSMS{}, time.Now().Add(time.Hour)); out.Envoyes+out.Echecs != 0 {
+		t.Fatalf("an erased person's message was sent again: %+v", out)
+	}
+}

@@ -78,8 +78,10 @@ func retryMessages(ctx context.Context, app core.App, sms smsSender, now time.Ti
 	}
 	var candidates []*core.Record
 	err := app.RecordQuery("envois").
+		// A message without its copy cannot be sent again: recorded before
+		// copies were kept, or erased with its recipient (RGPD).
 		Where(dbx.NewExp(`((statut = 'echec' AND tentatives < {:max}) OR (statut = 'en_attente' AND updated < {:stuck}))
-			AND created >= {:horizon}`, dbx.Params{
+			AND created >= {:horizon} AND (texte != '' OR html != '')`, dbx.Params{
 			"max": maxTentatives, "stuck": dbDate(now.Add(-stuckAfter)), "horizon": dbDate(now.Add(-retryHorizon)),
 		})).
 		AndWhere(dbx.In("canal", canaux...)).
