@@ -102,9 +102,16 @@ func run() ([]row, error) {
 	if err := checkNoOverbooking(dir, sessions); err != nil {
 		return nil, err
 	}
+	// Both are write-bound and drift with the machine's disk: the baseline is
+	// measured again right after, and registrations compare to the mean of
+	// the two baselines around them.
+	baselineAfter := measureBaseline(srv)
+	around := (baseline.PerSecond() + baselineAfter.PerSecond()) / 2
 	rows = append(rows,
-		row{"Public registrations through the form (no overbooking)", rate(registrations),
-			ratio(registrations.PerSecond(), baseline.PerSecond()), "≥ 0.50"},
+		row{"PocketBase record creation, measured again after the registrations", rate(baselineAfter),
+			ratio(baselineAfter.PerSecond(), baseline.PerSecond()), ""},
+		row{"Public registrations through the form (no overbooking), vs the mean baseline", rate(registrations),
+			ratio(registrations.PerSecond(), around), "≥ 0.50"},
 		row{"  registration latency p99", ms(registrations.Percentile(0.99)), "", ""},
 	)
 
