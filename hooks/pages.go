@@ -319,6 +319,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *pageCache) error {
 	registerHelpPages(espace, pe)
 	registerBeneficiaryPages(espace, pe)
 	registerCataloguePages(espace, pe)
+	registerLieuxPages(espace, pe)
 	registerAttestationPages(se, espace, pe)
 	registerStatisticsPages(espace, pe)
 	registerPrivacyPages(se, espace, pe)
