@@ -77,6 +77,19 @@ func workspaceRecord(app core.App, auth *core.Record, collection, id string) (*c
 	return record, nil
 }
 
+// editableRecord is a workspace record the staff member may update: another
+// structure's is a 404 (workspaceRecord), a read-only one a 403.
+func editableRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+	record, err := workspaceRecord(app, auth, collection, id)
+	if err != nil {
+		return nil, err
+	}
+	if !mayUpdate(app, auth, record, nil) {
+		return nil, errForbidden
+	}
+	return record, nil
+}
+
 // mayRead tells whether auth may read record (e.g. to show a link to it).
 func mayRead(app core.App, auth *core.Record, record *core.Record) bool {
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodGet, nil), record.Collection().ViewRule)

@@ -579,22 +579,9 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-// editableAtelier loads a workshop of the person's catalogue that they may
-// update: another structure's is a 404, a read-only one a 403.
-func editableAtelier(e *core.RequestEvent) (*core.Record, error) {
-	record, err := workspaceRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
-	if err != nil {
-		return nil, err
-	}
-	if !mayUpdate(e.App, e.Auth, record, nil) {
-		return nil, errForbidden
-	}
-	return record, nil
-}
-
 func atelierEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableAtelier(e)
+		record, err := editableRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -608,7 +595,7 @@ func atelierEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func atelierUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableAtelier(e)
+		record, err := editableRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}

@@ -297,22 +297,9 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-// editableLieu loads a place of the person's structures that they may
-// update: another structure's is a 404, a read-only one a 403.
-func editableLieu(e *core.RequestEvent) (*core.Record, error) {
-	record, err := workspaceRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
-	if err != nil {
-		return nil, err
-	}
-	if !mayUpdate(e.App, e.Auth, record, nil) {
-		return nil, errForbidden
-	}
-	return record, nil
-}
-
 func lieuEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableLieu(e)
+		record, err := editableRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -326,7 +313,7 @@ func lieuEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func lieuUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableLieu(e)
+		record, err := editableRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
