@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"bytes"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strings"
@@ -504,11 +503,6 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 }
 
 func participantsCSV(people []seanceParticipant, loc *time.Location) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
-	w.Comma = ';'
-	w.UseCRLF = true
 	rows := [][]string{participantsHeader}
 	for _, p := range people {
 		rang := ""
@@ -527,24 +521,16 @@ func participantsCSV(people []seanceParticipant, loc *time.Location) ([]byte, er
 			referentiel.StatutsInscription.Label(p.Statut), rang, referentiel.SourcesInscription.Label(p.Source),
 			p.InscritPar, created})
 	}
-	for _, row := range rows {
-		for i := range row {
-			row[i] = participantsCell(row[i])
-		}
-		if err := w.Write(row); err != nil {
-			return nil, fmt.Errorf("write participants CSV: %w", err)
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
+	var buf bytes.Buffer
+	if err := writeFrenchCSV(&buf, rows); err != nil {
 		return nil, fmt.Errorf("write participants CSV: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-// participantsCell keeps a typed value from being run as a formula when the
+// spreadsheetCell keeps a typed value from being run as a formula when the
 // file is opened in a spreadsheet (a name starting with « = »…).
-func participantsCell(v string) string {
+func spreadsheetCell(v string) string {
 	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
 		return "'" + v
 	}

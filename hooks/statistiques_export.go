@@ -193,7 +193,7 @@ func writeFrenchCSV(w io.Writer, table [][]string) error {
 	for _, row := range table {
 		guarded := make([]string, len(row))
 		for i, cell := range row {
-			guarded[i] = participantsCell(cell)
+			guarded[i] = spreadsheetCell(cell)
 		}
 		if err := cw.Write(guarded); err != nil {
 			return fmt.Errorf("write CSV: %w", err)
