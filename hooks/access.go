@@ -90,6 +90,17 @@ func editableRecord(app core.App, auth *core.Record, collection, id string) (*co
 	return record, nil
 }
 
+// peopleReader is the signed-in staff member if they may read people
+// (conseillers); référents and coordinateurs get the 403 page: they see
+// counts, never a person.
+func peopleReader(e *core.RequestEvent) (*staffView, error) {
+	staff := newStaffView(e.Auth)
+	if staff == nil || !staff.VoitPersonnes() {
+		return nil, errForbidden
+	}
+	return staff, nil
+}
+
 // mayRead tells whether auth may read record (e.g. to show a link to it).
 func mayRead(app core.App, auth *core.Record, record *core.Record) bool {
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodGet, nil), record.Collection().ViewRule)

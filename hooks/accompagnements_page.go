@@ -54,9 +54,9 @@ type helpWorkspace struct {
 // loadHelpWorkspace refuses, with the 403 page, whoever may not read help:
 // référents and coordinateurs see counts, never a person.
 func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
-	staff := newStaffView(e.Auth)
-	if staff == nil || !staff.VoitPersonnes() {
-		return nil, errForbidden
+	staff, err := peopleReader(e)
+	if err != nil {
+		return nil, err
 	}
 	w := &helpWorkspace{staff: staff}
 	records, err := e.App.FindRecordsByIds("structures", staff.Structures)

@@ -36,15 +36,6 @@ func registerBeneficiaryPages(g *router.RouterGroup[*core.RequestEvent], pe *pag
 	g.POST("/beneficiaires/{id}/fusionner/{autre}", pe.page(beneficiaireMergePostHandler(pe)))
 }
 
-// peopleReader is the signed-in staff member if they may read people.
-func peopleReader(e *core.RequestEvent) (*staffView, error) {
-	staff := newStaffView(e.Auth)
-	if staff == nil || !staff.VoitPersonnes() {
-		return nil, errForbidden
-	}
-	return staff, nil
-}
-
 // beneficiaireOfPath loads the beneficiary named by the path parameter
 // through the access rules. A merged record is returned with its kept
 // record's id in kept, so that the page can send the person there.
