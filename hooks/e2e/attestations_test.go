@@ -61,10 +61,7 @@ func TestAttestationsInTheBrowser(t *testing.T) {
 	audit := func(step, path string) {
 		t.Helper()
 		CheckAccessible(t, ctx, step, true)
-		overflow, err := HorizontalOverflow(ctx, f.URL+path, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s overflows a 320 px screen by %d px (%v)", step, overflow, err)
-		}
+		CheckFitsNarrowScreen(t, ctx, f.URL+path)
 	}
 	run := func(step string, actions ...chromedp.Action) {
 		t.Helper()

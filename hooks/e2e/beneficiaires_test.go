@@ -28,10 +28,7 @@ func TestBeneficiaryPagesInTheBrowser(t *testing.T) {
 		if path == "" {
 			return
 		}
-		overflow, err := HorizontalOverflow(ctx, srv.URL+path, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s overflows a 320 px screen by %d px (%v)", step, overflow, err)
-		}
+		CheckFitsNarrowScreen(t, ctx, srv.URL+path)
 	}
 
 	// The list of recent people, then a search by the first one's last name.

@@ -242,3 +242,13 @@ func SignIn(ctx context.Context, baseURL, email, password string) error {
 	}
 	return nil
 }
+
+// CheckFitsNarrowScreen loads pageURL 320 CSS pixels wide and reports a test
+// error if the page is wider than the screen (WCAG reflow).
+func CheckFitsNarrowScreen(t *testing.T, ctx context.Context, pageURL string) {
+	t.Helper()
+	overflow, err := HorizontalOverflow(ctx, pageURL, 320)
+	if err != nil || overflow > 0 {
+		t.Errorf("%s overflows a 320 px screen by %d px (%v)", pageURL, overflow, err)
+	}
+}

@@ -26,10 +26,7 @@ func TestCatalogueInTheBrowser(t *testing.T) {
 		if path == "" {
 			return
 		}
-		overflow, err := HorizontalOverflow(ctx, srv.URL+path, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s (%s) overflows a 320 px screen by %d px (%v)", step, path, overflow, err)
-		}
+		CheckFitsNarrowScreen(t, ctx, srv.URL+path)
 	}
 	run := func(step string, actions ...chromedp.Action) {
 		t.Helper()

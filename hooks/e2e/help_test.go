@@ -77,12 +77,8 @@ func TestHelpQuickFormInTheBrowser(t *testing.T) {
 	}
 	CheckAccessible(t, ctx, "help list", true)
 
-	for name, url := range map[string]string{"quick form": form, "help list": list} {
-		overflow, err := HorizontalOverflow(ctx, url, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s overflows a 320 px screen by %d px (%v)", name, overflow, err)
-		}
-	}
+	CheckFitsNarrowScreen(t, ctx, form)
+	CheckFitsNarrowScreen(t, ctx, list)
 
 	// Delete it again, through the confirmation page.
 	var heading string

@@ -21,10 +21,7 @@ func TestLieuxInTheBrowser(t *testing.T) {
 	check := func(step, path string) {
 		t.Helper()
 		CheckAccessible(t, ctx, step, true)
-		overflow, err := HorizontalOverflow(ctx, srv.URL+path, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s (%s) overflows a 320 px screen by %d px (%v)", step, path, overflow, err)
-		}
+		CheckFitsNarrowScreen(t, ctx, srv.URL+path)
 	}
 
 	if err := chromedp.Run(ctx,

@@ -311,10 +311,7 @@ func TestWorkspaceSignInInTheBrowser(t *testing.T) {
 		t.Errorf("dashboard heading %q", heading)
 	}
 	CheckAccessible(t, ctx, "dashboard", true)
-	overflow, err := HorizontalOverflow(ctx, srv.URL+"/espace", 320)
-	if err != nil || overflow > 0 {
-		t.Errorf("dashboard overflows a 320 px screen by %d px (%v)", overflow, err)
-	}
+	CheckFitsNarrowScreen(t, ctx, srv.URL+"/espace")
 	err = chromedp.Run(ctx,
 		chromedp.Click("form.deconnexion button", chromedp.ByQuery),
 		chromedp.WaitVisible("#mot_de_passe", chromedp.ByID),

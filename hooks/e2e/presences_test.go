@@ -130,9 +130,6 @@ func TestAttendanceInTheBrowserWithoutJavaScript(t *testing.T) {
 	CheckAccessible(t, ctx, "walk-in form", true)
 
 	for _, path := range []string{"", "/presences", "/presences?q=Presence"} {
-		overflow, err := HorizontalOverflow(ctx, page+path, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s overflows a 320 px screen by %d px (%v)", page+path, overflow, err)
-		}
+		CheckFitsNarrowScreen(t, ctx, page+path)
 	}
 }

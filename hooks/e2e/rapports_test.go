@@ -49,9 +49,7 @@ func TestReportsInTheBrowser(t *testing.T) {
 		t.Fatalf("no report listed:\n%s", list)
 	}
 	CheckAccessible(t, ctx, "reports page", true)
-	if overflow, err := HorizontalOverflow(ctx, srv.URL+"/espace/rapports", 320); err != nil || overflow > 0 {
-		t.Errorf("reports page overflows a 320 px screen by %d px (%v)", overflow, err)
-	}
+	CheckFitsNarrowScreen(t, ctx, srv.URL+"/espace/rapports")
 
 	// The report's own page: key figures, charts and their tables.
 	reportPage := strings.TrimSuffix(pdfLink, "/pdf")
@@ -69,9 +67,7 @@ func TestReportsInTheBrowser(t *testing.T) {
 		t.Fatalf("report page:\n%s", report)
 	}
 	CheckAccessible(t, ctx, "report page", true)
-	if overflow, err := HorizontalOverflow(ctx, srv.URL+reportPage, 320); err != nil || overflow > 0 {
-		t.Errorf("report page overflows a 320 px screen by %d px (%v)", overflow, err)
-	}
+	CheckFitsNarrowScreen(t, ctx, srv.URL+reportPage)
 
 	// The file itself: refused without an account, served to the référent.
 	anonymous := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -316,10 +316,7 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 		t.Errorf("confirmation page: %q / %q", heading, recap)
 	}
 	audit("confirmation page")
-	overflow, err := HorizontalOverflow(ctx, f.URL+"/ateliers/"+seanceID, 320)
-	if err != nil || overflow > 0 {
-		t.Errorf("session page overflows a 320 px screen by %d px (%v)", overflow, err)
-	}
+	CheckFitsNarrowScreen(t, ctx, f.URL+"/ateliers/"+seanceID)
 }
 
 // The other pages of a registration's life pass the same checks: waiting
@@ -349,10 +346,7 @@ func TestRegistrationLifePagesPassAudit(t *testing.T) {
 			t.Errorf("%s: heading %q, want %q", step, heading, wantHeading)
 		}
 		CheckAccessible(t, ctx, step, false)
-		overflow, err := HorizontalOverflow(ctx, f.URL+path, 320)
-		if err != nil || overflow > 0 {
-			t.Errorf("%s overflows a 320 px screen by %d px (%v)", step, overflow, err)
-		}
+		CheckFitsNarrowScreen(t, ctx, f.URL+path)
 	}
 	check("waiting list", second, "liste d'attente (rang 1)")
 	if err := WithoutJavaScript(ctx); err != nil {

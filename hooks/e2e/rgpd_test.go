@@ -18,10 +18,7 @@ const demoCoordinateur = "olivier.marchand@demo.atelier.test"
 func auditPage(t *testing.T, ctx context.Context, base, step, path string) {
 	t.Helper()
 	CheckAccessible(t, ctx, step, true)
-	overflow, err := HorizontalOverflow(ctx, base+path, 320)
-	if err != nil || overflow > 0 {
-		t.Errorf("%s overflows a 320 px screen by %d px (%v)", step, overflow, err)
-	}
+	CheckFitsNarrowScreen(t, ctx, base+path)
 }
 
 func TestPrivacyPageInTheBrowser(t *testing.T) {

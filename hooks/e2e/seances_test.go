@@ -182,12 +182,6 @@ func TestPlanningInTheBrowser(t *testing.T) {
 		t.Errorf("flash %q (%v)", flash, err)
 	}
 	CheckAccessible(t, ctx, "session page after planning", false)
-	overflow, err := HorizontalOverflow(ctx, f.URL+"/espace/seances/nouvelle?atelier="+form.Get("atelier"), 320)
-	if err != nil || overflow > 0 {
-		t.Errorf("planning form overflows a 320 px screen by %d px (%v)", overflow, err)
-	}
-	overflow, err = HorizontalOverflow(ctx, f.URL+"/espace/seances", 320)
-	if err != nil || overflow > 0 {
-		t.Errorf("session list overflows a 320 px screen by %d px (%v)", overflow, err)
-	}
+	CheckFitsNarrowScreen(t, ctx, f.URL+"/espace/seances/nouvelle?atelier="+form.Get("atelier"))
+	CheckFitsNarrowScreen(t, ctx, f.URL+"/espace/seances")
 }

@@ -46,10 +46,7 @@ func TestStatisticsPageInTheBrowser(t *testing.T) {
 				t.Errorf("heading %q", heading)
 			}
 			CheckAccessible(t, ctx, who.role+": last 12 months", true)
-			overflow, err := HorizontalOverflow(ctx, year, 320)
-			if err != nil || overflow > 0 {
-				t.Errorf("the page overflows a 320 px screen by %d px (%v)", overflow, err)
-			}
+			CheckFitsNarrowScreen(t, ctx, year)
 
 			// A custom period typed in the form (and, for the coordinateur,
 			// one structure): the form sends a GET, no script needed.
