@@ -182,6 +182,20 @@ func TestPlanningInTheBrowser(t *testing.T) {
 		t.Errorf("flash %q (%v)", flash, err)
 	}
 	CheckAccessible(t, ctx, "session page after planning", false)
+	var session string
+	if err := chromedp.Run(ctx, chromedp.Location(&session)); err != nil {
+		t.Fatal(err)
+	}
+	// the other pages of a session's life: list, edit and cancel forms
+	for step, path := range map[string]string{
+		"session list": "/espace/seances", "cancelled sessions": "/espace/seances?quand=annulees",
+		"edit form": strings.TrimPrefix(session, f.URL) + "/modifier", "cancel form": strings.TrimPrefix(session, f.URL) + "/annuler",
+	} {
+		if err := chromedp.Run(ctx, chromedp.Navigate(f.URL+path), chromedp.WaitVisible("h1", chromedp.ByQuery)); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		CheckAccessible(t, ctx, step, false)
+		CheckFitsNarrowScreen(t, ctx, f.URL+path)
+	}
 	CheckFitsNarrowScreen(t, ctx, f.URL+"/espace/seances/nouvelle?atelier="+form.Get("atelier"))
-	CheckFitsNarrowScreen(t, ctx, f.URL+"/espace/seances")
 }
