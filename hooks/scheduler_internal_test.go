@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
 )
 
 // runLog collects the runs of the scheduler's jobs.
@@ -45,6 +46,19 @@ func (l *runLog) waitRuns(t *testing.T, job string, n int) {
 	}
 }
 
+// sentTo counts the messages the test mailer sent to address.
+func sentTo(app *tests.TestApp, address string) int {
+	n := 0
+	for _, m := range app.TestMailer.Messages() {
+		for _, to := range m.To {
+			if to.Address == address {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // The scheduler runs every job at start (catch-up), then on its clock:
 // with a fake clock, the reminder due at a quarter hour goes out when the
 // clock reaches it, and not before.
@@ -64,7 +78,10 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 			log.waitRuns(t, job.name, 1)
 		}
 	}
-	if app.TestMailer.TotalSend() != 0 {
+	// Other start-up jobs may write to staff (the monthly report when the
+	// clock has just entered a month): only the person's mailbox counts.
+	const person = "camille.alpha@example.org"
+	if sentTo(app, person) != 0 {
 		t.Fatal("a reminder left 48 h 05 min before the session")
 	}
 
@@ -79,8 +96,8 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 	clock.Advance(5 * time.Minute)
 	log.waitRuns(t, "rappels", 2)
 	log.waitRuns(t, "relances-emargement", 2)
-	if app.TestMailer.TotalSend() != 1 || app.TestMailer.LastMessage().To[0].Address != "camille.alpha@example.org" {
-		t.Fatalf("%d messages at 48 h before the session, want the reminder", app.TestMailer.TotalSend())
+	if n := sentTo(app, person); n != 1 {
+		t.Fatalf("%d messages to the person at 48 h before the session, want the reminder", n)
 	}
 	if log.count("renvois") != 1 {
 		t.Fatalf("retry job ran %d times in 5 minutes, want once (at start)", log.count("renvois"))
@@ -117,12 +134,13 @@ func TestServeStartsAndStopsTheScheduler(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	const person = "camille.alpha@example.org"
 	deadline := time.Now().Add(10 * time.Second)
-	for app.TestMailer.TotalSend() == 0 && time.Now().Before(deadline) {
+	for sentTo(app, person) == 0 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if app.TestMailer.TotalSend() != 1 {
-		t.Fatalf("%d messages after start, want the overdue reminder", app.TestMailer.TotalSend())
+	if n := sentTo(app, person); n != 1 {
+		t.Fatalf("%d messages to the person after start, want the overdue reminder", n)
 	}
 	done := make(chan error, 1)
 	go func() {
