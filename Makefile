@@ -6,17 +6,30 @@ export CGO_ENABLED := 0
 GO ?= go
 ADDR ?= 127.0.0.1:8090
 
-.PHONY: run test build vet demo bench clean
+.PHONY: run test test-dates build vet demo bench clean
 
 ## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data)
 run:
 	$(GO) run . serve --http=$(ADDR)
 
-## test: every test of the project (vet, formatting, Go tests, browser tests)
+## test: every test of the project (vet, formatting, Go tests, browser tests),
+## at the real time, then the in-process tests at the instants of test-dates
 test: vet hooks/e2e/node_modules
 	@unformatted=$$(gofmt -l main.go hooks pb_migrations); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test -count=1 ./...
+	@$(MAKE) --no-print-directory test-dates
+
+## test-dates: the in-process tests again at instants where dates break
+## (ATELIER_TEST_NOW): already 1 December at La Réunion but still 30 November
+## in Paris, New Year's Eve in Paris, 30 minutes before the spring clock
+## change, 29 February. Tests of the real binary (hooks/e2e) keep the real time.
+TEST_DATES ?= 2026-11-30T20:30:00Z 2026-12-31T22:30:00Z 2027-03-28T00:30:00Z 2028-02-29T12:00:00Z
+test-dates:
+	@for at in $(TEST_DATES); do \
+		echo "== ATELIER_TEST_NOW=$$at"; \
+		ATELIER_TEST_NOW=$$at $(GO) test -count=1 $$($(GO) list ./... | grep -v /hooks/e2e) || exit 1; \
+	done
 
 vet:
 	$(GO) vet ./...

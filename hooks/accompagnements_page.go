@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/contact"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/referentiel"
@@ -19,7 +20,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// One-to-one help (accompagnements, issue 5 §5): the quick form a conseiller
+// One-to-one help (accompagnements): the quick form a conseiller
 // fills in right after helping someone, the list of the structure's help
 // with filters and totals, editing and deleting one's own. Only conseillers
 // read help (API rules): référents and coordinateurs get the 403 page. Every
@@ -49,6 +50,7 @@ type helpStructure struct {
 type helpWorkspace struct {
 	staff      *staffView
 	structures []helpStructure // in the order of the account's structures
+	now        time.Time       // when the request came, from the app's clock
 }
 
 // loadHelpWorkspace refuses, with the 403 page, whoever may not read help:
@@ -58,7 +60,7 @@ func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &helpWorkspace{staff: staff}
+	w := &helpWorkspace{staff: staff, now: clock.Now(e.App)}
 	records, err := e.App.FindRecordsByIds("structures", staff.Structures)
 	if err != nil {
 		return nil, fmt.Errorf("load structures of %s: %w", staff.ID, err)
@@ -142,7 +144,7 @@ func helpDureeOptions() []option {
 func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formErrors, edition bool, action string) *helpFormPage {
 	s := w.chosen(form.Structure)
 	p := &helpFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
-		Aujourdhui: time.Now().In(s.Loc).Format(helpDayLayout), Durees: helpDureeOptions(),
+		Aujourdhui: w.now.In(s.Loc).Format(helpDayLayout), Durees: helpDureeOptions(),
 		Autonomies: []option{{Value: "", Label: "Non renseignée"}}}
 	for _, o := range referentiel.Autonomies {
 		p.Autonomies = append(p.Autonomies, option{Value: o.Value, Label: o.Label})
@@ -208,7 +210,7 @@ func (p *helpFormPage) search(app core.App, w *helpWorkspace) error {
 	if err != nil {
 		return err
 	}
-	year := time.Now().Year()
+	year := clock.Now(app).Year()
 	for _, h := range hits {
 		choose := url.Values{"beneficiaire": {h.ID}}
 		if len(w.structures) > 1 && !p.Edition {
@@ -260,7 +262,7 @@ func loadHelpPerson(app core.App, auth *core.Record, w *helpWorkspace, id, linke
 	}
 	s, _ := w.structure(r.GetString("structure"))
 	return &helpPerson{ID: r.Id, Nom: name, Structure: r.GetString("structure"),
-		Details: helpPersonDetails(r.GetInt("annee_naissance"), time.Now().Year(), r.GetString("commune"),
+		Details: helpPersonDetails(r.GetInt("annee_naissance"), clock.Now(app).Year(), r.GetString("commune"),
 			r.GetString("telephone"), s.Nom, len(w.structures) > 1)}, nil
 }
 
@@ -291,7 +293,7 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			structure = person.Structure // the person's structure is the help's
 		}
 		s := w.chosen(structure)
-		form := newAccompagnementForm(s.ID, time.Now().In(s.Loc))
+		form := newAccompagnementForm(s.ID, clock.Now(e.App).In(s.Loc))
 		if person != nil {
 			form.Beneficiaire = person.ID
 		}
@@ -308,7 +310,7 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // person posted in the form is an error of the form (422), not a 404:
 // nothing is revealed, nothing is saved.
 func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnementForm, s helpStructure, linked string) (formErrors, *helpPerson) {
-	errs := form.validate(time.Now().In(s.Loc))
+	errs := form.validate(clock.Now(e.App).In(s.Loc))
 	if form.Beneficiaire == "" {
 		return errs, nil
 	}
@@ -342,7 +344,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if member {
 			errs, person = checkHelpForm(e, w, &form, s, "")
 		} else {
-			errs = form.validate(time.Now().In(w.structures[0].Loc))
+			errs = form.validate(clock.Now(e.App).In(w.structures[0].Loc))
 			errs["structure"] = "Choisissez une de vos structures."
 			if len(w.structures) == 1 {
 				errs[""] = "Cette structure n'est pas la vôtre : rien n'a été enregistré. Rechargez la page et recommencez."

@@ -15,7 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// One-to-one help pages (issue 5 §5): the quick form, the list with its
+// One-to-one help pages: the quick form, the list with its
 // filters and totals, editing and deleting one's own help, for every role,
 // with cross-structure attempts by address and by form field.
 
@@ -32,7 +32,7 @@ func todayIn(t *testing.T, zone string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return time.Now().In(loc).Format("2006-01-02")
+	return testkit.Now().In(loc).Format("2006-01-02")
 }
 
 // quickHelp is what the quick form posts when the person only taps a
@@ -149,7 +149,7 @@ func TestHelpCustomDurationAndNextOne(t *testing.T) {
 func TestHelpAnonymousWithEveryField(t *testing.T) {
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
-	date := time.Now().AddDate(0, 0, -3).Format("2006-01-02")
+	date := testkit.Now().AddDate(0, 0, -3).Format("2006-01-02")
 	form := quickHelp(testkit.StructureA, date, "90", "aide_aux_demarches_administratives")
 	for k, v := range map[string][]string{
 		"type_lieu": {"domicile"}, "commune": {"Poitiers"}, "code_postal": {"86 000"}, "code_insee": {"86194"},
@@ -198,7 +198,7 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 		t.Errorf("person of B by address: %d", rec.Code)
 	}
 
-	date := time.Now().AddDate(0, 0, -1).Format("2006-01-02")
+	date := testkit.Now().AddDate(0, 0, -1).Format("2006-01-02")
 	form := quickHelp(testkit.StructureA, date, "60", "email")
 	form.Set("beneficiaire", benefA)
 	form.Set("tranche_age", "70_plus") // not shown for a known person: not stored
@@ -214,7 +214,7 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 		t.Errorf("derniere_activite %v, want the help's date %v", last, help.GetDateTime("date"))
 	}
 	// an older help does not move the last activity backwards
-	form.Set("date", time.Now().AddDate(0, 0, -30).Format("2006-01-02"))
+	form.Set("date", testkit.Now().AddDate(0, 0, -30).Format("2006-01-02"))
 	if rec := s.postAs(cookie, helpNew, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("create older: %d", rec.Code)
 	}
@@ -240,7 +240,7 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 		"custom too long":    {url.Values{"duree_autre": {"2000"}}, "entre 1 et 1 440"},
 		"bad date":           {url.Values{"date": {"2026-13-45"}}, "Indiquez une date valide"},
 		"no date":            {url.Values{"date": {""}}, "Indiquez la date de l&#39;accompagnement."},
-		"future date":        {url.Values{"date": {time.Now().AddDate(0, 0, 3).Format("2006-01-02")}}, "ne peut pas être dans le futur"},
+		"future date":        {url.Values{"date": {testkit.Now().AddDate(0, 0, 3).Format("2006-01-02")}}, "ne peut pas être dans le futur"},
 		"bad postcode":       {url.Values{"code_postal": {"860"}}, "code postal"},
 		"bad insee":          {url.Values{"code_insee": {"ABCDE"}}, "Le code INSEE a 5 caractères"},
 		"no equipment and a phone": {url.Values{"materiel": {"aucun", "telephone"}},

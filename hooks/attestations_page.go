@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/pdfdoc"
 
@@ -183,7 +184,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 		})
 	}
 	result, err := issueAttestations(e.App, []issueRequest{{Auth: e.Auth, Beneficiaire: record, Structure: structure,
-		Seances: seances, Base: baseURL(e), Now: time.Now()}})
+		Seances: seances, Base: baseURL(e), Now: clock.Now(e.App)}})
 	if err != nil {
 		return err
 	}
@@ -298,7 +299,7 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 			p.Revoquer, p.Motif, p.Errors = record.Id, motif, errs
 		})
 	}
-	if err := revokeAttestation(e.App, record, motif, time.Now()); err != nil {
+	if err := revokeAttestation(e.App, record, motif, clock.Now(e.App)); err != nil {
 		return err
 	}
 	return redirectWithFlash(e, profilePath(beneficiaire.Id),
@@ -373,7 +374,7 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 
 func (h *attestationPages) sessionRequest(e *core.RequestEvent, s *staffSeance, person *core.Record) issueRequest {
 	debut, fin := s.Record.GetDateTime("debut").Time().UTC(), s.Record.GetDateTime("fin").Time().UTC()
-	return issueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: time.Now(),
+	return issueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: clock.Now(e.App),
 		Seances: []contenuSeance{{ID: s.ID, Titre: s.Titre, Debut: debut, Fin: fin}}}
 }
 

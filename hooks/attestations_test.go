@@ -26,7 +26,7 @@ import (
 // marks the person present there; it returns the session's start.
 func attended(t *testing.T, s *site, seance, beneficiaire string, daysAgo int) time.Time {
 	t.Helper()
-	day := time.Now().UTC().AddDate(0, 0, -daysAgo)
+	day := testkit.Now().UTC().AddDate(0, 0, -daysAgo)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, time.UTC)
 	moveSession(t, s.app, seance, start, 2*time.Hour)
 	setFields(t, s.app, "seances", seance, map[string]any{"statut": "realisee"})
@@ -199,7 +199,7 @@ func TestAttestationForAPeriod(t *testing.T) {
 	a := newAttestationSite(t)
 	second := attended(t, a.site, testkit.SeancePriveeA, testkit.BeneficiaireA, 10)
 	du := second.AddDate(0, 0, -1).Format(time.DateOnly)
-	au := time.Now().Format(time.DateOnly)
+	au := testkit.Now().Format(time.DateOnly)
 	rec := a.postAs(a.cookies[testkit.ConseillerA], "/espace/beneficiaires/"+testkit.ID(testkit.BeneficiaireA)+"/attestations",
 		url.Values{"type": {"periode"}, "du": {du}, "au": {au}})
 	code := codePattern.FindString(followFlash(rec))

@@ -1,6 +1,7 @@
 package hooks_test
 
 import (
+	"atelier/hooks/testkit"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -66,7 +66,7 @@ func dataFingerprint(t *testing.T, app core.App) map[string]string {
 
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
 	app := appWithHooks(t)
-	c := rgpdCase(t, app, time.Now()) // people, sessions, help, an attestation PDF…
+	c := rgpdCase(t, app, testkit.Now()) // people, sessions, help, an attestation PDF…
 	before := dataFingerprint(t, app)
 	if before["file "+filepath.Join(c.Attestation.BaseFilesPath(), c.Attestation.GetString("pdf"))] == "" {
 		t.Fatal("the attestation file is not in storage/")

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/referentiel"
 
@@ -191,7 +192,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		data.Form = parseBeneficiaireForm(e.Request.PostForm)
-		data.Errors = data.Form.validateNew(time.Now())
+		data.Errors = data.Form.validateNew(clock.Now(e.App))
 		if structure == "" && len(staff.Structures) == 1 {
 			structure, data.Structure = staff.Structures[0], staff.Structures[0]
 		}
@@ -216,7 +217,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		record := core.NewRecord(collection)
 		record.Set("structure", structure)
 		data.Form.apply(record)
-		recordConsent(record, time.Now())
+		recordConsent(record, clock.Now(e.App))
 		err = e.App.RunInTransaction(func(tx core.App) error {
 			if err := createChecked(tx, e.Auth, record); err != nil {
 				return err
@@ -270,7 +271,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		data := editFormData(record)
 		data.Form = parseBeneficiaireForm(e.Request.PostForm)
-		if data.Errors = data.Form.validate(time.Now()); len(data.Errors) > 0 {
+		if data.Errors = data.Form.validate(clock.Now(e.App)); len(data.Errors) > 0 {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {

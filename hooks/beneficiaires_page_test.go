@@ -166,7 +166,7 @@ func TestBeneficiarySearch(t *testing.T) {
 func TestBeneficiaryListIsRecentFirstAndPaginated(t *testing.T) {
 	s := newSite(t)
 	a := testkit.ID(testkit.StructureA)
-	now := time.Now().UTC()
+	now := testkit.Now().UTC()
 	for i := 0; i < 30; i++ {
 		activite, _ := types.ParseDateTime(now.Add(-time.Duration(i+10) * 24 * time.Hour))
 		benefRecord(t, s.app, "beneficiaires", map[string]any{"structure": a, "prenom": "Liste",
@@ -299,7 +299,7 @@ func TestBeneficiaryProfileShowsHistory(t *testing.T) {
 	s := newSite(t)
 	a := testkit.ID(testkit.StructureA)
 	// a past session A attended, 2 h long
-	past := time.Now().UTC().AddDate(0, 0, -5).Truncate(time.Hour)
+	past := testkit.Now().UTC().AddDate(0, 0, -5).Truncate(time.Hour)
 	seance := benefRecord(t, s.app, "seances", map[string]any{"atelier": testkit.ID(testkit.AtelierA), "structure": a,
 		"lieu": testkit.ID(testkit.LieuA), "debut": dateTime(past), "fin": dateTime(past.Add(90 * time.Minute)),
 		"capacite": 8, "statut": "realisee"})
@@ -390,7 +390,7 @@ func TestBeneficiaryMergeOverHTTP(t *testing.T) {
 	benefRecord(t, s.app, "inscriptions", map[string]any{"seance": testkit.ID(testkit.SeancePriveeA), "beneficiaire": benefA2,
 		"statut": "inscrit", "source": "conseiller"})
 	benefRecord(t, s.app, "accompagnements", map[string]any{"conseiller": testkit.ID(testkit.ConseillerA2), "structure": a,
-		"date": dateTime(time.Now()), "duree_minutes": 15, "type_lieu": "lieu_activite", "thematiques": []string{"email"}, "beneficiaire": benefA2})
+		"date": dateTime(testkit.Now()), "duree_minutes": 15, "type_lieu": "lieu_activite", "thematiques": []string{"email"}, "beneficiaire": benefA2})
 	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"telephone": ""})
 	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA2, map[string]any{"email": "deux@example.org", "annee_naissance": 1948})
 	total := s.count("inscriptions")

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/demodata"
 	"atelier/hooks/referentiel"
 
@@ -187,7 +188,7 @@ func catalogueListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		filter := parseCatalogueFilter(e.Request.URL.Query(), options)
-		data, err := loadCatalogue(e.App, e.Auth, staff, filter, time.Now())
+		data, err := loadCatalogue(e.App, e.Auth, staff, filter, clock.Now(e.App))
 		if err != nil {
 			return err
 		}
@@ -338,7 +339,7 @@ func atelierDetailHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		detail, err := loadAtelierDetail(e.App, e.Auth, record, time.Now())
+		detail, err := loadAtelierDetail(e.App, e.Auth, record, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

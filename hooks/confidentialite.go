@@ -13,7 +13,7 @@ import (
 // from them: what is kept, why, for how long, who sees it and how to
 // exercise one's rights, in plain French.
 
-// Retention periods used when the settings record is missing (DESIGN §5).
+// Retention periods used when the settings record is missing.
 const (
 	defaultInactiviteMois = 12
 	defaultEnvoisMois     = 12

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/demodata"
 	"atelier/hooks/referentiel"
 
@@ -59,7 +60,7 @@ func newDemoCommand(app core.App) *cobra.Command {
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return LoadDemo(app, time.Now(), cmd.OutOrStdout())
+			return LoadDemo(app, clock.Now(app), cmd.OutOrStdout())
 		},
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"atelier/hooks/demodata"
 	"atelier/hooks/referentiel"
+	"atelier/hooks/testkit"
 	_ "atelier/pb_migrations" // the schema and the seeded catalogue
 
 	"github.com/pocketbase/dbx"
@@ -25,6 +26,7 @@ func newDemoTestApp(t *testing.T) *tests.TestApp {
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
+	testkit.UseClock(app)
 	t.Cleanup(app.Cleanup)
 	Register(app, fstest.MapFS{})
 	return app
@@ -34,7 +36,7 @@ func newDemoTestApp(t *testing.T) *tests.TestApp {
 func loadedDemo(t *testing.T) (*tests.TestApp, time.Time, string) {
 	t.Helper()
 	app := newDemoTestApp(t)
-	now := time.Now()
+	now := testkit.Now()
 	var out bytes.Buffer
 	start := time.Now()
 	if err := LoadDemo(app, now, &out); err != nil {
@@ -272,7 +274,7 @@ func TestDemoUsesReferenceValues(t *testing.T) {
 
 func TestDemoStaffCanSignIn(t *testing.T) {
 	app, _, out := loadedDemo(t)
-	staff := demodata.Generate(time.Now(), demoSeed).Staff
+	staff := demodata.Generate(testkit.Now(), demoSeed).Staff
 	if len(staff) != demoCount(t, app, "utilisateurs") {
 		t.Fatalf("%d accounts generated, %d stored", len(staff), demoCount(t, app, "utilisateurs"))
 	}
@@ -346,7 +348,7 @@ func TestDemoNeedsTheCatalogue(t *testing.T) {
 	if _, err := app.DB().NewQuery("DELETE FROM ateliers").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	err := LoadDemo(app, time.Now(), &bytes.Buffer{})
+	err := LoadDemo(app, testkit.Now(), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "catalogue") {
 		t.Fatalf("load without catalogue: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/referentiel"
 
@@ -94,7 +95,7 @@ type compteur struct {
 func dashboardHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := newStaffView(e.Auth)
-		data, err := loadDashboard(e.App, staff, time.Now())
+		data, err := loadDashboard(e.App, staff, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

@@ -206,7 +206,7 @@ func TestPasswordResetAnswersTheSameForEveryone(t *testing.T) {
 func TestDashboardShowsOnlyOwnStructures(t *testing.T) {
 	s := newSite(t)
 	// a past session of A with no attendance, animated by conseiller A
-	past := time.Now().UTC().Add(-50 * time.Hour)
+	past := testkit.Now().UTC().Add(-50 * time.Hour)
 	moveSession(t, s.app, testkit.SeancePriveeA, past, 2*time.Hour)
 
 	expectBody(t, s.do(http.MethodGet, "/espace", nil, map[string]string{"Cookie": s.signIn(testkit.ConseillerA)}), http.StatusOK,

@@ -79,7 +79,7 @@ type fusionCase struct {
 func setUpFusionCase(t *testing.T, app core.App) fusionCase {
 	t.Helper()
 	a := testkit.ID(testkit.StructureA)
-	now := time.Now().UTC().Truncate(time.Second)
+	now := testkit.Now().UTC().Truncate(time.Second)
 	c := fusionCase{keep: testkit.ID(testkit.BeneficiaireA), consentLe: now.Add(-time.Hour), activite: now.Add(-2 * time.Hour)}
 	drop := fusionRecord(t, app, "beneficiaires", map[string]any{"structure": a, "prenom": "CAMILLE", "nom": "fixturenom alpha",
 		"email": "camille@example.org", "annee_naissance": 1950, "genre": "feminin", "statut_social": "retraite",

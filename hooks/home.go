@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/referentiel"
 
@@ -160,7 +161,7 @@ func homeHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		filter := parseHomeFilter(e.Request.URL.Query())
 		return pe.renderCached(e, filter.url(filter.Page), "home", "Ateliers numériques près de chez vous",
-			func() (any, error) { return loadHome(e.App, filter, time.Now()) })
+			func() (any, error) { return loadHome(e.App, filter, clock.Now(e.App)) })
 	}
 }
 
@@ -181,7 +182,10 @@ type periodeOption struct {
 }
 
 func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error) {
-	to := now.AddDate(0, 0, 7*filter.Semaines)
+	// "d'ici le 4 avril" includes the whole of 4 April (in Paris, like the
+	// page's dates), whatever the hour the page is read.
+	last := now.In(frfmt.Location("")).AddDate(0, 0, 7*filter.Semaines)
+	to := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, last.Location())
 	params := dbx.Params{"from": dbDate(now), "to": dbDate(to)}
 	where := filter.where(params)
 
@@ -207,7 +211,7 @@ func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error)
 		return nil, err
 	}
 
-	data := &homeData{Filter: filter, Total: total, Page: filter.Page, Pages: pages, Jusquau: to,
+	data := &homeData{Filter: filter, Total: total, Page: filter.Page, Pages: pages, Jusquau: last,
 		Days: groupByDay(cards)}
 	if data.Lieux, err = lieuOptions(app, filter, now); err != nil {
 		return nil, err

@@ -9,7 +9,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
@@ -23,7 +22,7 @@ import (
 // cache and after a write that empties it.
 func BenchmarkHomePage(b *testing.B) {
 	app := testkit.EmptyApp(b)
-	if _, err := synth.Load(app, synth.Sizes{Structures: 10, Seances: 1000, Inscriptions: 6000}, time.Now()); err != nil {
+	if _, err := synth.Load(app, synth.Sizes{Structures: 10, Seances: 1000, Inscriptions: 6000}, testkit.Now()); err != nil {
 		b.Fatal(err)
 	}
 	Register(app, fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}})
@@ -65,7 +64,7 @@ func BenchmarkHomePage(b *testing.B) {
 // registrations are decided in batches); compare with BenchmarkBaselineCreate.
 func BenchmarkRegistration(b *testing.B) {
 	app := testkit.EmptyApp(b)
-	if _, err := synth.Load(app, synth.Sizes{Structures: 2, Seances: 50, Inscriptions: 100}, time.Now()); err != nil {
+	if _, err := synth.Load(app, synth.Sizes{Structures: 2, Seances: 50, Inscriptions: 100}, testkit.Now()); err != nil {
 		b.Fatal(err)
 	}
 	Register(app, fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}})

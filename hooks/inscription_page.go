@@ -1,9 +1,9 @@
 package hooks
 
 import (
+	"atelier/hooks/clock"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -45,7 +45,7 @@ func loadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 	return &inscriptionPageData{
 		Seance: view, Jeton: jeton, Statut: inscription.GetString("statut"),
 		Rang: inscription.GetInt("rang_attente"), Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
-		InscritPar: inscription.GetString("inscrit_par"), Passee: !time.Now().Before(view.Debut),
+		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
 	}, nil
 }
 
@@ -67,7 +67,7 @@ func inscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 func cancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		jeton := e.Request.PathValue("jeton")
-		result, err := cancelRegistration(e.App, jeton, time.Now())
+		result, err := cancelRegistration(e.App, jeton, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

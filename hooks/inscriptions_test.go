@@ -300,7 +300,7 @@ func assertRanks(t testing.TB, app core.App, seanceID string, wantConfirmed, wan
 
 func TestRegistrationClosesAtTheStart(t *testing.T) {
 	s := newSite(t)
-	moveSession(t, s.app, testkit.SeancePubliqueA, time.Now().Add(-time.Hour), 2*time.Hour)
+	moveSession(t, s.app, testkit.SeancePubliqueA, testkit.Now().Add(-time.Hour), 2*time.Hour)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueB, map[string]any{"inscriptions_ouvertes": false})
 	before := s.count("inscriptions")
 	expectBody(t, s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", person("Jean", "Dupont", "0698765432", "")),

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"atelier/hooks/testkit"
 
@@ -166,7 +165,7 @@ func TestJournalPageByRole(t *testing.T) {
 		[]string{"Auteur fusion"})
 	expectBody(t, s.getAs(coordinateur, "/espace/journal?structure="+testkit.ID(testkit.StructureB)), http.StatusOK,
 		[]string{"3 lignes", "Auteur export", "Auteur fusion", "Auteur creation"}, []string{"Auteur consultation"})
-	tomorrow := time.Now().AddDate(0, 0, 1).Format("2006-01-02")
+	tomorrow := testkit.Now().In(paris).AddDate(0, 0, 1).Format("2006-01-02") // the page counts days in Paris
 	expectBody(t, s.getAs(coordinateur, "/espace/journal?du="+tomorrow), http.StatusOK, []string{"0 ligne", "Aucune ligne"}, nil)
 	// bad filters: a French message next to the field, the typed value kept
 	expectBody(t, s.getAs(coordinateur, "/espace/journal?du=hier&action=pirater&structure=nimportequoi00"), http.StatusUnprocessableEntity,

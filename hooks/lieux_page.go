@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/contact"
 	"atelier/hooks/demodata"
 
@@ -63,7 +64,7 @@ type lieuxListData struct {
 
 func lieuxListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		data, err := loadLieux(e.App, e.Auth, time.Now())
+		data, err := loadLieux(e.App, e.Auth, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

@@ -1,9 +1,9 @@
 package hooks
 
 import (
+	"atelier/hooks/clock"
 	"fmt"
 	"net/mail"
-	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
@@ -85,7 +85,7 @@ func recordOutcome(app core.App, envoi *core.Record, evenement string, sendErr e
 		envoi.Set("statut", "echec")
 		envoi.Set("erreur", truncate(sendErr.Error(), 2000))
 	} else {
-		now, _ := types.ParseDateTime(time.Now())
+		now, _ := types.ParseDateTime(clock.Now(app))
 		envoi.Set("statut", "envoye")
 		envoi.Set("erreur", "")
 		envoi.Set("envoye_le", now)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/mednum"
 
@@ -48,7 +49,7 @@ func openDataHandler(pe *pageEngine, format openDataFormat) func(*core.RequestEv
 		page, ok := pe.cache.get(key)
 		if !ok {
 			generation := pe.cache.generation.Load()
-			lieux, err := openDataLieux(e.App, base, time.Now())
+			lieux, err := openDataLieux(e.App, base, clock.Now(e.App))
 			if err != nil {
 				return err
 			}

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"atelier/hooks/testkit"
+
+	"github.com/pocketbase/dbx"
 )
 
 // The open data export, checked against the national « schéma des lieux de
@@ -120,8 +122,25 @@ func fillOpenDataFixture(t *testing.T, s *site) {
 	setFields(t, s.app, "structures", testkit.StructureB, map[string]any{"typologie": []string{"RFS"}, "horaires": "Le lundi matin",
 		"adresse": "1 rue de Paris", "code_postal": "97400", "code_insee": "97411", "telephone": "+262262000000"})
 	benefRecord(t, s.app, "accompagnements", map[string]any{"conseiller": testkit.ID(testkit.ConseillerA),
-		"structure": testkit.ID(testkit.StructureA), "date": dbTime(time.Now().AddDate(0, -1, 0)), "duree_minutes": 30,
+		"structure": testkit.ID(testkit.StructureA), "date": dbTime(testkit.Now().AddDate(0, -1, 0)), "duree_minutes": 30,
 		"type_lieu": "a_distance", "thematiques": []string{"securite_numerique"}})
+	// date_maj is the latest update of the structure and its place, as a
+	// Paris date: pin both, the place's late in a UTC evening.
+	for collection, at := range map[string]time.Time{"structures": structureUpdated(), "lieux": lieuUpdated()} {
+		name := map[string]string{"structures": testkit.StructureA, "lieux": testkit.LieuA}[collection]
+		_, err := s.app.DB().NewQuery("UPDATE " + collection + " SET updated = {:at} WHERE id = {:id}").
+			Bind(dbx.Params{"at": dbTime(at), "id": testkit.ID(name)}).Execute()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func structureUpdated() time.Time { return testkit.Now().UTC().AddDate(0, 0, -10) }
+
+func lieuUpdated() time.Time {
+	now := testkit.Now().UTC()
+	return time.Date(now.Year(), now.Month(), now.Day(), 23, 30, 0, 0, time.UTC).AddDate(0, 0, -2)
 }
 
 func fetch(t *testing.T, s *site, path string, gz bool) (*httptest.ResponseRecorder, string) {
@@ -197,7 +216,7 @@ func TestOpenDataFollowsTheNationalSchema(t *testing.T) {
 		"modalites_accompagnement": "Dans un atelier collectif|Accompagnement individuel|À distance",
 		"modalites_acces":          "Téléphoner|Contacter par mail", "dispositif_programmes_nationaux": "Conseillers numériques",
 		"presentation_resume": "La médiathèque propose des ateliers numériques gratuits.", "presentation_detail": "Accès : De plain-pied",
-		"date_maj": time.Now().Format("2006-01-02"), "source": "Atelier", "prise_rdv": "http://example.com/s/mediatheque-alpha"}
+		"date_maj": lieuUpdated().In(paris).Format("2006-01-02"), "source": "Atelier", "prise_rdv": "http://example.com/s/mediatheque-alpha"}
 	for field, v := range want {
 		if lieuA[field] != v {
 			t.Errorf("place A %s = %q, want %q", field, lieuA[field], v)

@@ -61,7 +61,7 @@ func TestHomeListsUpcomingPublicSessions(t *testing.T) {
 // A session at 10:00 UTC is at 14 h in Saint-Denis de La Réunion; the same
 // instant in structure A is shown in Paris time.
 func TestHomeShowsTimesInTheStructureTimeZone(t *testing.T) {
-	day := time.Now().UTC().AddDate(0, 0, 10)
+	day := testkit.Now().UTC().AddDate(0, 0, 10)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, time.UTC)
 	paris, _ := time.LoadLocation("Europe/Paris")
 	parisHour := start.In(paris).Hour()
@@ -129,7 +129,7 @@ func TestHomeHidesWhatTheAnonymousAPICannotRead(t *testing.T) {
 		URL:    "/",
 		TestAppFactory: func(t testing.TB) *tests.TestApp {
 			app := appWithHooks(t)
-			moveSession(t, app, testkit.SeancePubliqueB, time.Now().Add(-3*time.Hour), time.Hour)
+			moveSession(t, app, testkit.SeancePubliqueB, testkit.Now().Add(-3*time.Hour), time.Hour)
 			return app
 		},
 		ExpectedStatus:     http.StatusOK,
@@ -198,7 +198,7 @@ func TestHomePaginates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		base := time.Now().UTC().Add(48 * time.Hour)
+		base := testkit.Now().UTC().Add(48 * time.Hour)
 		for i := range 25 {
 			r := core.NewRecord(seances)
 			r.Load(map[string]any{

@@ -198,8 +198,8 @@ func TestNoReminderForLateRegistrationsOrOtherStatuses(t *testing.T) {
 	seance := jobRecord(t, app, "seances", testkit.SeancePubliqueA)
 	// The session is moved to 30 hours from now: the person registered
 	// (just now) inside the 48-hour window; their confirmation was enough.
-	jobSet(t, app, seance, map[string]any{"debut": time.Now().Add(30 * time.Hour), "fin": time.Now().Add(32 * time.Hour)})
-	if out, err := sendReminders(context.Background(), app, noSMS{}, time.Now()); err != nil || out.total() != 0 {
+	jobSet(t, app, seance, map[string]any{"debut": testkit.Now().Add(30 * time.Hour), "fin": testkit.Now().Add(32 * time.Hour)})
+	if out, err := sendReminders(context.Background(), app, noSMS{}, testkit.Now()); err != nil || out.total() != 0 {
 		t.Fatalf("late registration: %+v, %v", out, err)
 	}
 	// Cancelled registrations and cancelled sessions get nothing.

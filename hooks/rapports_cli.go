@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 
 	"github.com/pocketbase/dbx"
@@ -33,7 +34,7 @@ func newReportsCommand(app core.App) *cobra.Command {
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return GenerateReports(app, mois, structure, time.Now(), cmd.OutOrStdout())
+			return GenerateReports(app, mois, structure, clock.Now(app), cmd.OutOrStdout())
 		},
 	}
 	generate.Flags().StringVar(&mois, "mois", "", "mois du rapport, par exemple 2026-10 (obligatoire)")

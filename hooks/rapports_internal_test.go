@@ -146,7 +146,7 @@ func TestMonthlyReportsCatchUpAfterDowntime(t *testing.T) {
 	for _, mois := range []string{"2026-09", "2026-10"} {
 		s, _ := reportStructures(app, dbx.HashExp{"s.id": testkit.ID(testkit.StructureA)})
 		month, _ := parseMois(mois)
-		if _, err := generateReports(app, s[0], []time.Time{month}, time.Now(), false); err != nil {
+		if _, err := generateReports(app, s[0], []time.Time{month}, testkit.Now(), false); err != nil {
 			t.Fatal(err)
 		}
 	}

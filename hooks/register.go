@@ -4,6 +4,7 @@
 package hooks
 
 import (
+	"atelier/hooks/clock"
 	"io/fs"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -13,6 +14,7 @@ import (
 // Register binds every hook and route of Atelier to app. public holds the
 // static files (pb_public), served after the application's own routes.
 func Register(app core.App, public fs.FS) {
+	clock.Stamp(app)
 	registerIntegrity(app)
 	registerDefaults(app)
 	registerInternalNotes(app)

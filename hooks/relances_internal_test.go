@@ -26,7 +26,7 @@ func pastSeance(t testing.TB, app core.App, animateurs ...string) *core.Record {
 	for i, a := range animateurs {
 		ids[i] = testkit.ID(a)
 	}
-	debut := time.Now().Add(-26 * time.Hour).Truncate(time.Hour)
+	debut := testkit.Now().Add(-26 * time.Hour).Truncate(time.Hour)
 	r := core.NewRecord(seances)
 	r.Load(map[string]any{
 		"atelier": testkit.ID(testkit.AtelierA), "structure": testkit.ID(testkit.StructureA), "lieu": testkit.ID(testkit.LieuA),
@@ -42,7 +42,7 @@ func pastSeance(t testing.TB, app core.App, animateurs ...string) *core.Record {
 // and never before the real time (the record of today's nudge is dated by
 // the database clock).
 func morningInParis() time.Time {
-	now := time.Now().In(frfmt.Location("Europe/Paris"))
+	now := testkit.Now().In(frfmt.Location("Europe/Paris"))
 	at := time.Date(now.Year(), now.Month(), now.Day(), 8, 0, 0, 0, now.Location())
 	if now.After(at) {
 		return now
@@ -162,7 +162,7 @@ func TestFailedMessagesAreRetriedWithBackoff(t *testing.T) {
 	if envoi.GetString("statut") != "echec" || envoi.GetInt("tentatives") != 1 || !strings.Contains(envoi.GetString("erreur"), "connexion refusée") {
 		t.Fatalf("first attempt: %v", envoi)
 	}
-	start := time.Now()
+	start := testkit.Now()
 	retry := func(at time.Duration) retryOutcome {
 		t.Helper()
 		out, err := retryMessages(context.Background(), app, noSMS{}, start.Add(at))
@@ -204,7 +204,7 @@ func TestRetryStopsAfterFiveAttemptsOrADay(t *testing.T) {
 	down := true
 	failingSMTP(app, &down)
 	_ = sendEmail(app, notification{Evenement: "autre", Destinataire: "a@example.org", Objet: "A", Texte: "A"})
-	start := time.Now()
+	start := testkit.Now()
 	for i := 1; i <= 8; i++ {
 		if _, err := retryMessages(context.Background(), app, noSMS{}, start.Add(time.Duration(i)*3*time.Hour)); err != nil {
 			t.Fatal(err)
@@ -218,7 +218,7 @@ func TestRetryStopsAfterFiveAttemptsOrADay(t *testing.T) {
 	down2 := true
 	failingSMTP(app2, &down2)
 	_ = sendEmail(app2, notification{Evenement: "autre", Destinataire: "b@example.org", Objet: "B", Texte: "B"})
-	if out, _ := retryMessages(context.Background(), app2, noSMS{}, time.Now().Add(25*time.Hour)); out.Envoyes+out.Echecs != 0 {
+	if out, _ := retryMessages(context.Background(), app2, noSMS{}, testkit.Now().Add(25*time.Hour)); out.Envoyes+out.Echecs != 0 {
 		t.Fatalf("a day-old message was retried: %+v", out)
 	}
 }
@@ -231,10 +231,10 @@ func TestAbandonedMessageIsSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := retryMessages(context.Background(), app, noSMS{}, time.Now().Add(time.Minute)); out.Envoyes != 0 {
+	if out, _ := retryMessages(context.Background(), app, noSMS{}, testkit.Now().Add(time.Minute)); out.Envoyes != 0 {
 		t.Fatal("a message being sent was taken over")
 	}
-	out, _ := retryMessages(context.Background(), app, noSMS{}, time.Now().Add(16*time.Minute))
+	out, _ := retryMessages(context.Background(), app, noSMS{}, testkit.Now().Add(16*time.Minute))
 	if out.Envoyes != 1 || app.TestMailer.TotalSend() != 1 {
 		t.Fatalf("abandoned message: %+v", out)
 	}
@@ -267,7 +267,7 @@ func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
 		t.Fatalf("after erasure: %q %q %q", r.GetString("destinataire"), r.GetString("texte"), r.GetString("html"))
 	}
 	down = false
-	if out, _ := retryMessages(context.Background(), app, noSMS{}, time.Now().Add(time.Hour)); out.Envoyes+out.Echecs != 0 {
+	if out, _ := retryMessages(context.Background(), app, noSMS{}, testkit.Now().Add(time.Hour)); out.Envoyes+out.Echecs != 0 {
 		t.Fatalf("an erased person's message was sent again: %+v", out)
 	}
 }

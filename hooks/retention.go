@@ -5,6 +5,7 @@ import (
 	"io"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 
 	"github.com/pocketbase/dbx"
@@ -13,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// The retention rules of the privacy settings (DESIGN §5), applied by one
+// The retention rules of the privacy settings, applied by one
 // idempotent function that the scheduler runs daily and that the command
 // `atelier rgpd retention [--dry-run]` runs by hand:
 //   - a beneficiary with no activity for N months (and nothing ahead) is
@@ -279,7 +280,7 @@ func newRGPDCommand(app core.App) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return fmt.Errorf("migrations : %w", err)
 			}
-			report, err := runRetention(app, time.Now(), dryRun)
+			report, err := runRetention(app, clock.Now(app), dryRun)
 			if err != nil {
 				return err
 			}

@@ -3,7 +3,6 @@ package hooks
 import (
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
@@ -17,7 +16,7 @@ func BenchmarkRetention(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		app := testkit.EmptyApp(b)
-		now := time.Now()
+		now := testkit.Now()
 		if _, err := synth.Load(app, synth.Sizes{Structures: 5, Seances: 100, Inscriptions: people, Accompagnements: 500}, now); err != nil {
 			b.Fatal(err)
 		}
@@ -40,11 +39,11 @@ func BenchmarkRetention(b *testing.B) {
 // BenchmarkOpenData builds the open data export of 200 structures.
 func BenchmarkOpenData(b *testing.B) {
 	app := testkit.EmptyApp(b)
-	if _, err := synth.Load(app, synth.Sizes{Structures: 200, Seances: 2000, Inscriptions: 2000, Accompagnements: 4000}, time.Now()); err != nil {
+	if _, err := synth.Load(app, synth.Sizes{Structures: 200, Seances: 2000, Inscriptions: 2000, Accompagnements: 4000}, testkit.Now()); err != nil {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := openDataLieux(app, "https://ateliers.exemple.fr", time.Now()); err != nil {
+		if _, err := openDataLieux(app, "https://ateliers.exemple.fr", testkit.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/referentiel"
 
@@ -144,7 +145,7 @@ func exportPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil || record == nil {
 			return err
 		}
-		data, err := exportPerson(e.App, record, time.Now())
+		data, err := exportPerson(e.App, record, clock.Now(e.App))
 		if err != nil {
 			return err
 		}
@@ -164,7 +165,7 @@ func exportJSONHandler(e *core.RequestEvent) error {
 	if err != nil || record == nil {
 		return err
 	}
-	data, err := exportPerson(e.App, record, time.Now())
+	data, err := exportPerson(e.App, record, clock.Now(e.App))
 	if err != nil {
 		return err
 	}
@@ -448,7 +449,7 @@ func erasePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil || record == nil {
 			return err
 		}
-		data, err := loadErasure(e.App, record, time.Now())
+		data, err := loadErasure(e.App, record, clock.Now(e.App))
 		if err != nil {
 			return err
 		}
@@ -475,7 +476,7 @@ func erasePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("parse erasure form: %w", err)
 		}
-		now := time.Now()
+		now := clock.Now(e.App)
 		if formText(e, "confirmation") != "oui" {
 			data, err := loadErasure(e.App, record, now)
 			if err != nil {

@@ -215,7 +215,7 @@ func traces(t testing.TB, app core.App, needles ...string) []string {
 
 func TestRetentionDryRunChangesNothing(t *testing.T) {
 	app := appWithHooks(t)
-	now := time.Now()
+	now := testkit.Now()
 	rgpdCase(t, app, now)
 	before := databaseState(t, app)
 	report, err := hooks.RunRetention(app, now, true)
@@ -242,7 +242,7 @@ func TestRetentionDryRunChangesNothing(t *testing.T) {
 
 func TestRetentionAnonymisesAndKeepsEveryStatistic(t *testing.T) {
 	app := appWithHooks(t)
-	now := time.Now()
+	now := testkit.Now()
 	c := rgpdCase(t, app, now)
 	forever := now.AddDate(100, 0, 0)
 	stats := statisticsInputs(t, app, forever)
@@ -312,7 +312,7 @@ func TestRetentionAnonymisesAndKeepsEveryStatistic(t *testing.T) {
 // A person inactive for long but registered for a session ahead is kept.
 func TestRetentionSparesUpcomingRegistrations(t *testing.T) {
 	app := appWithHooks(t)
-	now := time.Now()
+	now := testkit.Now()
 	setFields(t, app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"derniere_activite": dbTime(now.AddDate(-3, 0, 0))})
 	setCreated(t, app, "beneficiaires", benefA, now.AddDate(-3, 0, 0))
 	setCreated(t, app, "beneficiaires", benefA2, now.AddDate(-3, 0, 0))
@@ -334,7 +334,7 @@ func TestRetentionSparesUpcomingRegistrations(t *testing.T) {
 // The retention period is the administrator's setting.
 func TestRetentionFollowsTheSettings(t *testing.T) {
 	app := appWithHooks(t)
-	now := time.Now()
+	now := testkit.Now()
 	c := rgpdCase(t, app, now)
 	setFields(t, app, "parametres", testkit.Parametres, map[string]any{"duree_inactivite_mois": 36, "duree_envois_mois": 24})
 	report, err := hooks.RunRetention(app, now, false)
@@ -351,7 +351,7 @@ func TestRetentionFollowsTheSettings(t *testing.T) {
 
 func TestRetentionCommand(t *testing.T) {
 	app := appWithHooks(t)
-	rgpdCase(t, app, time.Now())
+	rgpdCase(t, app, testkit.Now())
 	before := databaseState(t, app)
 	run := func(args ...string) string {
 		t.Helper()
@@ -470,7 +470,7 @@ type exportFile struct {
 
 func TestExportHoldsEverythingAboutThePersonAndNothingElse(t *testing.T) {
 	s := newSite(t)
-	c := rgpdCase(t, s.app, time.Now())
+	c := rgpdCase(t, s.app, testkit.Now())
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.getAs(cookie, benefPath(c.Person.Id, "/donnees.json"))
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") ||
@@ -519,7 +519,7 @@ func TestExportHoldsEverythingAboutThePersonAndNothingElse(t *testing.T) {
 
 func TestErasureLeavesNoNameAnywhere(t *testing.T) {
 	s := newSite(t)
-	now := time.Now()
+	now := testkit.Now()
 	c := rgpdCase(t, s.app, now)
 	// Delta is also registered for the upcoming public session, which is
 	// full: her place goes to the first person waiting.

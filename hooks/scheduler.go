@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/clock"
 	"context"
 	"fmt"
 	"sync/atomic"
@@ -34,7 +35,7 @@ import (
 // schedulerOptions are what tests, and an instance with an SMS provider,
 // may change.
 type schedulerOptions struct {
-	Clock clockwork.Clock // nil: the real clock
+	Clock clockwork.Clock // nil: the app's clock
 	SMS   smsSender       // nil: no SMS provider
 	// afterRun, when set, is called after each run of a job (tests).
 	afterRun func(job string)
@@ -79,7 +80,7 @@ const retentionAt = "30 2 * * *"
 func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
 	s := &scheduler{app: app, clock: opts.Clock, sms: opts.SMS}
 	if s.clock == nil {
-		s.clock = clockwork.NewRealClock()
+		s.clock = clock.Of(app)
 	}
 	if s.sms == nil {
 		s.sms = noSMS{}

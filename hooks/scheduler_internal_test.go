@@ -118,10 +118,10 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 func TestServeStartsAndStopsTheScheduler(t *testing.T) {
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
-	debut := time.Now().Add(40 * time.Hour)
+	debut := testkit.Now().Add(40 * time.Hour)
 	jobSet(t, app, jobRecord(t, app, "seances", testkit.SeancePubliqueA), map[string]any{"debut": debut, "fin": debut.Add(2 * time.Hour)})
 	_, err := app.DB().NewQuery("UPDATE inscriptions SET created = {:d} WHERE id = {:id}").
-		Bind(dbx.Params{"d": dbDate(time.Now().Add(-72 * time.Hour)), "id": testkit.ID(testkit.InscriptionA)}).Execute()
+		Bind(dbx.Params{"d": dbDate(testkit.Now().Add(-72 * time.Hour)), "id": testkit.ID(testkit.InscriptionA)}).Execute()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/contact"
 	"atelier/hooks/referentiel"
 
@@ -149,7 +150,7 @@ func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formErrors) {
 	}
 	f := sessionPersonForm{beneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
 		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par"))}
-	errs := f.validateNew(time.Now())
+	errs := f.validateNew(clock.Now(e.App))
 	if len([]rune(f.InscritPar)) > 200 {
 		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
 	}
@@ -179,7 +180,7 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *staffSeance) (*sea
 	if !s.VoitPersonnes {
 		return page, nil // counts only: people are never read for this person
 	}
-	now := time.Now()
+	now := clock.Now(e.App)
 	page.Refus = registrationRefusal(s.Record, now)
 	page.PeutCloturer = s.Statut == "planifiee" && !now.Before(s.Debut)
 	page.ACloturer = s.Inscrits
@@ -242,7 +243,7 @@ func (h *seancePages) addPerson(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := registerByStaff(e.App, e.Auth, s.ID, formText(e, "beneficiaire"), nil, "", time.Now())
+	result, err := registerByStaff(e.App, e.Auth, s.ID, formText(e, "beneficiaire"), nil, "", clock.Now(e.App))
 	if why := staffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
@@ -262,7 +263,7 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 	}
 	form, errs := parseSessionPerson(e)
 	if len(errs) == 0 {
-		result, err := registerByStaff(e.App, e.Auth, s.ID, "", &form.beneficiaireForm, form.InscritPar, time.Now())
+		result, err := registerByStaff(e.App, e.Auth, s.ID, "", &form.beneficiaireForm, form.InscritPar, clock.Now(e.App))
 		if why := staffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
@@ -285,7 +286,7 @@ func (h *seancePages) promote(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := promoteByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), time.Now())
+	result, err := promoteByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
 	if why := staffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
@@ -301,7 +302,7 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := cancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), time.Now())
+	result, err := cancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
 	if why := staffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
@@ -333,7 +334,7 @@ type presencesPage struct {
 var presenceOptions = []option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
 
 func (h *seancePages) loadSheet(e *core.RequestEvent, s *staffSeance) (*presencesPage, error) {
-	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, time.Now()), Choix: presenceOptions,
+	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
 		Errors: formErrors{}, Consentement: staffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
 	people, err := loadParticipants(e.App, s.ID)
 	if err != nil {
@@ -386,7 +387,7 @@ func (h *seancePages) saveSheet(e *core.RequestEvent) error {
 	in.keepSheet(page.Lignes)
 	errs := in.validate()
 	if len(errs) == 0 {
-		_, err = saveAttendance(e.App, e.Auth, s, in, time.Now())
+		_, err = saveAttendance(e.App, e.Auth, s, in, clock.Now(e.App))
 		if why := staffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
@@ -420,7 +421,7 @@ func (h *seancePages) walkIn(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := walkInByStaff(e.App, e.Auth, s, formText(e, "beneficiaire"), nil, time.Now())
+	result, err := walkInByStaff(e.App, e.Auth, s, formText(e, "beneficiaire"), nil, clock.Now(e.App))
 	if why := staffRefusalOf(err); why != "" {
 		return h.refuseOnSheet(e, s, why)
 	}
@@ -437,7 +438,7 @@ func (h *seancePages) walkInNew(e *core.RequestEvent) error {
 	}
 	form, errs := parseSessionPerson(e)
 	if len(errs) == 0 {
-		result, err := walkInByStaff(e.App, e.Auth, s, "", &form.beneficiaireForm, time.Now())
+		result, err := walkInByStaff(e.App, e.Auth, s, "", &form.beneficiaireForm, clock.Now(e.App))
 		if why := staffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
@@ -459,7 +460,7 @@ func (h *seancePages) close(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	absents, err := closeByStaff(e.App, e.Auth, s, time.Now())
+	absents, err := closeByStaff(e.App, e.Auth, s, clock.Now(e.App))
 	if why := staffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}

@@ -75,7 +75,7 @@ func reload(t testing.TB, app core.App, r *core.Record) *core.Record {
 
 // startedAnHourAgo moves a session so that attendance can be taken.
 func startedAnHourAgo(t testing.TB, app core.App, name string) {
-	moveSession(t, app, name, time.Now().UTC().Add(-time.Hour), 2*time.Hour)
+	moveSession(t, app, name, testkit.Now().UTC().Add(-time.Hour), 2*time.Hour)
 }
 
 // expectRedirect checks a successful POST: 303 to the given page.

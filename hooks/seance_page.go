@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/clock"
 	"errors"
 	"net/http"
 	"strings"
@@ -31,7 +32,7 @@ func seancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err != nil {
 				return title, nil, err
 			}
-			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.registrationClosedReason(time.Now()),
+			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.registrationClosedReason(clock.Now(e.App)),
 				PrivacyVersion: privacyVersion}, nil
 		})
 	}
@@ -43,7 +44,7 @@ func seancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
-		now := time.Now()
+		now := clock.Now(e.App)
 		answer := func(status int, data seancePageData) error {
 			seance, err := loadPublicSeance(e.App, id)
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 
 	"github.com/pocketbase/dbx"
@@ -31,6 +32,8 @@ type staffSeance struct {
 
 	PeutModifier  bool // may update the session (conseiller of the structure, coordinateur)
 	VoitPersonnes bool // may read its registrations (conseiller of the structure)
+
+	now time.Time // when it was loaded, from the app's clock
 }
 
 // Places left for confirmed registrations.
@@ -42,7 +45,7 @@ func (s *staffSeance) PlacesRestantes() int {
 }
 
 // Passee: the session has started (attendance can be taken).
-func (s *staffSeance) Passee() bool { return !time.Now().Before(s.Debut) }
+func (s *staffSeance) Passee() bool { return !s.now.Before(s.Debut) }
 
 func loadStaffSeance(app core.App, auth *core.Record, id string) (*staffSeance, error) {
 	record, err := workspaceRecord(app, auth, "seances", id)
@@ -52,7 +55,7 @@ func loadStaffSeance(app core.App, auth *core.Record, id string) (*staffSeance, 
 	s := &staffSeance{Record: record, ID: record.Id, Statut: record.GetString("statut"), Serie: record.GetString("serie"),
 		MotifAnnulation: record.GetString("motif_annulation"), Capacite: record.GetInt("capacite"),
 		Anonymes: record.GetInt("participants_anonymes"), Publique: record.GetBool("publique"),
-		InscriptionsOuvertes: record.GetBool("inscriptions_ouvertes")}
+		InscriptionsOuvertes: record.GetBool("inscriptions_ouvertes"), now: clock.Now(app)}
 	if s.Atelier, err = app.FindRecordById("ateliers", record.GetString("atelier")); err != nil {
 		return nil, fmt.Errorf("session %s workshop: %w", id, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/serie"
 
@@ -61,7 +62,7 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
 			data.Page = p
 		}
-		now := dbx.Params{"now": dbDate(time.Now())}
+		now := dbx.Params{"now": dbDate(clock.Now(e.App))}
 		where, order := dbx.NewExp("s.statut = 'planifiee' AND s.fin >= {:now}", now), "s.debut ASC"
 		switch data.Quand {
 		case "passees":
@@ -188,7 +189,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Planifier une séance", seanceFormData{
 				Form: form, Errors: errs, Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
 		}
-		if errs := form.validate(e.App, choices, true, time.Now()); len(errs) > 0 {
+		if errs := form.validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
 			return answer(errs)
 		}
 		ids, err := planSessions(e.App, e.Auth, &form)
@@ -336,7 +337,7 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			data.Form, data.Errors = form, errs
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Modifier la séance", data)
 		}
-		errs := form.validate(e.App, data.Choices, false, time.Now())
+		errs := form.validate(e.App, data.Choices, false, clock.Now(e.App))
 		if len(errs) == 0 && form.structure.Id != s.Structure.Id {
 			errs["lieu"] = "Choisissez un lieu de la même structure que la séance."
 		}
@@ -400,7 +401,7 @@ func updateSessions(app core.App, auth *core.Record, s *staffSeance, f *seanceFo
 		targets = append(targets, later...)
 	}
 	shift := serie.DaysBetween(s.Debut, f.debut)
-	now := time.Now()
+	now := clock.Now(app)
 	err := app.RunInTransaction(func(tx core.App) error {
 		for i, target := range targets {
 			start := f.debut

@@ -18,7 +18,7 @@ import (
 var paris, _ = time.LoadLocation("Europe/Paris")
 
 // inTwoWeeks is a future day, as a date field sends it.
-func inTwoWeeks() string { return time.Now().In(paris).AddDate(0, 0, 14).Format("2006-01-02") }
+func inTwoWeeks() string { return testkit.Now().In(paris).AddDate(0, 0, 14).Format("2006-01-02") }
 
 func planForm(extra map[string]string) url.Values {
 	form := url.Values{
@@ -123,7 +123,7 @@ func TestPlanRecurringSeries(t *testing.T) {
 		}
 	}
 	// every two weeks until a date: 0, 14, 28 days (42 is after the end)
-	until := time.Now().In(paris).AddDate(0, 0, 14+30).Format("02/01/2006")
+	until := testkit.Now().In(paris).AddDate(0, 0, 14+30).Format("02/01/2006")
 	rec = s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "2", "fin_repetition": "date", "jusquau": until}))
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(followFlash(rec), "Série de 3 séances") {
 		t.Errorf("fortnightly series: %d %q", rec.Code, followFlash(rec))

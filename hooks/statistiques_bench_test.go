@@ -18,10 +18,10 @@ import (
 // BenchmarkStatistics measures the statistics of one structure with 5,000
 // activities over the past 12 months (1,000 held sessions of 6
 // registrations, 4,000 one-to-one help), the goal being well under 0.5 s
-// (DESIGN §5): go test -run X -bench Statistics ./hooks/
+// (go test -run X -bench Statistics ./hooks/).
 func BenchmarkStatistics(b *testing.B) {
 	app := testkit.EmptyApp(b)
-	now := time.Now()
+	now := testkit.Now()
 	if _, err := synth.Load(app, synth.Sizes{Structures: 3}, now); err != nil {
 		b.Fatal(err)
 	}

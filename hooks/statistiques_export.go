@@ -10,10 +10,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/referentiel"
 	"atelier/hooks/stats"
 
@@ -500,7 +500,7 @@ func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) 
 		if x.detail && !staff.VoitPersonnes() {
 			return errForbidden
 		}
-		q, err := resolveStatsQuery(e, staff, time.Now())
+		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

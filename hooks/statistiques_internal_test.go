@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"testing"
-	"time"
 
 	"atelier/hooks/stats"
 	"atelier/hooks/testkit"
@@ -35,7 +34,7 @@ func TestLoadStatsData(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	today := stats.DateDe(time.Now().UTC())
+	today := stats.DateDe(testkit.Now().UTC())
 	period := stats.Periode{Du: today.AjouterJours(-10), Au: today.AjouterJours(10)}
 	d, err := loadStatsData(app, []string{testkit.ID(testkit.StructureA)}, period)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/frfmt"
 	"atelier/hooks/graphique"
 	"atelier/hooks/stats"
@@ -21,7 +22,7 @@ import (
 // structures, a coordinateur every structure, with a filter among them.
 // Only counts are shown, never a person: the figures are computed by the
 // server (hooks/stats) from records a référent could not read himself,
-// which is the point of statistics (DESIGN §1, REGLES.md). Charts are SVG
+// which is the point of statistics (REGLES.md). Charts are SVG
 // drawn here, each followed by its data table.
 
 func registerStatisticsPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
@@ -291,7 +292,7 @@ func newStatsPage(q *statsQuery, staff *staffView) *statsPage {
 func statsPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := newStaffView(e.Auth)
-		q, err := resolveStatsQuery(e, staff, time.Now())
+		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

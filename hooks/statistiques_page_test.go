@@ -26,7 +26,7 @@ const (
 // commune that only its own statistics can show.
 func statsSite(t *testing.T) *site {
 	s := newSite(t)
-	day := time.Now().UTC().AddDate(0, 0, -2).Truncate(24 * time.Hour)
+	day := testkit.Now().UTC().AddDate(0, 0, -2).Truncate(24 * time.Hour)
 	for _, c := range []struct{ seance, inscription, beneficiaire, commune string }{
 		{testkit.SeancePubliqueA, testkit.InscriptionA, testkit.BeneficiaireA, communeA},
 		{testkit.SeancePubliqueB, testkit.InscriptionB, testkit.BeneficiaireB, communeB},
@@ -42,7 +42,7 @@ func statsSite(t *testing.T) *site {
 
 // statsPeriod covers the fixture's activity in every time zone.
 func statsPeriod() string {
-	now := time.Now().UTC()
+	now := testkit.Now().UTC()
 	return url.Values{"du": {now.AddDate(0, 0, -20).Format("2006-01-02")}, "au": {now.AddDate(0, 0, 1).Format("2006-01-02")}}.Encode()
 }
 
@@ -116,7 +116,7 @@ func TestStatisticsPeriods(t *testing.T) {
 	s := statsSite(t)
 	cookie := s.signIn(testkit.ReferentA)
 	paris, _ := time.LoadLocation("Europe/Paris")
-	now := time.Now().In(paris)
+	now := testkit.Now().In(paris)
 	month := func(t time.Time) string {
 		return []string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
 			"octobre", "novembre", "décembre"}[t.Month()-1] + " " + t.Format("2006")

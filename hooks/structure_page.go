@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/ical"
 
 	"github.com/pocketbase/dbx"
@@ -37,7 +38,7 @@ func structurePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		slug := e.Request.PathValue("slug")
 		return pe.renderCachedTitle(e, "/s/"+slug, "structure", func() (string, any, error) {
-			data, err := loadStructurePage(e.App, slug, time.Now())
+			data, err := loadStructurePage(e.App, slug, clock.Now(e.App))
 			if err != nil {
 				return "", nil, err
 			}
@@ -76,7 +77,7 @@ func structureCalendarHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	now := time.Now()
+	now := clock.Now(e.App)
 	// Recent past sessions stay in the feed so that calendars keep them.
 	seances, err := e.App.FindRecordsByFilter("seances",
 		"structure = {:s} && publique = true && debut >= {:from} && debut < {:to}", "debut", 500, 0,

@@ -7,7 +7,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// The whole data model of DESIGN §2. Collections are created first without
+// The whole data model. Collections are created first without
 // rules (rules may point at any collection), then the rules are applied.
 func init() {
 	m.Register(createCollections, dropCollections)

@@ -8,7 +8,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// The default catalogue (DESIGN §3): shared workshops every structure can
+// The default catalogue: shared workshops every structure can
 // plan at once and edit afterwards.
 func init() {
 	m.Register(seedCatalogue, unseedCatalogue)

@@ -19,7 +19,7 @@ func init() {
 // ParametresID is the id of the one privacy settings record created here.
 const ParametresID = "parametres00000"
 
-// Default retention periods, in months (DESIGN §5: 12 months, configurable).
+// Default retention periods, in months (12 months, configurable).
 const (
 	defaultInactiviteMois = 12
 	defaultEnvoisMois     = 12

@@ -24,7 +24,7 @@ type catalogueEntry struct {
 	AApporter      string
 }
 
-// defaultCatalogue follows the list of DESIGN §3. Résumés are written for
+// defaultCatalogue follows the list of La Coop. Résumés are written for
 // people far from digital: short words, no jargon, « vous ».
 var defaultCatalogue = []catalogueEntry{
 	{

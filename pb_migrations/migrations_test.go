@@ -21,7 +21,7 @@ func newApp(t *testing.T) *tests.TestApp {
 	return app
 }
 
-// expectedFields is DESIGN §2, field by field.
+// expectedFields is the data model, field by field.
 var expectedFields = map[string][]string{
 	"utilisateurs": {"email", "password", "nom", "prenom", "role", "structures", "telephone", "actif"},
 	"structures": {"nom", "slug", "typologie", "siret", "adresse", "code_postal", "commune", "code_insee",
@@ -155,12 +155,12 @@ func TestSelectValuesFollowTheReference(t *testing.T) {
 			t.Errorf("%s.%s multiple = %v, want %v", s.collection, s.field, field.IsMultiple(), s.multiple)
 		}
 	}
-	// The labels users see are the ones of DESIGN §3.
+	// The labels users see are the ones of La Coop.
 	if got := referentiel.Besoins.Label("emploi"); got != "Je veux trouver un emploi ou une formation" {
 		t.Errorf("besoin label = %q", got)
 	}
 	if len(referentiel.Thematiques) != 19 || len(referentiel.Besoins) != 8 || len(referentiel.TranchesAge) != 8 {
-		t.Error("reference lists do not match DESIGN §3")
+		t.Error("reference lists do not match La Coop's labels")
 	}
 }
 

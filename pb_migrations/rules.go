@@ -14,7 +14,7 @@ import (
 //   - a staff member is an authenticated "utilisateurs" record;
 //   - "member of X" means X is one of the staff member's structures;
 //   - a coordinateur reaches every structure, but, like a référent, never
-//     a person's record (DESIGN §1: "everything a référent sees").
+//     a person's record("everything a référent sees").
 const (
 	isStaff        = `@request.auth.collectionName = "utilisateurs"`
 	isCoordinateur = `(@request.auth.collectionName = "utilisateurs" && @request.auth.role = "coordinateur")`

@@ -7,7 +7,7 @@ import (
 )
 
 // Small field constructors keep the collection definitions readable as a
-// list of "name: kind, constraints", close to DESIGN §2.
+// list of "name: kind, constraints", close to the data model.
 
 func text(name string, required bool, max int) *core.TextField {
 	return &core.TextField{Name: name, Required: required, Max: max}

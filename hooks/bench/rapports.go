@@ -21,7 +21,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 )
 
-// Monthly reports (DESIGN §5): the report of one structure with 5,000
+// Monthly reports: the report of one structure with 5,000
 // activities in the month (under 0.5 s), and the reports of 4,000
 // structures of 100 activities each (under 2 minutes), made in this
 // process exactly as `atelier rapports generer` makes them (statistics of

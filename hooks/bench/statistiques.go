@@ -16,7 +16,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// The statistics of one structure with 5,000 activities (DESIGN §5: a
+// The statistics of one structure with 5,000 activities (a
 // monthly report of such a structure in under 0.5 s). structure-0 of the
 // synthetic data set gets a year of history; its advisor then loads the
 // statistics page over the last 12 months, one request at a time, next to

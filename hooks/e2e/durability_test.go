@@ -20,7 +20,7 @@ import (
 )
 
 // Durability and shutdown of the real binary: a registration acknowledged
-// to the person survives a kill -9 of the server (DESIGN §5), and on SIGTERM
+// to the person survives a kill -9 of the server, and on SIGTERM
 // a request in flight still gets its answer and is saved before the process
 // exits.
 

@@ -22,7 +22,7 @@ import (
 // screens, no JavaScript, page weight and third-party requests.
 
 // pageWeightBudget is the most a public page may cost on the wire, every
-// response included (DESIGN §5).
+// response included.
 const pageWeightBudget = 30 << 10
 
 // publicPages are audited one by one; add every new page here.

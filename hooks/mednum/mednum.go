@@ -88,7 +88,7 @@ const (
 var servicesOrder = []string{ServiceDemarches, ServiceQuotidien, ServiceInsertion, ServiceSecurite,
 	ServiceParentalite, ServiceLoisirs, ServiceComprendre}
 
-// serviceOfThematique maps La Coop's thématiques (DESIGN §3) to the schema's
+// serviceOfThematique maps La Coop's thématiques to the schema's
 // services.
 var serviceOfThematique = map[string]string{
 	"diagnostic_numerique":               ServiceQuotidien,

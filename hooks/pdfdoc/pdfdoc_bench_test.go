@@ -8,7 +8,7 @@ import (
 	"atelier/hooks/pdfdoc"
 )
 
-// Goal (DESIGN §5): one attestation in under 10 ms. make bench reports the
+// Goal: one attestation in under 10 ms. make bench reports the
 // median of these with a baseline measured in the same run.
 
 func oneAttestation() pdfdoc.AttestationData {

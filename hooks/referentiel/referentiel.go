@@ -1,5 +1,5 @@
 // Package referentiel holds the reference values shared with La Coop de la
-// médiation numérique (DESIGN §3): the stored value and its French label, in
+// médiation numérique: the stored value and its French label, in
 // display order. Migrations build select fields from these lists and pages
 // print the labels, so both always agree.
 package referentiel

@@ -21,7 +21,7 @@ type Chiffres struct {
 	Anonymes        int // walk-ins counted without identity
 	Participants    int // Presents + Anonymes, in held sessions
 	Individuels     int // one-to-one help
-	Accompagnements int // Individuels + Participants (DESIGN §2)
+	Accompagnements int // Individuels + Participants
 	Beneficiaires   int // unique registered beneficiaries
 	Personnes       int // Beneficiaires + anonymous people
 	MinIndividuels  int // minutes of one-to-one help
@@ -105,7 +105,7 @@ const (
 	RepCommunes    = "communes"
 )
 
-// TranchesDuree are the duration buckets of DESIGN §3.
+// TranchesDuree are the duration buckets of La Coop.
 var TranchesDuree = referentiel.List{
 	{Value: "moins_30", Label: "Moins de 30 min"},
 	{Value: "30_60", Label: "30 min à 1 h"},

@@ -27,7 +27,7 @@
 //     not told apart from a direct registration.
 //   - Participants: present registrations plus anonymous walk-ins
 //     (participants_anonymes) of held sessions.
-//   - Accompagnements (DESIGN §2, the national rule): one per one-to-one
+//   - Accompagnements (the national rule): one per one-to-one
 //     help, plus one per participant of a held session (a workshop of 8
 //     participants counts 8 accompagnements).
 //   - Heures de médiation: the duration of every accompagnement, so one-to-
@@ -55,7 +55,7 @@
 // walk-ins are « Non communiqué ». The commune is the beneficiary's
 // commune of residence.
 //
-// Duration buckets (DESIGN §3) are half-open: under 30 min; 30 min up to
+// Duration buckets are half-open: under 30 min; 30 min up to
 // but not including 1 h; 1 h up to but not including 2 h; 2 h and more.
 //
 // Month by month: the 12 calendar months that end with the month of the

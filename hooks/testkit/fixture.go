@@ -87,7 +87,7 @@ type row struct {
 }
 
 func insertFixture(app core.App) error {
-	now := time.Now().UTC()
+	now := Now().UTC()
 	inDays := func(d int, hour int) types.DateTime {
 		t := time.Date(now.Year(), now.Month(), now.Day(), hour, 0, 0, 0, time.UTC).AddDate(0, 0, d)
 		dt, _ := types.ParseDateTime(t)

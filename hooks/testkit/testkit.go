@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"atelier/hooks/clock"
 	_ "atelier/pb_migrations" // the schema under test
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -44,6 +45,7 @@ func NewApp(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
+	UseClock(app)
 	t.Cleanup(app.Cleanup)
 	return app
 }
@@ -55,6 +57,7 @@ func EmptyApp(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatalf("new test app: %v", err)
 	}
+	UseClock(app)
 	t.Cleanup(app.Cleanup)
 	return app
 }
@@ -96,6 +99,8 @@ func buildFixture(dir string) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	defer app.ClearBootstrap()
+	UseClock(app)
+	clock.Stamp(app)
 	if err := app.RunAllMigrations(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
