@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/contact"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/referentiel"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"

@@ -10,9 +10,9 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/contact"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/pdfdoc"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pdfdoc"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

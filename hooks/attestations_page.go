@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/pdfdoc"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pdfdoc"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/pdfdoc/pdftest"
+	"atelier/hooks/lib/pdfdoc/pdftest"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"

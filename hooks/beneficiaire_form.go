@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode"
 
-	"atelier/hooks/contact"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

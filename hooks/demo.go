@@ -11,8 +11,8 @@ import (
 	"unicode"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/demodata"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/demodata"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -9,8 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
-	"atelier/hooks/demodata"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/demodata"
+	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/testkit"
 	_ "atelier/pb_migrations" // the schema and the seeded catalogue
 

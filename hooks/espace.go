@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"

@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode"
 
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

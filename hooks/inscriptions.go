@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"atelier/hooks/contact"
+	"atelier/hooks/lib/contact"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/ical"
+	"atelier/hooks/lib/ical"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"

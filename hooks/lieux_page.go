@@ -13,8 +13,8 @@ import (
 	"unicode/utf8"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/contact"
-	"atelier/hooks/demodata"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/demodata"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -6,7 +6,7 @@ import (
 	"html/template"
 	"strings"
 
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/pocketbase/core"
 )

@@ -3,7 +3,7 @@ package hooks
 import (
 	"fmt"
 
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

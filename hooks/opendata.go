@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/mednum"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/mednum"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/contact"
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"

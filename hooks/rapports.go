@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/rapportdoc"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/rapportdoc"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

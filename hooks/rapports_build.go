@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"time"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/rapportdoc"
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/rapportdoc"
+	"atelier/hooks/lib/stats"
 
 	"github.com/pocketbase/pocketbase/core"
 )

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

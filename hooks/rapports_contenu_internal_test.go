@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/pdfdoc/pdftest"
-	"atelier/hooks/rapportdoc"
+	"atelier/hooks/lib/pdfdoc/pdftest"
+	"atelier/hooks/lib/rapportdoc"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/pocketbase/core"

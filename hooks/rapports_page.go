@@ -13,10 +13,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/graphique"
-	"atelier/hooks/rapportdoc"
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/graphique"
+	"atelier/hooks/lib/rapportdoc"
+	"atelier/hooks/lib/stats"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"atelier/hooks"
-	"atelier/hooks/pdfdoc/pdftest"
+	"atelier/hooks/lib/pdfdoc/pdftest"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/pocketbase/core"

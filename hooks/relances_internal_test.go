@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/pocketbase/core"

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"atelier/hooks"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"

@@ -9,8 +9,8 @@ import (
 	"unicode"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/contact"
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/serie"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/serie"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

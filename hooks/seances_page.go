@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/serie"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/serie"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

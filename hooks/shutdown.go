@@ -46,12 +46,13 @@ func (f *inFlight) middleware() *hook.Handler[*core.RequestEvent] {
 
 // wait returns once no request is in flight, or after timeout.
 func (f *inFlight) wait(timeout time.Duration) bool {
-	deadline := time.Now().Add(timeout)
+	deadline := time.After(timeout)
 	for f.n.Load() > 0 {
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline:
 			return false
+		case <-time.After(10 * time.Millisecond):
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 	return true
 }

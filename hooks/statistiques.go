@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/stats"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

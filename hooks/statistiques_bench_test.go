@@ -8,7 +8,7 @@ import (
 	"testing/fstest"
 	"time"
 
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/stats"
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
 

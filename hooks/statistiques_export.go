@@ -14,8 +14,8 @@ import (
 	"unicode/utf8"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/referentiel"
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/lib/stats"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/xuri/excelize/v2"

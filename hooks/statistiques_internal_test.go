@@ -3,7 +3,7 @@ package hooks
 import (
 	"testing"
 
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/stats"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/pocketbase/core"

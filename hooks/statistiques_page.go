@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/frfmt"
-	"atelier/hooks/graphique"
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/graphique"
+	"atelier/hooks/lib/stats"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"

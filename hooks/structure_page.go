@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"atelier/hooks/clock"
-	"atelier/hooks/ical"
+	"atelier/hooks/lib/ical"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -3,7 +3,7 @@ package pb_migrations
 import (
 	"fmt"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"

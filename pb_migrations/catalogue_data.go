@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"unicode/utf8"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 )
 
 // catalogueEntry is one shared workshop of the default catalogue.

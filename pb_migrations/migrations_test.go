@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"

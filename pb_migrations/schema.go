@@ -1,7 +1,7 @@
 package pb_migrations
 
 import (
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/pocketbase/core"
 )

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"atelier/hooks/pdfdoc"
+	"atelier/hooks/lib/pdfdoc"
 
 	"github.com/signintech/gopdf"
 	"golang.org/x/image/font/gofont/goregular"

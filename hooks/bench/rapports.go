@@ -12,7 +12,7 @@ import (
 
 	"atelier/hooks"
 	"atelier/hooks/e2e"
-	"atelier/hooks/rapportdoc"
+	"atelier/hooks/lib/rapportdoc"
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"testing"
 
-	"atelier/hooks/ical"
+	"atelier/hooks/lib/ical"
 
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

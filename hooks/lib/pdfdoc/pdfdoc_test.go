@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/pdfdoc"
-	"atelier/hooks/pdfdoc/pdftest"
+	"atelier/hooks/lib/pdfdoc"
+	"atelier/hooks/lib/pdfdoc/pdftest"
 )
 
 // Every document is read back with poppler (pdftotext, pdfinfo, pdfimages,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/frfmt"
+	"atelier/hooks/lib/frfmt"
 
 	"github.com/signintech/gopdf"
 )

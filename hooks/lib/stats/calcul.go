@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 )
 
 // Chiffres are the key figures of a period (see the package doc for what

@@ -14,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/frfmt"
-	"atelier/hooks/pdfdoc"
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pdfdoc"
+	"atelier/hooks/lib/stats"
 )
 
 // Version of the snapshot's layout.

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/pdfdoc"
-	"atelier/hooks/pdfdoc/pdftest"
+	"atelier/hooks/lib/pdfdoc"
+	"atelier/hooks/lib/pdfdoc/pdftest"
 )
 
 func rapportData(zone string, sessions int) pdfdoc.RapportData {

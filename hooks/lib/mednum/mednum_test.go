@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 )
 
 // Every thématique and besoin of Atelier has its service in the schema:

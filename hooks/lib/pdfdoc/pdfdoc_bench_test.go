@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	"atelier/hooks/pdfdoc"
+	"atelier/hooks/lib/pdfdoc"
 )
 
 // Goal: one attestation in under 10 ms. make bench reports the

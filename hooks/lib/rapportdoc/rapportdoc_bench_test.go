@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/stats"
 )
 
 // A busy month's report drawn from its snapshot: 13 key figures, 8

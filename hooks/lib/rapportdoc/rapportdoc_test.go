@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks/stats"
+	"atelier/hooks/lib/stats"
 )
 
 func f(v float64) *float64 { return &v }

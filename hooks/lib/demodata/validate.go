@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/referentiel"
+	"atelier/hooks/lib/referentiel"
 )
 
 var (
