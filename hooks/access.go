@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
@@ -42,18 +43,18 @@ func ruleRequest(auth *core.Record, method string, body map[string]any) *core.Re
 // readable finds a record that auth may read through the API, or errNotFound.
 func readable(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
 	if id == "" {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	record, err := app.FindRecordById(collection, id)
 	if err != nil {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodGet, nil), record.Collection().ViewRule)
 	if err != nil {
 		return nil, fmt.Errorf("check view rule of %s: %w", collection, err)
 	}
 	if !ok {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return record, nil
 }
@@ -67,12 +68,12 @@ func workspaceRecord(app core.App, auth *core.Record, collection, id string) (*c
 	if err != nil {
 		return nil, err
 	}
-	staff := newStaffView(auth)
+	staff := model.NewStaffView(auth)
 	if staff == nil {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	if structure := record.GetString("structure"); structure != "" && !staff.Member(structure) {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return record, nil
 }
@@ -93,8 +94,8 @@ func editableRecord(app core.App, auth *core.Record, collection, id string) (*co
 // peopleReader is the signed-in staff member if they may read people
 // (conseillers); référents and coordinateurs get the 403 page: they see
 // counts, never a person.
-func peopleReader(e *core.RequestEvent) (*staffView, error) {
-	staff := newStaffView(e.Auth)
+func peopleReader(e *core.RequestEvent) (*model.StaffView, error) {
+	staff := model.NewStaffView(e.Auth)
 	if staff == nil || !staff.VoitPersonnes() {
 		return nil, errForbidden
 	}
@@ -134,7 +135,7 @@ func createChecked(app core.App, auth *core.Record, record *core.Record) error {
 			return fmt.Errorf("check create rule of %s: %w", record.Collection().Name, err)
 		}
 		if !ok {
-			return errNotFound
+			return model.ErrNotFound
 		}
 		return nil
 	})

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -48,7 +49,7 @@ type helpStructure struct {
 
 // helpWorkspace is who is asking and in which structures they work.
 type helpWorkspace struct {
-	staff      *staffView
+	staff      *model.StaffView
 	structures []helpStructure // in the order of the account's structures
 	now        time.Time       // when the request came, from the app's clock
 }
@@ -254,7 +255,7 @@ func loadHelpPerson(app core.App, auth *core.Record, w *helpWorkspace, id, linke
 	}
 	gone := r.GetBool("anonymise") || r.GetString("fusionne_vers") != ""
 	if gone && id != linked {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	name := r.GetString("prenom") + " " + r.GetString("nom")
 	if r.GetBool("anonymise") {
@@ -435,7 +436,7 @@ func loadOwnHelp(e *core.RequestEvent, w *helpWorkspace, may func(core.App, *cor
 	}
 	s, ok := w.structure(record.GetString("structure"))
 	if !ok {
-		return nil, helpStructure{}, errNotFound
+		return nil, helpStructure{}, model.ErrNotFound
 	}
 	if !may(e.App, e.Auth, record) {
 		return nil, helpStructure{}, errForbidden
@@ -470,7 +471,7 @@ func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		if person != nil && person.Structure != s.ID {
-			return errNotFound // a person of another of my structures cannot join this help
+			return model.ErrNotFound // a person of another of my structures cannot join this help
 		}
 		p, err := newHelpFormPage(e, w, form, person, true, helpEditPath(record.Id))
 		if err != nil {
@@ -639,7 +640,7 @@ func (f helpFilters) query(page int) string {
 // A period is a range of days of each help's structure, so each structure
 // gets its own bounds in its own time zone.
 func (f helpFilters) where(w *helpWorkspace) dbx.Expression {
-	where := []dbx.Expression{w.staff.scope("a.structure")}
+	where := []dbx.Expression{w.staff.Scope("a.structure")}
 	if f.Qui == "moi" {
 		where = append(where, dbx.NewExp("a.conseiller = {:moi}", dbx.Params{"moi": w.staff.ID}))
 	}
@@ -656,11 +657,11 @@ func (f helpFilters) where(w *helpWorkspace) dbx.Expression {
 			period := []dbx.Expression{dbx.NewExp(fmt.Sprintf("a.structure = {:ps%d}", i), dbx.Params{fmt.Sprintf("ps%d", i): s.ID})}
 			if !f.du.IsZero() {
 				start := time.Date(f.du.Year(), f.du.Month(), f.du.Day(), 0, 0, 0, 0, s.Loc)
-				period = append(period, dbx.NewExp(fmt.Sprintf("a.date >= {:du%d}", i), dbx.Params{fmt.Sprintf("du%d", i): dbDate(start)}))
+				period = append(period, dbx.NewExp(fmt.Sprintf("a.date >= {:du%d}", i), dbx.Params{fmt.Sprintf("du%d", i): model.DBDate(start)}))
 			}
 			if !f.au.IsZero() {
 				end := time.Date(f.au.Year(), f.au.Month(), f.au.Day()+1, 0, 0, 0, 0, s.Loc)
-				period = append(period, dbx.NewExp(fmt.Sprintf("a.date < {:au%d}", i), dbx.Params{fmt.Sprintf("au%d", i): dbDate(end)}))
+				period = append(period, dbx.NewExp(fmt.Sprintf("a.date < {:au%d}", i), dbx.Params{fmt.Sprintf("au%d", i): model.DBDate(end)}))
 			}
 			periods = append(periods, dbx.And(period...))
 		}

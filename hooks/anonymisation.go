@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strings"
@@ -91,7 +92,7 @@ func anonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string
 func cancelUpcomingRegistrations(tx core.App, personID string, now time.Time) ([]*core.Record, error) {
 	regs, err := tx.FindRecordsByFilter("inscriptions",
 		"beneficiaire = {:b} && (statut = 'inscrit' || statut = 'liste_attente') && seance.statut = 'planifiee' && seance.debut > {:now}",
-		"", 0, 0, dbx.Params{"b": personID, "now": dbDate(now)})
+		"", 0, 0, dbx.Params{"b": personID, "now": model.DBDate(now)})
 	if err != nil {
 		return nil, fmt.Errorf("upcoming registrations of %s: %w", personID, err)
 	}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -128,7 +129,7 @@ func (c *attestationContenu) ids() []string {
 // attendedSessions lists the sessions the person attended in the staff
 // member's structures (never a cancelled one), oldest first; where narrows
 // them (one session, a period).
-func attendedSessions(app core.App, staff *staffView, beneficiaire string, where dbx.Expression) ([]contenuSeance, error) {
+func attendedSessions(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]contenuSeance, error) {
 	var rows []struct {
 		ID    string `db:"id"`
 		Titre string `db:"titre"`
@@ -136,7 +137,7 @@ func attendedSessions(app core.App, staff *staffView, beneficiaire string, where
 		Fin   string `db:"fin"`
 	}
 	conditions := []dbx.Expression{dbx.HashExp{"i.beneficiaire": beneficiaire, "i.statut": "present"},
-		dbx.NewExp("s.statut != 'annulee'"), staff.scope("s.structure")}
+		dbx.NewExp("s.statut != 'annulee'"), staff.Scope("s.structure")}
 	if where != nil {
 		conditions = append(conditions, where)
 	}

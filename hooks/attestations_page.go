@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -90,7 +91,7 @@ func (l attestationLigne) Revoquee() bool { return !l.RevoqueeLe.IsZero() }
 
 // loadAttestationsProfil reads the person's attestations (newest first)
 // and the sessions they attended, for the profile of r.
-func loadAttestationsProfil(app core.App, staff *staffView, r *core.Record, loc *time.Location) (*attestationsProfil, error) {
+func loadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record, loc *time.Location) (*attestationsProfil, error) {
 	p := &attestationsProfil{BeneficiaireID: r.Id, Errors: formErrors{}, Aucune: formErrors{}}
 	records, err := app.FindRecordsByFilter("attestations", "beneficiaire = {:b}", "-emise_le,-created", 0, 0, dbx.Params{"b": r.Id})
 	if err != nil {
@@ -126,7 +127,7 @@ func loadAttestationsProfil(app core.App, staff *staffView, r *core.Record, loc 
 
 // renderProfile shows the profile again (a form of the section refused),
 // with the section adjusted by change.
-func (h *attestationPages) renderProfile(e *core.RequestEvent, staff *staffView, record *core.Record, status int,
+func (h *attestationPages) renderProfile(e *core.RequestEvent, staff *model.StaffView, record *core.Record, status int,
 	change func(*attestationsProfil)) error {
 	profil, err := loadProfil(e.App, e.Auth, staff, record)
 	if err != nil {
@@ -139,7 +140,7 @@ func (h *attestationPages) renderProfile(e *core.RequestEvent, staff *staffView,
 func profilePath(id string) string { return "/espace/beneficiaires/" + id + "#titre-attestations" }
 
 // attestationTarget is the person of a profile form and their structure.
-func attestationTarget(e *core.RequestEvent) (*staffView, *core.Record, *core.Record, string, error) {
+func attestationTarget(e *core.RequestEvent) (*model.StaffView, *core.Record, *core.Record, string, error) {
 	staff, err := peopleReader(e)
 	if err != nil {
 		return nil, nil, nil, "", err
@@ -199,7 +200,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 // session attended over a period (dates in the structure's zone). Any
 // other session (not attended, another person's, another structure's)
 // is refused next to its field.
-func chosenSessions(app core.App, staff *staffView, record *core.Record, kind string, form attestationForm,
+func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, kind string, form attestationForm,
 	loc *time.Location) ([]contenuSeance, formErrors, error) {
 	errs := formErrors{}
 	switch kind {
@@ -229,7 +230,7 @@ func chosenSessions(app core.App, staff *staffView, record *core.Record, kind st
 			return nil, errs, nil
 		}
 		seances, err := attendedSessions(app, staff, record.Id, dbx.NewExp("s.debut >= {:du} AND s.debut < {:au}",
-			dbx.Params{"du": dbDate(du), "au": dbDate(au.AddDate(0, 0, 1))}))
+			dbx.Params{"du": model.DBDate(du), "au": model.DBDate(au.AddDate(0, 0, 1))}))
 		if err == nil && len(seances) == 0 {
 			errs["du"] = fmt.Sprintf("La personne n'a été présente à aucune séance entre le %s et le %s : changez les dates.",
 				frfmt.DateCourte(du), frfmt.DateCourte(au))
@@ -242,7 +243,7 @@ func chosenSessions(app core.App, staff *staffView, record *core.Record, kind st
 
 // attestationOfPath loads the attestation of the URL for a conseiller of
 // the person's structure.
-func attestationOfPath(e *core.RequestEvent) (*staffView, *core.Record, error) {
+func attestationOfPath(e *core.RequestEvent) (*model.StaffView, *core.Record, error) {
 	staff, err := peopleReader(e)
 	if err != nil {
 		return nil, nil, err
@@ -262,7 +263,7 @@ func (h *attestationPages) download(e *core.RequestEvent) error {
 	}
 	name := record.GetString("pdf")
 	if name == "" {
-		return errNotFound
+		return model.ErrNotFound
 	}
 	data, err := readStoredFile(e.App, record, name)
 	if err != nil {
@@ -437,7 +438,7 @@ func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
 		}
 	}
 	if len(list) == 0 {
-		return errNotFound
+		return model.ErrNotFound
 	}
 	data := attestationData(newest.Structure, newest.Adresse, newest.Fuseau, structureLogo(e.App, s.Structure), list)
 	pdf, err := pdfdoc.Attestation(data)

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -157,12 +158,12 @@ type beneficiaireHit struct {
 // matches q. Every word of q must match the first name, the last name or the
 // phone number; digits match the phone whatever the way it is written
 // (« 06 12 », « 612 »). Anonymised and merged records are left out.
-func searchBeneficiaires(app core.App, staff *staffView, structure, q string, limit int64) ([]beneficiaireHit, error) {
+func searchBeneficiaires(app core.App, staff *model.StaffView, structure, q string, limit int64) ([]beneficiaireHit, error) {
 	hits := []beneficiaireHit{}
 	if staff == nil || !staff.VoitPersonnes() {
 		return hits, nil
 	}
-	where := dbx.And(staff.scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
 	if structure != "" {
 		where = dbx.And(where, dbx.HashExp{"structure": structure})
 	}

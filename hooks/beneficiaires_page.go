@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
@@ -113,8 +114,8 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 // recentBeneficiaires fills one page of the people of the staff member's
 // structures, the most recently active first (then the newest records).
-func recentBeneficiaires(app core.App, staff *staffView, pageParam string, data *beneficiairesData) error {
-	where := dbx.And(staff.scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+func recentBeneficiaires(app core.App, staff *model.StaffView, pageParam string, data *beneficiairesData) error {
+	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
 	if err := app.DB().Select("count(*)").From("beneficiaires").Where(where).Row(&data.Total); err != nil {
 		return fmt.Errorf("count beneficiaries: %w", err)
 	}
@@ -159,7 +160,7 @@ func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func newBeneficiaireFormData(app core.App, staff *staffView, structure string) (*beneficiaireFormData, error) {
+func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure string) (*beneficiaireFormData, error) {
 	data := &beneficiaireFormData{Errors: formErrors{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure,
 		Consentement: staffConsentOptions}
 	if len(staff.Structures) == 0 {
@@ -354,7 +355,7 @@ func beneficiaireProfileHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func loadProfil(app core.App, auth *core.Record, staff *staffView, r *core.Record) (*beneficiaireProfil, error) {
+func loadProfil(app core.App, auth *core.Record, staff *model.StaffView, r *core.Record) (*beneficiaireProfil, error) {
 	structure, err := app.FindRecordById("structures", r.GetString("structure"))
 	if err != nil {
 		return nil, fmt.Errorf("structure of %s: %w", r.Id, err)
@@ -385,7 +386,7 @@ func loadProfil(app core.App, auth *core.Record, staff *staffView, r *core.Recor
 
 // loadInscriptions reads the person's registrations, newest session first,
 // and sums their attendance.
-func (p *beneficiaireProfil) loadInscriptions(app core.App, staff *staffView, loc *time.Location) error {
+func (p *beneficiaireProfil) loadInscriptions(app core.App, staff *model.StaffView, loc *time.Location) error {
 	var rows []struct {
 		Seance string `db:"seance"`
 		Titre  string `db:"titre"`
@@ -397,7 +398,7 @@ func (p *beneficiaireProfil) loadInscriptions(app core.App, staff *staffView, lo
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
 		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
-		Where(dbx.And(dbx.HashExp{"i.beneficiaire": p.ID}, staff.scope("s.structure"))).
+		Where(dbx.And(dbx.HashExp{"i.beneficiaire": p.ID}, staff.Scope("s.structure"))).
 		OrderBy("s.debut DESC").All(&rows)
 	if err != nil {
 		return fmt.Errorf("registrations of %s: %w", p.ID, err)
@@ -555,7 +556,7 @@ func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
 	// Only records of the same structure, still live, can be merged: any
 	// other id in the URL is answered like a missing one.
 	if b.Id == a.Id || b.GetString("structure") != a.GetString("structure") || b.GetString("fusionne_vers") != "" || b.GetBool("anonymise") {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	structure, err := e.App.FindRecordById("structures", a.GetString("structure"))
 	if err != nil {

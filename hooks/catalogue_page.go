@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
@@ -41,20 +42,6 @@ func registerCataloguePages(g *router.RouterGroup[*core.RequestEvent], pe *pageE
 	g.POST("/catalogue/{id}/modifier", pe.page(atelierUpdateHandler(pe)))
 	g.POST("/catalogue/{id}/archiver", pe.page(atelierActifHandler(false)))
 	g.POST("/catalogue/{id}/reactiver", pe.page(atelierActifHandler(true)))
-}
-
-// mayCreateAteliers tells whether to offer creating (and copying) a
-// workshop: the create rule lets conseillers create in their structures and
-// coordinateurs anywhere. It only decides what is shown; createChecked
-// decides what is saved.
-func mayCreateAteliers(staff *staffView) bool {
-	return staff.RoleValue == "coordinateur" || (staff.RoleValue == "conseiller" && len(staff.Structures) > 0)
-}
-
-// mayPlanSessions tells whether to link to the new-session form: the
-// seances create rule is for conseillers and coordinateurs.
-func mayPlanSessions(staff *staffView) bool {
-	return staff.RoleValue == "coordinateur" || staff.RoleValue == "conseiller"
 }
 
 // ---------------------------------------------------------------------------
@@ -113,8 +100,8 @@ func (f catalogueFilter) Filtre() bool {
 
 // where restricts the list to the person's catalogue and the filters, with
 // bound values only.
-func (f catalogueFilter) where(staff *staffView) dbx.Expression {
-	parts := []dbx.Expression{dbx.Or(dbx.HashExp{"structure": ""}, staff.scope("structure"))}
+func (f catalogueFilter) where(staff *model.StaffView) dbx.Expression {
+	parts := []dbx.Expression{dbx.Or(dbx.HashExp{"structure": ""}, staff.Scope("structure"))}
 	if !f.Archives {
 		parts = append(parts, dbx.HashExp{"actif": true})
 	}
@@ -149,7 +136,7 @@ type catalogueEntry struct {
 	Suite         string // where archive and reactivate lead back to
 }
 
-func newCatalogueEntry(app core.App, auth *core.Record, staff *staffView, r *core.Record, structureNames map[string]string) catalogueEntry {
+func newCatalogueEntry(app core.App, auth *core.Record, staff *model.StaffView, r *core.Record, structureNames map[string]string) catalogueEntry {
 	entry := catalogueEntry{ID: r.Id, Titre: r.GetString("titre"), Besoin: r.GetString("besoin"),
 		Niveau: r.GetString("niveau"), Thematiques: r.GetStringSlice("thematiques"),
 		DureeMinutes: r.GetInt("duree_minutes"), Capacite: r.GetInt("capacite_defaut"),
@@ -159,8 +146,8 @@ func newCatalogueEntry(app core.App, auth *core.Record, staff *staffView, r *cor
 		entry.Origine = structureNames[r.GetString("structure")]
 	}
 	entry.PeutModifier = mayUpdate(app, auth, r, nil)
-	entry.PeutCopier = !entry.PeutModifier && mayCreateAteliers(staff)
-	entry.PeutPlanifier = entry.Actif && mayPlanSessions(staff)
+	entry.PeutCopier = !entry.PeutModifier && staff.PeutCreerAteliers()
+	entry.PeutPlanifier = entry.Actif && staff.PeutPlanifier()
 	return entry
 }
 
@@ -182,7 +169,7 @@ type catalogueListData struct {
 
 func catalogueListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		options, err := structureFilterOptions(e.App, staff)
 		if err != nil {
 			return err
@@ -199,7 +186,7 @@ func catalogueListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 // structureFilterOptions offers to narrow the list to the shared catalogue
 // or one structure, for people who work in more than one.
-func structureFilterOptions(app core.App, staff *staffView) ([]option, error) {
+func structureFilterOptions(app core.App, staff *model.StaffView) ([]option, error) {
 	structures, err := staffStructures(app, staff)
 	if err != nil || len(structures) < 2 {
 		return nil, err
@@ -209,10 +196,10 @@ func structureFilterOptions(app core.App, staff *staffView) ([]option, error) {
 
 // staffStructures lists the structures the person works in (all of them
 // for a coordinateur), by name.
-func staffStructures(app core.App, staff *staffView) ([]option, error) {
+func staffStructures(app core.App, staff *model.StaffView) ([]option, error) {
 	var records []*core.Record
 	var err error
-	if staff.RoleValue == "coordinateur" {
+	if staff.Coordinateur() {
 		records, err = app.FindRecordsByFilter("structures", "", "nom", 0, 0)
 	} else {
 		records, err = app.FindRecordsByIds("structures", staff.Structures)
@@ -228,14 +215,14 @@ func staffStructures(app core.App, staff *staffView) ([]option, error) {
 	return opts, nil
 }
 
-func loadCatalogue(app core.App, auth *core.Record, staff *staffView, filter catalogueFilter, now time.Time) (*catalogueListData, error) {
+func loadCatalogue(app core.App, auth *core.Record, staff *model.StaffView, filter catalogueFilter, now time.Time) (*catalogueListData, error) {
 	var records []*core.Record
 	err := app.RecordQuery("ateliers").Where(filter.where(staff)).OrderBy("titre").Limit(catalogueLimit + 1).All(&records)
 	if err != nil {
 		return nil, fmt.Errorf("list catalogue: %w", err)
 	}
-	data := &catalogueListData{Filter: filter, PeutCreer: mayCreateAteliers(staff),
-		ToutesStructures: staff.RoleValue == "coordinateur"}
+	data := &catalogueListData{Filter: filter, PeutCreer: staff.PeutCreerAteliers(),
+		ToutesStructures: staff.Coordinateur()}
 	if len(records) > catalogueLimit {
 		records, data.Tronque = records[:catalogueLimit], true
 	}
@@ -275,7 +262,7 @@ func workshopStructures(ateliers []*core.Record) []string {
 // upcomingSessionCounts counts the planned sessions to come of each
 // workshop, among the sessions of the person's structures only: a shared
 // workshop's sessions elsewhere are not theirs to know about.
-func upcomingSessionCounts(app core.App, staff *staffView, ateliers []string, now time.Time) (map[string]int, error) {
+func upcomingSessionCounts(app core.App, staff *model.StaffView, ateliers []string, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
 	if len(ateliers) == 0 {
 		return counts, nil
@@ -289,8 +276,8 @@ func upcomingSessionCounts(app core.App, staff *staffView, ateliers []string, no
 		N       int    `db:"n"`
 	}
 	err := app.DB().Select("atelier", "count(*) AS n").From("seances").
-		Where(dbx.And(staff.scope("structure"), dbx.In("atelier", ids...),
-			dbx.NewExp("statut = 'planifiee' AND debut >= {:now}", dbx.Params{"now": dbDate(now)}))).
+		Where(dbx.And(staff.Scope("structure"), dbx.In("atelier", ids...),
+			dbx.NewExp("statut = 'planifiee' AND debut >= {:now}", dbx.Params{"now": model.DBDate(now)}))).
 		GroupBy("atelier").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("count upcoming sessions of the catalogue: %w", err)
@@ -348,7 +335,7 @@ func atelierDetailHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 func loadAtelierDetail(app core.App, auth *core.Record, r *core.Record, now time.Time) (*atelierDetail, error) {
-	staff := newStaffView(auth)
+	staff := model.NewStaffView(auth)
 	names, err := structureNames(app, workshopStructures([]*core.Record{r}))
 	if err != nil {
 		return nil, err
@@ -356,14 +343,14 @@ func loadAtelierDetail(app core.App, auth *core.Record, r *core.Record, now time
 	d := &atelierDetail{catalogueEntry: newCatalogueEntry(app, auth, staff, r, names),
 		Resume: r.GetString("resume"), Description: r.GetString("description"), Objectifs: r.GetString("objectifs"),
 		Prerequis: r.GetString("prerequis"), AApporter: r.GetString("a_apporter"),
-		Materiel: r.GetStringSlice("materiel"), Coordinateur: staff.RoleValue == "coordinateur"}
+		Materiel: r.GetStringSlice("materiel"), Coordinateur: staff.Coordinateur()}
 	d.SurFiche, d.Suite = true, "/espace/catalogue/"+r.Id
 	err = app.DB().Select(
 		"coalesce(sum(statut = 'planifiee' AND debut >= {:now}), 0)",
 		"coalesce(sum(statut != 'annulee' AND debut < {:now}), 0)").
 		From("seances").
-		Where(dbx.And(staff.scope("structure"), dbx.HashExp{"atelier": r.Id})).
-		Bind(dbx.Params{"now": dbDate(now)}).
+		Where(dbx.And(staff.Scope("structure"), dbx.HashExp{"atelier": r.Id})).
+		Bind(dbx.Params{"now": model.DBDate(now)}).
 		Row(&d.AVenir, &d.Passees)
 	if err != nil {
 		return nil, fmt.Errorf("count sessions of workshop %s: %w", r.Id, err)
@@ -499,19 +486,19 @@ type atelierFormData struct {
 }
 
 // newAtelierFormData prepares the form's choices for the signed-in person.
-func newAtelierFormData(app core.App, staff *staffView, form atelierForm) (*atelierFormData, error) {
+func newAtelierFormData(app core.App, staff *model.StaffView, form atelierForm) (*atelierFormData, error) {
 	structures, err := staffStructures(app, staff)
 	if err != nil {
 		return nil, err
 	}
 	return &atelierFormData{Form: form, Errors: formErrors{}, Structures: structures,
-		Partage: staff.RoleValue == "coordinateur"}, nil
+		Partage: staff.Coordinateur()}, nil
 }
 
 // defaultStructure is where a new workshop goes unless the person chooses:
 // their first structure; the shared catalogue for a coordinateur.
-func defaultStructure(staff *staffView, structures []option) string {
-	if staff.RoleValue == "coordinateur" || len(structures) == 0 {
+func defaultStructure(staff *model.StaffView, structures []option) string {
+	if staff.Coordinateur() || len(structures) == 0 {
 		return ""
 	}
 	return structures[0].Value
@@ -519,8 +506,8 @@ func defaultStructure(staff *staffView, structures []option) string {
 
 func atelierNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
-		if !mayCreateAteliers(staff) {
+		staff := model.NewStaffView(e.Auth)
+		if !staff.PeutCreerAteliers() {
 			return errForbidden
 		}
 		form := atelierForm{Actif: true, Niveau: "debutant", DureeMinutes: "120", CapaciteDefaut: "8"}
@@ -545,8 +532,8 @@ func atelierNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
-		if !mayCreateAteliers(staff) {
+		staff := model.NewStaffView(e.Auth)
+		if !staff.PeutCreerAteliers() {
 			return errForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
@@ -567,7 +554,7 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		record := core.NewRecord(collection)
 		record.Load(data.Form.changes())
 		switch err := createChecked(e.App, e.Auth, record); {
-		case errors.Is(err, errNotFound):
+		case errors.Is(err, model.ErrNotFound):
 			return errForbidden // another structure than the person's: the create rule refused
 		case err != nil:
 			if errs, ok := validationMessages(err); ok {
@@ -586,7 +573,7 @@ func atelierEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		data, err := newAtelierFormData(e.App, newStaffView(e.Auth), atelierFormOf(record))
+		data, err := newAtelierFormData(e.App, model.NewStaffView(e.Auth), atelierFormOf(record))
 		if err != nil {
 			return err
 		}
@@ -603,7 +590,7 @@ func atelierUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("read workshop form: %w", err)
 		}
-		data, err := newAtelierFormData(e.App, newStaffView(e.Auth), parseAtelierForm(e.Request.PostForm))
+		data, err := newAtelierFormData(e.App, model.NewStaffView(e.Auth), parseAtelierForm(e.Request.PostForm))
 		if err != nil {
 			return err
 		}

@@ -1,14 +1,12 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
-	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -21,54 +19,6 @@ import (
 // of their structures (every structure for a coordinateur), and counts,
 // never a beneficiary.
 
-type staffView struct {
-	ID, Prenom, Nom, Role, RoleValue string
-	Structures                       []string // ids; empty means every structure (coordinateur)
-}
-
-func newStaffView(auth *core.Record) *staffView {
-	if auth == nil || auth.Collection().Name != "utilisateurs" {
-		return nil
-	}
-	v := &staffView{ID: auth.Id, Prenom: auth.GetString("prenom"), Nom: auth.GetString("nom"),
-		RoleValue: auth.GetString("role"), Role: strings.ToLower(referentiel.Roles.Label(auth.GetString("role")))}
-	if v.RoleValue != "coordinateur" {
-		v.Structures = auth.GetStringSlice("structures")
-	}
-	return v
-}
-
-// VoitPersonnes: only conseillers read beneficiaries, registrations and
-// one-to-one help (the API rules); référents and coordinateurs see counts.
-func (s *staffView) VoitPersonnes() bool { return s.RoleValue == "conseiller" }
-
-// In tells whether path is section or one of its pages (for the menu).
-func (s *staffView) In(path, section string) bool {
-	return path == section || strings.HasPrefix(path, section+"/")
-}
-
-// Member tells whether the staff member works in structure (a coordinateur
-// works in every one).
-func (s *staffView) Member(structure string) bool {
-	return s.RoleValue == "coordinateur" || slices.Contains(s.Structures, structure)
-}
-
-// scope restricts a query on the column holding a structure id to the
-// staff member's structures.
-func (s *staffView) scope(column string) dbx.Expression {
-	if s.RoleValue == "coordinateur" {
-		return dbx.NewExp("1 = 1")
-	}
-	ids := make([]any, len(s.Structures))
-	for i, id := range s.Structures {
-		ids[i] = id
-	}
-	if len(ids) == 0 {
-		return dbx.NewExp("1 = 0")
-	}
-	return dbx.In(column, ids...)
-}
-
 type dashboardSeance struct {
 	ID, Titre, Lieu, Structure string
 	Statut                     string
@@ -79,7 +29,7 @@ type dashboardSeance struct {
 }
 
 type dashboardData struct {
-	Staff        *staffView
+	Staff        *model.StaffView
 	Prochaines   []dashboardSeance
 	ARenseigner  []dashboardSeance
 	Mois         time.Time
@@ -94,7 +44,7 @@ type compteur struct {
 
 func dashboardHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		data, err := loadDashboard(e.App, staff, clock.Now(e.App))
 		if err != nil {
 			return err
@@ -103,16 +53,16 @@ func dashboardHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func loadDashboard(app core.App, staff *staffView, now time.Time) (*dashboardData, error) {
-	data := &dashboardData{Staff: staff, MesSeancesOK: staff.RoleValue == "conseiller"}
-	mine := staff.scope("s.structure")
+func loadDashboard(app core.App, staff *model.StaffView, now time.Time) (*dashboardData, error) {
+	data := &dashboardData{Staff: staff, MesSeancesOK: staff.VoitPersonnes()}
+	mine := staff.Scope("s.structure")
 	if data.MesSeancesOK {
 		mine = dbx.And(mine, dbx.NewExp("EXISTS (SELECT 1 FROM json_each(s.animateurs) WHERE json_each.value = {:me})",
 			dbx.Params{"me": staff.ID}))
 	}
 	var err error
 	data.Prochaines, err = dashboardSeances(app, dbx.And(mine,
-		dbx.NewExp("s.statut = 'planifiee' AND s.debut >= {:now}", dbx.Params{"now": dbDate(now)})), "s.debut ASC", 10, 0)
+		dbx.NewExp("s.statut = 'planifiee' AND s.debut >= {:now}", dbx.Params{"now": model.DBDate(now)})), "s.debut ASC", 10, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -165,23 +115,23 @@ func dashboardSeances(app core.App, where dbx.Expression, order string, limit, o
 
 // monthCounters counts the current month (in Paris time: counters span
 // structures of several zones) for the staff member's structures.
-func monthCounters(app core.App, staff *staffView, now time.Time) (time.Time, []compteur, error) {
+func monthCounters(app core.App, staff *model.StaffView, now time.Time) (time.Time, []compteur, error) {
 	local := now.In(frfmt.Location(""))
 	start := time.Date(local.Year(), local.Month(), 1, 0, 0, 0, 0, local.Location())
 	end := start.AddDate(0, 1, 0)
-	period := dbx.Params{"start": dbDate(start), "end": dbDate(end)}
+	period := dbx.Params{"start": model.DBDate(start), "end": model.DBDate(end)}
 	var sessions, participants int
 	err := app.DB().Select("count(*)",
 		"coalesce(sum(s.participants_anonymes + (SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut = 'present')), 0)").
 		From("seances s").
-		Where(dbx.And(staff.scope("s.structure"), dbx.NewExp("s.statut = 'realisee' AND s.debut >= {:start} AND s.debut < {:end}", period))).
+		Where(dbx.And(staff.Scope("s.structure"), dbx.NewExp("s.statut = 'realisee' AND s.debut >= {:start} AND s.debut < {:end}", period))).
 		Row(&sessions, &participants)
 	if err != nil {
 		return start, nil, fmt.Errorf("month sessions: %w", err)
 	}
 	var helps, minutes int
 	err = app.DB().Select("count(*)", "coalesce(sum(duree_minutes), 0)").From("accompagnements").
-		Where(dbx.And(staff.scope("structure"), dbx.NewExp("date >= {:start} AND date < {:end}", period))).
+		Where(dbx.And(staff.Scope("structure"), dbx.NewExp("date >= {:start} AND date < {:end}", period))).
 		Row(&helps, &minutes)
 	if err != nil {
 		return start, nil, fmt.Errorf("month help: %w", err)

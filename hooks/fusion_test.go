@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"os"
@@ -209,7 +210,7 @@ func TestMergeMovesEverythingAndFillsTheKeptRecord(t *testing.T) {
 	}
 	// The dropped record has left searches; the kept one is found by the
 	// e-mail it received.
-	hits, err := searchBeneficiaires(app, newStaffView(fusionStaff(t, app, testkit.ConseillerA)), "", "camille@example", 10)
+	hits, err := searchBeneficiaires(app, model.NewStaffView(fusionStaff(t, app, testkit.ConseillerA)), "", "camille@example", 10)
 	if err != nil || len(hits) != 1 || hits[0].ID != c.keep {
 		t.Errorf("search after the merge: %v %v", hits, err)
 	}
@@ -250,12 +251,12 @@ func TestMergeRefusalsChangeNothing(t *testing.T) {
 		keep, drop string
 		want       error
 	}{
-		{"other structure's record", fusionStaff(t, app, testkit.ConseillerA), a, b, errNotFound},
-		{"other structure keeps", fusionStaff(t, app, testkit.ConseillerA), b, a, errNotFound},
-		{"conseiller B on A's people", fusionStaff(t, app, testkit.ConseillerB), c.keep, c.drop, errNotFound},
-		{"référent", fusionStaff(t, app, testkit.ReferentA), c.keep, c.drop, errNotFound},
-		{"coordinateur", fusionStaff(t, app, testkit.Coordinateur), c.keep, c.drop, errNotFound},
-		{"anonymous", nil, c.keep, c.drop, errNotFound},
+		{"other structure's record", fusionStaff(t, app, testkit.ConseillerA), a, b, model.ErrNotFound},
+		{"other structure keeps", fusionStaff(t, app, testkit.ConseillerA), b, a, model.ErrNotFound},
+		{"conseiller B on A's people", fusionStaff(t, app, testkit.ConseillerB), c.keep, c.drop, model.ErrNotFound},
+		{"référent", fusionStaff(t, app, testkit.ReferentA), c.keep, c.drop, model.ErrNotFound},
+		{"coordinateur", fusionStaff(t, app, testkit.Coordinateur), c.keep, c.drop, model.ErrNotFound},
+		{"anonymous", nil, c.keep, c.drop, model.ErrNotFound},
 		{"two structures", both, a, b, errMergeStructure},
 		{"same record", fusionStaff(t, app, testkit.ConseillerA), a, a, errMergeSame},
 		{"already merged", fusionStaff(t, app, testkit.ConseillerA), c.keep, merged.Id, errMergeDone},

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -186,7 +187,7 @@ func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error)
 	// page's dates), whatever the hour the page is read.
 	last := now.In(frfmt.Location("")).AddDate(0, 0, 7*filter.Semaines)
 	to := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, last.Location())
-	params := dbx.Params{"from": dbDate(now), "to": dbDate(to)}
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(to)}
 	where := filter.where(params)
 
 	joins := "" // only what the filter needs: counting is the slow part of the page
@@ -243,7 +244,7 @@ func loadHome(app core.App, filter homeFilter, now time.Time) (*homeData, error)
 // lieuOptions lists the communes and structures that have upcoming public
 // sessions, for the "Où ?" filter.
 func lieuOptions(app core.App, filter homeFilter, now time.Time) ([]lieuOption, error) {
-	params := dbx.Params{"from": dbDate(now), "to": dbDate(now.AddDate(0, 0, 7*homeWeeks))}
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(now.AddDate(0, 0, 7*homeWeeks))}
 	var rows []struct {
 		Kind  string `db:"kind"`
 		Value string `db:"value"`
@@ -348,10 +349,4 @@ func groupByDay(cards []seanceCard) []dayGroup {
 
 func sameDay(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
-}
-
-// dbDate writes t the way PocketBase stores dates, so that text comparison
-// in SQL orders them correctly.
-func dbDate(t time.Time) string {
-	return t.UTC().Format(types.DefaultDateLayout)
 }

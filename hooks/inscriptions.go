@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"crypto/rand"
 	"errors"
 	"fmt"
@@ -171,7 +172,7 @@ func registerInTx(tx *registrationTx, job *registrationJob) (registrationResult,
 		tx.states[job.seanceID] = state
 	}
 	if !state.public() {
-		return registrationResult{}, errNotFound
+		return registrationResult{}, model.ErrNotFound
 	}
 	if !state.open(job.now) {
 		return registrationResult{}, errRegistrationClosed
@@ -267,7 +268,7 @@ func runRegistrationBatch(app core.App, batch []*registrationJob) {
 		defer tx.close()
 		for _, job := range batch {
 			job.result, job.err = registerInTx(tx, job)
-			if job.err != nil && !errors.Is(job.err, errNotFound) && !errors.Is(job.err, errRegistrationClosed) && !isNotFound(job.err) {
+			if job.err != nil && !errors.Is(job.err, model.ErrNotFound) && !errors.Is(job.err, errRegistrationClosed) && !model.IsNotFound(job.err) {
 				return job.err
 			}
 		}
@@ -398,7 +399,7 @@ func matchBeneficiaire(tx *registrationTx, structureID, telephone, email string)
 		err := tx.query(`SELECT id FROM beneficiaires WHERE structure = {:structure} AND `+c.field+` = {:value}
 			AND `+c.field+` != '' AND anonymise = FALSE AND fusionne_vers = '' ORDER BY created LIMIT 1`,
 			dbx.Params{"structure": structureID, "value": c.value}).Row(&id)
-		if isNotFound(err) {
+		if model.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -453,7 +454,7 @@ func findRegistration(tx *registrationTx, seanceID, personID string) (*core.Reco
 	var id string
 	err := tx.query(`SELECT id FROM inscriptions WHERE seance = {:seance} AND beneficiaire = {:person} LIMIT 1`,
 		dbx.Params{"seance": seanceID, "person": personID}).Row(&id)
-	if isNotFound(err) {
+	if model.IsNotFound(err) {
 		return nil, nil
 	}
 	if err != nil {
@@ -562,7 +563,7 @@ func refillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Reco
 // is simply not found.
 func findByToken(app core.App, jeton string) (*core.Record, error) {
 	if len(jeton) < 32 || len(jeton) > 64 || strings.Trim(jeton, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return app.FindFirstRecordByData("inscriptions", "jeton", jeton)
 }

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -68,7 +69,7 @@ func sessionPerson(app core.App, auth, seance *core.Record, id string) (*core.Re
 	}
 	if person.GetString("structure") != seance.GetString("structure") ||
 		person.GetBool("anonymise") || person.GetString("fusionne_vers") != "" {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return person, nil
 }
@@ -81,7 +82,7 @@ func sessionInscription(app core.App, auth, seance *core.Record, id string) (*co
 		return nil, err
 	}
 	if inscription.GetString("seance") != seance.Id {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return inscription, nil
 }

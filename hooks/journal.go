@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -152,9 +153,9 @@ type journalData struct {
 
 func journalHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		// The journal's list rule: coordinateurs only (pb_migrations).
-		if staff == nil || staff.RoleValue != "coordinateur" {
+		if staff == nil || !staff.Coordinateur() {
 			return errForbidden
 		}
 		data := &journalData{Actions: referentiel.ActionsJournal}
@@ -245,10 +246,10 @@ func hasOption(opts []option, value string) bool {
 func (f journalFilters) where() dbx.Expression {
 	conds := []dbx.Expression{dbx.NewExp("1 = 1")}
 	if !f.du.IsZero() {
-		conds = append(conds, dbx.NewExp("j.created >= {:du}", dbx.Params{"du": dbDate(f.du)}))
+		conds = append(conds, dbx.NewExp("j.created >= {:du}", dbx.Params{"du": model.DBDate(f.du)}))
 	}
 	if !f.au.IsZero() {
-		conds = append(conds, dbx.NewExp("j.created < {:au}", dbx.Params{"au": dbDate(f.au.AddDate(0, 0, 1))}))
+		conds = append(conds, dbx.NewExp("j.created < {:au}", dbx.Params{"au": model.DBDate(f.au.AddDate(0, 0, 1))}))
 	}
 	if f.Structure != "" {
 		conds = append(conds, dbx.HashExp{"j.structure": f.Structure})

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
@@ -39,13 +40,6 @@ func registerLieuxPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngin
 	g.POST("/lieux/{id}/modifier", pe.page(lieuUpdateHandler(pe)))
 }
 
-// mayCreateLieux tells whether to offer « Ajouter un lieu »: the create
-// rule lets the staff of a structure and coordinateurs create. It only
-// decides what is shown; createChecked decides what is saved.
-func mayCreateLieux(staff *staffView) bool {
-	return staff.RoleValue == "coordinateur" || len(staff.Structures) > 0
-}
-
 // ---------------------------------------------------------------------------
 // List
 
@@ -73,13 +67,13 @@ func lieuxListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 func loadLieux(app core.App, auth *core.Record, now time.Time) (*lieuxListData, error) {
-	staff := newStaffView(auth)
+	staff := model.NewStaffView(auth)
 	var records []*core.Record
-	err := app.RecordQuery("lieux").Where(staff.scope("structure")).OrderBy("nom").Limit(lieuxLimit + 1).All(&records)
+	err := app.RecordQuery("lieux").Where(staff.Scope("structure")).OrderBy("nom").Limit(lieuxLimit + 1).All(&records)
 	if err != nil {
 		return nil, fmt.Errorf("list places: %w", err)
 	}
-	data := &lieuxListData{PeutCreer: mayCreateLieux(staff), ToutesStructures: staff.RoleValue == "coordinateur"}
+	data := &lieuxListData{PeutCreer: staff.PeutCreerLieux(), ToutesStructures: staff.Coordinateur()}
 	if len(records) > lieuxLimit {
 		records, data.Tronque = records[:lieuxLimit], true
 	}
@@ -117,14 +111,14 @@ func lieuAdresse(r *core.Record) string {
 
 // upcomingSessionsByPlace counts the planned sessions to come of each place,
 // among the sessions of the person's structures.
-func upcomingSessionsByPlace(app core.App, staff *staffView, now time.Time) (map[string]int, error) {
+func upcomingSessionsByPlace(app core.App, staff *model.StaffView, now time.Time) (map[string]int, error) {
 	var rows []struct {
 		Lieu string `db:"lieu"`
 		N    int    `db:"n"`
 	}
 	err := app.DB().Select("lieu", "count(*) AS n").From("seances").
-		Where(dbx.And(staff.scope("structure"),
-			dbx.NewExp("statut = 'planifiee' AND debut >= {:now}", dbx.Params{"now": dbDate(now)}))).
+		Where(dbx.And(staff.Scope("structure"),
+			dbx.NewExp("statut = 'planifiee' AND debut >= {:now}", dbx.Params{"now": model.DBDate(now)}))).
 		GroupBy("lieu").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("count upcoming sessions by place: %w", err)
@@ -237,7 +231,7 @@ type lieuFormData struct {
 	Modifier   bool
 }
 
-func newLieuFormData(app core.App, staff *staffView, form lieuForm) (*lieuFormData, error) {
+func newLieuFormData(app core.App, staff *model.StaffView, form lieuForm) (*lieuFormData, error) {
 	structures, err := staffStructures(app, staff)
 	if err != nil {
 		return nil, err
@@ -247,8 +241,8 @@ func newLieuFormData(app core.App, staff *staffView, form lieuForm) (*lieuFormDa
 
 func lieuNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
-		if !mayCreateLieux(staff) {
+		staff := model.NewStaffView(e.Auth)
+		if !staff.PeutCreerLieux() {
 			return errForbidden
 		}
 		data, err := newLieuFormData(e.App, staff, lieuForm{})
@@ -264,8 +258,8 @@ func lieuNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
-		if !mayCreateLieux(staff) {
+		staff := model.NewStaffView(e.Auth)
+		if !staff.PeutCreerLieux() {
 			return errForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
@@ -285,7 +279,7 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		record := core.NewRecord(collection)
 		record.Load(data.Form.changes())
 		switch err := createChecked(e.App, e.Auth, record); {
-		case errors.Is(err, errNotFound):
+		case errors.Is(err, model.ErrNotFound):
 			return errForbidden // another structure than the person's: the create rule refused
 		case err != nil:
 			if errs, ok := validationMessages(err); ok {
@@ -304,7 +298,7 @@ func lieuEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		data, err := newLieuFormData(e.App, newStaffView(e.Auth), lieuFormOf(record))
+		data, err := newLieuFormData(e.App, model.NewStaffView(e.Auth), lieuFormOf(record))
 		if err != nil {
 			return err
 		}
@@ -321,7 +315,7 @@ func lieuUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("read place form: %w", err)
 		}
-		data, err := newLieuFormData(e.App, newStaffView(e.Auth), parseLieuForm(e.Request.PostForm))
+		data, err := newLieuFormData(e.App, model.NewStaffView(e.Auth), parseLieuForm(e.Request.PostForm))
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"bytes"
 	"encoding/json"
 	"fmt"
@@ -170,7 +171,7 @@ func structureOffers(app core.App, since time.Time) (map[string]*structureOffer,
 		}
 		return offers[id]
 	}
-	params := dbx.Params{"since": dbDate(since)}
+	params := dbx.Params{"since": model.DBDate(since)}
 	var workshops []struct {
 		Structure  string `db:"structure"`
 		Besoin     string `db:"besoin"`

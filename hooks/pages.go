@@ -1,8 +1,8 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"bytes"
-	"database/sql"
 	"embed"
 	"errors"
 	"fmt"
@@ -46,8 +46,8 @@ type view struct {
 	Site  string
 	Title string
 	Path  string
-	Staff *staffView // the signed-in staff member on workspace pages, else nil
-	Flash string     // confirmation of the action that led here, on workspace pages
+	Staff *model.StaffView // the signed-in staff member on workspace pages, else nil
+	Flash string           // confirmation of the action that led here, on workspace pages
 	Data  any
 }
 
@@ -172,7 +172,7 @@ func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any
 	if !ok {
 		return nil, fmt.Errorf("render: unknown page %q", page)
 	}
-	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Staff: newStaffView(e.Auth), Data: data}
+	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Staff: model.NewStaffView(e.Auth), Data: data}
 	if v.Staff != nil {
 		v.Flash = takeFlash(e)
 	}
@@ -263,7 +263,7 @@ func (pe *pageEngine) page(handler func(*core.RequestEvent) error) func(*core.Re
 		if err == nil {
 			return nil
 		}
-		if isNotFound(err) {
+		if model.IsNotFound(err) {
 			return pe.errorPage(e, http.StatusNotFound)
 		}
 		if forbidden(err) {
@@ -275,18 +275,6 @@ func (pe *pageEngine) page(handler func(*core.RequestEvent) error) func(*core.Re
 		e.App.Logger().Error("page failed", "path", e.Request.URL.Path, "error", err)
 		return pe.errorPage(e, http.StatusInternalServerError)
 	}
-}
-
-// errNotFound marks a record that exists but that the visitor may not see:
-// it answers exactly like a missing one.
-var errNotFound = errors.New("not found")
-
-func isNotFound(err error) bool {
-	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotFound) {
-		return true
-	}
-	var apiErr *router.ApiError
-	return errors.As(err, &apiErr) && apiErr.Status == http.StatusNotFound
 }
 
 // registerPages binds the public pages, then the static files of pb_public

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"bytes"
 	"context"
 	"errors"
@@ -99,7 +100,7 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
 			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
-			dbx.Params{"now": dbDate(now), "limit": dbDate(now.Add(reminderLead))})).
+			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(reminderLead))})).
 		OrderBy("s.debut", "i.id").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
@@ -154,7 +155,7 @@ func claimReminder(app core.App, inscription, canal string, n notification, now 
 	err := app.RunInTransaction(func(tx core.App) error {
 		res, err := tx.DB().NewQuery(`UPDATE inscriptions SET rappel_envoye_le = {:now}, updated = {:now}
 			WHERE id = {:id} AND statut = 'inscrit' AND coalesce(rappel_envoye_le, '') = ''`).
-			Bind(dbx.Params{"now": dbDate(now), "id": inscription}).Execute()
+			Bind(dbx.Params{"now": model.DBDate(now), "id": inscription}).Execute()
 		if err != nil {
 			return fmt.Errorf("claim reminder of %s: %w", inscription, err)
 		}

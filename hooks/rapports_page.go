@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"html/template"
@@ -84,8 +85,8 @@ func (f reportFilters) query(page int) string {
 }
 
 // where restricts the list to the person's structures and the filters.
-func (f reportFilters) where(staff *staffView) dbx.Expression {
-	parts := []dbx.Expression{staff.scope("r.structure")}
+func (f reportFilters) where(staff *model.StaffView) dbx.Expression {
+	parts := []dbx.Expression{staff.Scope("r.structure")}
 	if f.Structure != "" {
 		parts = append(parts, dbx.Like("st.nom", f.Structure))
 	}
@@ -115,10 +116,10 @@ type reportsPage struct {
 
 func reportsListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		filters, errs := parseReportFilters(e.Request.URL.Query())
 		p := &reportsPage{Filtres: filters, Errors: errs, Effacer: "/espace/rapports",
-			PlusieursStructures: staff.RoleValue == "coordinateur" || len(staff.Structures) > 1}
+			PlusieursStructures: staff.Coordinateur() || len(staff.Structures) > 1}
 		if err := p.load(e.App, staff); err != nil {
 			return err
 		}
@@ -132,7 +133,7 @@ func reportsListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func (p *reportsPage) load(app core.App, staff *staffView) error {
+func (p *reportsPage) load(app core.App, staff *model.StaffView) error {
 	months, err := reportMonths(app, staff)
 	if err != nil {
 		return err
@@ -177,9 +178,9 @@ func (p *reportsPage) load(app core.App, staff *staffView) error {
 
 // reportMonths lists the months that have a report in the person's
 // structures, newest first (the month filter's choices).
-func reportMonths(app core.App, staff *staffView) ([]string, error) {
+func reportMonths(app core.App, staff *model.StaffView) ([]string, error) {
 	var months []string
-	err := app.DB().Select("r.mois").Distinct(true).From("rapports r").Where(staff.scope("r.structure")).
+	err := app.DB().Select("r.mois").Distinct(true).From("rapports r").Where(staff.Scope("r.structure")).
 		OrderBy("r.mois DESC").Limit(240).Column(&months)
 	if err != nil {
 		return nil, fmt.Errorf("months of reports: %w", err)
@@ -209,7 +210,7 @@ var reportFormats = map[string]struct{ field, ext string }{
 func reportDownloadHandler(e *core.RequestEvent) error {
 	format, ok := reportFormats[e.Request.PathValue("format")]
 	if !ok {
-		return errNotFound
+		return model.ErrNotFound
 	}
 	rapport, err := workspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
 	if err != nil {
@@ -217,7 +218,7 @@ func reportDownloadHandler(e *core.RequestEvent) error {
 	}
 	name := rapport.GetString(format.field)
 	if name == "" {
-		return errNotFound
+		return model.ErrNotFound
 	}
 	structure, err := e.App.FindRecordById("structures", rapport.GetString("structure"))
 	if err != nil {
@@ -235,7 +236,7 @@ func reportDownloadHandler(e *core.RequestEvent) error {
 	header.Set("X-Content-Type-Options", "nosniff")
 	err = fsys.Serve(e.Response, e.Request, rapport.BaseFilesPath()+"/"+name, download)
 	if errors.Is(err, filesystem.ErrNotFound) {
-		return fmt.Errorf("%s of report %s: %w", format.ext, rapport.Id, errNotFound)
+		return fmt.Errorf("%s of report %s: %w", format.ext, rapport.Id, model.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("serve %s of report %s: %w", format.ext, rapport.Id, err)

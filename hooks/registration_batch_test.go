@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"strings"
@@ -55,7 +56,7 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 		}
 	}
 	for i, err := range refused {
-		if !errors.Is(err, errNotFound) {
+		if !errors.Is(err, model.ErrNotFound) {
 			t.Errorf("private session registration %d: got %v, want not found", i, err)
 		}
 	}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"bytes"
 	"context"
 	"fmt"
@@ -40,7 +41,7 @@ func attendanceToFill(now time.Time) dbx.Expression {
 	return dbx.NewExp(`s.statut = 'planifiee' AND s.fin < {:now}
 		AND s.participants_anonymes = 0
 		AND NOT EXISTS (SELECT 1 FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('present', 'absent'))`,
-		dbx.Params{"now": dbDate(now)})
+		dbx.Params{"now": model.DBDate(now)})
 }
 
 // nudgeSeance is one session to fill for one animator.
@@ -122,7 +123,7 @@ func sessionsToNudge(app core.App, now time.Time) ([]nudgeSeance, error) {
 		InnerJoin("structures st", dbx.NewExp("st.id = s.structure")).
 		InnerJoin("utilisateurs u", dbx.NewExp("u.id IN (SELECT value FROM json_each(s.animateurs))")).
 		Where(dbx.And(attendanceToFill(now),
-			dbx.NewExp("s.fin >= {:since} AND u.actif = TRUE AND u.email != ''", dbx.Params{"since": dbDate(now.Add(-nudgeLookback))}))).
+			dbx.NewExp("s.fin >= {:since} AND u.actif = TRUE AND u.email != ''", dbx.Params{"since": model.DBDate(now.Add(-nudgeLookback))}))).
 		OrderBy("s.structure", "u.id", "s.debut").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("sessions to nudge: %w", err)
@@ -151,7 +152,7 @@ func claimNudge(app core.App, animateur, structure string, dayStart time.Time, n
 		var already int
 		err := tx.DB().Select("count(*)").From("envois").
 			Where(dbx.NewExp(`evenement = 'relance_emargement' AND cible = {:animateur} AND structure = {:structure}
-				AND created >= {:since}`, dbx.Params{"animateur": animateur, "structure": structure, "since": dbDate(dayStart)})).
+				AND created >= {:since}`, dbx.Params{"animateur": animateur, "structure": structure, "since": model.DBDate(dayStart)})).
 			Row(&already)
 		if err != nil {
 			return fmt.Errorf("nudge of %s already sent: %w", animateur, err)

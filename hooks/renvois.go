@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"context"
 	"errors"
 	"fmt"
@@ -82,7 +83,7 @@ func retryMessages(ctx context.Context, app core.App, sms smsSender, now time.Ti
 		// copies were kept, or erased with its recipient (RGPD).
 		Where(dbx.NewExp(`((statut = 'echec' AND tentatives < {:max}) OR (statut = 'en_attente' AND updated < {:stuck}))
 			AND created >= {:horizon} AND (texte != '' OR html != '')`, dbx.Params{
-			"max": maxTentatives, "stuck": dbDate(now.Add(-stuckAfter)), "horizon": dbDate(now.Add(-retryHorizon)),
+			"max": maxTentatives, "stuck": model.DBDate(now.Add(-stuckAfter)), "horizon": model.DBDate(now.Add(-retryHorizon)),
 		})).
 		AndWhere(dbx.In("canal", canaux...)).
 		OrderBy("created ASC").Limit(1000).All(&candidates)
@@ -119,7 +120,7 @@ func retryMessages(ctx context.Context, app core.App, sms smsSender, now time.Ti
 func claimRetry(app core.App, envoi *core.Record, now time.Time) (bool, error) {
 	res, err := app.DB().NewQuery(`UPDATE envois SET statut = 'en_attente', updated = {:now}
 		WHERE id = {:id} AND statut = {:statut} AND tentatives = {:tentatives} AND updated = {:updated}`).
-		Bind(dbx.Params{"now": dbDate(now), "id": envoi.Id, "statut": envoi.GetString("statut"),
+		Bind(dbx.Params{"now": model.DBDate(now), "id": envoi.Id, "statut": envoi.GetString("statut"),
 			"tentatives": envoi.GetInt("tentatives"), "updated": envoi.GetString("updated")}).Execute()
 	if err != nil {
 		return false, fmt.Errorf("claim retry of %s: %w", envoi.Id, err)

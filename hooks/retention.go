@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"io"
 	"time"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/spf13/cobra"
 )
 
@@ -140,31 +140,20 @@ func inactivePeople(app core.App, where dbx.Expression, limit, now time.Time) ([
 		Where(dbx.And(where, dbx.NewExp("b.anonymise = FALSE"),
 			// the index on derniere_activite narrows the scan; the rule is checked below
 			dbx.NewExp("(CASE WHEN b.derniere_activite != '' THEN b.derniere_activite ELSE b.created END) < {:limit}"))).
-		Bind(dbx.Params{"now": dbDate(now), "limit": dbDate(limit)}).
+		Bind(dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(limit)}).
 		OrderBy("b.id").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("inactive beneficiaries: %w", err)
 	}
 	var due []string
 	for _, row := range rows {
-		p := personActivity{ID: row.ID, DerniereActivite: parseDBDate(row.DerniereActivite), Creation: parseDBDate(row.Creation),
-			DerniereSeance: parseDBDate(row.DerniereSeance), DernierAccompagnement: parseDBDate(row.DernierAccompagnement), AVenir: row.AVenir}
+		p := personActivity{ID: row.ID, DerniereActivite: model.ParseDBDate(row.DerniereActivite), Creation: model.ParseDBDate(row.Creation),
+			DerniereSeance: model.ParseDBDate(row.DerniereSeance), DernierAccompagnement: model.ParseDBDate(row.DernierAccompagnement), AVenir: row.AVenir}
 		if dueForAnonymisation(p, limit) {
 			due = append(due, p.ID)
 		}
 	}
 	return due, nil
-}
-
-func parseDBDate(s string) time.Time {
-	if s == "" {
-		return time.Time{}
-	}
-	d, err := types.ParseDateTime(s)
-	if err != nil {
-		return time.Time{}
-	}
-	return d.Time()
 }
 
 // anonymiseInactive anonymises the inactive people, a batch per
@@ -215,7 +204,7 @@ func anonymiseInactive(app core.App, limit, now time.Time, dryRun bool) (int, er
 // the personal link has nothing left to cancel.
 func eraseExpiredTokens(app core.App, now time.Time, dryRun bool) (int, error) {
 	const expired = `jeton != '' AND seance IN (SELECT id FROM seances WHERE fin < {:now})`
-	params := dbx.Params{"now": dbDate(now)}
+	params := dbx.Params{"now": model.DBDate(now)}
 	if dryRun {
 		var n int
 		err := app.DB().Select("count(*)").From("inscriptions").Where(dbx.NewExp(expired, params)).Row(&n)
@@ -226,7 +215,7 @@ func eraseExpiredTokens(app core.App, now time.Time, dryRun bool) (int, error) {
 
 // purgeOldMessages deletes the messages recorded before limit.
 func purgeOldMessages(app core.App, limit time.Time, dryRun bool) (int, error) {
-	params := dbx.Params{"limit": dbDate(limit)}
+	params := dbx.Params{"limit": model.DBDate(limit)}
 	if dryRun {
 		var n int
 		err := app.DB().Select("count(*)").From("envois").Where(dbx.NewExp("created < {:limit}", params)).Row(&n)

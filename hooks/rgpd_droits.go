@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -272,7 +273,7 @@ func exportInscriptions(app core.App, personID string, loc *time.Location) ([]ex
 }
 
 func dbExportDate(s string, loc *time.Location) exportDate {
-	if t := parseDBDate(s); !t.IsZero() {
+	if t := model.ParseDBDate(s); !t.IsZero() {
 		return exportDate{t.In(loc)}
 	}
 	return exportDate{}
@@ -336,7 +337,7 @@ func sessionLabels(app core.App, ids []string, loc *time.Location) ([]string, er
 	}
 	out := []string{}
 	for _, r := range rows {
-		out = append(out, r.Titre+", "+frfmt.Date(parseDBDate(r.Debut).In(loc)))
+		out = append(out, r.Titre+", "+frfmt.Date(model.ParseDBDate(r.Debut).In(loc)))
 	}
 	return out, nil
 }
@@ -432,12 +433,12 @@ func loadErasure(app core.App, record *core.Record, now time.Time) (*effacementD
 	err = app.DB().Select("a.titre", "s.debut").From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
 		Where(dbx.NewExp("i.beneficiaire = {:b} AND i.statut IN ('inscrit', 'liste_attente') AND s.statut = 'planifiee' AND s.debut > {:now}",
-			dbx.Params{"b": record.Id, "now": dbDate(now)})).OrderBy("s.debut").All(&rows)
+			dbx.Params{"b": record.Id, "now": model.DBDate(now)})).OrderBy("s.debut").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("upcoming registrations of %s: %w", record.Id, err)
 	}
 	for _, r := range rows {
-		d := parseDBDate(r.Debut).In(loc)
+		d := model.ParseDBDate(r.Debut).In(loc)
 		data.AVenir = append(data.AVenir, r.Titre+", "+frfmt.Date(d)+" à "+frfmt.Heure(d))
 	}
 	return data, nil

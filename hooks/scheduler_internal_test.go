@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"context"
 	"net/http"
 	"sync"
@@ -121,7 +122,7 @@ func TestServeStartsAndStopsTheScheduler(t *testing.T) {
 	debut := testkit.Now().Add(40 * time.Hour)
 	jobSet(t, app, jobRecord(t, app, "seances", testkit.SeancePubliqueA), map[string]any{"debut": debut, "fin": debut.Add(2 * time.Hour)})
 	_, err := app.DB().NewQuery("UPDATE inscriptions SET created = {:d} WHERE id = {:id}").
-		Bind(dbx.Params{"d": dbDate(testkit.Now().Add(-72 * time.Hour)), "id": testkit.ID(testkit.InscriptionA)}).Execute()
+		Bind(dbx.Params{"d": model.DBDate(testkit.Now().Add(-72 * time.Hour)), "id": testkit.ID(testkit.InscriptionA)}).Execute()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"bytes"
 	"fmt"
 	"net/http"
@@ -123,7 +124,7 @@ func searchForSession(e *core.RequestEvent, s *staffSeance, people []seanceParti
 	if search.Q == "" {
 		return search, nil
 	}
-	hits, err := searchBeneficiaires(e.App, newStaffView(e.Auth), s.Structure.Id, search.Q, 20)
+	hits, err := searchBeneficiaires(e.App, model.NewStaffView(e.Auth), s.Structure.Id, search.Q, 20)
 	if err != nil {
 		return search, err
 	}

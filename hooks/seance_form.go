@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -62,7 +63,7 @@ func parseSeanceForm(values url.Values) seanceForm {
 }
 
 // newSeanceForm pre-fills a plan from a catalogue entry.
-func newSeanceForm(atelier *core.Record, staff *staffView, choices *seanceChoices) seanceForm {
+func newSeanceForm(atelier *core.Record, staff *model.StaffView, choices *seanceChoices) seanceForm {
 	f := seanceForm{Atelier: atelier.Id, Duree: strconv.Itoa(atelier.GetInt("duree_minutes")),
 		Capacite: strconv.Itoa(atelier.GetInt("capacite_defaut")), Publique: true, InscriptionsOuvertes: true,
 		Heure: "14:00", FinRepetition: "nombre", Occurrences: "4"}
@@ -84,7 +85,7 @@ func seanceFormOf(s *staffSeance) seanceForm {
 		NotesInternes: r.GetString("notes_internes"), Portee: "seance"}
 }
 
-func loadSeanceChoices(app core.App, staff *staffView, atelierStructure string) (*seanceChoices, error) {
+func loadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure string) (*seanceChoices, error) {
 	c := &seanceChoices{lieuxByID: map[string]string{}, staffByID: map[string][]string{}}
 	var ateliers []struct {
 		ID    string `db:"id"`
@@ -92,7 +93,7 @@ func loadSeanceChoices(app core.App, staff *staffView, atelierStructure string) 
 		Duree int    `db:"duree_minutes"`
 	}
 	err := app.DB().Select("id", "titre", "duree_minutes").From("ateliers").
-		Where(dbx.And(dbx.NewExp("actif = TRUE"), dbx.Or(dbx.HashExp{"structure": ""}, staff.scope("structure")))).
+		Where(dbx.And(dbx.NewExp("actif = TRUE"), dbx.Or(dbx.HashExp{"structure": ""}, staff.Scope("structure")))).
 		OrderBy("titre").All(&ateliers)
 	if err != nil {
 		return nil, fmt.Errorf("session form workshops: %w", err)
@@ -107,7 +108,7 @@ func loadSeanceChoices(app core.App, staff *staffView, atelierStructure string) 
 		Structure string `db:"structure"`
 		NomStruct string `db:"nom_structure"`
 	}
-	where := staff.scope("l.structure")
+	where := staff.Scope("l.structure")
 	if atelierStructure != "" { // a structure's own workshop is held at its places
 		where = dbx.And(where, dbx.HashExp{"l.structure": atelierStructure})
 	}
@@ -253,8 +254,8 @@ func (f *seanceForm) fields(start time.Time) map[string]any {
 
 // scopeSQL and scopeParams write staff.scope for a column inside a raw
 // SQL fragment (json_each sub-queries), with bound parameters.
-func scopeSQL(staff *staffView, column string) string {
-	if staff.RoleValue == "coordinateur" {
+func scopeSQL(staff *model.StaffView, column string) string {
+	if staff.Coordinateur() {
 		return "1 = 1"
 	}
 	if len(staff.Structures) == 0 {
@@ -267,7 +268,7 @@ func scopeSQL(staff *staffView, column string) string {
 	return column + " IN (" + strings.Join(names, ", ") + ")"
 }
 
-func scopeParams(staff *staffView) dbx.Params {
+func scopeParams(staff *model.StaffView) dbx.Params {
 	params := dbx.Params{}
 	for i, id := range staff.Structures {
 		params[fmt.Sprintf("scope%d", i)] = id

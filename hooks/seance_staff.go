@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"time"
 
@@ -79,7 +80,7 @@ func loadStaffSeance(app core.App, auth *core.Record, id string) (*staffSeance, 
 		}
 	}
 	s.PeutModifier = mayUpdate(app, auth, record, nil)
-	staff := newStaffView(auth)
+	staff := model.NewStaffView(auth)
 	s.VoitPersonnes = staff != nil && staff.VoitPersonnes() && staff.Member(s.Structure.Id)
 	return s, nil
 }

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strings"
@@ -101,7 +102,7 @@ func loadPublicSeance(app core.App, id string) (*seanceView, error) {
 		return nil, err
 	}
 	if !seance.GetBool("publique") {
-		return nil, fmt.Errorf("session %s is not public: %w", id, errNotFound)
+		return nil, fmt.Errorf("session %s is not public: %w", id, model.ErrNotFound)
 	}
 	return buildSeanceView(app, seance)
 }
@@ -113,7 +114,7 @@ func buildSeanceView(app core.App, seance *core.Record) (*seanceView, error) {
 		return nil, fmt.Errorf("workshop of session %s: %w", seance.Id, err)
 	}
 	if !atelier.GetBool("actif") {
-		return nil, fmt.Errorf("workshop of session %s is archived: %w", seance.Id, errNotFound)
+		return nil, fmt.Errorf("workshop of session %s is archived: %w", seance.Id, model.ErrNotFound)
 	}
 	lieu, err := app.FindRecordById("lieux", seance.GetString("lieu"))
 	if err != nil {

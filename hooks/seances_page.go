@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"crypto/rand"
 	"fmt"
 	"net/http"
@@ -33,12 +34,6 @@ func registerSessionPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEng
 	g.POST("/seances/{id}/annuler", pe.page(cancelSessionPostHandler(pe)))
 }
 
-// PeutPlanifier: conseillers plan their structures' sessions, coordinateurs
-// any structure's (the seances create rule); référents only read.
-func (s *staffView) PeutPlanifier() bool {
-	return s.RoleValue == "conseiller" || s.RoleValue == "coordinateur"
-}
-
 // ---------------------------------------------------------------------------
 // List
 
@@ -56,13 +51,13 @@ var sessionPeriods = []option{{Value: "a_venir", Label: "À venir"}, {Value: "pa
 
 func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		q := e.Request.URL.Query()
 		data := sessionListData{Quand: q.Get("quand"), Page: 1, PeutPlanifier: staff.PeutPlanifier()}
 		if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
 			data.Page = p
 		}
-		now := dbx.Params{"now": dbDate(clock.Now(e.App))}
+		now := dbx.Params{"now": model.DBDate(clock.Now(e.App))}
 		where, order := dbx.NewExp("s.statut = 'planifiee' AND s.fin >= {:now}", now), "s.debut ASC"
 		switch data.Quand {
 		case "passees":
@@ -72,7 +67,7 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		default:
 			data.Quand = "a_venir"
 		}
-		where = dbx.And(staff.scope("s.structure"), where)
+		where = dbx.And(staff.Scope("s.structure"), where)
 		for _, o := range sessionPeriods {
 			data.Quands = append(data.Quands, option{Value: o.Value, Label: o.Label, Selected: o.Value == data.Quand})
 		}
@@ -119,7 +114,7 @@ var repetitions = []option{{Value: "", Label: "Une seule séance"}, {Value: "1",
 
 func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutPlanifier() {
 			return errForbidden
 		}
@@ -141,7 +136,7 @@ func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 // chooseWorkshop is the first step of planning: pick the catalogue entry.
-func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *staffView, message string) error {
+func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *model.StaffView, message string) error {
 	choices, err := loadSeanceChoices(e.App, staff, "")
 	if err != nil {
 		return err
@@ -156,20 +151,20 @@ func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *staffView, mess
 
 // plannableWorkshop is an active catalogue entry shared or of one of the
 // staff member's structures; anything else is not found.
-func plannableWorkshop(e *core.RequestEvent, staff *staffView, id string) (*core.Record, error) {
+func plannableWorkshop(e *core.RequestEvent, staff *model.StaffView, id string) (*core.Record, error) {
 	atelier, err := workspaceRecord(e.App, e.Auth, "ateliers", id)
 	if err != nil {
 		return nil, err
 	}
 	if !atelier.GetBool("actif") {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return atelier, nil
 }
 
 func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutPlanifier() {
 			return errForbidden
 		}
@@ -253,7 +248,7 @@ func newSerieID() string {
 // Editing
 
 // editableSession loads a session the staff member may change.
-func editableSession(e *core.RequestEvent) (*staffSeance, *staffView, error) {
+func editableSession(e *core.RequestEvent) (*staffSeance, *model.StaffView, error) {
 	s, err := loadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
@@ -261,7 +256,7 @@ func editableSession(e *core.RequestEvent) (*staffSeance, *staffView, error) {
 	if !s.PeutModifier {
 		return nil, nil, errForbidden
 	}
-	return s, newStaffView(e.Auth), nil
+	return s, model.NewStaffView(e.Auth), nil
 }
 
 // blockedReason tells why a session can no longer be edited or cancelled.

@@ -1,16 +1,14 @@
 package hooks
 
 import (
-	"encoding/json"
+	"atelier/hooks/model"
 	"fmt"
-	"time"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/stats"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // The statistics loader: it reads the activity of some structures from the
@@ -48,8 +46,8 @@ func loadStatsData(app core.App, structures []string, p stats.Periode) (*stats.D
 	if err := loadStatsStructures(app, d, ids); err != nil {
 		return nil, err
 	}
-	from := dbDate(p.Du.AjouterJours(-1).Time())
-	to := dbDate(p.Au.AjouterJours(2).Time())
+	from := model.DBDate(p.Du.AjouterJours(-1).Time())
+	to := model.DBDate(p.Au.AjouterJours(2).Time())
 	names := map[string]string{} // staff ids whose names the exports print
 	if err := loadStatsSeances(app, d, ids, from, to, names); err != nil {
 		return nil, err
@@ -105,9 +103,9 @@ func loadStatsSeances(app core.App, d *stats.Donnees, ids []any, from, to string
 				&s.Lieu.Nom, &s.Lieu.Adresse, &s.Lieu.CodePostal, &s.Lieu.Commune, &s.Lieu.CodeInsee); err != nil {
 				return err
 			}
-			s.Debut, s.Fin = parseDBTime(debut), parseDBTime(fin)
-			s.Thematiques, s.Materiel = jsonList(thematiques), jsonList(materiel)
-			s.Animateurs = jsonList(animateurs) // ids for now: named by nameStatsStaff
+			s.Debut, s.Fin = model.ParseDBTime(debut), model.ParseDBTime(fin)
+			s.Thematiques, s.Materiel = model.JSONList(thematiques), model.JSONList(materiel)
+			s.Animateurs = model.JSONList(animateurs) // ids for now: named by nameStatsStaff
 			for _, id := range s.Animateurs {
 				names[id] = ""
 			}
@@ -179,8 +177,8 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 			&p.ID, &p.AnneeNaissance, &p.Genre, &p.StatutSocial, &p.Commune, &p.CodePostal, &p.CodeInsee); err != nil {
 			return fmt.Errorf("statistics help: %w", err)
 		}
-		a.Date = parseDBTime(date)
-		a.Thematiques, a.Materiel = jsonList(thematiques), jsonList(materiel)
+		a.Date = model.ParseDBTime(date)
+		a.Thematiques, a.Materiel = model.JSONList(thematiques), model.JSONList(materiel)
 		if p.ID != "" {
 			a.Personne = &p
 		}
@@ -224,26 +222,4 @@ func nameStatsStaff(app core.App, d *stats.Donnees, names map[string]string) err
 		d.Accompagnements[i].Conseiller = names[d.Accompagnements[i].Conseiller]
 	}
 	return nil
-}
-
-// parseDBTime reads a stored date; the common layout is parsed directly
-// (thousands of rows), anything else through PocketBase's parser.
-func parseDBTime(s string) time.Time {
-	if t, err := time.Parse(types.DefaultDateLayout, s); err == nil {
-		return t
-	}
-	dt, _ := types.ParseDateTime(s)
-	return dt.Time()
-}
-
-// jsonList reads a multi-valued field as stored (a JSON array).
-func jsonList(s string) []string {
-	if s == "" || s == "[]" || s == "null" {
-		return nil
-	}
-	var out []string
-	if err := json.Unmarshal([]byte(s), &out); err != nil {
-		return nil
-	}
-	return out
 }

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -496,7 +497,7 @@ func (q *statsQuery) summary(d *stats.Donnees) summaryExport {
 // coordinateurs with the 403 page: they get the summary.
 func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		if x.detail && !staff.VoitPersonnes() {
 			return errForbidden
 		}

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -41,13 +42,13 @@ type statsStructure struct {
 
 // staffStatsStructures lists the structures whose statistics the person
 // sees, by name: their own, or every one for a coordinateur.
-func staffStatsStructures(app core.App, staff *staffView) ([]statsStructure, error) {
+func staffStatsStructures(app core.App, staff *model.StaffView) ([]statsStructure, error) {
 	var rows []struct {
 		ID     string `db:"id"`
 		Nom    string `db:"nom"`
 		Fuseau string `db:"fuseau"`
 	}
-	err := app.DB().Select("id", "nom", "fuseau").From("structures").Where(staff.scope("id")).
+	err := app.DB().Select("id", "nom", "fuseau").From("structures").Where(staff.Scope("id")).
 		OrderBy("lower(nom)", "id").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("structures for statistics: %w", err)
@@ -107,7 +108,7 @@ const maxStatsDays = 3*366 + 1
 // resolveStatsQuery checks the filter of the request. A structure that is
 // not one of the person's answers 404, like any record of another
 // structure in a URL; a wrong date is a form error (422).
-func resolveStatsQuery(e *core.RequestEvent, staff *staffView, now time.Time) (*statsQuery, error) {
+func resolveStatsQuery(e *core.RequestEvent, staff *model.StaffView, now time.Time) (*statsQuery, error) {
 	choix, err := staffStatsStructures(e.App, staff)
 	if err != nil {
 		return nil, err
@@ -121,7 +122,7 @@ func resolveStatsQuery(e *core.RequestEvent, staff *staffView, now time.Time) (*
 			}
 		}
 		if q.Comptees == nil {
-			return nil, errNotFound
+			return nil, model.ErrNotFound
 		}
 	}
 	loc := frfmt.Location("") // the day of several structures is the mainland's
@@ -274,7 +275,7 @@ type statsPage struct {
 	Detail     bool              // may download the activities one by one (conseillers)
 }
 
-func newStatsPage(q *statsQuery, staff *staffView) *statsPage {
+func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
 	p := &statsPage{Form: q.Form, Errors: q.Errors, Periodes: statsPeriodes, Aucune: len(q.Choix) == 0,
 		Detail: staff.VoitPersonnes()}
 	if len(q.Choix) > 1 {
@@ -291,7 +292,7 @@ func newStatsPage(q *statsQuery, staff *staffView) *statsPage {
 
 func statsPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff := newStaffView(e.Auth)
+		staff := model.NewStaffView(e.Auth)
 		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"atelier/hooks/model"
 	"fmt"
 	"net/http"
 	"strings"
@@ -29,7 +30,7 @@ type structurePageData struct {
 
 func findStructureBySlug(app core.App, slug string) (*core.Record, error) {
 	if slug == "" || len(slug) > 80 || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-		return nil, errNotFound
+		return nil, model.ErrNotFound
 	}
 	return app.FindFirstRecordByData("structures", "slug", slug)
 }
@@ -62,7 +63,7 @@ func loadStructurePage(app core.App, slug string, now time.Time) (*structurePage
 			CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
 			Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
 	}
-	params := dbx.Params{"from": dbDate(now), "to": dbDate(now.AddDate(0, 0, 7*homeWeeks)),
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(now.AddDate(0, 0, 7*homeWeeks)),
 		"structure": record.Id, "limit": 100, "offset": 0}
 	cards, err := upcomingCards(app, publicUpcomingWhere+" AND s.structure = {:structure}", params)
 	if err != nil {
@@ -81,14 +82,14 @@ func structureCalendarHandler(e *core.RequestEvent) error {
 	// Recent past sessions stay in the feed so that calendars keep them.
 	seances, err := e.App.FindRecordsByFilter("seances",
 		"structure = {:s} && publique = true && debut >= {:from} && debut < {:to}", "debut", 500, 0,
-		dbx.Params{"s": record.Id, "from": dbDate(now.AddDate(0, 0, -30)), "to": dbDate(now.AddDate(0, 0, 7*calendarWeeks))})
+		dbx.Params{"s": record.Id, "from": model.DBDate(now.AddDate(0, 0, -30)), "to": model.DBDate(now.AddDate(0, 0, 7*calendarWeeks))})
 	if err != nil {
 		return fmt.Errorf("calendar of %s: %w", record.Id, err)
 	}
 	views := make([]*seanceView, 0, len(seances))
 	for _, s := range seances {
 		v, err := buildSeanceView(e.App, s)
-		if isNotFound(err) {
+		if model.IsNotFound(err) {
 			continue // archived workshop: not public
 		}
 		if err != nil {

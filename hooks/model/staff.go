@@ -1,0 +1,98 @@
+// Package model is the typed access to Atelier's collections: their names,
+// status and role values, the staff identity and its structures, and the
+// conversions between database values and Go values. It holds no HTTP and
+// no business rule beyond what a value means.
+package model
+
+import (
+	"atelier/hooks/lib/referentiel"
+	"slices"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Roles of the utilisateurs collection.
+const (
+	RoleConseiller   = "conseiller"
+	RoleReferent     = "referent"
+	RoleCoordinateur = "coordinateur"
+)
+
+// StaffView is the signed-in staff member: who they are, their role and
+// their structures. Every role decision of the pages reads it; the API
+// rules (pb_migrations/rules.go) say the same in PocketBase's language.
+type StaffView struct {
+	ID, Prenom, Nom, Role, RoleValue string
+	Structures                       []string // ids; empty means every structure (coordinateur)
+}
+
+// NewStaffView is the staff identity of an auth record, or nil for anyone
+// else (a superuser, no one).
+func NewStaffView(auth *core.Record) *StaffView {
+	if auth == nil || auth.Collection().Name != "utilisateurs" {
+		return nil
+	}
+	v := &StaffView{ID: auth.Id, Prenom: auth.GetString("prenom"), Nom: auth.GetString("nom"),
+		RoleValue: auth.GetString("role"), Role: strings.ToLower(referentiel.Roles.Label(auth.GetString("role")))}
+	if !v.Coordinateur() {
+		v.Structures = auth.GetStringSlice("structures")
+	}
+	return v
+}
+
+// Coordinateur: the staff member works for every structure of the instance.
+func (s *StaffView) Coordinateur() bool { return s.RoleValue == RoleCoordinateur }
+
+// VoitPersonnes: only conseillers read beneficiaries, registrations and
+// one-to-one help (the API rules); référents and coordinateurs see counts.
+func (s *StaffView) VoitPersonnes() bool { return s.RoleValue == RoleConseiller }
+
+// In tells whether path is section or one of its pages (for the menu).
+func (s *StaffView) In(path, section string) bool {
+	return path == section || strings.HasPrefix(path, section+"/")
+}
+
+// Member tells whether the staff member works in structure (a coordinateur
+// works in every one).
+func (s *StaffView) Member(structure string) bool {
+	return s.Coordinateur() || slices.Contains(s.Structures, structure)
+}
+
+// Scope restricts a query on the column holding a structure id to the
+// staff member's structures.
+func (s *StaffView) Scope(column string) dbx.Expression {
+	if s.Coordinateur() {
+		return dbx.NewExp("1 = 1")
+	}
+	ids := make([]any, len(s.Structures))
+	for i, id := range s.Structures {
+		ids[i] = id
+	}
+	if len(ids) == 0 {
+		return dbx.NewExp("1 = 0")
+	}
+	return dbx.In(column, ids...)
+}
+
+// PeutPlanifier: conseillers plan their structures' sessions, coordinateurs
+// any structure's (the seances create rule); référents only read.
+func (s *StaffView) PeutPlanifier() bool {
+	return s.RoleValue == RoleConseiller || s.Coordinateur()
+}
+
+// PeutCreerAteliers tells whether to offer creating (and copying) a
+// workshop: the create rule lets conseillers create in their structures and
+// coordinateurs anywhere. It only decides what is shown; the create rule
+// decides what is saved.
+func (s *StaffView) PeutCreerAteliers() bool {
+	return s.Coordinateur() || (s.RoleValue == RoleConseiller && len(s.Structures) > 0)
+}
+
+// PeutCreerLieux tells whether to offer « Ajouter un lieu »: the create
+// rule lets the staff of a structure and coordinateurs create. It only
+// decides what is shown; the create rule decides what is saved.
+func (s *StaffView) PeutCreerLieux() bool {
+	return s.Coordinateur() || len(s.Structures) > 0
+}
