@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -9,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/contact"
@@ -57,7 +59,7 @@ type helpWorkspace struct {
 // loadHelpWorkspace refuses, with the 403 page, whoever may not read help:
 // référents and coordinateurs see counts, never a person.
 func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
-	staff, err := peopleReader(e)
+	staff, err := access.PeopleReader(e)
 	if err != nil {
 		return nil, err
 	}
@@ -249,7 +251,7 @@ func helpPersonDetails(annee, year int, commune, telephone, structure string, se
 // URL. Anonymised and merged records cannot be chosen any more, unless
 // they are the one already linked (id == linked): a help stays editable.
 func loadHelpPerson(app core.App, auth *core.Record, w *helpWorkspace, id, linked string) (*helpPerson, error) {
-	r, err := workspaceRecord(app, auth, "beneficiaires", id)
+	r, err := access.WorkspaceRecord(app, auth, "beneficiaires", id)
 	if err != nil {
 		return nil, err
 	}
@@ -282,7 +284,7 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		if len(w.structures) == 0 {
-			return errForbidden // attached to no structure: nowhere to record help
+			return access.ErrForbidden // attached to no structure: nowhere to record help
 		}
 		query := e.Request.URL.Query()
 		person, err := chosenPerson(e, w, query.Get("beneficiaire"), "")
@@ -330,7 +332,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		if len(w.structures) == 0 {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("read help form: %w", err)
@@ -365,7 +367,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			record.Set(field, value)
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
-			if err := createChecked(tx, e.Auth, record); err != nil {
+			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
 				return err
 			}
 			return touchBeneficiaire(tx, e.Auth, person, form.date)
@@ -421,7 +423,7 @@ func touchBeneficiaire(tx core.App, auth *core.Record, person *helpPerson, day t
 	if last := r.GetDateTime("derniere_activite"); !last.IsZero() && !last.Time().Before(day) {
 		return nil
 	}
-	if err := updateChecked(tx, auth, r, map[string]any{"derniere_activite": day.UTC()}); err != nil {
+	if err := access.UpdateChecked(tx, auth, r, map[string]any{"derniere_activite": day.UTC()}); err != nil {
 		return fmt.Errorf("update last activity of %s: %w", person.ID, err)
 	}
 	return nil
@@ -430,7 +432,7 @@ func touchBeneficiaire(tx core.App, auth *core.Record, person *helpPerson, day t
 // loadOwnHelp reads a help of the conseiller's structures (404 otherwise)
 // that they may change (403 otherwise: it is a colleague's).
 func loadOwnHelp(e *core.RequestEvent, w *helpWorkspace, may func(core.App, *core.Record, *core.Record) bool) (*core.Record, helpStructure, error) {
-	record, err := workspaceRecord(e.App, e.Auth, "accompagnements", e.Request.PathValue("id"))
+	record, err := access.WorkspaceRecord(e.App, e.Auth, "accompagnements", e.Request.PathValue("id"))
 	if err != nil {
 		return nil, helpStructure{}, err
 	}
@@ -439,13 +441,13 @@ func loadOwnHelp(e *core.RequestEvent, w *helpWorkspace, may func(core.App, *cor
 		return nil, helpStructure{}, model.ErrNotFound
 	}
 	if !may(e.App, e.Auth, record) {
-		return nil, helpStructure{}, errForbidden
+		return nil, helpStructure{}, access.ErrForbidden
 	}
 	return record, s, nil
 }
 
 func mayUpdateHelp(app core.App, auth, record *core.Record) bool {
-	return mayUpdate(app, auth, record, nil)
+	return access.MayUpdate(app, auth, record, nil)
 }
 
 func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -505,7 +507,7 @@ func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
-			if err := updateChecked(tx, e.Auth, record, form.changes()); err != nil {
+			if err := access.UpdateChecked(tx, e.Auth, record, form.changes()); err != nil {
 				return err
 			}
 			return touchBeneficiaire(tx, e.Auth, person, form.date)
@@ -535,7 +537,7 @@ func helpDeleteConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		record, s, err := loadOwnHelp(e, w, mayDelete)
+		record, s, err := loadOwnHelp(e, w, access.MayDelete)
 		if err != nil {
 			return err
 		}
@@ -561,12 +563,12 @@ func helpDeleteHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		record, s, err := loadOwnHelp(e, w, mayDelete)
+		record, s, err := loadOwnHelp(e, w, access.MayDelete)
 		if err != nil {
 			return err
 		}
 		day := record.GetDateTime("date").Time().In(s.Loc)
-		if err := deleteChecked(e.App, e.Auth, record); err != nil {
+		if err := access.DeleteChecked(e.App, e.Auth, record); err != nil {
 			return fmt.Errorf("delete help %s: %w", record.Id, err)
 		}
 		return redirectWithFlash(e, "/espace/accompagnements", "L'accompagnement du "+frfmt.Date(day)+" a été supprimé.")
@@ -798,7 +800,7 @@ func helpRights(e *core.RequestEvent, ids []string) (map[string][2]bool, error) 
 		return nil, fmt.Errorf("load help of the page: %w", err)
 	}
 	for _, r := range records {
-		rights[r.Id] = [2]bool{mayUpdate(e.App, e.Auth, r, nil), mayDelete(e.App, e.Auth, r)}
+		rights[r.Id] = [2]bool{access.MayUpdate(e.App, e.Auth, r, nil), access.MayDelete(e.App, e.Auth, r)}
 	}
 	return rights, nil
 }

@@ -1,11 +1,12 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
+
+	"atelier/hooks/model"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/pdfdoc"

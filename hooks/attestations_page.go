@@ -1,13 +1,16 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
@@ -141,7 +144,7 @@ func profilePath(id string) string { return "/espace/beneficiaires/" + id + "#ti
 
 // attestationTarget is the person of a profile form and their structure.
 func attestationTarget(e *core.RequestEvent) (*model.StaffView, *core.Record, *core.Record, string, error) {
-	staff, err := peopleReader(e)
+	staff, err := access.PeopleReader(e)
 	if err != nil {
 		return nil, nil, nil, "", err
 	}
@@ -244,11 +247,11 @@ func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, k
 // attestationOfPath loads the attestation of the URL for a conseiller of
 // the person's structure.
 func attestationOfPath(e *core.RequestEvent) (*model.StaffView, *core.Record, error) {
-	staff, err := peopleReader(e)
+	staff, err := access.PeopleReader(e)
 	if err != nil {
 		return nil, nil, err
 	}
-	record, err := workspaceRecord(e.App, e.Auth, "attestations", e.Request.PathValue("id"))
+	record, err := access.WorkspaceRecord(e.App, e.Auth, "attestations", e.Request.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -279,7 +282,7 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	beneficiaire, err := workspaceRecord(e.App, e.Auth, "beneficiaires", record.GetString("beneficiaire"))
+	beneficiaire, err := access.WorkspaceRecord(e.App, e.Auth, "beneficiaires", record.GetString("beneficiaire"))
 	if err != nil {
 		return err
 	}
@@ -310,7 +313,7 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 // ---- A session's page --------------------------------------------------
 
 // attestationRefusal says why a session gives no attestation (yet), or "".
-func attestationRefusal(s *staffSeance) string {
+func attestationRefusal(s *seances.StaffSeance) string {
 	switch {
 	case s.Statut == "annulee":
 		return "Cette séance est annulée : elle ne donne pas lieu à une attestation."
@@ -322,7 +325,7 @@ func attestationRefusal(s *staffSeance) string {
 
 // presentPeople are the session's present participants who can still get
 // an attestation (not anonymised), by name.
-func presentPeople(app core.App, s *staffSeance) ([]*core.Record, error) {
+func presentPeople(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
 	people, err := loadParticipants(app, s.ID)
 	if err != nil {
 		return nil, err
@@ -373,7 +376,7 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, "/espace/attestations/"+result[0].Record.Id+"/pdf")
 }
 
-func (h *attestationPages) sessionRequest(e *core.RequestEvent, s *staffSeance, person *core.Record) issueRequest {
+func (h *attestationPages) sessionRequest(e *core.RequestEvent, s *seances.StaffSeance, person *core.Record) issueRequest {
 	debut, fin := s.Record.GetDateTime("debut").Time().UTC(), s.Record.GetDateTime("fin").Time().UTC()
 	return issueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: clock.Now(e.App),
 		Seances: []contenuSeance{{ID: s.ID, Titre: s.Titre, Debut: debut, Fin: fin}}}

@@ -1,7 +1,6 @@
 package hooks_test
 
 import (
-	"atelier/hooks/testkit"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

@@ -1,13 +1,14 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/referentiel"

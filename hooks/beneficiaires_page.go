@@ -1,13 +1,15 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
@@ -42,7 +44,7 @@ func registerBeneficiaryPages(g *router.RouterGroup[*core.RequestEvent], pe *pag
 // through the access rules. A merged record is returned with its kept
 // record's id in kept, so that the page can send the person there.
 func beneficiaireOfPath(e *core.RequestEvent, param string) (record *core.Record, kept string, err error) {
-	record, err = workspaceRecord(e.App, e.Auth, "beneficiaires", e.Request.PathValue(param))
+	record, err = access.WorkspaceRecord(e.App, e.Auth, "beneficiaires", e.Request.PathValue(param))
 	if err != nil {
 		return nil, "", err
 	}
@@ -50,7 +52,7 @@ func beneficiaireOfPath(e *core.RequestEvent, param string) (record *core.Record
 	// protect against records changed by hand in the admin UI.
 	current := record
 	for hops := 0; hops < 5 && current.GetString("fusionne_vers") != ""; hops++ {
-		next, err := workspaceRecord(e.App, e.Auth, "beneficiaires", current.GetString("fusionne_vers"))
+		next, err := access.WorkspaceRecord(e.App, e.Auth, "beneficiaires", current.GetString("fusionne_vers"))
 		if err != nil {
 			return nil, "", err
 		}
@@ -89,7 +91,7 @@ func (d *beneficiairesData) Suivante() int   { return d.Page + 1 }
 
 func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff, err := peopleReader(e)
+		staff, err := access.PeopleReader(e)
 		if err != nil {
 			return err
 		}
@@ -148,7 +150,7 @@ type beneficiaireFormData struct {
 
 func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff, err := peopleReader(e)
+		staff, err := access.PeopleReader(e)
 		if err != nil {
 			return err
 		}
@@ -164,7 +166,7 @@ func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure str
 	data := &beneficiaireFormData{Errors: formErrors{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure,
 		Consentement: staffConsentOptions}
 	if len(staff.Structures) == 0 {
-		return nil, errForbidden // a conseiller attached to no structure follows nobody
+		return nil, access.ErrForbidden // a conseiller attached to no structure follows nobody
 	}
 	if len(staff.Structures) > 1 {
 		names, err := structureNames(app, staff.Structures)
@@ -180,7 +182,7 @@ func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure str
 
 func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff, err := peopleReader(e)
+		staff, err := access.PeopleReader(e)
 		if err != nil {
 			return err
 		}
@@ -220,7 +222,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		data.Form.apply(record)
 		recordConsent(record, clock.Now(e.App))
 		err = e.App.RunInTransaction(func(tx core.App) error {
-			if err := createChecked(tx, e.Auth, record); err != nil {
+			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
 				return err
 			}
 			return logAccess(tx, e.Auth, journalCreation, record, "")
@@ -234,7 +236,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func beneficiaireEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if _, err := peopleReader(e); err != nil {
+		if _, err := access.PeopleReader(e); err != nil {
 			return err
 		}
 		record, kept, err := beneficiaireOfPath(e, "id")
@@ -257,7 +259,7 @@ func editFormData(record *core.Record) *beneficiaireFormData {
 
 func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if _, err := peopleReader(e); err != nil {
+		if _, err := access.PeopleReader(e); err != nil {
 			return err
 		}
 		record, kept, err := beneficiaireOfPath(e, "id")
@@ -276,7 +278,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
-			if err := updateChecked(tx, e.Auth, record, beneficiaireChanges(record, &data.Form)); err != nil {
+			if err := access.UpdateChecked(tx, e.Auth, record, beneficiaireChanges(record, &data.Form)); err != nil {
 				return err
 			}
 			return logAccess(tx, e.Auth, journalModification, record, "")
@@ -333,7 +335,7 @@ type profilAccompagnement struct {
 
 func beneficiaireProfileHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff, err := peopleReader(e)
+		staff, err := access.PeopleReader(e)
 		if err != nil {
 			return err
 		}
@@ -440,7 +442,7 @@ func (p *beneficiaireProfil) loadAccompagnements(app core.App, auth *core.Record
 	for _, h := range helps {
 		a := profilAccompagnement{ID: h.Id, Conseiller: names[h.GetString("conseiller")],
 			Date: h.GetDateTime("date").Time().In(loc), DureeMinutes: h.GetInt("duree_minutes"),
-			Modifiable: mayUpdate(app, auth, h, nil)}
+			Modifiable: access.MayUpdate(app, auth, h, nil)}
 		for _, t := range h.GetStringSlice("thematiques") {
 			a.Thematiques = append(a.Thematiques, referentiel.Thematiques.Label(t))
 		}
@@ -464,7 +466,7 @@ type fusionChoixData struct {
 
 func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		staff, err := peopleReader(e)
+		staff, err := access.PeopleReader(e)
 		if err != nil {
 			return err
 		}
@@ -539,7 +541,7 @@ func beneficiaireMergeConfirmHandler(pe *pageEngine) func(*core.RequestEvent) er
 // loadMergeConfirm loads both records of a merge URL; it answers nil data
 // when the first one was already merged (the person is sent to the kept one).
 func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
-	if _, err := peopleReader(e); err != nil {
+	if _, err := access.PeopleReader(e); err != nil {
 		return nil, err
 	}
 	a, kept, err := beneficiaireOfPath(e, "id")
@@ -549,7 +551,7 @@ func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
 	if kept != "" {
 		return nil, redirectToKept(e, kept)
 	}
-	b, err := workspaceRecord(e.App, e.Auth, "beneficiaires", e.Request.PathValue("autre"))
+	b, err := access.WorkspaceRecord(e.App, e.Auth, "beneficiaires", e.Request.PathValue("autre"))
 	if err != nil {
 		return nil, err
 	}

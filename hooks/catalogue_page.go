@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,6 +10,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/demodata"
@@ -145,7 +147,7 @@ func newCatalogueEntry(app core.App, auth *core.Record, staff *model.StaffView, 
 	if !entry.Partage {
 		entry.Origine = structureNames[r.GetString("structure")]
 	}
-	entry.PeutModifier = mayUpdate(app, auth, r, nil)
+	entry.PeutModifier = access.MayUpdate(app, auth, r, nil)
 	entry.PeutCopier = !entry.PeutModifier && staff.PeutCreerAteliers()
 	entry.PeutPlanifier = entry.Actif && staff.PeutPlanifier()
 	return entry
@@ -322,7 +324,7 @@ type atelierDetail struct {
 
 func atelierDetailHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := workspaceRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
+		record, err := access.WorkspaceRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -508,12 +510,12 @@ func atelierNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutCreerAteliers() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		form := atelierForm{Actif: true, Niveau: "debutant", DureeMinutes: "120", CapaciteDefaut: "8"}
 		var copied string
 		if id := e.Request.URL.Query().Get("copie"); id != "" {
-			source, err := readable(e.App, e.Auth, "ateliers", id)
+			source, err := access.Readable(e.App, e.Auth, "ateliers", id)
 			if err != nil {
 				return err
 			}
@@ -534,7 +536,7 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutCreerAteliers() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("read workshop form: %w", err)
@@ -553,9 +555,9 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		record := core.NewRecord(collection)
 		record.Load(data.Form.changes())
-		switch err := createChecked(e.App, e.Auth, record); {
+		switch err := access.CreateChecked(e.App, e.Auth, record); {
 		case errors.Is(err, model.ErrNotFound):
-			return errForbidden // another structure than the person's: the create rule refused
+			return access.ErrForbidden // another structure than the person's: the create rule refused
 		case err != nil:
 			if errs, ok := validationMessages(err); ok {
 				data.Errors = errs
@@ -569,7 +571,7 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func atelierEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
+		record, err := access.EditableRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -583,7 +585,7 @@ func atelierEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func atelierUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
+		record, err := access.EditableRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -596,14 +598,14 @@ func atelierUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		// A structure the rules refuse is tampering, not a typing mistake:
 		// refused before any message about the values.
-		if !mayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
-			return errForbidden
+		if !access.MayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
+			return access.ErrForbidden
 		}
 		data.Errors = data.Form.validate()
 		if len(data.Errors) > 0 {
 			return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
 		}
-		if err := updateChecked(e.App, e.Auth, record, data.Form.changes()); err != nil {
+		if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.changes()); err != nil {
 			if errs, ok := validationMessages(err); ok {
 				data.Errors = errs
 				return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
@@ -635,11 +637,11 @@ func renderAtelierForm(pe *pageEngine, e *core.RequestEvent, status int, data *a
 
 func atelierActifHandler(actif bool) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := workspaceRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
+		record, err := access.WorkspaceRecord(e.App, e.Auth, "ateliers", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		if err := updateChecked(e.App, e.Auth, record, map[string]any{"actif": actif}); err != nil {
+		if err := access.UpdateChecked(e.App, e.Auth, record, map[string]any{"actif": actif}); err != nil {
 			return fmt.Errorf("set workshop %s active=%t: %w", record.Id, actif, err)
 		}
 		message := "« " + record.GetString("titre") + " » est archivé : il n'apparaît plus sur les pages publiques, " +

@@ -1,9 +1,10 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/access"
+
 	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/dbx"
@@ -113,10 +115,10 @@ func mergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) 
 // mergeablePair loads both records through the access rules and checks they
 // can be merged by auth.
 func mergeablePair(tx core.App, auth *core.Record, keepID, dropID string) (keep, drop *core.Record, err error) {
-	if keep, err = workspaceRecord(tx, auth, "beneficiaires", keepID); err != nil {
+	if keep, err = access.WorkspaceRecord(tx, auth, "beneficiaires", keepID); err != nil {
 		return nil, nil, err
 	}
-	if drop, err = workspaceRecord(tx, auth, "beneficiaires", dropID); err != nil {
+	if drop, err = access.WorkspaceRecord(tx, auth, "beneficiaires", dropID); err != nil {
 		return nil, nil, err
 	}
 	if keep.GetString("structure") != drop.GetString("structure") {
@@ -128,8 +130,8 @@ func mergeablePair(tx core.App, auth *core.Record, keepID, dropID string) (keep,
 	if keep.GetBool("anonymise") || drop.GetBool("anonymise") {
 		return nil, nil, errMergeAnonymous
 	}
-	if !mayUpdate(tx, auth, keep, nil) || !mayUpdate(tx, auth, drop, map[string]any{"fusionne_vers": keep.Id}) {
-		return nil, nil, errForbidden
+	if !access.MayUpdate(tx, auth, keep, nil) || !access.MayUpdate(tx, auth, drop, map[string]any{"fusionne_vers": keep.Id}) {
+		return nil, nil, access.ErrForbidden
 	}
 	return keep, drop, nil
 }

@@ -1,13 +1,14 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/testkit"
 

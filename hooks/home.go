@@ -1,12 +1,13 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"

@@ -1,9 +1,13 @@
 package hooks
 
 import (
-	"atelier/hooks/clock"
 	"net/http"
 	"strings"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/clock"
+	"atelier/hooks/seances"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -12,46 +16,9 @@ import (
 // registering, the page to come back to, and the cancellation. Only the
 // person holding the link sees their own name here.
 
-type inscriptionPageData struct {
-	Seance       *seanceView
-	Jeton        string
-	Lien         string // the full personal link, to write down or print
-	Statut       string
-	Rang         int
-	Prenom, Nom  string
-	InscritPar   string
-	Confirmation bool // just registered
-	Annulation   bool // just cancelled
-	Passee       bool
-}
-
-func loadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, error) {
-	inscription, err := findByToken(app, jeton)
-	if err != nil {
-		return nil, err
-	}
-	seance, err := app.FindRecordById("seances", inscription.GetString("seance"))
-	if err != nil {
-		return nil, err
-	}
-	view, err := buildSeanceView(app, seance)
-	if err != nil {
-		return nil, err
-	}
-	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
-	if err != nil {
-		return nil, err
-	}
-	return &inscriptionPageData{
-		Seance: view, Jeton: jeton, Statut: inscription.GetString("statut"),
-		Rang: inscription.GetInt("rang_attente"), Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
-		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
-	}, nil
-}
-
 func inscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		data, err := loadInscriptionPage(e.App, e.Request.PathValue("jeton"))
+		data, err := seances.LoadInscriptionPage(e.App, e.Request.PathValue("jeton"))
 		if err != nil {
 			return err
 		}
@@ -72,19 +39,19 @@ func cancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		if result.Promoted != nil {
-			notifyPromotion(e.App, baseURL(e), result.Promoted)
+			envois.NotifyPromotion(e.App, baseURL(e), result.Promoted)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?annulee=1")
 	}
 }
 
 func inscriptionCalendarHandler(e *core.RequestEvent) error {
-	data, err := loadInscriptionPage(e.App, e.Request.PathValue("jeton"))
+	data, err := seances.LoadInscriptionPage(e.App, e.Request.PathValue("jeton"))
 	if err != nil {
 		return err
 	}
 	privatePage(e)
-	return writeCalendar(e, "atelier.ics", data.Seance.Structure, []*seanceView{data.Seance}, false)
+	return writeCalendar(e, "atelier.ics", data.Seance.Structure, []*seances.SeanceView{data.Seance}, false)
 }
 
 // baseURL is the public address of the instance for links that leave the

@@ -1,16 +1,16 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/lib/contact"
 
@@ -27,23 +27,6 @@ import (
 // privacyVersion is the version of the privacy text shown next to the
 // consent box; each beneficiary records the version they accepted.
 const privacyVersion = "2026-11"
-
-// registrationDeadline is how long before the start online registration
-// closes: ATELIER_DELAI_INSCRIPTION (a Go duration such as "2h" or a number
-// of minutes), 0 by default (open until the start).
-func registrationDeadline() time.Duration {
-	raw := strings.TrimSpace(os.Getenv("ATELIER_DELAI_INSCRIPTION"))
-	if raw == "" {
-		return 0
-	}
-	if minutes, err := strconv.Atoi(raw); err == nil && minutes >= 0 {
-		return time.Duration(minutes) * time.Minute
-	}
-	if d, err := time.ParseDuration(raw); err == nil && d >= 0 {
-		return d
-	}
-	return 0
-}
 
 // registrationForm is what the person typed, kept as typed to fill the
 // form again when something is wrong.
@@ -347,7 +330,7 @@ func (s *sessionState) open(now time.Time) bool {
 	if err != nil {
 		return false
 	}
-	return s.Statut == "planifiee" && s.InscriptionsOuvertes && now.Before(debut.Time().Add(-registrationDeadline()))
+	return s.Statut == "planifiee" && s.InscriptionsOuvertes && now.Before(debut.Time().Add(-seances.RegistrationDeadline()))
 }
 
 // findOrCreateBeneficiaire matches the person within the structure by phone
@@ -496,7 +479,7 @@ type cancelResult struct {
 func cancelRegistration(app core.App, jeton string, now time.Time) (cancelResult, error) {
 	var result cancelResult
 	err := app.RunInTransaction(func(tx core.App) error {
-		inscription, err := findByToken(tx, jeton)
+		inscription, err := model.FindByToken(tx, jeton)
 		if err != nil {
 			return err
 		}
@@ -531,7 +514,7 @@ func refillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Reco
 	if err != nil {
 		return nil, fmt.Errorf("waiting list: %w", err)
 	}
-	taken, _, err := countPlaces(tx, seance.Id)
+	taken, _, err := seances.CountPlaces(tx, seance.Id)
 	if err != nil {
 		return nil, err
 	}
@@ -557,13 +540,4 @@ func refillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Reco
 		}
 	}
 	return promoted, nil
-}
-
-// findByToken finds a registration by its secret token; a malformed token
-// is simply not found.
-func findByToken(app core.App, jeton string) (*core.Record, error) {
-	if len(jeton) < 32 || len(jeton) > 64 || strings.Trim(jeton, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {
-		return nil, model.ErrNotFound
-	}
-	return app.FindFirstRecordByData("inscriptions", "jeton", jeton)
 }

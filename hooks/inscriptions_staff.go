@@ -1,11 +1,16 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"database/sql"
 	"errors"
 	"fmt"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/lib/frfmt"
 
@@ -63,7 +68,7 @@ func participantName(p *core.Record) string {
 // belongs to the session's own structure: a person of another structure,
 // even one the conseiller also works in, is a 404 like a missing one.
 func sessionPerson(app core.App, auth, seance *core.Record, id string) (*core.Record, error) {
-	person, err := workspaceRecord(app, auth, "beneficiaires", id)
+	person, err := access.WorkspaceRecord(app, auth, "beneficiaires", id)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +82,7 @@ func sessionPerson(app core.App, auth, seance *core.Record, id string) (*core.Re
 // sessionInscription is a registration the conseiller reads (API rule) and
 // that belongs to this session; any other id is a 404.
 func sessionInscription(app core.App, auth, seance *core.Record, id string) (*core.Record, error) {
-	inscription, err := readable(app, auth, "inscriptions", id)
+	inscription, err := access.Readable(app, auth, "inscriptions", id)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +141,7 @@ func alreadyRegistered(person, inscription *core.Record) staffRefusal {
 // nextPlace decides, inside the transaction, whether a new registration is
 // confirmed or goes to the end of the waiting list.
 func nextPlace(tx core.App, seance *core.Record) (statut string, rang, taken int, err error) {
-	taken, _, err = countPlaces(tx, seance.Id)
+	taken, _, err = seances.CountPlaces(tx, seance.Id)
 	if err != nil {
 		return "", 0, 0, err
 	}
@@ -156,7 +161,7 @@ func nextPlace(tx core.App, seance *core.Record) (statut string, rang, taken int
 // cancelled one (one registration per person and session), with fields.
 func saveInscription(tx core.App, auth, seance, person, existing *core.Record, fields map[string]any) (*core.Record, error) {
 	if existing != nil {
-		if err := updateChecked(tx, auth, existing, fields); err != nil {
+		if err := access.UpdateChecked(tx, auth, existing, fields); err != nil {
 			return nil, fmt.Errorf("update registration %s: %w", existing.Id, err)
 		}
 		return existing, nil
@@ -171,7 +176,7 @@ func saveInscription(tx core.App, auth, seance, person, existing *core.Record, f
 	for field, value := range fields {
 		inscription.Set(field, value)
 	}
-	if err := createChecked(tx, auth, inscription); err != nil {
+	if err := access.CreateChecked(tx, auth, inscription); err != nil {
 		return nil, fmt.Errorf("create registration of %s: %w", person.Id, err)
 	}
 	return inscription, nil
@@ -184,7 +189,7 @@ func noteActivity(tx core.App, auth, person *core.Record, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if err := updateChecked(tx, auth, person, map[string]any{"derniere_activite": at}); err != nil {
+	if err := access.UpdateChecked(tx, auth, person, map[string]any{"derniere_activite": at}); err != nil {
 		return fmt.Errorf("last activity of %s: %w", person.Id, err)
 	}
 	return nil
@@ -206,7 +211,7 @@ func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *
 	f.apply(person)
 	recordConsent(person, now)
 	person.Set("derniere_activite", at)
-	if err := createChecked(tx, auth, person); err != nil {
+	if err := access.CreateChecked(tx, auth, person); err != nil {
 		return nil, fmt.Errorf("create beneficiary: %w", err)
 	}
 	return person, nil
@@ -282,14 +287,14 @@ func promoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 		if inscription.GetString("statut") != "liste_attente" {
 			return staffRefusal("Cette personne n'est plus sur la liste d'attente : la page a changé depuis votre affichage.")
 		}
-		if err := updateChecked(tx, auth, inscription, map[string]any{"statut": "inscrit", "rang_attente": 0}); err != nil {
+		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "inscrit", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("promote registration %s: %w", inscription.Id, err)
 		}
 		if _, err := refillAndRerank(tx, seance, false); err != nil {
 			return err
 		}
 		result.Inscription = inscription
-		if result.Taken, _, err = countPlaces(tx, seance.Id); err != nil {
+		if result.Taken, _, err = seances.CountPlaces(tx, seance.Id); err != nil {
 			return err
 		}
 		result.Person, err = tx.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
@@ -326,7 +331,7 @@ func cancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 		case inscription.GetString("statut") != "inscrit" && inscription.GetString("statut") != "liste_attente":
 			return staffRefusal("La présence de cette personne est déjà notée : corrigez-la plutôt sur la feuille de présence.")
 		}
-		if err := updateChecked(tx, auth, inscription, map[string]any{"statut": "annule", "rang_attente": 0}); err != nil {
+		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "annule", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("cancel registration %s: %w", inscription.Id, err)
 		}
 		stillAhead := now.Before(seance.GetDateTime("debut").Time())
@@ -347,7 +352,7 @@ func cancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 // gave an e-mail (sendRegistrationMail skips the others).
 func notifyStaffRegistration(e *core.RequestEvent, r staffRegistration) {
 	if r.Person != nil && r.Inscription != nil {
-		notifyRegistration(e.App, baseURL(e), r.Inscription, r.Person)
+		envois.NotifyRegistration(e.App, baseURL(e), r.Inscription, r.Person)
 	}
 }
 

@@ -1,13 +1,17 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/referentiel"
@@ -47,7 +51,7 @@ func logAccess(app core.App, auth *core.Record, action string, person *core.Reco
 	}
 	entry := core.NewRecord(collection)
 	author, name := journalAuthor(auth)
-	entry.Load(map[string]any{"auteur": author, "auteur_nom": name, "action": action, "details": truncate(details, 1000)})
+	entry.Load(map[string]any{"auteur": author, "auteur_nom": name, "action": action, "details": envois.Truncate(details, 1000)})
 	if person != nil {
 		entry.Set("beneficiaire", person.Id)
 		entry.Set("structure", person.GetString("structure"))
@@ -156,7 +160,7 @@ func journalHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		// The journal's list rule: coordinateurs only (pb_migrations).
 		if staff == nil || !staff.Coordinateur() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		data := &journalData{Actions: referentiel.ActionsJournal}
 		structures, err := allStructureOptions(e.App)

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +11,9 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/contact"
@@ -89,7 +91,7 @@ func loadLieux(app core.App, auth *core.Record, now time.Time) (*lieuxListData, 
 		data.Lieux = append(data.Lieux, lieuEntry{ID: r.Id, Nom: r.GetString("nom"),
 			Structure: names[r.GetString("structure")], Adresse: lieuAdresse(r),
 			Accessibilite: r.GetString("accessibilite"), AVenir: upcoming[r.Id],
-			PeutModifier: mayUpdate(app, auth, r, nil)})
+			PeutModifier: access.MayUpdate(app, auth, r, nil)})
 	}
 	slices.SortStableFunc(data.Lieux, func(a, b lieuEntry) int {
 		return strings.Compare(demodata.Fold(a.Nom), demodata.Fold(b.Nom))
@@ -243,7 +245,7 @@ func lieuNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutCreerLieux() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		data, err := newLieuFormData(e.App, staff, lieuForm{})
 		if err != nil {
@@ -260,7 +262,7 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutCreerLieux() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("read place form: %w", err)
@@ -278,9 +280,9 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		record := core.NewRecord(collection)
 		record.Load(data.Form.changes())
-		switch err := createChecked(e.App, e.Auth, record); {
+		switch err := access.CreateChecked(e.App, e.Auth, record); {
 		case errors.Is(err, model.ErrNotFound):
-			return errForbidden // another structure than the person's: the create rule refused
+			return access.ErrForbidden // another structure than the person's: the create rule refused
 		case err != nil:
 			if errs, ok := validationMessages(err); ok {
 				data.Errors = errs
@@ -294,7 +296,7 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func lieuEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
+		record, err := access.EditableRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -308,7 +310,7 @@ func lieuEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func lieuUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		record, err := editableRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
+		record, err := access.EditableRecord(e.App, e.Auth, "lieux", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}
@@ -321,13 +323,13 @@ func lieuUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		// A structure the rules refuse is tampering, not a typing mistake:
 		// refused before any message about the values.
-		if data.Form.Structure != "" && !mayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
-			return errForbidden
+		if data.Form.Structure != "" && !access.MayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
+			return access.ErrForbidden
 		}
 		if data.Errors = data.Form.validate(); len(data.Errors) > 0 {
 			return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
 		}
-		if err := updateChecked(e.App, e.Auth, record, data.Form.changes()); err != nil {
+		if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.changes()); err != nil {
 			if errs, ok := validationMessages(err); ok {
 				data.Errors = errs
 				return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)

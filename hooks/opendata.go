@@ -1,13 +1,16 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
@@ -217,7 +220,7 @@ func structureFields(s openStructure, offer *structureOffer, base string) mednum
 	_ = json.Unmarshal([]byte(s.Typologie), &typologies)
 	row := mednum.Lieu{Pivot: mednum.Pivot(s.Siret), Typologie: mednum.Join(typologies...),
 		Telephone: mednum.Telephone(s.Telephone), Courriels: s.Courriel, SiteWeb: s.SiteWeb,
-		PresentationResume: truncate(strings.TrimSpace(s.Presentation), 280), Source: "Atelier",
+		PresentationResume: envois.Truncate(strings.TrimSpace(s.Presentation), 280), Source: "Atelier",
 		FraisACharge: mednum.FraisGratuit, DispositifProgrammesNationaux: mednum.DispositifCnfs, PriseRdv: base + "/s/" + s.Slug}
 	for _, t := range typologies {
 		if t == "RFS" {

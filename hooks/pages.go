@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"bytes"
 	"embed"
 	"errors"
@@ -12,6 +11,9 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/frfmt"
@@ -266,7 +268,7 @@ func (pe *pageEngine) page(handler func(*core.RequestEvent) error) func(*core.Re
 		if model.IsNotFound(err) {
 			return pe.errorPage(e, http.StatusNotFound)
 		}
-		if forbidden(err) {
+		if access.Forbidden(err) {
 			return pe.errorPage(e, http.StatusForbidden)
 		}
 		if e.Written() {

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/access"
+	"atelier/hooks/seances"
+
 	"atelier/hooks/lib/frfmt"
 
 	"github.com/pocketbase/dbx"
@@ -86,7 +89,7 @@ func (in *attendanceInput) validate() formErrors {
 // saveAttendance records the sheet in one transaction and returns how many
 // lines changed. Lines are read again inside the transaction; people newly
 // present get their last activity updated.
-func saveAttendance(app core.App, auth *core.Record, s *staffSeance, in attendanceInput, now time.Time) (int, error) {
+func saveAttendance(app core.App, auth *core.Record, s *seances.StaffSeance, in attendanceInput, now time.Time) (int, error) {
 	changed := 0
 	err := app.RunInTransaction(func(tx core.App) error {
 		changed = 0
@@ -106,7 +109,7 @@ func saveAttendance(app core.App, auth *core.Record, s *staffSeance, in attendan
 			if want == "" || want == line.GetString("statut") {
 				continue
 			}
-			if err := updateChecked(tx, auth, line, map[string]any{"statut": want}); err != nil {
+			if err := access.UpdateChecked(tx, auth, line, map[string]any{"statut": want}); err != nil {
 				return fmt.Errorf("attendance of %s: %w", line.Id, err)
 			}
 			changed++
@@ -117,7 +120,7 @@ func saveAttendance(app core.App, auth *core.Record, s *staffSeance, in attendan
 			}
 		}
 		if in.anonymes != seance.GetInt("participants_anonymes") {
-			if err := updateChecked(tx, auth, seance, map[string]any{"participants_anonymes": in.anonymes}); err != nil {
+			if err := access.UpdateChecked(tx, auth, seance, map[string]any{"participants_anonymes": in.anonymes}); err != nil {
 				return fmt.Errorf("anonymous walk-ins: %w", err)
 			}
 			changed++
@@ -150,7 +153,7 @@ func noteActivityOf(tx core.App, auth, inscription *core.Record, now time.Time) 
 // leaves the list and the ranks close up); a person never registered, or
 // whose registration was cancelled, counts as registered on the spot.
 // Capacity does not apply: they are in the room.
-func walkInByStaff(app core.App, auth *core.Record, s *staffSeance, personID string, form *beneficiaireForm, now time.Time) (staffRegistration, error) {
+func walkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, personID string, form *beneficiaireForm, now time.Time) (staffRegistration, error) {
 	var result staffRegistration
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, s.ID)
@@ -205,7 +208,7 @@ func walkInByStaff(app core.App, auth *core.Record, s *staffSeance, personID str
 
 // closeByStaff marks the session as done (realisee): people still only
 // registered did not come and become absent. It returns how many did.
-func closeByStaff(app core.App, auth *core.Record, s *staffSeance, now time.Time) (absents int, err error) {
+func closeByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, now time.Time) (absents int, err error) {
 	err = app.RunInTransaction(func(tx core.App) error {
 		absents = 0
 		seance, err := seanceInTx(tx, s.ID)
@@ -226,12 +229,12 @@ func closeByStaff(app core.App, auth *core.Record, s *staffSeance, now time.Time
 			return fmt.Errorf("registered people: %w", err)
 		}
 		for _, r := range registered {
-			if err := updateChecked(tx, auth, r, map[string]any{"statut": "absent"}); err != nil {
+			if err := access.UpdateChecked(tx, auth, r, map[string]any{"statut": "absent"}); err != nil {
 				return fmt.Errorf("mark %s absent: %w", r.Id, err)
 			}
 			absents++
 		}
-		if err := updateChecked(tx, auth, seance, map[string]any{"statut": "realisee"}); err != nil {
+		if err := access.UpdateChecked(tx, auth, seance, map[string]any{"statut": "realisee"}); err != nil {
 			return fmt.Errorf("close session: %w", err)
 		}
 		return nil

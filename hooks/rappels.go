@@ -1,13 +1,17 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/lib/frfmt"
 
@@ -53,13 +57,13 @@ type dueReminder struct {
 }
 
 // sendReminders sends the reminders due at now.
-func sendReminders(ctx context.Context, app core.App, sms smsSender, now time.Time) (reminderOutcome, error) {
+func sendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now time.Time) (reminderOutcome, error) {
 	var out reminderOutcome
 	due, err := dueReminders(app, now)
 	if err != nil {
 		return out, err
 	}
-	views := map[string]*seanceView{}
+	views := map[string]*seances.SeanceView{}
 	base := instanceURL(app)
 	for _, r := range due {
 		if err := ctx.Err(); err != nil {
@@ -73,7 +77,7 @@ func sendReminders(ctx context.Context, app core.App, sms smsSender, now time.Ti
 		if !ok {
 			seance, err := app.FindRecordById("seances", r.Seance)
 			if err == nil {
-				view, err = buildSeanceView(app, seance)
+				view, err = seances.BuildSeanceView(app, seance)
 			}
 			if err != nil {
 				app.Logger().Error("reminder: load session", "seance", r.Seance, "error", err)
@@ -115,7 +119,7 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 }
 
 // sendReminder claims one registration's reminder, then sends it.
-func sendReminder(app core.App, sms smsSender, base string, view *seanceView, r dueReminder, now time.Time, out *reminderOutcome) {
+func sendReminder(app core.App, sms envois.SMSSender, base string, view *seances.SeanceView, r dueReminder, now time.Time, out *reminderOutcome) {
 	canal, n, err := reminderMessage(base, view, r)
 	if err != nil {
 		app.Logger().Error("reminder: render", "inscription", r.Inscription, "error", err)
@@ -130,12 +134,12 @@ func sendReminder(app core.App, sms smsSender, base string, view *seanceView, r 
 		return // another run claimed it
 	}
 	if canal == "sms" {
-		err = sendSMS(app, sms, envoi, n)
+		err = envois.SendSMS(app, sms, envoi, n)
 	} else {
-		err = deliver(app, envoi, n)
+		err = envois.Deliver(app, envoi, n)
 	}
 	switch {
-	case errors.Is(err, errNoSMSProvider):
+	case errors.Is(err, envois.ErrNoSMSProvider):
 		out.SansSMS++
 	case err != nil:
 		app.Logger().Warn("reminder: send", "inscription", r.Inscription, "canal", canal, "error", err)
@@ -150,7 +154,7 @@ func sendReminder(app core.App, sms smsSender, base string, view *seanceView, r 
 // claimReminder sets rappel_envoye_le if nobody did, and records the
 // message in the same transaction. It returns nil when another run had
 // already claimed the reminder.
-func claimReminder(app core.App, inscription, canal string, n notification, now time.Time) (*core.Record, error) {
+func claimReminder(app core.App, inscription, canal string, n envois.Notification, now time.Time) (*core.Record, error) {
 	var envoi *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		res, err := tx.DB().NewQuery(`UPDATE inscriptions SET rappel_envoye_le = {:now}, updated = {:now}
@@ -162,7 +166,7 @@ func claimReminder(app core.App, inscription, canal string, n notification, now 
 		if claimed, err := res.RowsAffected(); err != nil || claimed == 0 {
 			return err
 		}
-		envoi, err = recordMessage(tx, canal, n)
+		envoi, err = envois.RecordMessage(tx, canal, n)
 		return err
 	})
 	if err != nil {
@@ -175,8 +179,8 @@ var errNoChannel = errors.New("no e-mail nor phone")
 
 // reminderMessage writes the reminder for the person's channel: e-mail
 // when they gave one, else SMS.
-func reminderMessage(base string, view *seanceView, r dueReminder) (string, notification, error) {
-	n := notification{Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
+func reminderMessage(base string, view *seances.SeanceView, r dueReminder) (string, envois.Notification, error) {
+	n := envois.Notification{Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
 		Objet: "Rappel : " + view.Titre + ", " + frfmt.DateSansAnnee(view.Debut)}
 	lien := ""
 	if r.Jeton != "" {
@@ -184,16 +188,16 @@ func reminderMessage(base string, view *seanceView, r dueReminder) (string, noti
 	}
 	switch {
 	case r.Email != "":
-		mail := registrationMail{
-			Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: sessionRecap(view),
+		mail := envois.RegistrationMail{
+			Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: envois.SessionRecap(view),
 			Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",
 				view.Titre, frfmt.Date(view.Debut), frfmt.Heure(view.Debut))},
 		}
 		var html bytes.Buffer
-		if err := registrationEmail.Execute(&html, mail); err != nil {
+		if err := envois.RegistrationEmail.Execute(&html, mail); err != nil {
 			return "", n, fmt.Errorf("render reminder: %w", err)
 		}
-		n.Destinataire, n.HTML, n.Texte = r.Email, html.String(), plainText(mail)
+		n.Destinataire, n.HTML, n.Texte = r.Email, html.String(), envois.PlainText(mail)
 		return "email", n, nil
 	case r.Telephone != "":
 		n.Destinataire, n.Texte = r.Telephone, reminderSMS(view, lien)
@@ -203,7 +207,7 @@ func reminderMessage(base string, view *seanceView, r dueReminder) (string, noti
 }
 
 // reminderSMS is short: one SMS holds about 160 characters.
-func reminderSMS(view *seanceView, lien string) string {
+func reminderSMS(view *seances.SeanceView, lien string) string {
 	text := fmt.Sprintf("Rappel : atelier « %s » %s à %s, %s. %s",
 		view.Titre, frfmt.DateSansAnnee(view.Debut), frfmt.Heure(view.Debut), view.Lieu.Nom, view.Structure.Nom)
 	if lien != "" {

@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"atelier/hooks/envois"
+
 	"atelier/hooks/e2e"
 	"atelier/hooks/testkit"
 
@@ -83,10 +85,10 @@ func TestReminderReachesARealSMTPServerOnce(t *testing.T) {
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
 
-	if out, err := sendReminders(context.Background(), app, noSMS{}, now.Add(-9*time.Hour)); err != nil || out.total() != 0 {
+	if out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now.Add(-9*time.Hour)); err != nil || out.total() != 0 {
 		t.Fatalf("49 hours before: %+v, %v", out, err)
 	}
-	out, err := sendReminders(context.Background(), app, noSMS{}, now)
+	out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now)
 	if err != nil || out.Emails != 1 || out.total() != 1 {
 		t.Fatalf("first run: %+v, %v", out, err)
 	}
@@ -100,7 +102,7 @@ func TestReminderReachesARealSMTPServerOnce(t *testing.T) {
 		}
 	}
 
-	out, err = sendReminders(context.Background(), app, noSMS{}, now.Add(15*time.Minute))
+	out, err = sendReminders(context.Background(), app, envois.NoSMS{}, now.Add(15*time.Minute))
 	if err != nil || out.total() != 0 {
 		t.Fatalf("second run: %+v, %v", out, err)
 	}
@@ -126,7 +128,7 @@ func TestOverlappingReminderRunsSendOnce(t *testing.T) {
 	outs := make([]reminderOutcome, 4)
 	for i := range outs {
 		wg.Go(func() {
-			out, err := sendReminders(context.Background(), app, noSMS{}, now)
+			out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now)
 			if err != nil {
 				t.Error(err)
 			}
@@ -160,7 +162,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 	t.Run("no SMS provider: recorded as failed, to be phoned, never retried", func(t *testing.T) {
 		app := jobApp(t)
 		now := reminderTime(t, app)
-		out, err := sendReminders(context.Background(), app, noSMS{}, now)
+		out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now)
 		if err != nil || out.SansSMS != 1 || out.total() != 1 {
 			t.Fatalf("%+v, %v", out, err)
 		}
@@ -169,7 +171,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 			rows[0].GetString("destinataire") != "+33612345678" || !strings.Contains(rows[0].GetString("erreur"), "aucun fournisseur SMS") {
 			t.Fatalf("envois: %v", rows)
 		}
-		if retried, err := retryMessages(context.Background(), app, noSMS{}, now.Add(2*time.Hour)); err != nil || retried.Envoyes+retried.Echecs != 0 {
+		if retried, err := envois.RetryMessages(context.Background(), app, envois.NoSMS{}, now.Add(2*time.Hour)); err != nil || retried.Envoyes+retried.Echecs != 0 {
 			t.Fatalf("retry without provider: %+v, %v", retried, err)
 		}
 		if app.TestMailer.TotalSend() != 0 {
@@ -199,19 +201,19 @@ func TestNoReminderForLateRegistrationsOrOtherStatuses(t *testing.T) {
 	// The session is moved to 30 hours from now: the person registered
 	// (just now) inside the 48-hour window; their confirmation was enough.
 	jobSet(t, app, seance, map[string]any{"debut": testkit.Now().Add(30 * time.Hour), "fin": testkit.Now().Add(32 * time.Hour)})
-	if out, err := sendReminders(context.Background(), app, noSMS{}, testkit.Now()); err != nil || out.total() != 0 {
+	if out, err := sendReminders(context.Background(), app, envois.NoSMS{}, testkit.Now()); err != nil || out.total() != 0 {
 		t.Fatalf("late registration: %+v, %v", out, err)
 	}
 	// Cancelled registrations and cancelled sessions get nothing.
 	app2 := jobApp(t)
 	now := reminderTime(t, app2)
 	jobSet(t, app2, jobRecord(t, app2, "inscriptions", testkit.InscriptionA), map[string]any{"statut": "annule"})
-	if out, err := sendReminders(context.Background(), app2, noSMS{}, now); err != nil || out.total() != 0 {
+	if out, err := sendReminders(context.Background(), app2, envois.NoSMS{}, now); err != nil || out.total() != 0 {
 		t.Fatalf("cancelled registration: %+v, %v", out, err)
 	}
 	jobSet(t, app2, jobRecord(t, app2, "inscriptions", testkit.InscriptionA), map[string]any{"statut": "inscrit"})
 	jobSet(t, app2, jobRecord(t, app2, "seances", testkit.SeancePubliqueA), map[string]any{"statut": "annulee"})
-	if out, err := sendReminders(context.Background(), app2, noSMS{}, now); err != nil || out.total() != 0 {
+	if out, err := sendReminders(context.Background(), app2, envois.NoSMS{}, now); err != nil || out.total() != 0 {
 		t.Fatalf("cancelled session: %+v, %v", out, err)
 	}
 }
@@ -222,7 +224,7 @@ func TestMovedSessionRemindsAgain(t *testing.T) {
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
-	if out, _ := sendReminders(context.Background(), app, noSMS{}, now); out.Emails != 1 {
+	if out, _ := sendReminders(context.Background(), app, envois.NoSMS{}, now); out.Emails != 1 {
 		t.Fatalf("first reminder: %+v", out)
 	}
 	seance := jobRecord(t, app, "seances", testkit.SeancePubliqueA)
@@ -235,7 +237,7 @@ func TestMovedSessionRemindsAgain(t *testing.T) {
 	if !jobRecord(t, app, "inscriptions", testkit.InscriptionA).GetDateTime("rappel_envoye_le").IsZero() {
 		t.Fatal("moving the session kept the old reminder")
 	}
-	if out, _ := sendReminders(context.Background(), app, noSMS{}, debut.Add(-40*time.Hour)); out.Emails != 1 {
+	if out, _ := sendReminders(context.Background(), app, envois.NoSMS{}, debut.Add(-40*time.Hour)); out.Emails != 1 {
 		t.Fatalf("reminder for the new date: %+v", out)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/envois"
+
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/rapportdoc"
 
@@ -346,9 +348,9 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 			app.Logger().Error("monthly report: render e-mail", "structure", s.ID, "error", err)
 			return sent
 		}
-		n := notification{Structure: s.ID, Evenement: "rapport", Cible: latest.Record.Id, Destinataire: p.Email,
+		n := envois.Notification{Structure: s.ID, Evenement: "rapport", Cible: latest.Record.Id, Destinataire: p.Email,
 			Objet: objet, HTML: html.String(), Texte: reportText(mail)}
-		if err := sendEmail(app, n); err != nil {
+		if err := envois.SendEmail(app, n); err != nil {
 			app.Logger().Warn("monthly report: send", "structure", s.ID, "to", p.ID, "error", err)
 			continue
 		}

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"html/template"
@@ -13,6 +12,9 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/graphique"
@@ -212,7 +214,7 @@ func reportDownloadHandler(e *core.RequestEvent) error {
 	if !ok {
 		return model.ErrNotFound
 	}
-	rapport, err := workspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
+	rapport, err := access.WorkspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -275,7 +277,7 @@ type reportSessionView struct {
 
 func reportPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		rapport, err := workspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
+		rapport, err := access.WorkspaceRecord(e.App, e.Auth, "rapports", e.Request.PathValue("id"))
 		if err != nil {
 			return err
 		}

@@ -4,8 +4,10 @@
 package hooks
 
 import (
-	"atelier/hooks/clock"
 	"io/fs"
+
+	"atelier/hooks/access"
+	"atelier/hooks/clock"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -17,7 +19,7 @@ func Register(app core.App, public fs.FS) {
 	clock.Stamp(app)
 	registerIntegrity(app)
 	registerDefaults(app)
-	registerInternalNotes(app)
+	access.RegisterInternalNotes(app)
 	registerScheduler(app)
 
 	cache := newPageCache()

@@ -1,13 +1,14 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/testkit"
 

@@ -1,13 +1,16 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"bytes"
 	"context"
 	"fmt"
 	"html/template"
 	"strings"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/frfmt"
 
@@ -92,7 +95,7 @@ func nudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOut
 		if envoi == nil {
 			continue // already nudged today
 		}
-		if err := deliver(app, envoi, n); err != nil {
+		if err := envois.Deliver(app, envoi, n); err != nil {
 			app.Logger().Warn("attendance nudge: send", "animateur", first.Animateur, "error", err)
 			out.Echecs++
 			continue
@@ -146,7 +149,7 @@ func groupNudges(rows []nudgeSeance) [][]nudgeSeance {
 
 // claimNudge records today's message unless one already went to this
 // animator for this structure since the local day began.
-func claimNudge(app core.App, animateur, structure string, dayStart time.Time, n notification) (*core.Record, error) {
+func claimNudge(app core.App, animateur, structure string, dayStart time.Time, n envois.Notification) (*core.Record, error) {
 	var envoi *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		var already int
@@ -160,7 +163,7 @@ func claimNudge(app core.App, animateur, structure string, dayStart time.Time, n
 		if already > 0 {
 			return nil
 		}
-		envoi, err = recordMessage(tx, "email", n)
+		envoi, err = envois.RecordMessage(tx, "email", n)
 		return err
 	})
 	return envoi, err
@@ -186,7 +189,7 @@ type nudgeLine struct{ Libelle, Lien string }
 
 // nudgeMessage writes the e-mail to one animator about their sessions of
 // one structure, dates in that structure's zone.
-func nudgeMessage(base string, group []nudgeSeance, loc *time.Location) (notification, error) {
+func nudgeMessage(base string, group []nudgeSeance, loc *time.Location) (envois.Notification, error) {
 	first := group[0]
 	mail := nudgeMail{Prenom: first.PrenomAnim, Structure: first.NomStruct,
 		Intro: fmt.Sprintf("L'émargement %s pas encore rempli. Indiquez qui était présent, en quelques secondes :",
@@ -200,7 +203,7 @@ func nudgeMessage(base string, group []nudgeSeance, loc *time.Location) (notific
 	}
 	var html bytes.Buffer
 	if err := nudgeEmail.Execute(&html, mail); err != nil {
-		return notification{}, fmt.Errorf("render attendance nudge: %w", err)
+		return envois.Notification{}, fmt.Errorf("render attendance nudge: %w", err)
 	}
 	var text strings.Builder
 	fmt.Fprintf(&text, "Bonjour %s,\n\n%s\n\n", mail.Prenom, mail.Intro)
@@ -208,7 +211,7 @@ func nudgeMessage(base string, group []nudgeSeance, loc *time.Location) (notific
 		fmt.Fprintf(&text, "- %s\n  %s\n", l.Libelle, l.Lien)
 	}
 	fmt.Fprintf(&text, "\nSans émargement, ces ateliers ne comptent pas dans les statistiques ni dans le rapport mensuel de %s.\n\nBonne journée,\nAtelier\n", mail.Structure)
-	return notification{
+	return envois.Notification{
 		Structure: first.Structure, Evenement: "relance_emargement", Cible: first.Animateur, Destinataire: first.Email,
 		Objet: fmt.Sprintf("Émargement à remplir : %d %s", len(group), frfmt.Pluriel(len(group), "atelier", "ateliers")),
 		HTML:  html.String(),

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/envois"
+
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/testkit"
 
@@ -153,7 +155,7 @@ func TestFailedMessagesAreRetriedWithBackoff(t *testing.T) {
 	app := jobApp(t)
 	down := true
 	failingSMTP(app, &down)
-	err := sendEmail(app, notification{Structure: testkit.ID(testkit.StructureA), Evenement: "autre",
+	err := envois.SendEmail(app, envois.Notification{Structure: testkit.ID(testkit.StructureA), Evenement: "autre",
 		Destinataire: "personne@example.org", Objet: "Essai", Texte: "Bonjour", HTML: "<p>Bonjour</p>"})
 	if err == nil {
 		t.Fatal("send did not fail")
@@ -163,9 +165,9 @@ func TestFailedMessagesAreRetriedWithBackoff(t *testing.T) {
 		t.Fatalf("first attempt: %v", envoi)
 	}
 	start := testkit.Now()
-	retry := func(at time.Duration) retryOutcome {
+	retry := func(at time.Duration) envois.RetryOutcome {
 		t.Helper()
-		out, err := retryMessages(context.Background(), app, noSMS{}, start.Add(at))
+		out, err := envois.RetryMessages(context.Background(), app, envois.NoSMS{}, start.Add(at))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,22 +205,22 @@ func TestRetryStopsAfterFiveAttemptsOrADay(t *testing.T) {
 	app := jobApp(t)
 	down := true
 	failingSMTP(app, &down)
-	_ = sendEmail(app, notification{Evenement: "autre", Destinataire: "a@example.org", Objet: "A", Texte: "A"})
+	_ = envois.SendEmail(app, envois.Notification{Evenement: "autre", Destinataire: "a@example.org", Objet: "A", Texte: "A"})
 	start := testkit.Now()
 	for i := 1; i <= 8; i++ {
-		if _, err := retryMessages(context.Background(), app, noSMS{}, start.Add(time.Duration(i)*3*time.Hour)); err != nil {
+		if _, err := envois.RetryMessages(context.Background(), app, envois.NoSMS{}, start.Add(time.Duration(i)*3*time.Hour)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := envoisOf(t, app, "autre")[0].GetInt("tentatives"); n != maxTentatives {
-		t.Fatalf("%d attempts, want %d", n, maxTentatives)
+	if n := envoisOf(t, app, "autre")[0].GetInt("tentatives"); n != envois.MaxTentatives {
+		t.Fatalf("%d attempts, want %d", n, envois.MaxTentatives)
 	}
 
 	app2 := jobApp(t)
 	down2 := true
 	failingSMTP(app2, &down2)
-	_ = sendEmail(app2, notification{Evenement: "autre", Destinataire: "b@example.org", Objet: "B", Texte: "B"})
-	if out, _ := retryMessages(context.Background(), app2, noSMS{}, testkit.Now().Add(25*time.Hour)); out.Envoyes+out.Echecs != 0 {
+	_ = envois.SendEmail(app2, envois.Notification{Evenement: "autre", Destinataire: "b@example.org", Objet: "B", Texte: "B"})
+	if out, _ := envois.RetryMessages(context.Background(), app2, envois.NoSMS{}, testkit.Now().Add(25*time.Hour)); out.Envoyes+out.Echecs != 0 {
 		t.Fatalf("a day-old message was retried: %+v", out)
 	}
 }
@@ -227,14 +229,14 @@ func TestRetryStopsAfterFiveAttemptsOrADay(t *testing.T) {
 // picked up once it has been pending for 15 minutes.
 func TestAbandonedMessageIsSent(t *testing.T) {
 	app := jobApp(t)
-	envoi, err := recordMessage(app, "email", notification{Evenement: "autre", Destinataire: "c@example.org", Objet: "C", Texte: "C"})
+	envoi, err := envois.RecordMessage(app, "email", envois.Notification{Evenement: "autre", Destinataire: "c@example.org", Objet: "C", Texte: "C"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := retryMessages(context.Background(), app, noSMS{}, testkit.Now().Add(time.Minute)); out.Envoyes != 0 {
+	if out, _ := envois.RetryMessages(context.Background(), app, envois.NoSMS{}, testkit.Now().Add(time.Minute)); out.Envoyes != 0 {
 		t.Fatal("a message being sent was taken over")
 	}
-	out, _ := retryMessages(context.Background(), app, noSMS{}, testkit.Now().Add(16*time.Minute))
+	out, _ := envois.RetryMessages(context.Background(), app, envois.NoSMS{}, testkit.Now().Add(16*time.Minute))
 	if out.Envoyes != 1 || app.TestMailer.TotalSend() != 1 {
 		t.Fatalf("abandoned message: %+v", out)
 	}
@@ -252,7 +254,7 @@ func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
 	person := jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA)
 	jobSet(t, app, person, map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
-	if out, _ := sendReminders(context.Background(), app, noSMS{}, now); out.Echecs != 1 {
+	if out, _ := sendReminders(context.Background(), app, envois.NoSMS{}, now); out.Echecs != 1 {
 		t.Fatalf("reminder: %+v", out)
 	}
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -267,7 +269,7 @@ func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
 		t.Fatalf("after erasure: %q %q %q", r.GetString("destinataire"), r.GetString("texte"), r.GetString("html"))
 	}
 	down = false
-	if out, _ := retryMessages(context.Background(), app, noSMS{}, testkit.Now().Add(time.Hour)); out.Envoyes+out.Echecs != 0 {
+	if out, _ := envois.RetryMessages(context.Background(), app, envois.NoSMS{}, testkit.Now().Add(time.Hour)); out.Envoyes+out.Echecs != 0 {
 		t.Fatalf("an erased person's message was sent again: %+v", out)
 	}
 }

@@ -1,10 +1,11 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"io"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"

@@ -1,12 +1,16 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
@@ -127,7 +131,7 @@ type personneExport struct {
 // conseiller of their structure only (404 for another structure's id, 403
 // for those who read no person). A merged record sends to the kept one.
 func rightsSubject(e *core.RequestEvent, suffix string) (*core.Record, error) {
-	if _, err := peopleReader(e); err != nil {
+	if _, err := access.PeopleReader(e); err != nil {
 		return nil, err
 	}
 	record, kept, err := beneficiaireOfPath(e, "id")
@@ -471,8 +475,8 @@ func erasePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if record.GetBool("anonymise") {
 			return redirectWithFlash(e, "/espace/beneficiaires", "Les données de cette personne étaient déjà effacées.")
 		}
-		if !mayUpdate(e.App, e.Auth, record, erasedFields) {
-			return errForbidden
+		if !access.MayUpdate(e.App, e.Auth, record, erasedFields) {
+			return access.ErrForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
 			return fmt.Errorf("parse erasure form: %w", err)
@@ -500,7 +504,7 @@ func erasePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return fmt.Errorf("erase %s: %w", record.Id, err)
 		}
 		for _, promoted := range result.Promues {
-			notifyPromotion(e.App, baseURL(e), promoted)
+			envois.NotifyPromotion(e.App, baseURL(e), promoted)
 		}
 		app := e.App
 		purge := func() {

@@ -1,11 +1,14 @@
 package hooks
 
 import (
-	"atelier/hooks/clock"
 	"context"
 	"fmt"
 	"sync/atomic"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/clock"
 
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
@@ -35,8 +38,8 @@ import (
 // schedulerOptions are what tests, and an instance with an SMS provider,
 // may change.
 type schedulerOptions struct {
-	Clock clockwork.Clock // nil: the app's clock
-	SMS   smsSender       // nil: no SMS provider
+	Clock clockwork.Clock  // nil: the app's clock
+	SMS   envois.SMSSender // nil: no SMS provider
 	// afterRun, when set, is called after each run of a job (tests).
 	afterRun func(job string)
 }
@@ -44,7 +47,7 @@ type schedulerOptions struct {
 type scheduler struct {
 	app   core.App
 	clock clockwork.Clock
-	sms   smsSender
+	sms   envois.SMSSender
 	cron  gocron.Scheduler
 }
 
@@ -83,7 +86,7 @@ func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
 		s.clock = clock.Of(app)
 	}
 	if s.sms == nil {
-		s.sms = noSMS{}
+		s.sms = envois.NoSMS{}
 	}
 	cron, err := gocron.NewScheduler(
 		gocron.WithClock(s.clock),
@@ -199,7 +202,7 @@ func runDailyRetention(_ context.Context, s *scheduler, now time.Time) error {
 }
 
 func runRetries(ctx context.Context, s *scheduler, now time.Time) error {
-	out, err := retryMessages(ctx, s.app, s.sms, now)
+	out, err := envois.RetryMessages(ctx, s.app, s.sms, now)
 	if out.Envoyes+out.Echecs > 0 {
 		s.app.Logger().Info("message retries", "sent", out.Envoyes, "failed", out.Echecs)
 	}

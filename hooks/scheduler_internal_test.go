@@ -1,12 +1,13 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"context"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/testkit"
 

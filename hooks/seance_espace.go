@@ -1,13 +1,18 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
 	"unicode"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/contact"
@@ -119,7 +124,7 @@ type sessionSearch struct {
 
 // searchForSession runs the ?q= search among the session's structure's
 // people and tells for each one whether they are already registered.
-func searchForSession(e *core.RequestEvent, s *staffSeance, people []seanceParticipant) (sessionSearch, error) {
+func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []seanceParticipant) (sessionSearch, error) {
 	search := sessionSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
 	if search.Q == "" {
 		return search, nil
@@ -160,7 +165,7 @@ func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formErrors) {
 
 // seanceEspacePage is what the session's page shows.
 type seanceEspacePage struct {
-	S            *staffSeance
+	S            *seances.StaffSeance
 	Inscrits     []seanceParticipant // people with a place
 	Attente      []seanceParticipant // waiting list, by rank
 	Recherche    sessionSearch
@@ -176,7 +181,7 @@ type seanceEspacePage struct {
 // Complet: no place left for a confirmed registration.
 func (p *seanceEspacePage) Complet() bool { return p.S.PlacesRestantes() == 0 }
 
-func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *staffSeance) (*seanceEspacePage, error) {
+func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeance) (*seanceEspacePage, error) {
 	page := &seanceEspacePage{S: s, Errors: formErrors{}, Consentement: staffConsentOptions}
 	if !s.VoitPersonnes {
 		return page, nil // counts only: people are never read for this person
@@ -203,7 +208,7 @@ func (h *seancePages) renderSeance(e *core.RequestEvent, status int, page *seanc
 }
 
 func (h *seancePages) show(e *core.RequestEvent) error {
-	s, err := loadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -216,21 +221,21 @@ func (h *seancePages) show(e *core.RequestEvent) error {
 
 // seanceWithPeople loads the session for an action on people: a session of
 // another structure is a 404, a person who reads no people gets the 403 page.
-func seanceWithPeople(e *core.RequestEvent) (*staffSeance, error) {
-	s, err := loadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+func seanceWithPeople(e *core.RequestEvent) (*seances.StaffSeance, error) {
+	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
 	if err != nil {
 		return nil, err
 	}
 	if !s.VoitPersonnes {
-		return nil, errForbidden
+		return nil, access.ErrForbidden
 	}
 	return s, nil
 }
 
-func seanceEspacePath(s *staffSeance) string { return "/espace/seances/" + s.ID }
+func seanceEspacePath(s *seances.StaffSeance) string { return "/espace/seances/" + s.ID }
 
 // refuseOnSeance shows the session's page again with the refusal's message.
-func (h *seancePages) refuseOnSeance(e *core.RequestEvent, s *staffSeance, why string) error {
+func (h *seancePages) refuseOnSeance(e *core.RequestEvent, s *seances.StaffSeance, why string) error {
 	page, err := h.loadSeancePage(e, s)
 	if err != nil {
 		return err
@@ -294,7 +299,7 @@ func (h *seancePages) promote(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	notifyPromotion(e.App, baseURL(e), result.Inscription)
+	envois.NotifyPromotion(e.App, baseURL(e), result.Inscription)
 	return redirectWithFlash(e, seanceEspacePath(s), promotionFlash(result, s.Capacite))
 }
 
@@ -311,14 +316,14 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 		return err
 	}
 	if result.Promoted != nil {
-		notifyPromotion(e.App, baseURL(e), result.Promoted)
+		envois.NotifyPromotion(e.App, baseURL(e), result.Promoted)
 	}
 	return redirectWithFlash(e, seanceEspacePath(s), cancelFlash(e.App, result))
 }
 
 // presencesPage is what the attendance sheet shows.
 type presencesPage struct {
-	S            *staffSeance
+	S            *seances.StaffSeance
 	Refus        string              // why attendance cannot be taken now
 	Lignes       []seanceParticipant // registered, present or absent
 	EnAttente    int
@@ -334,7 +339,7 @@ type presencesPage struct {
 
 var presenceOptions = []option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
 
-func (h *seancePages) loadSheet(e *core.RequestEvent, s *staffSeance) (*presencesPage, error) {
+func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*presencesPage, error) {
 	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
 		Errors: formErrors{}, Consentement: staffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
 	people, err := loadParticipants(e.App, s.ID)
@@ -408,7 +413,7 @@ func (h *seancePages) saveSheet(e *core.RequestEvent) error {
 }
 
 // refuseOnSheet shows the attendance sheet again with the refusal's message.
-func (h *seancePages) refuseOnSheet(e *core.RequestEvent, s *staffSeance, why string) error {
+func (h *seancePages) refuseOnSheet(e *core.RequestEvent, s *seances.StaffSeance, why string) error {
 	page, err := h.loadSheet(e, s)
 	if err != nil {
 		return err
@@ -541,7 +546,7 @@ func spreadsheetCell(v string) string {
 
 // participantsFilename is « participants-<titre>-<date>.csv » in plain
 // ASCII, safe in a header and on every file system.
-func participantsFilename(s *staffSeance) string {
+func participantsFilename(s *seances.StaffSeance) string {
 	return "participants-" + participantsSlug(s.Titre, 50) + "-" + s.Debut.Format("2006-01-02") + ".csv"
 }
 

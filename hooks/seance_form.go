@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -9,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/serie"
@@ -77,7 +79,7 @@ func newSeanceForm(atelier *core.Record, staff *model.StaffView, choices *seance
 }
 
 // seanceFormOf fills the form with a stored session, for editing.
-func seanceFormOf(s *staffSeance) seanceForm {
+func seanceFormOf(s *seances.StaffSeance) seanceForm {
 	r := s.Record
 	return seanceForm{Atelier: r.GetString("atelier"), Lieu: r.GetString("lieu"), Date: s.Debut.Format("2006-01-02"),
 		Heure: s.Debut.Format("15:04"), Duree: strconv.Itoa(s.DureeMinutes), Capacite: strconv.Itoa(s.Capacite),

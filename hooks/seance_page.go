@@ -1,11 +1,15 @@
 package hooks
 
 import (
-	"atelier/hooks/clock"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/clock"
+	"atelier/hooks/seances"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -16,7 +20,7 @@ import (
 // redirects (POST-redirect-GET) to the registration's own page.
 
 type seancePageData struct {
-	Seance         *seanceView
+	Seance         *seances.SeanceView
 	Fermee         string // why registration is closed, or ""
 	Form           registrationForm
 	Errors         formErrors
@@ -28,11 +32,11 @@ func seancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		id := e.Request.PathValue("id")
 		var title string
 		return pe.renderCachedTitle(e, "/ateliers/"+id, "seance", func() (string, any, error) {
-			seance, err := loadPublicSeance(e.App, id)
+			seance, err := seances.LoadPublicSeance(e.App, id)
 			if err != nil {
 				return title, nil, err
 			}
-			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.registrationClosedReason(clock.Now(e.App)),
+			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.RegistrationClosedReason(clock.Now(e.App)),
 				PrivacyVersion: privacyVersion}, nil
 		})
 	}
@@ -46,12 +50,12 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		id := e.Request.PathValue("id")
 		now := clock.Now(e.App)
 		answer := func(status int, data seancePageData) error {
-			seance, err := loadPublicSeance(e.App, id)
+			seance, err := seances.LoadPublicSeance(e.App, id)
 			if err != nil {
 				return err
 			}
 			data.Seance, data.PrivacyVersion = seance, privacyVersion
-			if reason := seance.registrationClosedReason(now); reason != "" {
+			if reason := seance.RegistrationClosedReason(now); reason != "" {
 				data.Fermee, status = reason, http.StatusConflict
 			}
 			return pe.render(e, status, "seance", seance.Titre, data)
@@ -78,8 +82,8 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if result.Existing && !sameSubmitter(result, form, now) {
 			// Somebody typed the phone or e-mail of a registered person:
 			// confirm without handing over that person's personal link.
-			notifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
-			seance, err := loadPublicSeance(e.App, id)
+			envois.NotifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
+			seance, err := seances.LoadPublicSeance(e.App, id)
 			if err != nil {
 				return err
 			}
@@ -88,14 +92,14 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", data)
 		}
 		if !result.Existing {
-			notifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
+			envois.NotifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+result.Inscription.GetString("jeton")+"?confirmation=1")
 	}
 }
 
 type dejaInscritData struct {
-	Seance *seanceView
+	Seance *seances.SeanceView
 	Statut string
 	Rang   int
 }

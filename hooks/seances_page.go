@@ -1,12 +1,17 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"crypto/rand"
 	"fmt"
 	"net/http"
 	"strconv"
 	"time"
+
+	"atelier/hooks/envois"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
@@ -92,9 +97,9 @@ type seanceFormData struct {
 	Errors         formErrors
 	Choices        *seanceChoices
 	Atelier        *core.Record
-	Seance         *staffSeance // when editing
-	Suivantes      int          // later planned occurrences of the series, when editing
-	Bloquee        string       // why the session cannot be edited, or ""
+	Seance         *seances.StaffSeance // when editing
+	Suivantes      int                  // later planned occurrences of the series, when editing
+	Bloquee        string               // why the session cannot be edited, or ""
 	Repetitions    []option
 	FinsRepetition []option
 	Portees        []option
@@ -116,7 +121,7 @@ func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutPlanifier() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		id := e.Request.URL.Query().Get("atelier")
 		if id == "" {
@@ -152,7 +157,7 @@ func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *model.StaffView
 // plannableWorkshop is an active catalogue entry shared or of one of the
 // staff member's structures; anything else is not found.
 func plannableWorkshop(e *core.RequestEvent, staff *model.StaffView, id string) (*core.Record, error) {
-	atelier, err := workspaceRecord(e.App, e.Auth, "ateliers", id)
+	atelier, err := access.WorkspaceRecord(e.App, e.Auth, "ateliers", id)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +171,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if !staff.PeutPlanifier() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		if err := e.Request.ParseForm(); err != nil {
 			return chooseWorkshop(pe, e, staff, "Le formulaire n'a pas pu être lu. Réessayez.")
@@ -221,7 +226,7 @@ func planSessions(app core.App, auth *core.Record, f *seanceForm) ([]string, err
 			record.Load(f.fields(start))
 			record.Set("statut", "planifiee")
 			record.Set("serie", serieID)
-			if err := createChecked(tx, auth, record); err != nil {
+			if err := access.CreateChecked(tx, auth, record); err != nil {
 				return err
 			}
 			ids = append(ids, record.Id)
@@ -248,19 +253,19 @@ func newSerieID() string {
 // Editing
 
 // editableSession loads a session the staff member may change.
-func editableSession(e *core.RequestEvent) (*staffSeance, *model.StaffView, error) {
-	s, err := loadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+func editableSession(e *core.RequestEvent) (*seances.StaffSeance, *model.StaffView, error) {
+	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
 	}
 	if !s.PeutModifier {
-		return nil, nil, errForbidden
+		return nil, nil, access.ErrForbidden
 	}
 	return s, model.NewStaffView(e.Auth), nil
 }
 
 // blockedReason tells why a session can no longer be edited or cancelled.
-func blockedReason(s *staffSeance) string {
+func blockedReason(s *seances.StaffSeance) string {
 	switch s.Statut {
 	case "annulee":
 		return "Cette séance est annulée : elle ne peut plus être modifiée."
@@ -271,7 +276,7 @@ func blockedReason(s *staffSeance) string {
 }
 
 // laterInSeries are the planned occurrences of the series after s.
-func laterInSeries(app core.App, s *staffSeance) ([]*core.Record, error) {
+func laterInSeries(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
 	if s.Serie == "" {
 		return nil, nil
 	}
@@ -355,19 +360,19 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		base := baseURL(e)
 		for _, p := range result.promoted {
-			notifyPromotion(e.App, base, p)
+			envois.NotifyPromotion(e.App, base, p)
 		}
 		if len(result.promoted) > 0 {
 			message += fmt.Sprintf(" %d %s de la liste d'attente.", len(result.promoted),
 				frfmt.Pluriel(len(result.promoted), "personne inscrite", "personnes inscrites"))
 		}
-		var warned warnOutcome
+		var warned envois.WarnOutcome
 		for _, moved := range result.moved {
-			out, err := notifySessionChanged(e.App, base, moved)
+			out, err := envois.NotifySessionChanged(e.App, base, moved)
 			if err != nil {
 				return err
 			}
-			warned.add(out)
+			warned.Add(out)
 		}
 		if len(result.moved) > 0 {
 			message += " Changement d'horaire ou de lieu : " + warned.Summary()
@@ -385,7 +390,7 @@ type sessionUpdate struct {
 // updateSessions applies the form to the session and, when asked, to the
 // later occurrences of its series: each keeps its own date, moved by as
 // many days as this one, and takes the new time, duration and settings.
-func updateSessions(app core.App, auth *core.Record, s *staffSeance, f *seanceForm) (sessionUpdate, error) {
+func updateSessions(app core.App, auth *core.Record, s *seances.StaffSeance, f *seanceForm) (sessionUpdate, error) {
 	var result sessionUpdate
 	targets := []*core.Record{s.Record}
 	if f.Portee == "suivantes" {
@@ -407,7 +412,7 @@ func updateSessions(app core.App, auth *core.Record, s *staffSeance, f *seanceFo
 			fields := f.fields(start)
 			moved := !target.GetDateTime("debut").Time().Equal(start) || target.GetString("lieu") != f.Lieu
 			grew := f.capacite > target.GetInt("capacite")
-			if err := updateChecked(tx, auth, target, fields); err != nil {
+			if err := access.UpdateChecked(tx, auth, target, fields); err != nil {
 				return err
 			}
 			if grew && now.Before(start) {
@@ -446,24 +451,24 @@ func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
 // Cancelling
 
 type cancelSessionData struct {
-	Seance      *staffSeance
+	Seance      *seances.StaffSeance
 	Suivantes   int
 	Bloquee     string
 	Motif       string
 	Portee      string
 	Errors      formErrors
-	Registrants []registrant // people to warn, for people-readers (phone numbers of those without e-mail)
+	Registrants []envois.Registrant // people to warn, for people-readers (phone numbers of those without e-mail)
 	AvecEmail   int
 	SansEmail   int
 	Portees     []option
 }
 
-func loadCancelData(app core.App, s *staffSeance) (*cancelSessionData, error) {
+func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, error) {
 	later, err := laterInSeries(app, s)
 	if err != nil {
 		return nil, err
 	}
-	people, err := registrantsOf(app, s.ID)
+	people, err := envois.RegistrantsOf(app, s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -523,13 +528,13 @@ func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		var warned warnOutcome
+		var warned envois.WarnOutcome
 		for _, c := range cancelled {
-			out, err := notifySessionCancelled(e.App, c)
+			out, err := envois.NotifySessionCancelled(e.App, c)
 			if err != nil {
 				return err
 			}
-			warned.add(out)
+			warned.Add(out)
 		}
 		message := "Séance annulée. "
 		if len(cancelled) > 1 {
@@ -542,7 +547,7 @@ func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // cancelSessions cancels the session (and the rest of its series when
 // asked) in one transaction. Registrations are kept as they were: the
 // statistics count the demand for a cancelled session.
-func cancelSessions(app core.App, auth *core.Record, s *staffSeance, reason string, rest bool) ([]*core.Record, error) {
+func cancelSessions(app core.App, auth *core.Record, s *seances.StaffSeance, reason string, rest bool) ([]*core.Record, error) {
 	targets := []*core.Record{s.Record}
 	if rest {
 		later, err := laterInSeries(app, s)
@@ -553,7 +558,7 @@ func cancelSessions(app core.App, auth *core.Record, s *staffSeance, reason stri
 	}
 	err := app.RunInTransaction(func(tx core.App) error {
 		for _, target := range targets {
-			err := updateChecked(tx, auth, target, map[string]any{"statut": "annulee", "motif_annulation": reason,
+			err := access.UpdateChecked(tx, auth, target, map[string]any{"statut": "annulee", "motif_annulation": reason,
 				"inscriptions_ouvertes": false})
 			if err != nil {
 				return err

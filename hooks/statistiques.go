@@ -1,8 +1,9 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/stats"

@@ -1,7 +1,6 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"bytes"
 	"encoding/csv"
 	"fmt"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"atelier/hooks/access"
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/referentiel"
@@ -499,7 +501,7 @@ func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) 
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		if x.detail && !staff.VoitPersonnes() {
-			return errForbidden
+			return access.ErrForbidden
 		}
 		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
 		if err != nil {

@@ -1,13 +1,14 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
+
+	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"

@@ -1,11 +1,13 @@
 package hooks
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/http"
 	"strings"
 	"time"
+
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/ical"
@@ -22,8 +24,8 @@ import (
 const calendarWeeks = 26
 
 type structurePageData struct {
-	Structure structureView
-	Lieux     []lieuView
+	Structure seances.StructureView
+	Lieux     []seances.LieuView
 	Days      []dayGroup
 	Total     int
 }
@@ -53,13 +55,13 @@ func loadStructurePage(app core.App, slug string, now time.Time) (*structurePage
 	if err != nil {
 		return nil, err
 	}
-	data := &structurePageData{Structure: newStructureView(record)}
+	data := &structurePageData{Structure: seances.NewStructureView(record)}
 	lieux, err := app.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
 	if err != nil {
 		return nil, fmt.Errorf("places of %s: %w", slug, err)
 	}
 	for _, l := range lieux {
-		data.Lieux = append(data.Lieux, lieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
+		data.Lieux = append(data.Lieux, seances.LieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
 			CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
 			Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
 	}
@@ -80,15 +82,15 @@ func structureCalendarHandler(e *core.RequestEvent) error {
 	}
 	now := clock.Now(e.App)
 	// Recent past sessions stay in the feed so that calendars keep them.
-	seances, err := e.App.FindRecordsByFilter("seances",
+	records, err := e.App.FindRecordsByFilter("seances",
 		"structure = {:s} && publique = true && debut >= {:from} && debut < {:to}", "debut", 500, 0,
 		dbx.Params{"s": record.Id, "from": model.DBDate(now.AddDate(0, 0, -30)), "to": model.DBDate(now.AddDate(0, 0, 7*calendarWeeks))})
 	if err != nil {
 		return fmt.Errorf("calendar of %s: %w", record.Id, err)
 	}
-	views := make([]*seanceView, 0, len(seances))
-	for _, s := range seances {
-		v, err := buildSeanceView(e.App, s)
+	views := make([]*seances.SeanceView, 0, len(records))
+	for _, s := range records {
+		v, err := seances.BuildSeanceView(e.App, s)
 		if model.IsNotFound(err) {
 			continue // archived workshop: not public
 		}
@@ -98,11 +100,11 @@ func structureCalendarHandler(e *core.RequestEvent) error {
 		views = append(views, v)
 	}
 	e.Response.Header().Set("Cache-Control", "public, max-age=900")
-	return writeCalendar(e, record.GetString("slug")+".ics", newStructureView(record), views, true)
+	return writeCalendar(e, record.GetString("slug")+".ics", seances.NewStructureView(record), views, true)
 }
 
 // writeCalendar sends sessions as an iCalendar file in the structure's time zone.
-func writeCalendar(e *core.RequestEvent, filename string, st structureView, seances []*seanceView, feed bool) error {
+func writeCalendar(e *core.RequestEvent, filename string, st seances.StructureView, seances []*seances.SeanceView, feed bool) error {
 	base := baseURL(e)
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	cal := ical.Calendar{ProdID: "-//Atelier//Ateliers numériques//FR", Name: st.Nom, Zone: st.Fuseau}

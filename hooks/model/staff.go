@@ -5,9 +5,10 @@
 package model
 
 import (
-	"atelier/hooks/lib/referentiel"
 	"slices"
 	"strings"
+
+	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"

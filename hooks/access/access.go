@@ -1,30 +1,30 @@
-package hooks
+// Package access is the one place where access is decided. Pages obey the
+// same API rules as the REST API (pb_migrations/rules.go): a record is read
+// with the collection's view rule and written with its create, update or
+// delete rule, evaluated by PocketBase for the signed-in staff member. A
+// record the person may not read answers exactly like a missing one (404),
+// so a record id of another structure reveals nothing.
+package access
 
 import (
-	"atelier/hooks/model"
 	"errors"
 	"fmt"
 	"net/http"
+
+	"atelier/hooks/model"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// The one place where workspace pages check access. Pages obey the same API
-// rules as the REST API (pb_migrations/rules.go): a record is read with the
-// collection's view rule and written with its create, update or delete
-// rule, evaluated by PocketBase for the signed-in staff member. A record
-// the person may not read answers exactly like a missing one (404), so a
-// record id of another structure reveals nothing.
-
 // errForbidden is an action the person may not do on a record they can
 // see (a référent on a session's attendance…): the French 403 page.
-var errForbidden = errors.New("forbidden")
+var ErrForbidden = errors.New("forbidden")
 
 // forbidden reports whether err is an access refusal that should answer
 // with the 403 page.
-func forbidden(err error) bool {
-	if errors.Is(err, errForbidden) {
+func Forbidden(err error) bool {
+	if errors.Is(err, ErrForbidden) {
 		return true
 	}
 	var apiErr *router.ApiError
@@ -41,7 +41,7 @@ func ruleRequest(auth *core.Record, method string, body map[string]any) *core.Re
 }
 
 // readable finds a record that auth may read through the API, or errNotFound.
-func readable(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+func Readable(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
 	if id == "" {
 		return nil, model.ErrNotFound
 	}
@@ -63,8 +63,8 @@ func readable(app core.App, auth *core.Record, collection, id string) (*core.Rec
 // and, for a record with a structure, of one of the staff member's
 // structures. A public session of another structure is readable through the
 // API, but it is not part of this person's workspace: 404, like a missing one.
-func workspaceRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
-	record, err := readable(app, auth, collection, id)
+func WorkspaceRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+	record, err := Readable(app, auth, collection, id)
 	if err != nil {
 		return nil, err
 	}
@@ -80,13 +80,13 @@ func workspaceRecord(app core.App, auth *core.Record, collection, id string) (*c
 
 // editableRecord is a workspace record the staff member may update: another
 // structure's is a 404 (workspaceRecord), a read-only one a 403.
-func editableRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
-	record, err := workspaceRecord(app, auth, collection, id)
+func EditableRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
+	record, err := WorkspaceRecord(app, auth, collection, id)
 	if err != nil {
 		return nil, err
 	}
-	if !mayUpdate(app, auth, record, nil) {
-		return nil, errForbidden
+	if !MayUpdate(app, auth, record, nil) {
+		return nil, ErrForbidden
 	}
 	return record, nil
 }
@@ -94,10 +94,10 @@ func editableRecord(app core.App, auth *core.Record, collection, id string) (*co
 // peopleReader is the signed-in staff member if they may read people
 // (conseillers); référents and coordinateurs get the 403 page: they see
 // counts, never a person.
-func peopleReader(e *core.RequestEvent) (*model.StaffView, error) {
+func PeopleReader(e *core.RequestEvent) (*model.StaffView, error) {
 	staff := model.NewStaffView(e.Auth)
 	if staff == nil || !staff.VoitPersonnes() {
-		return nil, errForbidden
+		return nil, ErrForbidden
 	}
 	return staff, nil
 }
@@ -109,13 +109,13 @@ func mayRead(app core.App, auth *core.Record, record *core.Record) bool {
 }
 
 // mayUpdate tells whether auth may change the given fields of a stored record.
-func mayUpdate(app core.App, auth *core.Record, record *core.Record, changes map[string]any) bool {
+func MayUpdate(app core.App, auth *core.Record, record *core.Record, changes map[string]any) bool {
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodPatch, changes), record.Collection().UpdateRule)
 	return err == nil && ok
 }
 
 // mayDelete tells whether auth may delete a stored record.
-func mayDelete(app core.App, auth *core.Record, record *core.Record) bool {
+func MayDelete(app core.App, auth *core.Record, record *core.Record) bool {
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodDelete, nil), record.Collection().DeleteRule)
 	return err == nil && ok
 }
@@ -125,7 +125,7 @@ func mayDelete(app core.App, auth *core.Record, record *core.Record) bool {
 // saved first inside a transaction and the rule is evaluated on the saved
 // row; a refusal rolls the save back (with everything else of the
 // transaction when app is already one: several records go together).
-func createChecked(app core.App, auth *core.Record, record *core.Record) error {
+func CreateChecked(app core.App, auth *core.Record, record *core.Record) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		if err := tx.Save(record); err != nil {
 			return err
@@ -143,9 +143,9 @@ func createChecked(app core.App, auth *core.Record, record *core.Record) error {
 
 // updateChecked applies changes to a stored record and saves it if auth
 // may make them; the record is left untouched when refused.
-func updateChecked(app core.App, auth *core.Record, record *core.Record, changes map[string]any) error {
-	if !mayUpdate(app, auth, record, changes) {
-		return errForbidden
+func UpdateChecked(app core.App, auth *core.Record, record *core.Record, changes map[string]any) error {
+	if !MayUpdate(app, auth, record, changes) {
+		return ErrForbidden
 	}
 	for field, value := range changes {
 		record.Set(field, value)
@@ -154,9 +154,9 @@ func updateChecked(app core.App, auth *core.Record, record *core.Record, changes
 }
 
 // deleteChecked deletes a stored record if auth may.
-func deleteChecked(app core.App, auth *core.Record, record *core.Record) error {
-	if !mayDelete(app, auth, record) {
-		return errForbidden
+func DeleteChecked(app core.App, auth *core.Record, record *core.Record) error {
+	if !MayDelete(app, auth, record) {
+		return ErrForbidden
 	}
 	return app.Delete(record)
 }
@@ -165,9 +165,9 @@ func deleteChecked(app core.App, auth *core.Record, record *core.Record) error {
 // the team that runs it: the REST API returns them to the people who may
 // change the session, as the workspace's edit page shows them, and to
 // nobody else, even when the session is public.
-func registerInternalNotes(app core.App) {
+func RegisterInternalNotes(app core.App) {
 	app.OnRecordEnrich("seances").BindFunc(func(e *core.RecordEnrichEvent) error {
-		if e.RequestInfo != nil && e.RequestInfo.Auth != nil && mayUpdate(e.App, e.RequestInfo.Auth, e.Record, nil) {
+		if e.RequestInfo != nil && e.RequestInfo.Auth != nil && MayUpdate(e.App, e.RequestInfo.Auth, e.Record, nil) {
 			e.Record.Unhide("notes_internes")
 		}
 		return e.Next()

@@ -1,4 +1,4 @@
-package hooks
+package envois
 
 import (
 	"bytes"
@@ -6,16 +6,13 @@ import (
 	"html/template"
 	"strings"
 
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/seances"
 )
 
-// E-mails about a registration: confirmation (or waiting list) right after
-// registering, and the promotion when a place frees up. They carry the same
-// content as the registration's page and its personal link.
-
-var registrationEmail = template.Must(template.New("email").Parse(`<!doctype html>
+var RegistrationEmail = template.Must(template.New("email").Parse(`<!doctype html>
 <html lang="fr"><body style="font-family: system-ui, Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b">
 <p>Bonjour {{.Prenom}},</p>
 {{range .Intro}}<p>{{.}}</p>{{end}}
@@ -27,13 +24,13 @@ var registrationEmail = template.Must(template.New("email").Parse(`<!doctype htm
 <p>À bientôt,<br>{{.Structure}}</p>
 </body></html>`))
 
-type registrationMail struct {
+type RegistrationMail struct {
 	Prenom, Lien, Structure string
 	Intro                   []string
 	Recap                   [][2]string
 }
 
-func notifyRegistration(app core.App, base string, inscription, person *core.Record) {
+func NotifyRegistration(app core.App, base string, inscription, person *core.Record) {
 	event, subject := "confirmation", "Inscription confirmée : "
 	intro := "Votre inscription est confirmée. Voici le récapitulatif."
 	if inscription.GetString("statut") == "liste_attente" {
@@ -44,7 +41,7 @@ func notifyRegistration(app core.App, base string, inscription, person *core.Rec
 	sendRegistrationMail(app, base, inscription, person, event, subject, intro)
 }
 
-func notifyPromotion(app core.App, base string, inscription *core.Record) {
+func NotifyPromotion(app core.App, base string, inscription *core.Record) {
 	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
 	if err != nil {
 		app.Logger().Error("promotion e-mail: find person", "inscription", inscription.Id, "error", err)
@@ -61,24 +58,24 @@ func sendRegistrationMail(app core.App, base string, inscription, person *core.R
 	if person.GetString("email") == "" {
 		return // no e-mail given: the confirmation page is all they get
 	}
-	data, err := loadInscriptionPage(app, inscription.GetString("jeton"))
+	data, err := seances.LoadInscriptionPage(app, inscription.GetString("jeton"))
 	if err != nil {
 		app.Logger().Error("registration e-mail: load", "inscription", inscription.Id, "error", err)
 		return
 	}
 	s := data.Seance
-	mail := registrationMail{
+	mail := RegistrationMail{
 		Prenom: data.Prenom, Lien: base + "/inscription/" + data.Jeton, Structure: s.Structure.Nom,
-		Intro: []string{intro}, Recap: sessionRecap(s),
+		Intro: []string{intro}, Recap: SessionRecap(s),
 	}
-	if err := sendPersonMail(app, mail, notification{Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
+	if err := sendPersonMail(app, mail, Notification{Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
 		Destinataire: person.GetString("email"), Objet: subject + s.Titre}); err != nil {
 		app.Logger().Error("registration e-mail", "inscription", inscription.Id, "error", err)
 	}
 }
 
 // sessionRecap is the summary of a session every e-mail to a person carries.
-func sessionRecap(s *seanceView) [][2]string {
+func SessionRecap(s *seances.SeanceView) [][2]string {
 	recap := [][2]string{
 		{"Atelier", s.Titre},
 		{"Date", frfmt.Date(s.Debut)},
@@ -96,16 +93,16 @@ func sessionRecap(s *seanceView) [][2]string {
 
 // sendPersonMail renders a message to a beneficiary (HTML and plain text)
 // and sends it through the one sender, which records it in envois.
-func sendPersonMail(app core.App, mail registrationMail, n notification) error {
+func sendPersonMail(app core.App, mail RegistrationMail, n Notification) error {
 	var html bytes.Buffer
-	if err := registrationEmail.Execute(&html, mail); err != nil {
+	if err := RegistrationEmail.Execute(&html, mail); err != nil {
 		return fmt.Errorf("render %s e-mail: %w", n.Evenement, err)
 	}
-	n.HTML, n.Texte = html.String(), plainText(mail)
-	return sendEmail(app, n)
+	n.HTML, n.Texte = html.String(), PlainText(mail)
+	return SendEmail(app, n)
 }
 
-func plainText(m registrationMail) string {
+func PlainText(m RegistrationMail) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Bonjour %s,\n\n", m.Prenom)
 	for _, p := range m.Intro {

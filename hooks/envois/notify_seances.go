@@ -1,33 +1,30 @@
-package hooks
+package envois
 
 import (
 	"fmt"
 
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/seances"
 )
 
-// Messages to everybody registered for a session when staff cancel it or
-// move it: confirmed people and the waiting list alike. People without an
-// e-mail are counted, and listed on the staff's page, to be phoned.
-
 // warnOutcome tells staff how the registrants were told.
-type warnOutcome struct {
+type WarnOutcome struct {
 	Emailed      int
 	WithoutEmail int
 	Failed       int
 }
 
-func (w *warnOutcome) add(o warnOutcome) {
+func (w *WarnOutcome) Add(o WarnOutcome) {
 	w.Emailed += o.Emailed
 	w.WithoutEmail += o.WithoutEmail
 	w.Failed += o.Failed
 }
 
 // Summary is the sentence of the flash message.
-func (w warnOutcome) Summary() string {
+func (w WarnOutcome) Summary() string {
 	s := "Personne n'était inscrit."
 	if total := w.Emailed + w.WithoutEmail + w.Failed; total > 0 {
 		s = fmt.Sprintf("%d %s par e-mail.", w.Emailed, frfmt.Pluriel(w.Emailed, "personne prévenue", "personnes prévenues"))
@@ -42,7 +39,7 @@ func (w warnOutcome) Summary() string {
 }
 
 // registrant is a person to warn about a session.
-type registrant struct {
+type Registrant struct {
 	Inscription string `db:"inscription"`
 	Jeton       string `db:"jeton"`
 	Prenom      string `db:"prenom"`
@@ -54,8 +51,8 @@ type registrant struct {
 
 // registrantsOf lists the people still expected at a session (registered
 // or waiting), with their contacts.
-func registrantsOf(app core.App, seanceID string) ([]registrant, error) {
-	var people []registrant
+func RegistrantsOf(app core.App, seanceID string) ([]Registrant, error) {
+	var people []Registrant
 	err := app.DB().Select("i.id AS inscription", "i.jeton", "b.prenom", "b.nom", "b.telephone", "b.email", "i.statut").
 		From("inscriptions i").InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.NewExp("i.seance = {:seance} AND i.statut IN ('inscrit', 'liste_attente')", dbx.Params{"seance": seanceID})).
@@ -68,7 +65,7 @@ func registrantsOf(app core.App, seanceID string) ([]registrant, error) {
 
 // notifySessionCancelled tells every registrant that the session will not
 // take place, with the reason given by staff.
-func notifySessionCancelled(app core.App, seance *core.Record) (warnOutcome, error) {
+func NotifySessionCancelled(app core.App, seance *core.Record) (WarnOutcome, error) {
 	reason := seance.GetString("motif_annulation")
 	intro := []string{"Nous sommes désolés : l'atelier ci-dessous est annulé. Vous n'avez rien à faire."}
 	if reason != "" {
@@ -79,18 +76,18 @@ func notifySessionCancelled(app core.App, seance *core.Record) (warnOutcome, err
 }
 
 // notifySessionChanged tells every registrant the new date, time or place.
-func notifySessionChanged(app core.App, base string, seance *core.Record) (warnOutcome, error) {
+func NotifySessionChanged(app core.App, base string, seance *core.Record) (WarnOutcome, error) {
 	intro := []string{"Attention : l'atelier pour lequel vous êtes inscrit change de date, d'heure ou de lieu. Voici les nouvelles informations."}
 	return warnRegistrants(app, base, seance, "autre", "Changement d'horaire ou de lieu : ", intro, true)
 }
 
-func warnRegistrants(app core.App, base string, seance *core.Record, event, subject string, intro []string, withLink bool) (warnOutcome, error) {
-	var out warnOutcome
-	view, err := buildSeanceView(app, seance)
+func warnRegistrants(app core.App, base string, seance *core.Record, event, subject string, intro []string, withLink bool) (WarnOutcome, error) {
+	var out WarnOutcome
+	view, err := seances.BuildSeanceView(app, seance)
 	if err != nil {
 		return out, fmt.Errorf("warn registrants of %s: %w", seance.Id, err)
 	}
-	people, err := registrantsOf(app, seance.Id)
+	people, err := RegistrantsOf(app, seance.Id)
 	if err != nil {
 		return out, err
 	}
@@ -99,11 +96,11 @@ func warnRegistrants(app core.App, base string, seance *core.Record, event, subj
 			out.WithoutEmail++
 			continue
 		}
-		mail := registrationMail{Prenom: p.Prenom, Structure: view.Structure.Nom, Intro: intro, Recap: sessionRecap(view)}
+		mail := RegistrationMail{Prenom: p.Prenom, Structure: view.Structure.Nom, Intro: intro, Recap: SessionRecap(view)}
 		if withLink && p.Jeton != "" {
 			mail.Lien = base + "/inscription/" + p.Jeton
 		}
-		err := sendPersonMail(app, mail, notification{Structure: view.Structure.ID, Evenement: event,
+		err := sendPersonMail(app, mail, Notification{Structure: view.Structure.ID, Evenement: event,
 			Cible: p.Inscription, Destinataire: p.Email, Objet: subject + view.Titre})
 		if err != nil {
 			app.Logger().Error("warn registrant", "inscription", p.Inscription, "error", err)

@@ -1,21 +1,17 @@
-package hooks
+package envois
 
 import (
-	"atelier/hooks/clock"
 	"fmt"
 	"net/mail"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/mailer"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/clock"
 )
 
-// The one notification sender: every message Atelier sends goes through
-// sendEmail, which records it in `envois` before sending and records the
-// outcome after, failures included, so that staff can see what left and
-// the scheduler can retry what failed.
-
-type notification struct {
+type Notification struct {
 	Structure    string // id of the structure on whose behalf it goes
 	Evenement    string // referentiel.EvenementsEnvoi
 	Cible        string // id of the record it is about
@@ -27,18 +23,18 @@ type notification struct {
 
 // sendEmail records and sends one e-mail. Call it after the transaction
 // that caused it has committed: an SMTP server may take seconds.
-func sendEmail(app core.App, n notification) error {
-	envoi, err := recordMessage(app, "email", n)
+func SendEmail(app core.App, n Notification) error {
+	envoi, err := RecordMessage(app, "email", n)
 	if err != nil {
 		return err
 	}
-	return deliver(app, envoi, n)
+	return Deliver(app, envoi, n)
 }
 
 // recordMessage saves the message, pending, in envois with its body (kept
 // for retries, hidden from the API). Inside a transaction (app is then the
 // transaction), the row is written with what caused it, or not at all.
-func recordMessage(app core.App, canal string, n notification) (*core.Record, error) {
+func RecordMessage(app core.App, canal string, n Notification) (*core.Record, error) {
 	envois, err := app.FindCachedCollectionByNameOrId("envois")
 	if err != nil {
 		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
@@ -56,8 +52,8 @@ func recordMessage(app core.App, canal string, n notification) (*core.Record, er
 }
 
 // storedNotification rebuilds the message recorded in envoi, for a retry.
-func storedNotification(envoi *core.Record) notification {
-	return notification{
+func storedNotification(envoi *core.Record) Notification {
+	return Notification{
 		Structure: envoi.GetString("structure"), Evenement: envoi.GetString("evenement"), Cible: envoi.GetString("cible"),
 		Destinataire: envoi.GetString("destinataire"), Objet: envoi.GetString("objet"),
 		Texte: envoi.GetString("texte"), HTML: envoi.GetString("html"),
@@ -65,7 +61,7 @@ func storedNotification(envoi *core.Record) notification {
 }
 
 // deliver makes one attempt and records its outcome on envoi.
-func deliver(app core.App, envoi *core.Record, n notification) error {
+func Deliver(app core.App, envoi *core.Record, n Notification) error {
 	settings := app.Settings().Meta
 	message := &mailer.Message{
 		From:    mail.Address{Name: settings.SenderName, Address: settings.SenderAddress},
@@ -83,7 +79,7 @@ func recordOutcome(app core.App, envoi *core.Record, evenement string, sendErr e
 	envoi.Set("tentatives", envoi.GetInt("tentatives")+1)
 	if sendErr != nil {
 		envoi.Set("statut", "echec")
-		envoi.Set("erreur", truncate(sendErr.Error(), 2000))
+		envoi.Set("erreur", Truncate(sendErr.Error(), 2000))
 	} else {
 		now, _ := types.ParseDateTime(clock.Now(app))
 		envoi.Set("statut", "envoye")
@@ -99,7 +95,7 @@ func recordOutcome(app core.App, envoi *core.Record, evenement string, sendErr e
 	return nil
 }
 
-func truncate(s string, max int) string {
+func Truncate(s string, max int) string {
 	r := []rune(s)
 	if len(r) <= max {
 		return s

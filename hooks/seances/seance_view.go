@@ -1,22 +1,22 @@
-package hooks
+package seances
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"net/url"
 	"strings"
 	"time"
 
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/model"
 )
 
 // seanceView is a session as the public sees it: its workshop, place and
 // structure, times in the structure's time zone, and the places taken. The
 // session page, the registration page, e-mails and calendars share it.
-type seanceView struct {
+type SeanceView struct {
 	ID                   string
 	Titre, Resume        string
 	Description          string
@@ -33,17 +33,17 @@ type seanceView struct {
 	Publique             bool
 	InscriptionsOuvertes bool
 	Animateurs           []string // first names only
-	Lieu                 lieuView
-	Structure            structureView
+	Lieu                 LieuView
+	Structure            StructureView
 }
 
-type lieuView struct {
+type LieuView struct {
 	Nom, Adresse, CodePostal, Commune, Accessibilite string
 	Latitude, Longitude                              float64
 }
 
 // OSM is a link to the place on OpenStreetMap: a link, never an embed.
-func (l lieuView) OSM() string {
+func (l LieuView) OSM() string {
 	if l.Latitude != 0 || l.Longitude != 0 {
 		return fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=18/%.6f/%.6f",
 			l.Latitude, l.Longitude, l.Latitude, l.Longitude)
@@ -56,7 +56,7 @@ func (l lieuView) OSM() string {
 }
 
 // AdresseComplete is the address on one line.
-func (l lieuView) AdresseComplete() string {
+func (l LieuView) AdresseComplete() string {
 	var parts []string
 	if l.Adresse != "" {
 		parts = append(parts, l.Adresse)
@@ -67,26 +67,28 @@ func (l lieuView) AdresseComplete() string {
 	return strings.Join(parts, ", ")
 }
 
-type structureView struct {
+type StructureView struct {
 	ID, Nom, Slug, Fuseau        string
 	Adresse, CodePostal, Commune string
 	Telephone, Courriel, SiteWeb string
 	Horaires, Presentation       string
 }
 
-func (s seanceView) PlacesRestantes() int { return max(0, s.Capacite-s.Occupees) }
-func (s seanceView) Complet() bool        { return s.PlacesRestantes() == 0 }
-func (s seanceView) Annulee() bool        { return s.Statut == "annulee" }
+func (s SeanceView) PlacesRestantes() int { return max(0, s.Capacite-s.Occupees) }
+
+func (s SeanceView) Complet() bool { return s.PlacesRestantes() == 0 }
+
+func (s SeanceView) Annulee() bool { return s.Statut == "annulee" }
 
 // registrationClosedReason says in French why nobody can register now, or
 // "" when registration is open.
-func (s seanceView) registrationClosedReason(now time.Time) string {
+func (s SeanceView) RegistrationClosedReason(now time.Time) string {
 	switch {
 	case s.Statut == "annulee":
 		return "Cette séance est annulée : il n'est plus possible de s'y inscrire."
 	case s.Statut == "realisee" || !now.Before(s.Debut):
 		return "Cette séance a déjà eu lieu : il n'est plus possible de s'y inscrire."
-	case !now.Before(s.Debut.Add(-registrationDeadline())):
+	case !now.Before(s.Debut.Add(-RegistrationDeadline())):
 		return "Les inscriptions en ligne sont closes pour cette séance. Contactez la structure pour savoir s'il reste de la place."
 	case !s.InscriptionsOuvertes:
 		return "Les inscriptions en ligne ne sont pas ouvertes pour cette séance. Contactez la structure pour vous inscrire."
@@ -96,7 +98,7 @@ func (s seanceView) registrationClosedReason(now time.Time) string {
 
 // loadPublicSeance reads a session that the anonymous API may read: a
 // public session of an active workshop. Anything else is "not found".
-func loadPublicSeance(app core.App, id string) (*seanceView, error) {
+func LoadPublicSeance(app core.App, id string) (*SeanceView, error) {
 	seance, err := app.FindRecordById("seances", id)
 	if err != nil {
 		return nil, err
@@ -104,11 +106,11 @@ func loadPublicSeance(app core.App, id string) (*seanceView, error) {
 	if !seance.GetBool("publique") {
 		return nil, fmt.Errorf("session %s is not public: %w", id, model.ErrNotFound)
 	}
-	return buildSeanceView(app, seance)
+	return BuildSeanceView(app, seance)
 }
 
 // buildSeanceView gathers what a session's public view needs.
-func buildSeanceView(app core.App, seance *core.Record) (*seanceView, error) {
+func BuildSeanceView(app core.App, seance *core.Record) (*SeanceView, error) {
 	atelier, err := app.FindRecordById("ateliers", seance.GetString("atelier"))
 	if err != nil {
 		return nil, fmt.Errorf("workshop of session %s: %w", seance.Id, err)
@@ -124,11 +126,11 @@ func buildSeanceView(app core.App, seance *core.Record) (*seanceView, error) {
 	if err != nil {
 		return nil, fmt.Errorf("structure of session %s: %w", seance.Id, err)
 	}
-	st := newStructureView(structure)
+	st := NewStructureView(structure)
 	loc := frfmt.Location(st.Fuseau)
 	debut := seance.GetDateTime("debut").Time().In(loc)
 	fin := seance.GetDateTime("fin").Time().In(loc)
-	v := &seanceView{
+	v := &SeanceView{
 		ID: seance.Id, Titre: atelier.GetString("titre"), Resume: atelier.GetString("resume"),
 		Description: atelier.GetString("description"), Objectifs: sentences(atelier.GetString("objectifs")),
 		Prerequis: atelier.GetString("prerequis"), AApporter: atelier.GetString("a_apporter"),
@@ -137,14 +139,14 @@ func buildSeanceView(app core.App, seance *core.Record) (*seanceView, error) {
 		Modifie: seance.GetDateTime("updated").Time(),
 		Statut:  seance.GetString("statut"), MotifAnnulation: seance.GetString("motif_annulation"),
 		Publique: seance.GetBool("publique"), InscriptionsOuvertes: seance.GetBool("inscriptions_ouvertes"),
-		Lieu: lieuView{
+		Lieu: LieuView{
 			Nom: lieu.GetString("nom"), Adresse: lieu.GetString("adresse"), CodePostal: lieu.GetString("code_postal"),
 			Commune: lieu.GetString("commune"), Accessibilite: lieu.GetString("accessibilite"),
 			Latitude: lieu.GetFloat("latitude"), Longitude: lieu.GetFloat("longitude"),
 		},
 		Structure: st,
 	}
-	if v.Occupees, v.EnAttente, err = countPlaces(app, seance.Id); err != nil {
+	if v.Occupees, v.EnAttente, err = CountPlaces(app, seance.Id); err != nil {
 		return nil, err
 	}
 	if v.Animateurs, err = firstNames(app, seance.GetStringSlice("animateurs")); err != nil {
@@ -153,8 +155,8 @@ func buildSeanceView(app core.App, seance *core.Record) (*seanceView, error) {
 	return v, nil
 }
 
-func newStructureView(r *core.Record) structureView {
-	return structureView{
+func NewStructureView(r *core.Record) StructureView {
+	return StructureView{
 		ID: r.Id, Nom: r.GetString("nom"), Slug: r.GetString("slug"), Fuseau: r.GetString("fuseau"),
 		Adresse: r.GetString("adresse"), CodePostal: r.GetString("code_postal"), Commune: r.GetString("commune"),
 		Telephone: r.GetString("telephone"), Courriel: r.GetString("courriel"), SiteWeb: r.GetString("site_web"),
@@ -164,7 +166,7 @@ func newStructureView(r *core.Record) structureView {
 
 // countPlaces returns the places taken (registered or present) and the
 // length of the waiting list.
-func countPlaces(app core.App, seanceID string) (taken, waiting int, err error) {
+func CountPlaces(app core.App, seanceID string) (taken, waiting int, err error) {
 	var counts []struct {
 		Statut string `db:"statut"`
 		N      int    `db:"n"`

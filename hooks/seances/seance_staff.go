@@ -1,22 +1,23 @@
-package hooks
+package seances
 
 import (
-	"atelier/hooks/model"
 	"fmt"
 	"time"
 
-	"atelier/hooks/clock"
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/access"
+	"atelier/hooks/clock"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/model"
 )
 
 // staffSeance is a session as the workspace shows it: the records it joins,
 // its times in the structure's zone, its counts, and what the signed-in
 // staff member may do with it. Loaded through workspaceRecord, so a session
 // of another structure is a 404.
-type staffSeance struct {
+type StaffSeance struct {
 	Record    *core.Record
 	Atelier   *core.Record
 	Lieu      *core.Record
@@ -38,7 +39,7 @@ type staffSeance struct {
 }
 
 // Places left for confirmed registrations.
-func (s *staffSeance) PlacesRestantes() int {
+func (s *StaffSeance) PlacesRestantes() int {
 	if left := s.Capacite - s.Inscrits - s.Presents; left > 0 {
 		return left
 	}
@@ -46,14 +47,14 @@ func (s *staffSeance) PlacesRestantes() int {
 }
 
 // Passee: the session has started (attendance can be taken).
-func (s *staffSeance) Passee() bool { return !s.now.Before(s.Debut) }
+func (s *StaffSeance) Passee() bool { return !s.now.Before(s.Debut) }
 
-func loadStaffSeance(app core.App, auth *core.Record, id string) (*staffSeance, error) {
-	record, err := workspaceRecord(app, auth, "seances", id)
+func LoadStaffSeance(app core.App, auth *core.Record, id string) (*StaffSeance, error) {
+	record, err := access.WorkspaceRecord(app, auth, "seances", id)
 	if err != nil {
 		return nil, err
 	}
-	s := &staffSeance{Record: record, ID: record.Id, Statut: record.GetString("statut"), Serie: record.GetString("serie"),
+	s := &StaffSeance{Record: record, ID: record.Id, Statut: record.GetString("statut"), Serie: record.GetString("serie"),
 		MotifAnnulation: record.GetString("motif_annulation"), Capacite: record.GetInt("capacite"),
 		Anonymes: record.GetInt("participants_anonymes"), Publique: record.GetBool("publique"),
 		InscriptionsOuvertes: record.GetBool("inscriptions_ouvertes"), now: clock.Now(app)}
@@ -79,13 +80,13 @@ func loadStaffSeance(app core.App, auth *core.Record, id string) (*staffSeance, 
 			s.Animateurs = append(s.Animateurs, a.GetString("prenom")+" "+a.GetString("nom"))
 		}
 	}
-	s.PeutModifier = mayUpdate(app, auth, record, nil)
+	s.PeutModifier = access.MayUpdate(app, auth, record, nil)
 	staff := model.NewStaffView(auth)
 	s.VoitPersonnes = staff != nil && staff.VoitPersonnes() && staff.Member(s.Structure.Id)
 	return s, nil
 }
 
-func (s *staffSeance) count(app core.App) error {
+func (s *StaffSeance) count(app core.App) error {
 	var counts []struct {
 		Statut string `db:"statut"`
 		N      int    `db:"n"`

@@ -1,7 +1,6 @@
-package hooks
+package envois
 
 import (
-	"atelier/hooks/model"
 	"context"
 	"errors"
 	"fmt"
@@ -9,46 +8,43 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-)
 
-// Messages that failed are sent again by the scheduler, from the copy kept
-// in envois (texte, html), through the same sender as the first attempt.
-// Attempts are spaced out (10, 20, 40, 80 minutes) so that a mail server
-// down for an hour does not burn the five attempts in a minute.
+	"atelier/hooks/model"
+)
 
 // smsSender is the SMS channel. Atelier ships no provider: an instance that
 // buys one plugs it in here (schedulerOptions.SMS). Until then noSMS
 // answers, and a message for a person who gave only a phone number is
 // recorded in envois as failed with the reason, so that staff see who must
 // be phoned.
-type smsSender interface {
+type SMSSender interface {
 	Send(to, text string) error
 }
 
 // errNoSMSProvider is the recorded reason of an SMS that could not leave.
-var errNoSMSProvider = errors.New("aucun fournisseur SMS configuré : prévenez la personne par téléphone")
+var ErrNoSMSProvider = errors.New("aucun fournisseur SMS configuré : prévenez la personne par téléphone")
 
-type noSMS struct{}
+type NoSMS struct{}
 
-func (noSMS) Send(string, string) error { return errNoSMSProvider }
+func (NoSMS) Send(string, string) error { return ErrNoSMSProvider }
 
 // smsConfigured tells whether SMS really leave (a failed SMS is then worth
 // retrying; without a provider it never is).
-func smsConfigured(sms smsSender) bool {
-	_, none := sms.(noSMS)
+func smsConfigured(sms SMSSender) bool {
+	_, none := sms.(NoSMS)
 	return sms != nil && !none
 }
 
 // sendSMS makes one attempt through the SMS channel and records it.
-func sendSMS(app core.App, sms smsSender, envoi *core.Record, n notification) error {
+func SendSMS(app core.App, sms SMSSender, envoi *core.Record, n Notification) error {
 	if sms == nil {
-		sms = noSMS{}
+		sms = NoSMS{}
 	}
 	return recordOutcome(app, envoi, n.Evenement, sms.Send(n.Destinataire, n.Texte))
 }
 
 const (
-	maxTentatives = 5
+	MaxTentatives = 5
 	retryBase     = 10 * time.Minute
 	// A message still "en_attente" this long after its last change was
 	// abandoned (the server stopped between recording and sending it).
@@ -66,13 +62,13 @@ func retryDelay(tentatives int) time.Duration {
 	return retryBase << (tentatives - 1)
 }
 
-type retryOutcome struct {
+type RetryOutcome struct {
 	Envoyes, Echecs int
 }
 
 // retryMessages sends again the failed or abandoned messages that are due.
-func retryMessages(ctx context.Context, app core.App, sms smsSender, now time.Time) (retryOutcome, error) {
-	var out retryOutcome
+func RetryMessages(ctx context.Context, app core.App, sms SMSSender, now time.Time) (RetryOutcome, error) {
+	var out RetryOutcome
 	canaux := []any{"email"}
 	if smsConfigured(sms) {
 		canaux = append(canaux, "sms")
@@ -83,7 +79,7 @@ func retryMessages(ctx context.Context, app core.App, sms smsSender, now time.Ti
 		// copies were kept, or erased with its recipient (RGPD).
 		Where(dbx.NewExp(`((statut = 'echec' AND tentatives < {:max}) OR (statut = 'en_attente' AND updated < {:stuck}))
 			AND created >= {:horizon} AND (texte != '' OR html != '')`, dbx.Params{
-			"max": maxTentatives, "stuck": model.DBDate(now.Add(-stuckAfter)), "horizon": model.DBDate(now.Add(-retryHorizon)),
+			"max": MaxTentatives, "stuck": model.DBDate(now.Add(-stuckAfter)), "horizon": model.DBDate(now.Add(-retryHorizon)),
 		})).
 		AndWhere(dbx.In("canal", canaux...)).
 		OrderBy("created ASC").Limit(1000).All(&candidates)
@@ -135,10 +131,10 @@ func claimRetry(app core.App, envoi *core.Record, now time.Time) (bool, error) {
 	return n == 1, nil
 }
 
-func resend(app core.App, sms smsSender, envoi *core.Record) error {
+func resend(app core.App, sms SMSSender, envoi *core.Record) error {
 	n := storedNotification(envoi)
 	if envoi.GetString("canal") == "sms" {
-		return sendSMS(app, sms, envoi, n)
+		return SendSMS(app, sms, envoi, n)
 	}
-	return deliver(app, envoi, n)
+	return Deliver(app, envoi, n)
 }
