@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/referentiel"
@@ -107,8 +109,8 @@ func (f *accompagnementForm) Autre() bool { return f.DureeAutre != "" }
 // validate normalises the form and returns the errors, one per field.
 // today is the current time in the structure's zone, whose day is the
 // latest a help may have.
-func (f *accompagnementForm) validate(today time.Time) formErrors {
-	errs := formErrors{}
+func (f *accompagnementForm) validate(today time.Time) formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
 	f.validateDate(today, errs)
 	f.validateDuree(errs)
 	if f.TypeLieu == "" {
@@ -150,7 +152,7 @@ func (f *accompagnementForm) validate(today time.Time) formErrors {
 	return errs
 }
 
-func (f *accompagnementForm) validateDate(today time.Time, errs formErrors) {
+func (f *accompagnementForm) validateDate(today time.Time, errs formulaire.Erreurs) {
 	if f.Date == "" {
 		errs["date"] = "Indiquez la date de l'accompagnement."
 		return
@@ -174,7 +176,7 @@ func (f *accompagnementForm) validateDate(today time.Time, errs formErrors) {
 	}
 }
 
-func (f *accompagnementForm) validateDuree(errs formErrors) {
+func (f *accompagnementForm) validateDuree(errs formulaire.Erreurs) {
 	switch {
 	case f.DureeAutre != "":
 		n, err := strconv.Atoi(f.DureeAutre)
@@ -193,7 +195,7 @@ func (f *accompagnementForm) validateDuree(errs formErrors) {
 	}
 }
 
-func (f *accompagnementForm) validateLieu(errs formErrors) {
+func (f *accompagnementForm) validateLieu(errs formulaire.Erreurs) {
 	if len([]rune(f.Commune)) > 200 {
 		errs["commune"] = "Le nom de la commune est trop long (200 caractères au plus)."
 	}
@@ -210,7 +212,7 @@ func (f *accompagnementForm) validateLieu(errs formErrors) {
 
 // validateAnonyme: a person who stays anonymous is still counted by age,
 // gender and status; an unanswered question is « Non communiqué ».
-func (f *accompagnementForm) validateAnonyme(errs formErrors) {
+func (f *accompagnementForm) validateAnonyme(errs formulaire.Erreurs) {
 	for _, q := range []struct {
 		value *string
 		list  referentiel.List
@@ -259,12 +261,12 @@ func (f *accompagnementForm) summary() string {
 // rule, the integrity hook) into form errors, so the form shows them in
 // French next to their field; a field the form does not show gets the
 // summary message.
-func helpSaveErrors(err error) (formErrors, bool) {
+func helpSaveErrors(err error) (formulaire.Erreurs, bool) {
 	var verrs validation.Errors
 	if !errors.As(err, &verrs) {
 		return nil, false
 	}
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	for name, e := range verrs {
 		if name == "duree_minutes" {
 			name = "duree_autre"

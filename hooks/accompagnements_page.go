@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/model"
 
@@ -115,15 +117,15 @@ type helpHit struct {
 
 type helpFormPage struct {
 	Form       accompagnementForm
-	Errors     formErrors
+	Errors     formulaire.Erreurs
 	Edition    bool
-	Action     string   // where the form posts
-	Structures []option // the conseiller's structures, when there are several
-	Structure  string   // name of the help's structure
-	Aujourdhui string   // the latest day allowed
-	Durees     []option
-	Autonomies []option    // with « Non renseignée », so a choice can be undone without JavaScript
-	Personne   *helpPerson // the chosen beneficiary, if any
+	Action     string              // where the form posts
+	Structures []formulaire.Option // the conseiller's structures, when there are several
+	Structure  string              // name of the help's structure
+	Aujourdhui string              // the latest day allowed
+	Durees     []formulaire.Option
+	Autonomies []formulaire.Option // with « Non renseignée », so a choice can be undone without JavaScript
+	Personne   *helpPerson         // the chosen beneficiary, if any
 	// The beneficiary search (GET on the same page).
 	Recherche       string
 	Cherche         bool
@@ -134,27 +136,27 @@ type helpFormPage struct {
 
 type hiddenField struct{ Name, Value string }
 
-func helpDureeOptions() []option {
-	opts := make([]option, len(dureesRapides))
+func helpDureeOptions() []formulaire.Option {
+	opts := make([]formulaire.Option, len(dureesRapides))
 	for i, d := range dureesRapides {
-		opts[i] = option{Value: strconv.Itoa(d), Label: frfmt.Duree(d)}
+		opts[i] = formulaire.Option{Value: strconv.Itoa(d), Label: frfmt.Duree(d)}
 	}
 	return opts
 }
 
 // helpFormPageOf prepares the page around a form: the structures to choose
 // from, the latest day allowed, the buttons.
-func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formErrors, edition bool, action string) *helpFormPage {
+func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formulaire.Erreurs, edition bool, action string) *helpFormPage {
 	s := w.chosen(form.Structure)
 	p := &helpFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
 		Aujourdhui: w.now.In(s.Loc).Format(helpDayLayout), Durees: helpDureeOptions(),
-		Autonomies: []option{{Value: "", Label: "Non renseignée"}}}
+		Autonomies: []formulaire.Option{{Value: "", Label: "Non renseignée"}}}
 	for _, o := range referentiel.Autonomies {
-		p.Autonomies = append(p.Autonomies, option{Value: o.Value, Label: o.Label})
+		p.Autonomies = append(p.Autonomies, formulaire.Option{Value: o.Value, Label: o.Label})
 	}
 	if len(w.structures) > 1 && !edition {
 		for _, st := range w.structures {
-			p.Structures = append(p.Structures, option{Value: st.ID, Label: st.Nom})
+			p.Structures = append(p.Structures, formulaire.Option{Value: st.ID, Label: st.Nom})
 		}
 	}
 	return p
@@ -164,7 +166,7 @@ func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formErrors, 
 // nil) and the search of the page's query.
 func newHelpFormPage(e *core.RequestEvent, w *helpWorkspace, form accompagnementForm, person *helpPerson,
 	edition bool, action string) (*helpFormPage, error) {
-	p := helpFormPageOf(w, form, formErrors{}, edition, action)
+	p := helpFormPageOf(w, form, formulaire.Erreurs{}, edition, action)
 	p.Personne = person
 	p.prepareSearch(e, w)
 	if err := p.search(e.App, w); err != nil {
@@ -312,7 +314,7 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // chosen person, who must be followed by the same structure. A wrong
 // person posted in the form is an error of the form (422), not a 404:
 // nothing is revealed, nothing is saved.
-func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnementForm, s helpStructure, linked string) (formErrors, *helpPerson) {
+func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnementForm, s helpStructure, linked string) (formulaire.Erreurs, *helpPerson) {
 	errs := form.validate(clock.Now(e.App).In(s.Loc))
 	if form.Beneficiaire == "" {
 		return errs, nil
@@ -342,7 +344,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			form.Structure = w.structures[0].ID
 		}
 		s, member := w.structure(form.Structure)
-		var errs formErrors
+		var errs formulaire.Erreurs
 		var person *helpPerson
 		if member {
 			errs, person = checkHelpForm(e, w, &form, s, "")
@@ -393,14 +395,14 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // helpFormErrors answers a refused form: 422, the form as typed, the
 // messages next to the fields.
 func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, form accompagnementForm, person *helpPerson,
-	errs formErrors, edition bool, action string) error {
+	errs formulaire.Erreurs, edition bool, action string) error {
 	p := helpFormPageOf(w, form, errs, edition, action)
 	p.Personne = person
 	if person == nil && p.Form.Beneficiaire != "" {
 		// The refused person is not shown again (they may be another
 		// structure's): the form goes back to anonymous.
 		p.Form.Beneficiaire = ""
-		p.Form.validateAnonyme(formErrors{})
+		p.Form.validateAnonyme(formulaire.Erreurs{})
 	}
 	p.prepareSearch(e, w)
 	return pe.renderHelpForm(e, http.StatusUnprocessableEntity, p)
@@ -584,10 +586,10 @@ type helpFilters struct {
 	du, au                                time.Time // parsed days, zero when not set
 }
 
-func parseHelpFilters(query url.Values) (helpFilters, formErrors) {
+func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
 	f := helpFilters{Du: query.Get("du"), Au: query.Get("au"), Thematique: query.Get("thematique"),
 		Qui: query.Get("qui"), Beneficiaire: query.Get("beneficiaire"), Page: 1}
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	for _, d := range []struct {
 		value  string
 		target *time.Time
@@ -682,8 +684,8 @@ type helpRow struct {
 
 type helpListPage struct {
 	Filtres             helpFilters
-	Errors              formErrors
-	Qui                 []option
+	Errors              formulaire.Erreurs
+	Qui                 []formulaire.Option
 	Personne            *helpPerson // the person the list is restricted to
 	Lignes              []helpRow
 	Total, Minutes      int
@@ -702,7 +704,7 @@ func helpListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		filters, errs := parseHelpFilters(e.Request.URL.Query())
 		p := &helpListPage{Filtres: filters, Errors: errs, PlusieursStructures: len(w.structures) > 1,
-			Qui: []option{{Value: "moi", Label: "Mes accompagnements"}}}
+			Qui: []formulaire.Option{{Value: "moi", Label: "Mes accompagnements"}}}
 		if filters.Beneficiaire != "" {
 			// An id of another structure's person in the address is a 404.
 			if p.Personne, err = loadHelpPerson(e.App, e.Auth, w, filters.Beneficiaire, filters.Beneficiaire); err != nil {

@@ -6,6 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/seances"
+
+	"atelier/hooks/journal"
+
 	"atelier/hooks/model"
 
 	"github.com/pocketbase/dbx"
@@ -85,7 +89,7 @@ func anonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string
 		result.Personnes += more.Personnes
 		result.Promues = append(result.Promues, more.Promues...)
 	}
-	return result, logAccess(tx, auth, journalEffacement, person, reason)
+	return result, journal.LogAccess(tx, auth, journal.Effacement, person, reason)
 }
 
 // cancelUpcomingRegistrations cancels the person's places in sessions still
@@ -108,7 +112,7 @@ func cancelUpcomingRegistrations(tx core.App, personID string, now time.Time) ([
 		if err != nil {
 			return nil, fmt.Errorf("session of %s: %w", reg.Id, err)
 		}
-		p, err := refillAndRerank(tx, seance, true)
+		p, err := seances.RefillAndRerank(tx, seance, true)
 		if err != nil {
 			return nil, err
 		}

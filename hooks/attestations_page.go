@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
@@ -73,12 +75,12 @@ func sendPDF(e *core.RequestEvent, filename string, data []byte, download bool) 
 type attestationsProfil struct {
 	BeneficiaireID string
 	Liste          []attestationLigne
-	Seances        []option // attended sessions, newest first
+	Seances        []formulaire.Option // attended sessions, newest first
 	Form           attestationForm
-	Errors         formErrors
-	Revoquer       string     // the attestation whose revoke form is shown again
-	Motif          string     // as typed in that form
-	Aucune         formErrors // no error: for the other revoke forms
+	Errors         formulaire.Erreurs
+	Revoquer       string             // the attestation whose revoke form is shown again
+	Motif          string             // as typed in that form
+	Aucune         formulaire.Erreurs // no error: for the other revoke forms
 }
 
 type attestationForm struct{ Seance, Du, Au string }
@@ -95,7 +97,7 @@ func (l attestationLigne) Revoquee() bool { return !l.RevoqueeLe.IsZero() }
 // loadAttestationsProfil reads the person's attestations (newest first)
 // and the sessions they attended, for the profile of r.
 func loadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record, loc *time.Location) (*attestationsProfil, error) {
-	p := &attestationsProfil{BeneficiaireID: r.Id, Errors: formErrors{}, Aucune: formErrors{}}
+	p := &attestationsProfil{BeneficiaireID: r.Id, Errors: formulaire.Erreurs{}, Aucune: formulaire.Erreurs{}}
 	records, err := app.FindRecordsByFilter("attestations", "beneficiaire = {:b}", "-emise_le,-created", 0, 0, dbx.Params{"b": r.Id})
 	if err != nil {
 		return nil, fmt.Errorf("attestations of %s: %w", r.Id, err)
@@ -119,7 +121,7 @@ func loadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record
 	}
 	for i := len(attended) - 1; i >= 0; i-- {
 		s := attended[i]
-		p.Seances = append(p.Seances, option{Value: s.ID, Label: s.Titre + " – " + frfmt.Date(s.Debut.In(loc))})
+		p.Seances = append(p.Seances, formulaire.Option{Value: s.ID, Label: s.Titre + " – " + frfmt.Date(s.Debut.In(loc))})
 	}
 	if n := len(attended); n > 0 {
 		p.Form.Du = attended[0].Debut.In(loc).Format(time.DateOnly)
@@ -180,7 +182,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 		return err
 	}
 	if record.GetBool("anonymise") {
-		errs = formErrors{"": "Cette personne a été anonymisée : on ne peut plus lui délivrer d'attestation."}
+		errs = formulaire.Erreurs{"": "Cette personne a été anonymisée : on ne peut plus lui délivrer d'attestation."}
 	}
 	if len(errs) > 0 {
 		return h.renderProfile(e, staff, record, http.StatusUnprocessableEntity, func(p *attestationsProfil) {
@@ -204,8 +206,8 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 // other session (not attended, another person's, another structure's)
 // is refused next to its field.
 func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, kind string, form attestationForm,
-	loc *time.Location) ([]contenuSeance, formErrors, error) {
-	errs := formErrors{}
+	loc *time.Location) ([]contenuSeance, formulaire.Erreurs, error) {
+	errs := formulaire.Erreurs{}
 	switch kind {
 	case "seance":
 		if form.Seance == "" {
@@ -291,7 +293,7 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 		return redirectWithFlash(e, profilePath(beneficiaire.Id), "L'attestation "+code+" était déjà révoquée.")
 	}
 	motif := formText(e, "motif")
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	switch {
 	case motif == "":
 		errs["motif"] = "Indiquez pourquoi l'attestation est révoquée (par exemple : présence notée par erreur)."
@@ -490,7 +492,7 @@ func (h *attestationPages) feuille(e *core.RequestEvent) error {
 // verdict with only what proves the document without exposing the person.
 type verificationPage struct {
 	Saisie     string
-	Errors     formErrors
+	Errors     formulaire.Erreurs
 	Code       string
 	Etat       string // "" (form only), "valide", "annulee" or "inconnue"
 	Initiales  string
@@ -511,7 +513,7 @@ const verifyTitle = "Vérifier une attestation"
 // verifyForm is the form to type a code (no JavaScript: a GET form); a
 // well-formed code is sent on to its page.
 func (h *attestationPages) verifyForm(e *core.RequestEvent) error {
-	page := &verificationPage{Errors: formErrors{}}
+	page := &verificationPage{Errors: formulaire.Erreurs{}}
 	query := e.Request.URL.Query()
 	if !query.Has("code") {
 		return h.pe.render(e, http.StatusOK, "verifier", verifyTitle, page)
@@ -535,7 +537,7 @@ func (h *attestationPages) verifyForm(e *core.RequestEvent) error {
 // once), 404 for an unknown or malformed code.
 func (h *attestationPages) verify(e *core.RequestEvent) error {
 	privatePage(e)
-	page := &verificationPage{Errors: formErrors{}, Etat: "inconnue"}
+	page := &verificationPage{Errors: formulaire.Erreurs{}, Etat: "inconnue"}
 	code, ok := normalizeCode(e.Request.PathValue("code"))
 	if !ok {
 		return h.pe.render(e, http.StatusNotFound, "verifier", verifyTitle, page)

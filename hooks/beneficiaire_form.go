@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/lib/contact"
@@ -43,11 +45,11 @@ func parseBeneficiaireForm(values url.Values) beneficiaireForm {
 // staffConsentOptions is the one box staff tick, for a person they record,
 // once that person has been told and has agreed (the public form has its
 // own wording, in the first person).
-var staffConsentOptions = []option{{Value: privacyVersion,
+var staffConsentOptions = []formulaire.Option{{Value: privacyVersion,
 	Label: "La personne a été informée et accepte que la structure garde ses coordonnées pour l'accompagner."}}
 
 // validateNew validates a person being recorded: their agreement is required.
-func (f *beneficiaireForm) validateNew(now time.Time) formErrors {
+func (f *beneficiaireForm) validateNew(now time.Time) formulaire.Erreurs {
 	errs := f.validate(now)
 	if len(f.Consentement) == 0 {
 		errs["consentement"] = "Cochez la case une fois que la personne a donné son accord : sans accord, ses coordonnées ne sont pas gardées."
@@ -78,8 +80,8 @@ func beneficiaireFormOf(r *core.Record) beneficiaireForm {
 // validate normalises the form and returns the errors, one per field.
 // Unlike the public form, contact details are optional: a person met at the
 // desk may have neither phone nor e-mail.
-func (f *beneficiaireForm) validate(now time.Time) formErrors {
-	errs := formErrors{}
+func (f *beneficiaireForm) validate(now time.Time) formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
 	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
 	if contact.NomValide(f.Prenom) != nil {
 		errs["prenom"] = "Indiquez le prénom."

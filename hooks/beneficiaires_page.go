@@ -8,6 +8,10 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/journal"
+
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/model"
 
@@ -138,14 +142,14 @@ func recentBeneficiaires(app core.App, staff *model.StaffView, pageParam string,
 
 type beneficiaireFormData struct {
 	Form         beneficiaireForm
-	Errors       formErrors
+	Errors       formulaire.Erreurs
 	Action       string
 	Creation     bool
-	ID, Nom      string            // edit: the record and its current name
-	Structure    string            // create: the chosen structure
-	Structures   []option          // create: offered when the person works in several
-	Doublons     []beneficiaireHit // create: same phone or e-mail already known
-	Consentement []option          // create: the person's agreement
+	ID, Nom      string              // edit: the record and its current name
+	Structure    string              // create: the chosen structure
+	Structures   []formulaire.Option // create: offered when the person works in several
+	Doublons     []beneficiaireHit   // create: same phone or e-mail already known
+	Consentement []formulaire.Option // create: the person's agreement
 }
 
 func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -163,7 +167,7 @@ func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure string) (*beneficiaireFormData, error) {
-	data := &beneficiaireFormData{Errors: formErrors{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure,
+	data := &beneficiaireFormData{Errors: formulaire.Erreurs{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure,
 		Consentement: staffConsentOptions}
 	if len(staff.Structures) == 0 {
 		return nil, access.ErrForbidden // a conseiller attached to no structure follows nobody
@@ -174,7 +178,7 @@ func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure str
 			return nil, err
 		}
 		for _, id := range staff.Structures {
-			data.Structures = append(data.Structures, option{Value: id, Label: names[id]})
+			data.Structures = append(data.Structures, formulaire.Option{Value: id, Label: names[id]})
 		}
 	}
 	return data, nil
@@ -225,7 +229,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
 				return err
 			}
-			return logAccess(tx, e.Auth, journalCreation, record, "")
+			return journal.LogAccess(tx, e.Auth, journal.Creation, record, "")
 		})
 		if err != nil {
 			return fmt.Errorf("create beneficiary: %w", err)
@@ -253,7 +257,7 @@ func beneficiaireEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 func editFormData(record *core.Record) *beneficiaireFormData {
-	return &beneficiaireFormData{Errors: formErrors{}, ID: record.Id, Nom: personName(record),
+	return &beneficiaireFormData{Errors: formulaire.Erreurs{}, ID: record.Id, Nom: personName(record),
 		Action: "/espace/beneficiaires/" + record.Id + "/modifier"}
 }
 
@@ -281,7 +285,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err := access.UpdateChecked(tx, e.Auth, record, beneficiaireChanges(record, &data.Form)); err != nil {
 				return err
 			}
-			return logAccess(tx, e.Auth, journalModification, record, "")
+			return journal.LogAccess(tx, e.Auth, journal.Modification, record, "")
 		})
 		if err != nil {
 			return fmt.Errorf("update beneficiary %s: %w", record.Id, err)
@@ -350,7 +354,7 @@ func beneficiaireProfileHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if err := logAccess(e.App, e.Auth, journalConsultation, record, ""); err != nil {
+		if err := journal.LogAccess(e.App, e.Auth, journal.Consultation, record, ""); err != nil {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaire", profil.Prenom+" "+profil.Nom, profil)
@@ -516,9 +520,9 @@ func (f fusionFiche) Nom() string { return personName(f.Record) }
 type fusionConfirmData struct {
 	A, B     fusionFiche
 	Garder   string
-	Options  []option
+	Options  []formulaire.Option
 	Doublons []mergeConflict
-	Errors   formErrors
+	Errors   formulaire.Erreurs
 	Action   string
 }
 
@@ -569,11 +573,11 @@ func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := &fusionConfirmData{Garder: a.Id, Doublons: preview.Doublons, Errors: formErrors{},
+	data := &fusionConfirmData{Garder: a.Id, Doublons: preview.Doublons, Errors: formulaire.Erreurs{},
 		Action: "/espace/beneficiaires/" + a.Id + "/fusionner/" + b.Id}
 	data.A = newFusionFiche(1, a, preview.Counts[a.Id], loc)
 	data.B = newFusionFiche(2, b, preview.Counts[b.Id], loc)
-	data.Options = []option{
+	data.Options = []formulaire.Option{
 		{Value: a.Id, Label: "Fiche 1 : " + data.A.Nom()},
 		{Value: b.Id, Label: "Fiche 2 : " + data.B.Nom()},
 	}

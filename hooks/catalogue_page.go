@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/model"
 
@@ -60,7 +62,7 @@ type catalogueFilter struct {
 
 const partageFilter = "partage"
 
-func parseCatalogueFilter(q url.Values, structures []option) catalogueFilter {
+func parseCatalogueFilter(q url.Values, structures []formulaire.Option) catalogueFilter {
 	f := catalogueFilter{Besoin: q.Get("besoin"), Q: strings.TrimSpace(q.Get("q")),
 		Structure: q.Get("structure"), Archives: q.Get("archives") == "1"}
 	if !referentiel.Besoins.Has(f.Besoin) {
@@ -69,7 +71,7 @@ func parseCatalogueFilter(q url.Values, structures []option) catalogueFilter {
 	if utf8.RuneCountInString(f.Q) > 100 {
 		f.Q = string([]rune(f.Q)[:100])
 	}
-	if !slices.ContainsFunc(structures, func(o option) bool { return o.Value == f.Structure }) {
+	if !slices.ContainsFunc(structures, func(o formulaire.Option) bool { return o.Value == f.Structure }) {
 		f.Structure = ""
 	}
 	return f
@@ -160,7 +162,7 @@ type catalogueGroup struct {
 
 type catalogueListData struct {
 	Filter     catalogueFilter
-	Structures []option // the structure filter's choices, empty when there is nothing to choose
+	Structures []formulaire.Option // the structure filter's choices, empty when there is nothing to choose
 	Groups     []catalogueGroup
 	Total      int
 	Tronque    bool // more entries than catalogueLimit match
@@ -188,17 +190,17 @@ func catalogueListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 // structureFilterOptions offers to narrow the list to the shared catalogue
 // or one structure, for people who work in more than one.
-func structureFilterOptions(app core.App, staff *model.StaffView) ([]option, error) {
+func structureFilterOptions(app core.App, staff *model.StaffView) ([]formulaire.Option, error) {
 	structures, err := staffStructures(app, staff)
 	if err != nil || len(structures) < 2 {
 		return nil, err
 	}
-	return append([]option{{Value: partageFilter, Label: "Catalogue partagé"}}, structures...), nil
+	return append([]formulaire.Option{{Value: partageFilter, Label: "Catalogue partagé"}}, structures...), nil
 }
 
 // staffStructures lists the structures the person works in (all of them
 // for a coordinateur), by name.
-func staffStructures(app core.App, staff *model.StaffView) ([]option, error) {
+func staffStructures(app core.App, staff *model.StaffView) ([]formulaire.Option, error) {
 	var records []*core.Record
 	var err error
 	if staff.Coordinateur() {
@@ -209,11 +211,13 @@ func staffStructures(app core.App, staff *model.StaffView) ([]option, error) {
 	if err != nil {
 		return nil, fmt.Errorf("structures of %s: %w", staff.ID, err)
 	}
-	opts := make([]option, len(records))
+	opts := make([]formulaire.Option, len(records))
 	for i, r := range records {
-		opts[i] = option{Value: r.Id, Label: r.GetString("nom")}
+		opts[i] = formulaire.Option{Value: r.Id, Label: r.GetString("nom")}
 	}
-	slices.SortFunc(opts, func(a, b option) int { return strings.Compare(demodata.Fold(a.Label), demodata.Fold(b.Label)) })
+	slices.SortFunc(opts, func(a, b formulaire.Option) int {
+		return strings.Compare(demodata.Fold(a.Label), demodata.Fold(b.Label))
+	})
 	return opts, nil
 }
 
@@ -407,8 +411,8 @@ var textLimits = map[string]int{
 
 // validate checks the values and returns the errors, one per field. Who may
 // save in which structure is not checked here: the API rules decide.
-func (f *atelierForm) validate() formErrors {
-	errs := formErrors{}
+func (f *atelierForm) validate() formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
 	texts := map[string]string{"titre": f.Titre, "resume": f.Resume, "description": f.Description,
 		"objectifs": f.Objectifs, "prerequis": f.Prerequis, "a_apporter": f.AApporter}
 	for name, limit := range textLimits {
@@ -478,9 +482,9 @@ func (f *atelierForm) changes() map[string]any {
 
 type atelierFormData struct {
 	Form       atelierForm
-	Errors     formErrors
-	Structures []option // the structures the workshop may belong to
-	Partage    bool     // the « Catalogue partagé » choice is offered (coordinateur)
+	Errors     formulaire.Erreurs
+	Structures []formulaire.Option // the structures the workshop may belong to
+	Partage    bool                // the « Catalogue partagé » choice is offered (coordinateur)
 	Action     string
 	Annuler    string
 	Copie      string // title of the entry being copied
@@ -493,13 +497,13 @@ func newAtelierFormData(app core.App, staff *model.StaffView, form atelierForm) 
 	if err != nil {
 		return nil, err
 	}
-	return &atelierFormData{Form: form, Errors: formErrors{}, Structures: structures,
+	return &atelierFormData{Form: form, Errors: formulaire.Erreurs{}, Structures: structures,
 		Partage: staff.Coordinateur()}, nil
 }
 
 // defaultStructure is where a new workshop goes unless the person chooses:
 // their first structure; the shared catalogue for a coordinateur.
-func defaultStructure(staff *model.StaffView, structures []option) string {
+func defaultStructure(staff *model.StaffView, structures []formulaire.Option) string {
 	if staff.Coordinateur() || len(structures) == 0 {
 		return ""
 	}

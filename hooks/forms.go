@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/lib/referentiel"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -27,33 +29,8 @@ import (
 // (radios or checkboxes drawn as large touch targets), "vide=…" (label of
 // the empty choice of a select).
 
-type field struct {
-	Name, ID, Label, Value, Error, Help, Type string
-	Required, Buttons                         bool
-	Autocomplete, Inputmode, Min, Max, Step   string
-	Placeholder, EmptyLabel                   string
-	Options                                   []option
-}
-
-type option struct {
-	Value, Label string
-	Selected     bool
-}
-
-// DescribedBy lists the ids of the help and error texts of the field.
-func (f *field) DescribedBy() string {
-	var ids []string
-	if f.Help != "" {
-		ids = append(ids, "aide-"+f.ID)
-	}
-	if f.Error != "" {
-		ids = append(ids, "erreur-"+f.ID)
-	}
-	return strings.Join(ids, " ")
-}
-
-func newField(name, label string, errs formErrors, opts []string) *field {
-	f := &field{Name: name, ID: name, Label: label, Type: "text", Error: errs[name]}
+func newField(name, label string, errs formulaire.Erreurs, opts []string) *formulaire.Champ {
+	f := &formulaire.Champ{Name: name, ID: name, Label: label, Type: "text", Error: errs[name]}
 	for _, o := range opts {
 		key, value, _ := strings.Cut(o, "=")
 		switch key {
@@ -98,8 +75,8 @@ var referenceLists = map[string]referentiel.List{
 
 // optionsOf turns a list name, a referentiel.List or []option into options
 // with the selected values marked.
-func optionsOf(list any, selected map[string]bool) ([]option, error) {
-	var opts []option
+func optionsOf(list any, selected map[string]bool) ([]formulaire.Option, error) {
+	var opts []formulaire.Option
 	switch l := list.(type) {
 	case string:
 		ref, ok := referenceLists[l]
@@ -107,13 +84,13 @@ func optionsOf(list any, selected map[string]bool) ([]option, error) {
 			return nil, fmt.Errorf("unknown list %q", l)
 		}
 		for _, o := range ref {
-			opts = append(opts, option{Value: o.Value, Label: o.Label})
+			opts = append(opts, formulaire.Option{Value: o.Value, Label: o.Label})
 		}
 	case referentiel.List:
 		for _, o := range l {
-			opts = append(opts, option{Value: o.Value, Label: o.Label})
+			opts = append(opts, formulaire.Option{Value: o.Value, Label: o.Label})
 		}
-	case []option:
+	case []formulaire.Option:
 		opts = append(opts, l...)
 	default:
 		return nil, fmt.Errorf("unknown options %T", list)
@@ -126,19 +103,19 @@ func optionsOf(list any, selected map[string]bool) ([]option, error) {
 
 func formFuncs() map[string]any {
 	return map[string]any{
-		"champ": func(name, label string, value any, errs formErrors, opts ...string) *field {
+		"champ": func(name, label string, value any, errs formulaire.Erreurs, opts ...string) *formulaire.Champ {
 			f := newField(name, label, errs, opts)
 			f.Value = fmt.Sprint(value)
 			return f
 		},
-		"choix": func(name, label, value string, errs formErrors, list any, opts ...string) (*field, error) {
+		"choix": func(name, label, value string, errs formulaire.Erreurs, list any, opts ...string) (*formulaire.Champ, error) {
 			f := newField(name, label, errs, opts)
 			f.Value = value
 			var err error
 			f.Options, err = optionsOf(list, map[string]bool{value: true})
 			return f, err
 		},
-		"cases": func(name, label string, values []string, errs formErrors, list any, opts ...string) (*field, error) {
+		"cases": func(name, label string, values []string, errs formulaire.Erreurs, list any, opts ...string) (*formulaire.Champ, error) {
 			f := newField(name, label, errs, opts)
 			selected := map[string]bool{}
 			for _, v := range values {
@@ -200,12 +177,12 @@ func redirectWithFlash(e *core.RequestEvent, to, message string) error {
 // errors: the integrity hooks' French messages as they are, a plain French
 // sentence for PocketBase's own (English) ones; ok is false for any other
 // error.
-func validationMessages(err error) (formErrors, bool) {
+func validationMessages(err error) (formulaire.Erreurs, bool) {
 	var verrs validation.Errors
 	if !errors.As(err, &verrs) {
 		return nil, false
 	}
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	for name, ferr := range verrs {
 		var verr validation.Error
 		if errors.As(ferr, &verr) && strings.HasPrefix(verr.Code(), frenchErrorPrefix) {

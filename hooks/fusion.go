@@ -8,6 +8,10 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/seances"
+
+	"atelier/hooks/journal"
+
 	"atelier/hooks/access"
 
 	"atelier/hooks/lib/frfmt"
@@ -107,7 +111,7 @@ func mergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) 
 		if err := tx.Save(drop); err != nil {
 			return fmt.Errorf("merge: mark dropped %s: %w", drop.Id, err)
 		}
-		return logAccess(tx, auth, journalFusion, keep, "Fiche "+drop.Id+" fusionnée dans celle-ci")
+		return journal.LogAccess(tx, auth, journal.Fusion, keep, "Fiche "+drop.Id+" fusionnée dans celle-ci")
 	})
 	return summary, err
 }
@@ -202,7 +206,7 @@ func resolveDuplicateRegistration(tx core.App, keep, dropped, own *core.Record, 
 	if err != nil {
 		return fmt.Errorf("merge: session %s: %w", winner.GetString("seance"), err)
 	}
-	if _, err := refillAndRerank(tx, seance, false); err != nil {
+	if _, err := seances.RefillAndRerank(tx, seance, false); err != nil {
 		return fmt.Errorf("merge: renumber waiting list of %s: %w", seance.Id, err)
 	}
 	titre := "une séance"

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 
@@ -38,9 +40,6 @@ type registrationForm struct {
 	telephone, email, codePostal string
 }
 
-// formErrors maps a field name to its French message.
-type formErrors map[string]string
-
 func parseRegistrationForm(values url.Values) registrationForm {
 	return registrationForm{
 		Prenom: values.Get("prenom"), Nom: values.Get("nom"), Telephone: values.Get("telephone"),
@@ -50,8 +49,8 @@ func parseRegistrationForm(values url.Values) registrationForm {
 }
 
 // validate normalises the form and returns the errors, one per field.
-func (f *registrationForm) validate() formErrors {
-	errs := formErrors{}
+func (f *registrationForm) validate() formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
 	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
 	if err := contact.NomValide(f.Prenom); err != nil {
 		errs["prenom"] = "Indiquez votre prénom."
@@ -497,47 +496,11 @@ func cancelRegistration(app core.App, jeton string, now time.Time) (cancelResult
 			return fmt.Errorf("cancel registration: %w", err)
 		}
 		stillAhead := seance.GetString("statut") == "planifiee" && now.Before(seance.GetDateTime("debut").Time())
-		result.Promoted, err = refillAndRerank(tx, seance, stillAhead)
+		result.Promoted, err = seances.RefillAndRerank(tx, seance, stillAhead)
 		return err
 	})
 	if err != nil {
 		return cancelResult{}, fmt.Errorf("cancel registration: %w", err)
 	}
 	return result, nil
-}
-
-// refillAndRerank promotes waiting people while places are free (only if
-// the session is still ahead) and renumbers the waiting list 1, 2, 3…
-func refillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Record, error) {
-	waiting, err := tx.FindRecordsByFilter("inscriptions", "seance = {:seance} && statut = 'liste_attente'",
-		"rang_attente,created", 0, 0, dbx.Params{"seance": seance.Id})
-	if err != nil {
-		return nil, fmt.Errorf("waiting list: %w", err)
-	}
-	taken, _, err := seances.CountPlaces(tx, seance.Id)
-	if err != nil {
-		return nil, err
-	}
-	var promoted *core.Record
-	rank := 0
-	for _, w := range waiting {
-		if promote && taken < seance.GetInt("capacite") {
-			w.Set("statut", "inscrit")
-			w.Set("rang_attente", 0)
-			taken++
-			if promoted == nil {
-				promoted = w
-			}
-		} else {
-			rank++
-			if w.GetInt("rang_attente") == rank {
-				continue
-			}
-			w.Set("rang_attente", rank)
-		}
-		if err := tx.Save(w); err != nil {
-			return nil, fmt.Errorf("update waiting list: %w", err)
-		}
-	}
-	return promoted, nil
 }

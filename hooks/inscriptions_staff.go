@@ -290,7 +290,7 @@ func promoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "inscrit", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("promote registration %s: %w", inscription.Id, err)
 		}
-		if _, err := refillAndRerank(tx, seance, false); err != nil {
+		if _, err := seances.RefillAndRerank(tx, seance, false); err != nil {
 			return err
 		}
 		result.Inscription = inscription
@@ -335,7 +335,7 @@ func cancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 			return fmt.Errorf("cancel registration %s: %w", inscription.Id, err)
 		}
 		stillAhead := now.Before(seance.GetDateTime("debut").Time())
-		if result.Promoted, err = refillAndRerank(tx, seance, stillAhead); err != nil {
+		if result.Promoted, err = seances.RefillAndRerank(tx, seance, stillAhead); err != nil {
 			return err
 		}
 		result.Inscription = inscription

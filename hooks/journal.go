@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/envois"
+	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/access"
 	"atelier/hooks/model"
@@ -17,7 +17,6 @@ import (
 	"atelier/hooks/lib/referentiel"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
@@ -27,88 +26,6 @@ import (
 // writes it (nobody may create, change or delete an entry through the API,
 // not even an administrator); coordinateurs read it on /espace/journal. An
 // entry holds ids and the staff member's name, never the person's name.
-
-// Actions of the log (referentiel.ActionsJournal).
-const (
-	journalConsultation = "consultation"
-	journalExport       = "export"
-	journalModification = "modification"
-	journalFusion       = "fusion"
-	journalEffacement   = "effacement"
-	journalCreation     = "creation"
-)
-
-// journalSystemName is the author of what the server does on its own
-// (the retention job).
-const journalSystemName = "Atelier (conservation automatique)"
-
-// logAccess records that auth did action on person's data. Call it with
-// the transaction that makes the change, so that both are kept or neither.
-func logAccess(app core.App, auth *core.Record, action string, person *core.Record, details string) error {
-	collection, err := app.FindCachedCollectionByNameOrId("journal")
-	if err != nil {
-		return fmt.Errorf("journal %s: %w", action, err)
-	}
-	entry := core.NewRecord(collection)
-	author, name := journalAuthor(auth)
-	entry.Load(map[string]any{"auteur": author, "auteur_nom": name, "action": action, "details": envois.Truncate(details, 1000)})
-	if person != nil {
-		entry.Set("beneficiaire", person.Id)
-		entry.Set("structure", person.GetString("structure"))
-	}
-	if err := app.Save(entry); err != nil {
-		return fmt.Errorf("journal %s: %w", action, err)
-	}
-	return nil
-}
-
-// journalAuthor is the staff account and its name at the time; an
-// administrator is named by their e-mail, the server by journalSystemName.
-func journalAuthor(auth *core.Record) (id, name string) {
-	switch {
-	case auth == nil:
-		return "", journalSystemName
-	case auth.IsSuperuser():
-		return "", "Administrateur " + auth.Email()
-	case auth.Collection().Name == "utilisateurs":
-		return auth.Id, strings.TrimSpace(auth.GetString("prenom") + " " + auth.GetString("nom"))
-	default:
-		return "", auth.Collection().Name + " " + auth.Id
-	}
-}
-
-// registerJournalHooks keeps the log out of reach of the API's writers and
-// records the accesses to beneficiaries made through the REST API (the
-// pages log their own). Lists are not logged: only records opened one by one.
-func registerJournalHooks(app core.App) {
-	refuse := func(e *core.RecordRequestEvent) error {
-		return apis.NewForbiddenError("Le journal est écrit par le serveur seulement.", nil)
-	}
-	app.OnRecordCreateRequest("journal").BindFunc(refuse)
-	app.OnRecordUpdateRequest("journal").BindFunc(refuse)
-	app.OnRecordDeleteRequest("journal").BindFunc(refuse)
-
-	app.OnRecordViewRequest("beneficiaires").BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := logAccess(e.App, e.Auth, journalConsultation, e.Record, "Par l'API"); err != nil {
-			return err
-		}
-		return e.Next()
-	})
-	logAfter := func(action string) func(e *core.RecordRequestEvent) error {
-		return func(e *core.RecordRequestEvent) error {
-			if err := e.Next(); err != nil {
-				return err
-			}
-			if err := logAccess(e.App, e.Auth, action, e.Record, "Par l'API"); err != nil {
-				e.App.Logger().Error("journal", "action", action, "beneficiaire", e.Record.Id, "error", err)
-			}
-			return nil
-		}
-	}
-	app.OnRecordCreateRequest("beneficiaires").BindFunc(logAfter(journalCreation))
-	app.OnRecordUpdateRequest("beneficiaires").BindFunc(logAfter(journalModification))
-	app.OnRecordDeleteRequest("beneficiaires").BindFunc(logAfter(journalEffacement))
-}
 
 // ---- The log page (coordinateurs) --------------------------------------
 
@@ -145,8 +62,8 @@ type journalLine struct {
 
 type journalData struct {
 	Filtres     journalFilters
-	Errors      formErrors
-	Structures  []option
+	Errors      formulaire.Erreurs
+	Structures  []formulaire.Option
 	Actions     referentiel.List
 	Lignes      []journalLine
 	Total       int
@@ -180,7 +97,7 @@ func journalHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func allStructureOptions(app core.App) ([]option, error) {
+func allStructureOptions(app core.App) ([]formulaire.Option, error) {
 	var rows []struct {
 		ID  string `db:"id"`
 		Nom string `db:"nom"`
@@ -188,9 +105,9 @@ func allStructureOptions(app core.App) ([]option, error) {
 	if err := app.DB().Select("id", "nom").From("structures").OrderBy("nom").All(&rows); err != nil {
 		return nil, fmt.Errorf("structures for the journal: %w", err)
 	}
-	opts := make([]option, len(rows))
+	opts := make([]formulaire.Option, len(rows))
 	for i, r := range rows {
-		opts[i] = option{Value: r.ID, Label: r.Nom}
+		opts[i] = formulaire.Option{Value: r.ID, Label: r.Nom}
 	}
 	return opts, nil
 }
@@ -200,10 +117,10 @@ const journalDayLayout = "2006-01-02"
 
 // parseJournalFilters reads the filters; a wrong one is reported next to
 // its field and left out of the search, the others still apply.
-func parseJournalFilters(q url.Values, structures []option) (journalFilters, formErrors) {
+func parseJournalFilters(q url.Values, structures []formulaire.Option) (journalFilters, formulaire.Erreurs) {
 	f := journalFilters{Du: strings.TrimSpace(q.Get("du")), Au: strings.TrimSpace(q.Get("au")),
 		Structure: q.Get("structure"), Action: q.Get("action"), Page: 1}
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	paris := frfmt.Location("")
 	for _, d := range []struct {
 		value, name string
@@ -237,7 +154,7 @@ func parseJournalFilters(q url.Values, structures []option) (journalFilters, for
 	return f, errs
 }
 
-func hasOption(opts []option, value string) bool {
+func hasOption(opts []formulaire.Option, value string) bool {
 	for _, o := range opts {
 		if o.Value == value {
 			return true

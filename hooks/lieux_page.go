@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/model"
 
@@ -170,8 +172,8 @@ func lieuFormOf(r *core.Record) lieuForm {
 	return f
 }
 
-func (f *lieuForm) validate() formErrors {
-	errs := formErrors{}
+func (f *lieuForm) validate() formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
 	if f.Structure == "" {
 		errs["structure"] = "Choisissez la structure du lieu."
 	}
@@ -227,8 +229,8 @@ func (f *lieuForm) changes() map[string]any {
 
 type lieuFormData struct {
 	Form       lieuForm
-	Errors     formErrors
-	Structures []option // the structures the place may belong to
+	Errors     formulaire.Erreurs
+	Structures []formulaire.Option // the structures the place may belong to
 	Action     string
 	Modifier   bool
 }
@@ -238,7 +240,7 @@ func newLieuFormData(app core.App, staff *model.StaffView, form lieuForm) (*lieu
 	if err != nil {
 		return nil, err
 	}
-	return &lieuFormData{Form: form, Errors: formErrors{}, Structures: structures}, nil
+	return &lieuFormData{Form: form, Errors: formulaire.Erreurs{}, Structures: structures}, nil
 }
 
 func lieuNewHandler(pe *pageEngine) func(*core.RequestEvent) error {

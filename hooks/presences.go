@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/seances"
 
@@ -69,8 +71,8 @@ func (in *attendanceInput) keepSheet(lines []seanceParticipant) {
 	}
 }
 
-func (in *attendanceInput) validate() formErrors {
-	errs := formErrors{}
+func (in *attendanceInput) validate() formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
 	if in.Anonymes != "" {
 		n, err := strconv.Atoi(strings.ReplaceAll(in.Anonymes, " ", ""))
 		if err != nil || n < 0 || n > maxAnonymes {
@@ -196,7 +198,7 @@ func walkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, pers
 			return err
 		}
 		if wasWaiting {
-			_, err = refillAndRerank(tx, seance, false)
+			_, err = seances.RefillAndRerank(tx, seance, false)
 		}
 		return err
 	})

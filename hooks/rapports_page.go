@@ -13,6 +13,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/access"
 	"atelier/hooks/model"
 
@@ -51,9 +53,9 @@ type reportFilters struct {
 
 var moisPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
 
-func parseReportFilters(q url.Values) (reportFilters, formErrors) {
+func parseReportFilters(q url.Values) (reportFilters, formulaire.Erreurs) {
 	f := reportFilters{Structure: strings.TrimSpace(q.Get("structure")), Mois: q.Get("mois"), Page: 1}
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	if f.Mois != "" && !moisPattern.MatchString(f.Mois) {
 		errs["mois"] = "Choisissez un mois dans la liste."
 		f.Mois = ""
@@ -106,9 +108,9 @@ type reportLine struct {
 
 type reportsPage struct {
 	Filtres             reportFilters
-	Errors              formErrors
+	Errors              formulaire.Erreurs
 	PlusieursStructures bool
-	MoisPossibles       []option
+	MoisPossibles       []formulaire.Option
 	Lignes              []reportLine
 	Total, Page, Pages  int
 	Precedente          string
@@ -141,7 +143,7 @@ func (p *reportsPage) load(app core.App, staff *model.StaffView) error {
 		return err
 	}
 	for _, m := range months {
-		p.MoisPossibles = append(p.MoisPossibles, option{Value: m, Label: moisLabel(m)})
+		p.MoisPossibles = append(p.MoisPossibles, formulaire.Option{Value: m, Label: moisLabel(m)})
 	}
 	where := p.Filtres.where(staff)
 	err = app.DB().Select("count(*)").From("rapports r").

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/journal"
+
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/access"
@@ -154,7 +158,7 @@ func exportPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if err := logAccess(e.App, e.Auth, journalExport, record, "Page de ses données"); err != nil {
+		if err := journal.LogAccess(e.App, e.Auth, journal.Export, record, "Page de ses données"); err != nil {
 			return err
 		}
 		title := "Données de " + strings.TrimSpace(data.Personne.Prenom+" "+data.Personne.Nom)
@@ -174,7 +178,7 @@ func exportJSONHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if err := logAccess(e.App, e.Auth, journalExport, record, "Fichier JSON"); err != nil {
+	if err := journal.LogAccess(e.App, e.Auth, journal.Export, record, "Fichier JSON"); err != nil {
 		return err
 	}
 	body, err := json.MarshalIndent(data, "", "  ")
@@ -405,18 +409,18 @@ type effacementData struct {
 	Attestations     int
 	AVenir           []string // registrations to sessions ahead, cancelled by the erasure
 	Confirmation     []string
-	ConfirmationOpts []option
-	Errors           formErrors
+	ConfirmationOpts []formulaire.Option
+	Errors           formulaire.Erreurs
 }
 
 // requestLogDelay is longer than PocketBase's request log batching.
 const requestLogDelay = 30 * time.Second
 
-var erasureConfirmation = []option{{Value: "oui", Label: "La personne a demandé que ses données soient effacées."}}
+var erasureConfirmation = []formulaire.Option{{Value: "oui", Label: "La personne a demandé que ses données soient effacées."}}
 
 func loadErasure(app core.App, record *core.Record, now time.Time) (*effacementData, error) {
 	data := &effacementData{ID: record.Id, Nom: personName(record), Deja: record.GetBool("anonymise"),
-		ConfirmationOpts: erasureConfirmation, Errors: formErrors{}}
+		ConfirmationOpts: erasureConfirmation, Errors: formulaire.Erreurs{}}
 	for collection, n := range map[string]*int{"inscriptions": &data.Inscriptions, "accompagnements": &data.Accompagnements,
 		"attestations": &data.Attestations} {
 		total, err := app.CountRecords(collection, dbx.HashExp{"beneficiaire": record.Id})

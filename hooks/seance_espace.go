@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/access"
@@ -150,9 +152,9 @@ type sessionPersonForm struct {
 	InscritPar string
 }
 
-func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formErrors) {
+func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formulaire.Erreurs) {
 	if err := e.Request.ParseForm(); err != nil {
-		return sessionPersonForm{}, formErrors{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
+		return sessionPersonForm{}, formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
 	}
 	f := sessionPersonForm{beneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
 		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par"))}
@@ -170,8 +172,8 @@ type seanceEspacePage struct {
 	Attente      []seanceParticipant // waiting list, by rank
 	Recherche    sessionSearch
 	Form         sessionPersonForm
-	Errors       formErrors
-	Consentement []option
+	Errors       formulaire.Erreurs
+	Consentement []formulaire.Option
 	Refus        string // why nobody can be registered now, "" when one can
 	Ouvert       bool   // the « Ajouter une personne » block starts open
 	ACloturer    int    // people still only registered: absent at closing
@@ -182,7 +184,7 @@ type seanceEspacePage struct {
 func (p *seanceEspacePage) Complet() bool { return p.S.PlacesRestantes() == 0 }
 
 func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeance) (*seanceEspacePage, error) {
-	page := &seanceEspacePage{S: s, Errors: formErrors{}, Consentement: staffConsentOptions}
+	page := &seanceEspacePage{S: s, Errors: formulaire.Erreurs{}, Consentement: staffConsentOptions}
 	if !s.VoitPersonnes {
 		return page, nil // counts only: people are never read for this person
 	}
@@ -328,20 +330,20 @@ type presencesPage struct {
 	Lignes       []seanceParticipant // registered, present or absent
 	EnAttente    int
 	Anonymes     string
-	Choix        []option
+	Choix        []formulaire.Option
 	Recherche    sessionSearch
 	Form         sessionPersonForm
-	Errors       formErrors
-	Consentement []option
+	Errors       formulaire.Erreurs
+	Consentement []formulaire.Option
 	Ouvert       bool // the walk-in block starts open
 	ACloturer    int
 }
 
-var presenceOptions = []option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
+var presenceOptions = []formulaire.Option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
 
 func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*presencesPage, error) {
 	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
-		Errors: formErrors{}, Consentement: staffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
+		Errors: formulaire.Erreurs{}, Consentement: staffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
 	people, err := loadParticipants(e.App, s.ID)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 
@@ -46,9 +48,9 @@ type seanceForm struct {
 // member may use (their structures' places and animators, active workshops
 // shared or of their structures).
 type seanceChoices struct {
-	Ateliers   []option
-	Lieux      []option
-	Animateurs []option
+	Ateliers   []formulaire.Option
+	Lieux      []formulaire.Option
+	Animateurs []formulaire.Option
 	lieuxByID  map[string]string // place id → structure id
 	staffByID  map[string][]string
 }
@@ -101,7 +103,7 @@ func loadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure st
 		return nil, fmt.Errorf("session form workshops: %w", err)
 	}
 	for _, a := range ateliers {
-		c.Ateliers = append(c.Ateliers, option{Value: a.ID, Label: a.Titre + " (" + frfmt.Duree(a.Duree) + ")"})
+		c.Ateliers = append(c.Ateliers, formulaire.Option{Value: a.ID, Label: a.Titre + " (" + frfmt.Duree(a.Duree) + ")"})
 	}
 	var lieux []struct {
 		ID        string `db:"id"`
@@ -128,7 +130,7 @@ func loadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure st
 		if several {
 			label += " — " + l.NomStruct
 		}
-		c.Lieux = append(c.Lieux, option{Value: l.ID, Label: label})
+		c.Lieux = append(c.Lieux, formulaire.Option{Value: l.ID, Label: label})
 		c.lieuxByID[l.ID] = l.Structure
 	}
 	var animateurs []struct {
@@ -145,7 +147,7 @@ func loadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure st
 		return nil, fmt.Errorf("session form animators: %w", err)
 	}
 	for _, a := range animateurs {
-		c.Animateurs = append(c.Animateurs, option{Value: a.ID, Label: a.Prenom + " " + a.Nom})
+		c.Animateurs = append(c.Animateurs, formulaire.Option{Value: a.ID, Label: a.Prenom + " " + a.Nom})
 		var ids []string
 		if err := json.Unmarshal([]byte(a.Structures), &ids); err != nil {
 			return nil, fmt.Errorf("session form animator %s: %w", a.ID, err)
@@ -157,9 +159,9 @@ func loadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure st
 
 // validate checks the form against the choices and computes the starts of
 // every occurrence. A new plan (creating) must be in the future.
-func (f *seanceForm) validate(app core.App, c *seanceChoices, creating bool, now time.Time) formErrors {
-	errs := formErrors{}
-	if creating && !slices.ContainsFunc(c.Ateliers, func(o option) bool { return o.Value == f.Atelier }) {
+func (f *seanceForm) validate(app core.App, c *seanceChoices, creating bool, now time.Time) formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
+	if creating && !slices.ContainsFunc(c.Ateliers, func(o formulaire.Option) bool { return o.Value == f.Atelier }) {
 		errs["atelier"] = "Choisissez un atelier du catalogue."
 	}
 	structureID, ok := c.lieuxByID[f.Lieu]
@@ -209,7 +211,7 @@ func (f *seanceForm) validate(app core.App, c *seanceChoices, creating bool, now
 	return errs
 }
 
-func (f *seanceForm) validateSeries(errs formErrors, loc *time.Location) {
+func (f *seanceForm) validateSeries(errs formulaire.Erreurs, loc *time.Location) {
 	rule := serie.Rule{}
 	rule.Weeks, _ = strconv.Atoi(f.Repetition)
 	if f.FinRepetition == "date" {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/clock"
@@ -23,7 +25,7 @@ type seancePageData struct {
 	Seance         *seances.SeanceView
 	Fermee         string // why registration is closed, or ""
 	Form           registrationForm
-	Errors         formErrors
+	Errors         formulaire.Erreurs
 	PrivacyVersion string
 }
 
@@ -61,12 +63,12 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, status, "seance", seance.Titre, data)
 		}
 		if err := e.Request.ParseForm(); err != nil {
-			return answer(http.StatusBadRequest, seancePageData{Errors: formErrors{"": "Le formulaire n'a pas pu être lu. Réessayez."}})
+			return answer(http.StatusBadRequest, seancePageData{Errors: formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu. Réessayez."}})
 		}
 		form := parseRegistrationForm(e.Request.PostForm)
 		if form.Piege != "" { // only robots fill the hidden field
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form,
-				Errors: formErrors{"": "Votre demande n'a pas pu être enregistrée."}})
+				Errors: formulaire.Erreurs{"": "Votre demande n'a pas pu être enregistrée."}})
 		}
 		if errs := form.validate(); len(errs) > 0 {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs})

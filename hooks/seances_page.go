@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/access"
@@ -44,14 +46,14 @@ func registerSessionPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEng
 
 type sessionListData struct {
 	Quand         string
-	Quands        []option
+	Quands        []formulaire.Option
 	Seances       []dashboardSeance
 	Page, Pages   int
 	Total         int
 	PeutPlanifier bool
 }
 
-var sessionPeriods = []option{{Value: "a_venir", Label: "À venir"}, {Value: "passees", Label: "Passées"},
+var sessionPeriods = []formulaire.Option{{Value: "a_venir", Label: "À venir"}, {Value: "passees", Label: "Passées"},
 	{Value: "annulees", Label: "Annulées"}}
 
 func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -74,7 +76,7 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		where = dbx.And(staff.Scope("s.structure"), where)
 		for _, o := range sessionPeriods {
-			data.Quands = append(data.Quands, option{Value: o.Value, Label: o.Label, Selected: o.Value == data.Quand})
+			data.Quands = append(data.Quands, formulaire.Option{Value: o.Value, Label: o.Label, Selected: o.Value == data.Quand})
 		}
 		if err := e.App.DB().Select("count(*)").From("seances s").Where(where).Row(&data.Total); err != nil {
 			return fmt.Errorf("count sessions: %w", err)
@@ -94,27 +96,27 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 type seanceFormData struct {
 	Form           seanceForm
-	Errors         formErrors
+	Errors         formulaire.Erreurs
 	Choices        *seanceChoices
 	Atelier        *core.Record
 	Seance         *seances.StaffSeance // when editing
 	Suivantes      int                  // later planned occurrences of the series, when editing
 	Bloquee        string               // why the session cannot be edited, or ""
-	Repetitions    []option
-	FinsRepetition []option
-	Portees        []option
+	Repetitions    []formulaire.Option
+	FinsRepetition []formulaire.Option
+	Portees        []formulaire.Option
 }
 
-var finsRepetition = []option{{Value: "nombre", Label: "Après un nombre de séances"}, {Value: "date", Label: "À une date"}}
+var finsRepetition = []formulaire.Option{{Value: "nombre", Label: "Après un nombre de séances"}, {Value: "date", Label: "À une date"}}
 
 // scopeOptions offer to apply a change to one session or to the rest of its series.
-func scopeOptions(later int) []option {
-	return []option{{Value: "seance", Label: "Cette séance seulement"},
+func scopeOptions(later int) []formulaire.Option {
+	return []formulaire.Option{{Value: "seance", Label: "Cette séance seulement"},
 		{Value: "suivantes", Label: "Cette séance et " + frfmt.Pluriel(later, "la suivante de la série",
 			fmt.Sprintf("les %d suivantes de la série", later))}}
 }
 
-var repetitions = []option{{Value: "", Label: "Une seule séance"}, {Value: "1", Label: "Chaque semaine"},
+var repetitions = []formulaire.Option{{Value: "", Label: "Une seule séance"}, {Value: "1", Label: "Chaque semaine"},
 	{Value: "2", Label: "Toutes les deux semaines"}}
 
 func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -147,7 +149,7 @@ func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *model.StaffView
 		return err
 	}
 	status := http.StatusOK
-	errs := formErrors{}
+	errs := formulaire.Erreurs{}
 	if message != "" {
 		errs["atelier"], status = message, http.StatusUnprocessableEntity
 	}
@@ -185,7 +187,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		answer := func(errs formErrors) error {
+		answer := func(errs formulaire.Erreurs) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Planifier une séance", seanceFormData{
 				Form: form, Errors: errs, Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
 		}
@@ -333,7 +335,7 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		form := parseSeanceForm(e.Request.PostForm)
 		form.Atelier = s.Atelier.Id // the workshop of a session does not change
-		answer := func(errs formErrors) error {
+		answer := func(errs formulaire.Erreurs) error {
 			data.Form, data.Errors = form, errs
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Modifier la séance", data)
 		}
@@ -439,7 +441,7 @@ func updateSessions(app core.App, auth *core.Record, s *seances.StaffSeance, f *
 func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
 	var promoted []*core.Record
 	for {
-		p, err := refillAndRerank(tx, seance, true)
+		p, err := seances.RefillAndRerank(tx, seance, true)
 		if err != nil || p == nil {
 			return promoted, err
 		}
@@ -456,11 +458,11 @@ type cancelSessionData struct {
 	Bloquee     string
 	Motif       string
 	Portee      string
-	Errors      formErrors
+	Errors      formulaire.Erreurs
 	Registrants []envois.Registrant // people to warn, for people-readers (phone numbers of those without e-mail)
 	AvecEmail   int
 	SansEmail   int
-	Portees     []option
+	Portees     []formulaire.Option
 }
 
 func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, error) {
@@ -517,9 +519,9 @@ func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		data.Motif, data.Portee = formText(e, "motif"), formText(e, "portee")
 		switch {
 		case data.Motif == "":
-			data.Errors = formErrors{"motif": "Indiquez la raison de l'annulation : elle est envoyée aux personnes inscrites."}
+			data.Errors = formulaire.Erreurs{"motif": "Indiquez la raison de l'annulation : elle est envoyée aux personnes inscrites."}
 		case len([]rune(data.Motif)) > 1000:
-			data.Errors = formErrors{"motif": "La raison est trop longue (1 000 caractères au plus)."}
+			data.Errors = formulaire.Erreurs{"motif": "La raison est trop longue (1 000 caractères au plus)."}
 		}
 		if data.Errors != nil {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_annulation", "Annuler la séance", data)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/formulaire"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
@@ -69,7 +71,7 @@ const (
 	periodeAutre     = "autre"
 )
 
-var statsPeriodes = []option{
+var statsPeriodes = []formulaire.Option{
 	{Value: periodeMois, Label: "Ce mois-ci"},
 	{Value: periodePrecedent, Label: "Le mois dernier"},
 	{Value: periodeAnnee, Label: "Les 12 derniers mois"},
@@ -96,7 +98,7 @@ func parseStatsForm(q url.Values) statsForm {
 // statsQuery is a checked filter: what to count and for whom.
 type statsQuery struct {
 	Form     statsForm
-	Errors   formErrors
+	Errors   formulaire.Erreurs
 	Filtre   stats.Filtre
 	Choix    []statsStructure // the structures the person may count
 	Comptees []statsStructure // the ones counted (all of Choix, or the chosen one)
@@ -114,7 +116,7 @@ func resolveStatsQuery(e *core.RequestEvent, staff *model.StaffView, now time.Ti
 	if err != nil {
 		return nil, err
 	}
-	q := &statsQuery{Form: parseStatsForm(e.Request.URL.Query()), Errors: formErrors{}, Choix: choix, Comptees: choix}
+	q := &statsQuery{Form: parseStatsForm(e.Request.URL.Query()), Errors: formulaire.Erreurs{}, Choix: choix, Comptees: choix}
 	if id := q.Form.Structure; id != "" {
 		q.Comptees = nil
 		for _, s := range choix {
@@ -136,7 +138,7 @@ func resolveStatsQuery(e *core.RequestEvent, staff *model.StaffView, now time.Ti
 
 // periode turns the form into days, with French messages next to the
 // fields for a wrong custom period.
-func (f statsForm) periode(today stats.Date, errs formErrors) stats.Periode {
+func (f statsForm) periode(today stats.Date, errs formulaire.Erreurs) stats.Periode {
 	switch f.Periode {
 	case periodeMois:
 		return stats.Mois(today.Annee, today.Mois)
@@ -152,7 +154,7 @@ func (f statsForm) periode(today stats.Date, errs formErrors) stats.Periode {
 	return stats.Mois(today.Annee, today.Mois)
 }
 
-func (f statsForm) periodeAutre(today stats.Date, errs formErrors) stats.Periode {
+func (f statsForm) periodeAutre(today stats.Date, errs formulaire.Erreurs) stats.Periode {
 	du, okDu := statsDay(f.Du, "du", "Indiquez le premier jour de la période.", today, errs)
 	au, okAu := statsDay(f.Au, "au", "Indiquez le dernier jour de la période.", today, errs)
 	if okDu && okAu {
@@ -168,7 +170,7 @@ func (f statsForm) periodeAutre(today stats.Date, errs formErrors) stats.Periode
 
 // statsDay reads a day typed in a date field (2026-10-31, or 31/10/2026
 // where the browser shows a plain text box).
-func statsDay(value, name, missing string, today stats.Date, errs formErrors) (stats.Date, bool) {
+func statsDay(value, name, missing string, today stats.Date, errs formulaire.Erreurs) (stats.Date, bool) {
 	if value == "" {
 		errs[name] = missing
 		return today, false
@@ -262,10 +264,10 @@ type statsMonth struct {
 
 type statsPage struct {
 	Form       statsForm
-	Errors     formErrors
-	Periodes   []option
-	Structures []option // the filter, when the person has several structures
-	Aucune     bool     // attached to no structure
+	Errors     formulaire.Erreurs
+	Periodes   []formulaire.Option
+	Structures []formulaire.Option // the filter, when the person has several structures
+	Aucune     bool                // attached to no structure
 	Intitule   string
 	Perimetre  string
 	Chiffres   []statsFigure
@@ -281,7 +283,7 @@ func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
 		Detail: staff.VoitPersonnes()}
 	if len(q.Choix) > 1 {
 		for _, s := range q.Choix {
-			p.Structures = append(p.Structures, option{Value: s.ID, Label: s.Nom})
+			p.Structures = append(p.Structures, formulaire.Option{Value: s.ID, Label: s.Nom})
 		}
 	}
 	if p.Form.Periode == periodeAutre && len(q.Errors) == 0 {

@@ -1,0 +1,93 @@
+package journal
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/envois"
+)
+
+// logAccess records that auth did action on person's data. Call it with
+// the transaction that makes the change, so that both are kept or neither.
+func LogAccess(app core.App, auth *core.Record, action string, person *core.Record, details string) error {
+	collection, err := app.FindCachedCollectionByNameOrId("journal")
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", action, err)
+	}
+	entry := core.NewRecord(collection)
+	author, name := journalAuthor(auth)
+	entry.Load(map[string]any{"auteur": author, "auteur_nom": name, "action": action, "details": envois.Truncate(details, 1000)})
+	if person != nil {
+		entry.Set("beneficiaire", person.Id)
+		entry.Set("structure", person.GetString("structure"))
+	}
+	if err := app.Save(entry); err != nil {
+		return fmt.Errorf("journal %s: %w", action, err)
+	}
+	return nil
+}
+
+// journalAuthor is the staff account and its name at the time; an
+// administrator is named by their e-mail, the server by journalSystemName.
+func journalAuthor(auth *core.Record) (id, name string) {
+	switch {
+	case auth == nil:
+		return "", journalSystemName
+	case auth.IsSuperuser():
+		return "", "Administrateur " + auth.Email()
+	case auth.Collection().Name == "utilisateurs":
+		return auth.Id, strings.TrimSpace(auth.GetString("prenom") + " " + auth.GetString("nom"))
+	default:
+		return "", auth.Collection().Name + " " + auth.Id
+	}
+}
+
+// registerJournalHooks keeps the log out of reach of the API's writers and
+// records the accesses to beneficiaries made through the REST API (the
+// pages log their own). Lists are not logged: only records opened one by one.
+func RegisterJournalHooks(app core.App) {
+	refuse := func(e *core.RecordRequestEvent) error {
+		return apis.NewForbiddenError("Le journal est écrit par le serveur seulement.", nil)
+	}
+	app.OnRecordCreateRequest("journal").BindFunc(refuse)
+	app.OnRecordUpdateRequest("journal").BindFunc(refuse)
+	app.OnRecordDeleteRequest("journal").BindFunc(refuse)
+
+	app.OnRecordViewRequest("beneficiaires").BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := LogAccess(e.App, e.Auth, Consultation, e.Record, "Par l'API"); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	logAfter := func(action string) func(e *core.RecordRequestEvent) error {
+		return func(e *core.RecordRequestEvent) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			if err := LogAccess(e.App, e.Auth, action, e.Record, "Par l'API"); err != nil {
+				e.App.Logger().Error("journal", "action", action, "beneficiaire", e.Record.Id, "error", err)
+			}
+			return nil
+		}
+	}
+	app.OnRecordCreateRequest("beneficiaires").BindFunc(logAfter(Creation))
+	app.OnRecordUpdateRequest("beneficiaires").BindFunc(logAfter(Modification))
+	app.OnRecordDeleteRequest("beneficiaires").BindFunc(logAfter(Effacement))
+}
+
+// journalSystemName is the author of what the server does on its own
+// (the retention job).
+const journalSystemName = "Atelier (conservation automatique)"
+
+// Actions of the log (referentiel.ActionsJournal).
+const (
+	Consultation = "consultation"
+	Export       = "export"
+	Modification = "modification"
+	Fusion       = "fusion"
+	Effacement   = "effacement"
+	Creation     = "creation"
+)
