@@ -49,7 +49,7 @@ type accompagnementForm struct {
 	// Normalised values, set by validate.
 	date                  time.Time
 	duree                 int
-	codePostal, codeInsee string
+	codePostalNormalise, codeInseeNormalise string
 }
 
 func parseAccompagnementForm(values url.Values) accompagnementForm {
@@ -203,11 +203,11 @@ func (f *accompagnementForm) validateLieu(errs formulaire.Erreurs) {
 	if err != nil {
 		errs["code_postal"] = err.Error()
 	}
-	f.codePostal = code
+	f.codePostalNormalise = code
 	if f.CodeInsee != "" && !helpInseePattern.MatchString(f.CodeInsee) {
 		errs["code_insee"] = "Le code INSEE a 5 caractères, par exemple 86194 (ou 2A004 en Corse)."
 	}
-	f.codeInsee = f.CodeInsee
+	f.codeInseeNormalise = f.CodeInsee
 }
 
 // validateAnonyme: a person who stays anonymous is still counted by age,
@@ -244,7 +244,7 @@ func (f *accompagnementForm) changes() map[string]any {
 		"beneficiaire": f.Beneficiaire, "tranche_age": "", "genre": "", "statut_social": "", "notes": f.Notes,
 	}
 	if f.TypeLieu != "lieu_activite" {
-		c["commune"], c["code_postal"], c["code_insee"] = f.Commune, f.codePostal, f.codeInsee
+		c["commune"], c["code_postal"], c["code_insee"] = f.Commune, f.codePostalNormalise, f.codeInseeNormalise
 	}
 	if f.Anonyme() {
 		c["tranche_age"], c["genre"], c["statut_social"] = f.TrancheAge, f.Genre, f.StatutSocial

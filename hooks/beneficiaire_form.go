@@ -28,8 +28,8 @@ type beneficiaireForm struct {
 	Genre, StatutSocial, Commune, CodePostal, Notes string
 	Consentement                                    []string // the accepted privacy version, when ticked (new people)
 	// Normalised values, set by validate.
-	telephone, email, codePostal string
-	annee                        int
+	telephoneNormalise, emailNormalise, codePostalNormalise string
+	anneeNormalise int
 }
 
 func parseBeneficiaireForm(values url.Values) beneficiaireForm {
@@ -94,21 +94,21 @@ func (f *beneficiaireForm) validate(now time.Time) formulaire.Erreurs {
 		if err != nil {
 			errs["telephone"] = err.Error()
 		}
-		f.telephone = tel
+		f.telephoneNormalise = tel
 	}
 	if f.Email != "" {
 		email, err := contact.NormaliserEmail(f.Email)
 		if err != nil {
 			errs["email"] = err.Error()
 		}
-		f.email = email
+		f.emailNormalise = email
 	}
 	if f.AnneeNaissance != "" {
 		year, err := strconv.Atoi(f.AnneeNaissance)
 		if err != nil || year < 1900 || year > now.Year() {
 			errs["annee_naissance"] = fmt.Sprintf("Indiquez l'année de naissance en 4 chiffres, entre 1900 et %d.", now.Year())
 		}
-		f.annee = year
+		f.anneeNormalise = year
 	}
 	if f.Genre != "" && !referentiel.Genres.Has(f.Genre) {
 		errs["genre"] = "Choisissez un genre dans la liste."
@@ -120,7 +120,7 @@ func (f *beneficiaireForm) validate(now time.Time) formulaire.Erreurs {
 	if err != nil {
 		errs["code_postal"] = err.Error()
 	}
-	f.codePostal = code
+	f.codePostalNormalise = code
 	if len([]rune(f.Commune)) > 200 {
 		errs["commune"] = "Le nom de la commune est trop long (200 caractères au plus)."
 	}
@@ -134,13 +134,13 @@ func (f *beneficiaireForm) validate(now time.Time) formulaire.Erreurs {
 func (f *beneficiaireForm) apply(r *core.Record) {
 	r.Set("prenom", f.Prenom)
 	r.Set("nom", f.Nom)
-	r.Set("telephone", f.telephone)
-	r.Set("email", f.email)
-	r.Set("annee_naissance", f.annee)
+	r.Set("telephone", f.telephoneNormalise)
+	r.Set("email", f.emailNormalise)
+	r.Set("annee_naissance", f.anneeNormalise)
 	r.Set("genre", f.Genre)
 	r.Set("statut_social", f.StatutSocial)
 	r.Set("commune", f.Commune)
-	r.Set("code_postal", f.codePostal)
+	r.Set("code_postal", f.codePostalNormalise)
 	r.Set("notes", f.Notes)
 }
 

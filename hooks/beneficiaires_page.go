@@ -210,7 +210,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Ajouter une personne", data)
 		}
 		if formText(e, "doublon") != "confirme" {
-			if data.Doublons, err = findContactDuplicates(e.App, structure, data.Form.telephone, data.Form.email); err != nil {
+			if data.Doublons, err = findContactDuplicates(e.App, structure, data.Form.telephoneNormalise, data.Form.emailNormalise); err != nil {
 				return err
 			}
 			if len(data.Doublons) > 0 {

@@ -143,7 +143,7 @@ type lieuForm struct {
 	Structure, Nom, Adresse, CodePostal, Commune, CodeInsee, Accessibilite string
 	Latitude, Longitude                                                    string
 	// Set by validate.
-	codePostal          string
+	codePostalNormalise string
 	latitude, longitude float64
 }
 
@@ -193,7 +193,7 @@ func (f *lieuForm) validate() formulaire.Erreurs {
 	if err != nil {
 		errs["code_postal"] = "Le code postal s'écrit avec 5 chiffres, par exemple 86000."
 	}
-	f.codePostal = cp
+	f.codePostalNormalise = cp
 	if !codeInseePattern.MatchString(f.CodeInsee) {
 		errs["code_insee"] = "Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004."
 	}
@@ -223,7 +223,7 @@ func coordinate(s string, limit float64) (float64, bool) {
 // changes are the fields a validated form writes.
 func (f *lieuForm) changes() map[string]any {
 	return map[string]any{"structure": f.Structure, "nom": f.Nom, "adresse": f.Adresse,
-		"code_postal": f.codePostal, "commune": f.Commune, "code_insee": f.CodeInsee,
+		"code_postal": f.codePostalNormalise, "commune": f.Commune, "code_insee": f.CodeInsee,
 		"accessibilite": f.Accessibilite, "latitude": f.latitude, "longitude": f.longitude}
 }
 

@@ -38,14 +38,14 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			f := registrationForm{Prenom: "P", Nom: fmt.Sprint("N", i%50), Consentement: true,
-				telephone: fmt.Sprintf("+3376%07d", i%50)} // ten people submit twice
+				telephoneNormalise: fmt.Sprintf("+3376%07d", i%50)} // ten people submit twice
 			_, errs[i] = register(app, seance.Id, f, testkit.Now())
 		}()
 		if i < len(refused) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				f := registrationForm{Prenom: "R", Nom: "Refusé", Consentement: true, telephone: fmt.Sprintf("+3377%07d", i)}
+				f := registrationForm{Prenom: "R", Nom: "Refusé", Consentement: true, telephoneNormalise: fmt.Sprintf("+3377%07d", i)}
 				_, refused[i] = register(app, testkit.ID(testkit.SeancePriveeA), f, testkit.Now())
 			}()
 		}
