@@ -47,8 +47,8 @@ type accompagnementForm struct {
 	// is not changed, its time of day is kept.
 	original time.Time
 	// Normalised values, set by validate.
-	date                  time.Time
-	duree                 int
+	date                                    time.Time
+	duree                                   int
 	codePostalNormalise, codeInseeNormalise string
 }
 

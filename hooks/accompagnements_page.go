@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/access"
@@ -211,7 +213,7 @@ func (p *helpFormPage) search(app core.App, w *helpWorkspace) error {
 	if p.Edition {
 		structure = p.Form.Structure // a help stays in its structure
 	}
-	hits, err := searchBeneficiaires(app, w.staff, structure, p.Recherche, 20)
+	hits, err := beneficiaires.SearchBeneficiaires(app, w.staff, structure, p.Recherche, 20)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/journal"
 
 	"atelier/hooks/lib/formulaire"
@@ -81,7 +83,7 @@ func personName(r *core.Record) string {
 type beneficiairesData struct {
 	Q           string
 	Recherche   bool // a search was made
-	Hits        []beneficiaireHit
+	Hits        []beneficiaires.BeneficiaireHit
 	Tronque     bool // more matches than shown
 	Limite      int
 	Page, Pages int
@@ -105,7 +107,7 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		if data.Q != "" {
 			data.Recherche = true
-			if data.Hits, err = searchBeneficiaires(e.App, staff, "", data.Q, int64(data.Limite+1)); err != nil {
+			if data.Hits, err = beneficiaires.SearchBeneficiaires(e.App, staff, "", data.Q, int64(data.Limite+1)); err != nil {
 				return err
 			}
 			if len(data.Hits) > data.Limite {
@@ -128,7 +130,7 @@ func recentBeneficiaires(app core.App, staff *model.StaffView, pageParam string,
 	data.Pages = max(1, (data.Total+beneficiairesPerPage-1)/beneficiairesPerPage)
 	data.Page, _ = strconv.Atoi(pageParam)
 	data.Page = min(max(data.Page, 1), data.Pages)
-	data.Hits = []beneficiaireHit{}
+	data.Hits = []beneficiaires.BeneficiaireHit{}
 	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
 		From("beneficiaires").Where(where).OrderBy("derniere_activite DESC", "created DESC").
 		Limit(beneficiairesPerPage).Offset(int64((data.Page - 1) * beneficiairesPerPage)).All(&data.Hits)
@@ -141,15 +143,15 @@ func recentBeneficiaires(app core.App, staff *model.StaffView, pageParam string,
 // ---- Create and edit -------------------------------------------------
 
 type beneficiaireFormData struct {
-	Form         beneficiaireForm
+	Form         beneficiaires.BeneficiaireForm
 	Errors       formulaire.Erreurs
 	Action       string
 	Creation     bool
-	ID, Nom      string              // edit: the record and its current name
-	Structure    string              // create: the chosen structure
-	Structures   []formulaire.Option // create: offered when the person works in several
-	Doublons     []beneficiaireHit   // create: same phone or e-mail already known
-	Consentement []formulaire.Option // create: the person's agreement
+	ID, Nom      string                          // edit: the record and its current name
+	Structure    string                          // create: the chosen structure
+	Structures   []formulaire.Option             // create: offered when the person works in several
+	Doublons     []beneficiaires.BeneficiaireHit // create: same phone or e-mail already known
+	Consentement []formulaire.Option             // create: the person's agreement
 }
 
 func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -168,7 +170,7 @@ func beneficiaireNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure string) (*beneficiaireFormData, error) {
 	data := &beneficiaireFormData{Errors: formulaire.Erreurs{}, Action: "/espace/beneficiaires/nouveau", Creation: true, Structure: structure,
-		Consentement: staffConsentOptions}
+		Consentement: beneficiaires.StaffConsentOptions}
 	if len(staff.Structures) == 0 {
 		return nil, access.ErrForbidden // a conseiller attached to no structure follows nobody
 	}
@@ -199,7 +201,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		data.Form = parseBeneficiaireForm(e.Request.PostForm)
-		data.Errors = data.Form.validateNew(clock.Now(e.App))
+		data.Errors = data.Form.ValidateNew(clock.Now(e.App))
 		if structure == "" && len(staff.Structures) == 1 {
 			structure, data.Structure = staff.Structures[0], staff.Structures[0]
 		}
@@ -210,7 +212,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Ajouter une personne", data)
 		}
 		if formText(e, "doublon") != "confirme" {
-			if data.Doublons, err = findContactDuplicates(e.App, structure, data.Form.telephoneNormalise, data.Form.emailNormalise); err != nil {
+			if data.Doublons, err = beneficiaires.FindContactDuplicates(e.App, structure, data.Form.TelephoneNormalise, data.Form.EmailNormalise); err != nil {
 				return err
 			}
 			if len(data.Doublons) > 0 {
@@ -223,8 +225,8 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		record := core.NewRecord(collection)
 		record.Set("structure", structure)
-		data.Form.apply(record)
-		recordConsent(record, clock.Now(e.App))
+		data.Form.Apply(record)
+		beneficiaires.RecordConsent(record, clock.Now(e.App))
 		err = e.App.RunInTransaction(func(tx core.App) error {
 			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
 				return err
@@ -251,7 +253,7 @@ func beneficiaireEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return redirectToKept(e, kept)
 		}
 		data := editFormData(record)
-		data.Form = beneficiaireFormOf(record)
+		data.Form = beneficiaires.BeneficiaireFormOf(record)
 		return pe.render(e, http.StatusOK, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
 	}
 }
@@ -278,7 +280,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		data := editFormData(record)
 		data.Form = parseBeneficiaireForm(e.Request.PostForm)
-		if data.Errors = data.Form.validate(clock.Now(e.App)); len(data.Errors) > 0 {
+		if data.Errors = data.Form.Validate(clock.Now(e.App)); len(data.Errors) > 0 {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
@@ -296,9 +298,9 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 // beneficiaireChanges are the fields a validated form sets, as the update
 // rule wants them (the record itself is only changed once allowed).
-func beneficiaireChanges(record *core.Record, f *beneficiaireForm) map[string]any {
+func beneficiaireChanges(record *core.Record, f *beneficiaires.BeneficiaireForm) map[string]any {
 	draft := record.Clone()
-	f.apply(draft)
+	f.Apply(draft)
 	changes := map[string]any{}
 	for _, name := range []string{"prenom", "nom", "telephone", "email", "annee_naissance", "genre",
 		"statut_social", "commune", "code_postal", "notes"} {
@@ -460,10 +462,10 @@ func (p *beneficiaireProfil) loadAccompagnements(app core.App, auth *core.Record
 
 type fusionChoixData struct {
 	ID, Nom   string
-	Doublons  []likelyDuplicate
+	Doublons  []beneficiaires.LikelyDuplicate
 	Q         string
 	Recherche bool
-	Hits      []beneficiaireHit
+	Hits      []beneficiaires.BeneficiaireHit
 	Tronque   bool // more matches than shown
 	Limite    int
 }
@@ -482,12 +484,12 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 			return redirectToKept(e, kept)
 		}
 		data := &fusionChoixData{ID: record.Id, Nom: personName(record), Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 30}
-		if data.Doublons, err = findLikelyDuplicates(e.App, record); err != nil {
+		if data.Doublons, err = beneficiaires.FindLikelyDuplicates(e.App, record); err != nil {
 			return err
 		}
 		if data.Q != "" {
 			data.Recherche = true
-			hits, err := searchBeneficiaires(e.App, staff, record.GetString("structure"), data.Q, int64(data.Limite+2))
+			hits, err := beneficiaires.SearchBeneficiaires(e.App, staff, record.GetString("structure"), data.Q, int64(data.Limite+2))
 			if err != nil {
 				return err
 			}
@@ -510,7 +512,7 @@ type fusionFiche struct {
 	Record *core.Record
 	ID     string
 	Annee  int
-	mergeCounts
+	beneficiaires.MergeCounts
 	Consentement time.Time
 	Cree         time.Time
 }
@@ -521,7 +523,7 @@ type fusionConfirmData struct {
 	A, B     fusionFiche
 	Garder   string
 	Options  []formulaire.Option
-	Doublons []mergeConflict
+	Doublons []beneficiaires.MergeConflict
 	Errors   formulaire.Erreurs
 	Action   string
 }
@@ -569,7 +571,7 @@ func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
 		return nil, fmt.Errorf("structure of %s: %w", a.Id, err)
 	}
 	loc := frfmt.Location(structure.GetString("fuseau"))
-	preview, err := previewMerge(e.App, a, b, loc)
+	preview, err := beneficiaires.PreviewMerge(e.App, a, b, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -584,8 +586,8 @@ func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
 	return data, nil
 }
 
-func newFusionFiche(n int, r *core.Record, counts mergeCounts, loc *time.Location) fusionFiche {
-	f := fusionFiche{Numero: n, Record: r, ID: r.Id, Annee: r.GetInt("annee_naissance"), mergeCounts: counts,
+func newFusionFiche(n int, r *core.Record, counts beneficiaires.MergeCounts, loc *time.Location) fusionFiche {
+	f := fusionFiche{Numero: n, Record: r, ID: r.Id, Annee: r.GetInt("annee_naissance"), MergeCounts: counts,
 		Cree: r.GetDateTime("created").Time().In(loc)}
 	if t := r.GetDateTime("consentement_le"); !t.IsZero() {
 		f.Consentement = t.Time().In(loc)
@@ -609,8 +611,8 @@ func beneficiaireMergePostHandler(pe *pageEngine) func(*core.RequestEvent) error
 			data.Errors["garder"] = "Choisissez la fiche à garder."
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_fusion_confirmation", "Confirmer la fusion", data)
 		}
-		summary, err := mergeBeneficiaires(e.App, e.Auth, keep, drop)
-		var refusal mergeRefusal
+		summary, err := beneficiaires.MergeBeneficiaires(e.App, e.Auth, keep, drop)
+		var refusal beneficiaires.MergeRefusal
 		if errors.As(err, &refusal) {
 			data.Errors[""] = refusal.Error()
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_fusion_confirmation", "Confirmer la fusion", data)

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/access"
@@ -113,7 +115,7 @@ func (f catalogueFilter) where(staff *model.StaffView) dbx.Expression {
 		parts = append(parts, dbx.HashExp{"besoin": f.Besoin})
 	}
 	if f.Q != "" {
-		parts = append(parts, dbx.NewExp("titre LIKE {:q}", dbx.Params{"q": "%" + escapeLike(f.Q) + "%"}))
+		parts = append(parts, dbx.NewExp("titre LIKE {:q}", dbx.Params{"q": "%" + beneficiaires.EscapeLike(f.Q) + "%"}))
 	}
 	switch f.Structure {
 	case "":

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"atelier/hooks/beneficiaires"
+
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -90,7 +92,7 @@ func confidentialiteHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err != nil {
 				return nil, err
 			}
-			data := &confidentialiteData{privacySettings: s, Version: privacyVersion, ResponsableConnu: s.Responsable != ""}
+			data := &confidentialiteData{privacySettings: s, Version: beneficiaires.PrivacyVersion, ResponsableConnu: s.Responsable != ""}
 			if backups := e.App.Settings().Backups; backups.Cron != "" {
 				data.Sauvegardes = backups.CronMaxKeep
 			}

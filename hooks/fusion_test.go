@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/testkit"
@@ -133,7 +135,7 @@ func TestMergeMovesEverythingAndFillsTheKeptRecord(t *testing.T) {
 		t.Fatalf("set-up: %d, %d registrations, %d help", keepBefore, dropBefore, helpsBefore)
 	}
 
-	summary, err := mergeBeneficiaires(app, fusionStaff(t, app, testkit.ConseillerA), c.keep, c.drop)
+	summary, err := beneficiaires.MergeBeneficiaires(app, fusionStaff(t, app, testkit.ConseillerA), c.keep, c.drop)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,7 +213,7 @@ func TestMergeMovesEverythingAndFillsTheKeptRecord(t *testing.T) {
 	}
 	// The dropped record has left searches; the kept one is found by the
 	// e-mail it received.
-	hits, err := searchBeneficiaires(app, model.NewStaffView(fusionStaff(t, app, testkit.ConseillerA)), "", "camille@example", 10)
+	hits, err := beneficiaires.SearchBeneficiaires(app, model.NewStaffView(fusionStaff(t, app, testkit.ConseillerA)), "", "camille@example", 10)
 	if err != nil || len(hits) != 1 || hits[0].ID != c.keep {
 		t.Errorf("search after the merge: %v %v", hits, err)
 	}
@@ -258,11 +260,11 @@ func TestMergeRefusalsChangeNothing(t *testing.T) {
 		{"référent", fusionStaff(t, app, testkit.ReferentA), c.keep, c.drop, model.ErrNotFound},
 		{"coordinateur", fusionStaff(t, app, testkit.Coordinateur), c.keep, c.drop, model.ErrNotFound},
 		{"anonymous", nil, c.keep, c.drop, model.ErrNotFound},
-		{"two structures", both, a, b, errMergeStructure},
-		{"same record", fusionStaff(t, app, testkit.ConseillerA), a, a, errMergeSame},
-		{"already merged", fusionStaff(t, app, testkit.ConseillerA), c.keep, merged.Id, errMergeDone},
+		{"two structures", both, a, b, beneficiaires.ErrMergeStructure},
+		{"same record", fusionStaff(t, app, testkit.ConseillerA), a, a, beneficiaires.ErrMergeSame},
+		{"already merged", fusionStaff(t, app, testkit.ConseillerA), c.keep, merged.Id, beneficiaires.ErrMergeDone},
 	} {
-		_, err := mergeBeneficiaires(app, tc.auth, tc.keep, tc.drop)
+		_, err := beneficiaires.MergeBeneficiaires(app, tc.auth, tc.keep, tc.drop)
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: error %v, want %v", tc.name, err, tc.want)
 		}
@@ -284,7 +286,7 @@ func TestMergeIsAllOrNothing(t *testing.T) {
 	}
 	before := fusionSnapshot(t, app)
 	// It fails at the end, after registrations, help and attestations moved.
-	_, err := mergeBeneficiaires(app, fusionStaff(t, app, testkit.ConseillerA), c.keep, c.drop)
+	_, err := beneficiaires.MergeBeneficiaires(app, fusionStaff(t, app, testkit.ConseillerA), c.keep, c.drop)
 	if err == nil || !strings.Contains(err.Error(), "save kept") {
 		t.Fatalf("merge with an invalid kept record: %v", err)
 	}
@@ -301,7 +303,7 @@ func TestLikelyDuplicates(t *testing.T) {
 	byPhone := fusionRecord(t, app, "beneficiaires", map[string]any{"structure": a, "prenom": "Jean", "nom": "Autre", "telephone": "+33612345678"})
 	fusionRecord(t, app, "beneficiaires", map[string]any{"structure": a, "prenom": "Camille", "nom": "Fixturenom-Alpha",
 		"fusionne_vers": byName.Id}) // merged: not offered
-	found, err := findLikelyDuplicates(app, keep)
+	found, err := beneficiaires.FindLikelyDuplicates(app, keep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,21 +315,21 @@ func TestLikelyDuplicates(t *testing.T) {
 		t.Errorf("duplicates %v", reasons)
 	}
 	for in, want := range map[string]string{"Éloïse  Le-Dû": "eloise le du", "D'ARTAGNAN Œdipe": "d artagnan oedipe"} {
-		if got := foldName(in); got != want {
+		if got := beneficiaires.FoldName(in); got != want {
 			t.Errorf("foldName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
 func TestAppendNotesKeepsBothAndFits(t *testing.T) {
-	if got, ok := appendNotes("Vient le mardi.", "Préfère le matin."); !ok || got != "Vient le mardi.\n\nPréfère le matin." {
+	if got, ok := beneficiaires.AppendNotes("Vient le mardi.", "Préfère le matin."); !ok || got != "Vient le mardi.\n\nPréfère le matin." {
 		t.Errorf("append: %q %v", got, ok)
 	}
-	if _, ok := appendNotes("Vient le mardi. Préfère le matin.", "Préfère le matin."); ok {
+	if _, ok := beneficiaires.AppendNotes("Vient le mardi. Préfère le matin.", "Préfère le matin."); ok {
 		t.Error("notes already there were appended again")
 	}
-	long, ok := appendNotes(strings.Repeat("a", 4000), strings.Repeat("é", 3000))
-	if !ok || len([]rune(long)) != maxNotes || !strings.HasSuffix(long, "(suite sur la fiche fusionnée)") {
+	long, ok := beneficiaires.AppendNotes(strings.Repeat("a", 4000), strings.Repeat("é", 3000))
+	if !ok || len([]rune(long)) != beneficiaires.MaxNotes || !strings.HasSuffix(long, "(suite sur la fiche fusionnée)") {
 		t.Errorf("long notes: %d runes", len([]rune(long)))
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/model"
@@ -25,10 +27,6 @@ import (
 // or waiting list) taken inside one write transaction so that confirmations
 // never exceed the capacity, ranks stay unique and consecutive, and a
 // double submit gives back the same registration.
-
-// privacyVersion is the version of the privacy text shown next to the
-// consent box; each beneficiary records the version they accepted.
-const privacyVersion = "2026-11"
 
 // registrationForm is what the person typed, kept as typed to fill the
 // form again when something is wrong.
@@ -356,7 +354,7 @@ func findOrCreateBeneficiaire(tx *registrationTx, structureID string, f registra
 		}
 	}
 	person.Set("consentement_le", consentAt)
-	person.Set("consentement_version", privacyVersion)
+	person.Set("consentement_version", beneficiaires.PrivacyVersion)
 	person.Set("derniere_activite", consentAt)
 	// The form was validated and normalised field by field (stricter than
 	// the schema) and relations come from the database: skipping the

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/access"
@@ -197,7 +199,7 @@ func noteActivity(tx core.App, auth, person *core.Record, now time.Time) error {
 
 // createSessionPerson saves a new beneficiary of the structure from a validated
 // form; consent is the one the conseiller confirmed with the person.
-func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *beneficiaireForm, now time.Time) (*core.Record, error) {
+func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *beneficiaires.BeneficiaireForm, now time.Time) (*core.Record, error) {
 	collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
 	if err != nil {
 		return nil, err
@@ -208,8 +210,8 @@ func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *
 	}
 	person := core.NewRecord(collection)
 	person.Set("structure", structureID)
-	f.apply(person)
-	recordConsent(person, now)
+	f.Apply(person)
+	beneficiaires.RecordConsent(person, now)
 	person.Set("derniere_activite", at)
 	if err := access.CreateChecked(tx, auth, person); err != nil {
 		return nil, fmt.Errorf("create beneficiary: %w", err)
@@ -220,7 +222,7 @@ func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *
 // registerByStaff registers a person of the session's structure: a new
 // one (form) or an existing one (personID). A full session puts them on
 // the waiting list; the e-mail is the caller's job, after the commit.
-func registerByStaff(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaireForm, inscritPar string, now time.Time) (staffRegistration, error) {
+func registerByStaff(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaires.BeneficiaireForm, inscritPar string, now time.Time) (staffRegistration, error) {
 	var result staffRegistration
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, seanceID)

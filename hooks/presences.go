@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/access"
@@ -155,7 +157,7 @@ func noteActivityOf(tx core.App, auth, inscription *core.Record, now time.Time) 
 // leaves the list and the ranks close up); a person never registered, or
 // whose registration was cancelled, counts as registered on the spot.
 // Capacity does not apply: they are in the room.
-func walkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, personID string, form *beneficiaireForm, now time.Time) (staffRegistration, error) {
+func walkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, personID string, form *beneficiaires.BeneficiaireForm, now time.Time) (staffRegistration, error) {
 	var result staffRegistration
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, s.ID)

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/envois"
@@ -114,7 +116,7 @@ func splitWaiting(all []seanceParticipant) (placed, waiting []seanceParticipant)
 // sessionSearchHit is a person found by the search, with their state in this
 // session ("" when they have no live registration).
 type sessionSearchHit struct {
-	beneficiaireHit
+	beneficiaires.BeneficiaireHit
 	Statut string
 }
 
@@ -131,7 +133,7 @@ func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []sea
 	if search.Q == "" {
 		return search, nil
 	}
-	hits, err := searchBeneficiaires(e.App, model.NewStaffView(e.Auth), s.Structure.Id, search.Q, 20)
+	hits, err := beneficiaires.SearchBeneficiaires(e.App, model.NewStaffView(e.Auth), s.Structure.Id, search.Q, 20)
 	if err != nil {
 		return search, err
 	}
@@ -141,14 +143,14 @@ func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []sea
 	}
 	search.Done = true
 	for _, h := range hits {
-		search.Resultats = append(search.Resultats, sessionSearchHit{beneficiaireHit: h, Statut: statut[h.ID]})
+		search.Resultats = append(search.Resultats, sessionSearchHit{BeneficiaireHit: h, Statut: statut[h.ID]})
 	}
 	return search, nil
 }
 
 // sessionPersonForm is the « Nouvelle personne » form of both pages.
 type sessionPersonForm struct {
-	beneficiaireForm
+	beneficiaires.BeneficiaireForm
 	InscritPar string
 }
 
@@ -156,9 +158,9 @@ func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formulaire.Err
 	if err := e.Request.ParseForm(); err != nil {
 		return sessionPersonForm{}, formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
 	}
-	f := sessionPersonForm{beneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
+	f := sessionPersonForm{BeneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
 		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par"))}
-	errs := f.validateNew(clock.Now(e.App))
+	errs := f.ValidateNew(clock.Now(e.App))
 	if len([]rune(f.InscritPar)) > 200 {
 		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
 	}
@@ -184,7 +186,7 @@ type seanceEspacePage struct {
 func (p *seanceEspacePage) Complet() bool { return p.S.PlacesRestantes() == 0 }
 
 func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeance) (*seanceEspacePage, error) {
-	page := &seanceEspacePage{S: s, Errors: formulaire.Erreurs{}, Consentement: staffConsentOptions}
+	page := &seanceEspacePage{S: s, Errors: formulaire.Erreurs{}, Consentement: beneficiaires.StaffConsentOptions}
 	if !s.VoitPersonnes {
 		return page, nil // counts only: people are never read for this person
 	}
@@ -271,7 +273,7 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 	}
 	form, errs := parseSessionPerson(e)
 	if len(errs) == 0 {
-		result, err := registerByStaff(e.App, e.Auth, s.ID, "", &form.beneficiaireForm, form.InscritPar, clock.Now(e.App))
+		result, err := registerByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
 		if why := staffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
@@ -343,7 +345,7 @@ var presenceOptions = []formulaire.Option{{Value: "present", Label: "Présent"},
 
 func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*presencesPage, error) {
 	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
-		Errors: formulaire.Erreurs{}, Consentement: staffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
+		Errors: formulaire.Erreurs{}, Consentement: beneficiaires.StaffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
 	people, err := loadParticipants(e.App, s.ID)
 	if err != nil {
 		return nil, err
@@ -446,7 +448,7 @@ func (h *seancePages) walkInNew(e *core.RequestEvent) error {
 	}
 	form, errs := parseSessionPerson(e)
 	if len(errs) == 0 {
-		result, err := walkInByStaff(e.App, e.Auth, s, "", &form.beneficiaireForm, clock.Now(e.App))
+		result, err := walkInByStaff(e.App, e.Auth, s, "", &form.BeneficiaireForm, clock.Now(e.App))
 		if why := staffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/envois"
@@ -39,7 +41,7 @@ func seancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 				return title, nil, err
 			}
 			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.RegistrationClosedReason(clock.Now(e.App)),
-				PrivacyVersion: privacyVersion}, nil
+				PrivacyVersion: beneficiaires.PrivacyVersion}, nil
 		})
 	}
 }
@@ -56,7 +58,7 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err != nil {
 				return err
 			}
-			data.Seance, data.PrivacyVersion = seance, privacyVersion
+			data.Seance, data.PrivacyVersion = seance, beneficiaires.PrivacyVersion
 			if reason := seance.RegistrationClosedReason(now); reason != "" {
 				data.Fermee, status = reason, http.StatusConflict
 			}

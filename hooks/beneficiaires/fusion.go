@@ -1,4 +1,4 @@
-package hooks
+package beneficiaires
 
 import (
 	"database/sql"
@@ -8,36 +8,26 @@ import (
 	"time"
 	"unicode"
 
-	"atelier/hooks/seances"
-
-	"atelier/hooks/journal"
-
-	"atelier/hooks/access"
-
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/access"
+	"atelier/hooks/journal"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/seances"
 )
 
-// Merging duplicate beneficiaries. A person registered twice (once on the
-// public page, once by phone…) has two records; merging moves everything of
-// the dropped record to the kept one, in one transaction, so that nothing is
-// lost: registrations, one-to-one help and attestations. The dropped record
-// stays, pointing to the kept one (fusionne_vers), so that old links still
-// lead somewhere; searches and registration matching leave it out.
-
 // mergeRefusal is a merge the pages explain to the person, in French.
-type mergeRefusal string
+type MergeRefusal string
 
-func (m mergeRefusal) Error() string { return string(m) }
+func (m MergeRefusal) Error() string { return string(m) }
 
 const (
-	errMergeSame      = mergeRefusal("Choisissez deux fiches différentes.")
-	errMergeStructure = mergeRefusal("Les deux fiches doivent appartenir à la même structure.")
-	errMergeDone      = mergeRefusal("Une des deux fiches a déjà été fusionnée avec une autre.")
-	errMergeAnonymous = mergeRefusal("Une des deux fiches a été anonymisée : elle ne peut plus être fusionnée.")
+	ErrMergeSame      = MergeRefusal("Choisissez deux fiches différentes.")
+	ErrMergeStructure = MergeRefusal("Les deux fiches doivent appartenir à la même structure.")
+	ErrMergeDone      = MergeRefusal("Une des deux fiches a déjà été fusionnée avec une autre.")
+	errMergeAnonymous = MergeRefusal("Une des deux fiches a été anonymisée : elle ne peut plus être fusionnée.")
 )
 
 // mergeSummary tells what a merge did, for the confirmation message.
@@ -73,10 +63,10 @@ func (s mergeSummary) Message() string {
 // Both must be readable and updatable by auth (the API rules, through
 // access.go) and of the same structure; any refusal or failure rolls the
 // whole merge back.
-func mergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) (mergeSummary, error) {
+func MergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) (mergeSummary, error) {
 	summary := mergeSummary{Kept: keepID, Dropped: dropID}
 	if keepID == dropID {
-		return summary, errMergeSame
+		return summary, ErrMergeSame
 	}
 	err := app.RunInTransaction(func(tx core.App) error {
 		keep, drop, err := mergeablePair(tx, auth, keepID, dropID)
@@ -126,10 +116,10 @@ func mergeablePair(tx core.App, auth *core.Record, keepID, dropID string) (keep,
 		return nil, nil, err
 	}
 	if keep.GetString("structure") != drop.GetString("structure") {
-		return nil, nil, errMergeStructure
+		return nil, nil, ErrMergeStructure
 	}
 	if keep.GetString("fusionne_vers") != "" || drop.GetString("fusionne_vers") != "" {
-		return nil, nil, errMergeDone
+		return nil, nil, ErrMergeDone
 	}
 	if keep.GetBool("anonymise") || drop.GetBool("anonymise") {
 		return nil, nil, errMergeAnonymous
@@ -241,7 +231,7 @@ var mergedFields = []struct{ name, label string }{
 }
 
 // maxNotes is the length of the notes field (pb_migrations maxLong).
-const maxNotes = 5000
+const MaxNotes = 5000
 
 // absorbFields completes keep with what only drop knows and returns the
 // labels of what changed. Notes are appended; the latest consent and the
@@ -258,7 +248,7 @@ func absorbFields(keep, drop *core.Record) []string {
 		}
 		filled = append(filled, f.label)
 	}
-	if notes, ok := appendNotes(keep.GetString("notes"), drop.GetString("notes")); ok {
+	if notes, ok := AppendNotes(keep.GetString("notes"), drop.GetString("notes")); ok {
 		keep.Set("notes", notes)
 		filled = append(filled, "notes")
 	}
@@ -287,7 +277,7 @@ func later(a, b types.DateTime) bool {
 // appendNotes adds the dropped record's notes after the kept ones, unless
 // they are already there. Past the field's length the kept text is cut
 // with a pointer: the dropped record keeps its full notes.
-func appendNotes(kept, dropped string) (string, bool) {
+func AppendNotes(kept, dropped string) (string, bool) {
 	kept, dropped = strings.TrimSpace(kept), strings.TrimSpace(dropped)
 	if dropped == "" || strings.Contains(kept, dropped) {
 		return kept, false
@@ -296,23 +286,23 @@ func appendNotes(kept, dropped string) (string, bool) {
 	if kept != "" {
 		joined = kept + "\n\n" + dropped
 	}
-	if runes := []rune(joined); len(runes) > maxNotes {
+	if runes := []rune(joined); len(runes) > MaxNotes {
 		const more = "… (suite sur la fiche fusionnée)"
-		joined = string(runes[:maxNotes-len([]rune(more))]) + more
+		joined = string(runes[:MaxNotes-len([]rune(more))]) + more
 	}
 	return joined, true
 }
 
 // mergePreview is what the confirmation page shows before a merge.
 type mergePreview struct {
-	Counts   map[string]mergeCounts // by record id
-	Doublons []mergeConflict
+	Counts   map[string]MergeCounts // by record id
+	Doublons []MergeConflict
 }
 
-type mergeCounts struct{ Inscriptions, Accompagnements, Attestations int }
+type MergeCounts struct{ Inscriptions, Accompagnements, Attestations int }
 
 // mergeConflict is a session both records are registered to.
-type mergeConflict struct {
+type MergeConflict struct {
 	Titre        string
 	Debut        time.Time
 	StatutA      string // of the first record
@@ -324,10 +314,10 @@ type mergeConflict struct {
 
 // previewMerge counts what each record holds and finds the sessions both
 // are registered to, with the registration that will be kept.
-func previewMerge(app core.App, a, b *core.Record, loc *time.Location) (*mergePreview, error) {
-	p := &mergePreview{Counts: map[string]mergeCounts{}}
+func PreviewMerge(app core.App, a, b *core.Record, loc *time.Location) (*mergePreview, error) {
+	p := &mergePreview{Counts: map[string]MergeCounts{}}
 	for _, r := range []*core.Record{a, b} {
-		var c mergeCounts
+		var c MergeCounts
 		for collection, n := range map[string]*int{"inscriptions": &c.Inscriptions,
 			"accompagnements": &c.Accompagnements, "attestations": &c.Attestations} {
 			total, err := app.CountRecords(collection, dbx.HashExp{"beneficiaire": r.Id})
@@ -356,7 +346,7 @@ func previewMerge(app core.App, a, b *core.Record, loc *time.Location) (*mergePr
 	}
 	for _, r := range rows {
 		debut, _ := types.ParseDateTime(r.Debut)
-		c := mergeConflict{SeanceID: r.Seance, Titre: r.Titre, Debut: debut.Time().In(loc), StatutA: r.StatutA, StatutB: r.StatutB}
+		c := MergeConflict{SeanceID: r.Seance, Titre: r.Titre, Debut: debut.Time().In(loc), StatutA: r.StatutA, StatutB: r.StatutB}
 		c.StatutGarde = strongestStatus(r.StatutA, r.StatutB)
 		c.ListeAttente = r.StatutA == "liste_attente" || r.StatutB == "liste_attente"
 		p.Doublons = append(p.Doublons, c)
@@ -373,16 +363,16 @@ func strongestStatus(a, b string) string {
 
 // likelyDuplicate is a record of the same structure that may be the same
 // person, with the reasons to think so.
-type likelyDuplicate struct {
-	beneficiaireHit
+type LikelyDuplicate struct {
+	BeneficiaireHit
 	Raisons []string
 }
 
 // findLikelyDuplicates lists the records of r's structure with the same
 // phone, the same e-mail or the same first and last name (ignoring case and
 // accents). Merged and anonymised records are left out.
-func findLikelyDuplicates(app core.App, r *core.Record) ([]likelyDuplicate, error) {
-	var rows []beneficiaireHit
+func FindLikelyDuplicates(app core.App, r *core.Record) ([]LikelyDuplicate, error) {
+	var rows []BeneficiaireHit
 	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
 		From("beneficiaires").
 		Where(dbx.HashExp{"structure": r.GetString("structure")}).
@@ -393,9 +383,9 @@ func findLikelyDuplicates(app core.App, r *core.Record) ([]likelyDuplicate, erro
 	}
 	// Names are compared here rather than in SQL: SQLite folds neither
 	// accents nor non-ASCII case. One structure's people are few enough.
-	name := foldName(r.GetString("prenom") + " " + r.GetString("nom"))
+	name := FoldName(r.GetString("prenom") + " " + r.GetString("nom"))
 	tel, email := r.GetString("telephone"), strings.ToLower(r.GetString("email"))
-	var out []likelyDuplicate
+	var out []LikelyDuplicate
 	for _, h := range rows {
 		var why []string
 		if tel != "" && h.Telephone == tel {
@@ -404,11 +394,11 @@ func findLikelyDuplicates(app core.App, r *core.Record) ([]likelyDuplicate, erro
 		if email != "" && strings.ToLower(h.Email) == email {
 			why = append(why, "même e-mail")
 		}
-		if foldName(h.Prenom+" "+h.Nom) == name {
+		if FoldName(h.Prenom+" "+h.Nom) == name {
 			why = append(why, "même nom")
 		}
 		if len(why) > 0 {
-			out = append(out, likelyDuplicate{beneficiaireHit: h, Raisons: why})
+			out = append(out, LikelyDuplicate{BeneficiaireHit: h, Raisons: why})
 		}
 	}
 	return out, nil
@@ -416,8 +406,8 @@ func findLikelyDuplicates(app core.App, r *core.Record) ([]likelyDuplicate, erro
 
 // findContactDuplicates lists the people of structure with this phone or
 // e-mail (already normalised), before a new record is created.
-func findContactDuplicates(app core.App, structure, telephone, email string) ([]beneficiaireHit, error) {
-	hits := []beneficiaireHit{}
+func FindContactDuplicates(app core.App, structure, telephone, email string) ([]BeneficiaireHit, error) {
+	hits := []BeneficiaireHit{}
 	var match []dbx.Expression
 	if telephone != "" {
 		match = append(match, dbx.HashExp{"telephone": telephone})
@@ -440,7 +430,7 @@ func findContactDuplicates(app core.App, structure, telephone, email string) ([]
 
 // foldName makes names comparable: lower case, no accents, hyphens and
 // apostrophes as spaces, single spaces (« Éloïse  Le-Dû » = « eloise le du »).
-func foldName(s string) string {
+func FoldName(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		if folded, ok := accentFolds[r]; ok {

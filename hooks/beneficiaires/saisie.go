@@ -1,0 +1,197 @@
+package beneficiaires
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/model"
+)
+
+type BeneficiaireForm struct {
+	Prenom, Nom, Telephone, Email, AnneeNaissance   string
+	Genre, StatutSocial, Commune, CodePostal, Notes string
+	Consentement                                    []string // the accepted privacy version, when ticked (new people)
+	// Normalised values, set by validate.
+	TelephoneNormalise, EmailNormalise, codePostalNormalise string
+	anneeNormalise                                          int
+}
+
+// recordConsent notes on a new person the version of the privacy text they
+// accepted, and when.
+func RecordConsent(person *core.Record, now time.Time) {
+	person.Set("consentement_le", now.UTC())
+	person.Set("consentement_version", PrivacyVersion)
+}
+
+// beneficiaireFormOf fills the form with a stored beneficiary, for editing.
+func BeneficiaireFormOf(r *core.Record) BeneficiaireForm {
+	f := BeneficiaireForm{
+		Prenom: r.GetString("prenom"), Nom: r.GetString("nom"), Telephone: contact.FormaterTelephone(r.GetString("telephone")),
+		Email: r.GetString("email"), Genre: r.GetString("genre"), StatutSocial: r.GetString("statut_social"),
+		Commune: r.GetString("commune"), CodePostal: r.GetString("code_postal"), Notes: r.GetString("notes"),
+	}
+	if year := r.GetInt("annee_naissance"); year > 0 {
+		f.AnneeNaissance = strconv.Itoa(year)
+	}
+	return f
+}
+
+// beneficiaireHit is one line of a search result.
+type BeneficiaireHit struct {
+	ID        string `db:"id"`
+	Prenom    string `db:"prenom"`
+	Nom       string `db:"nom"`
+	Telephone string `db:"telephone"`
+	Email     string `db:"email"`
+	Commune   string `db:"commune"`
+	Annee     int    `db:"annee_naissance"`
+	Structure string `db:"structure"`
+}
+
+// searchBeneficiaires finds the people of the staff member's structures
+// (only conseillers read people: others get nothing) whose name or phone
+// matches q. Every word of q must match the first name, the last name or the
+// phone number; digits match the phone whatever the way it is written
+// (« 06 12 », « 612 »). Anonymised and merged records are left out.
+func SearchBeneficiaires(app core.App, staff *model.StaffView, structure, q string, limit int64) ([]BeneficiaireHit, error) {
+	hits := []BeneficiaireHit{}
+	if staff == nil || !staff.VoitPersonnes() {
+		return hits, nil
+	}
+	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	if structure != "" {
+		where = dbx.And(where, dbx.HashExp{"structure": structure})
+	}
+	words := strings.Fields(q)
+	if digits := phoneDigits(strings.Join(words, "")); digits != "" {
+		words = []string{digits} // « 06 12 34 » is one phone fragment
+	}
+	for i, word := range words {
+		param := fmt.Sprintf("w%d", i)
+		if digits := phoneDigits(word); digits != "" {
+			where = dbx.And(where, dbx.NewExp("telephone LIKE {:"+param+"}", dbx.Params{param: "%" + digits + "%"}))
+			continue
+		}
+		where = dbx.And(where, dbx.NewExp("(prenom LIKE {:"+param+"} OR nom LIKE {:"+param+"} OR email LIKE {:"+param+"})",
+			dbx.Params{param: "%" + EscapeLike(word) + "%"}))
+	}
+	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
+		From("beneficiaires").Where(where).OrderBy("nom", "prenom").Limit(limit).All(&hits)
+	if err != nil {
+		return nil, fmt.Errorf("search beneficiaries: %w", err)
+	}
+	return hits, nil
+}
+
+// phoneDigits returns the digits of a word made only of digits and phone
+// separators, without the national leading 0 (numbers are stored in E.164),
+// or "" when the word is not a phone fragment.
+func phoneDigits(word string) string {
+	var b strings.Builder
+	for _, r := range word {
+		switch {
+		case unicode.IsDigit(r):
+			b.WriteRune(r)
+		case r == '.' || r == '-' || r == '+' || r == '/':
+		default:
+			return ""
+		}
+	}
+	return strings.TrimPrefix(b.String(), "0")
+}
+
+// escapeLike makes % and _ typed by a person match themselves.
+func EscapeLike(s string) string {
+	return strings.NewReplacer("%", "", "_", "").Replace(s)
+}
+
+// staffConsentOptions is the one box staff tick, for a person they record,
+// once that person has been told and has agreed (the public form has its
+// own wording, in the first person).
+var StaffConsentOptions = []formulaire.Option{{Value: PrivacyVersion,
+	Label: "La personne a été informée et accepte que la structure garde ses coordonnées pour l'accompagner."}}
+
+// validateNew validates a person being recorded: their agreement is required.
+func (f *BeneficiaireForm) ValidateNew(now time.Time) formulaire.Erreurs {
+	errs := f.Validate(now)
+	if len(f.Consentement) == 0 {
+		errs["consentement"] = "Cochez la case une fois que la personne a donné son accord : sans accord, ses coordonnées ne sont pas gardées."
+	}
+	return errs
+}
+
+// validate normalises the form and returns the errors, one per field.
+// Unlike the public form, contact details are optional: a person met at the
+// desk may have neither phone nor e-mail.
+func (f *BeneficiaireForm) Validate(now time.Time) formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
+	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
+	if contact.NomValide(f.Prenom) != nil {
+		errs["prenom"] = "Indiquez le prénom."
+	}
+	if contact.NomValide(f.Nom) != nil {
+		errs["nom"] = "Indiquez le nom de famille."
+	}
+	if f.Telephone != "" {
+		tel, err := contact.NormaliserTelephone(f.Telephone)
+		if err != nil {
+			errs["telephone"] = err.Error()
+		}
+		f.TelephoneNormalise = tel
+	}
+	if f.Email != "" {
+		email, err := contact.NormaliserEmail(f.Email)
+		if err != nil {
+			errs["email"] = err.Error()
+		}
+		f.EmailNormalise = email
+	}
+	if f.AnneeNaissance != "" {
+		year, err := strconv.Atoi(f.AnneeNaissance)
+		if err != nil || year < 1900 || year > now.Year() {
+			errs["annee_naissance"] = fmt.Sprintf("Indiquez l'année de naissance en 4 chiffres, entre 1900 et %d.", now.Year())
+		}
+		f.anneeNormalise = year
+	}
+	if f.Genre != "" && !referentiel.Genres.Has(f.Genre) {
+		errs["genre"] = "Choisissez un genre dans la liste."
+	}
+	if f.StatutSocial != "" && !referentiel.StatutsSociaux.Has(f.StatutSocial) {
+		errs["statut_social"] = "Choisissez une situation dans la liste."
+	}
+	code, err := contact.NormaliserCodePostal(f.CodePostal)
+	if err != nil {
+		errs["code_postal"] = err.Error()
+	}
+	f.codePostalNormalise = code
+	if len([]rune(f.Commune)) > 200 {
+		errs["commune"] = "Le nom de la commune est trop long (200 caractères au plus)."
+	}
+	if len([]rune(f.Notes)) > 5000 {
+		errs["notes"] = "Les notes sont trop longues (5 000 caractères au plus)."
+	}
+	return errs
+}
+
+// apply copies a validated form onto a beneficiary record.
+func (f *BeneficiaireForm) Apply(r *core.Record) {
+	r.Set("prenom", f.Prenom)
+	r.Set("nom", f.Nom)
+	r.Set("telephone", f.TelephoneNormalise)
+	r.Set("email", f.EmailNormalise)
+	r.Set("annee_naissance", f.anneeNormalise)
+	r.Set("genre", f.Genre)
+	r.Set("statut_social", f.StatutSocial)
+	r.Set("commune", f.Commune)
+	r.Set("code_postal", f.codePostalNormalise)
+	r.Set("notes", f.Notes)
+}
