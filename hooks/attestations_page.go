@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/inscriptions"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/access"
@@ -328,7 +330,7 @@ func attestationRefusal(s *seances.StaffSeance) string {
 // presentPeople are the session's present participants who can still get
 // an attestation (not anonymised), by name.
 func presentPeople(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
-	people, err := loadParticipants(app, s.ID)
+	people, err := inscriptions.LoadParticipants(app, s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -461,7 +463,7 @@ func (h *attestationPages) feuille(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	people, err := loadParticipants(e.App, s.ID)
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strings"
 
+	"atelier/hooks/inscriptions"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/clock"
@@ -34,7 +36,7 @@ func inscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 func cancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		jeton := e.Request.PathValue("jeton")
-		result, err := cancelRegistration(e.App, jeton, clock.Now(e.App))
+		result, err := inscriptions.CancelRegistration(e.App, jeton, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"atelier/hooks/inscriptions"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/testkit"
@@ -37,16 +39,16 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f := registrationForm{Prenom: "P", Nom: fmt.Sprint("N", i%50), Consentement: true,
-				telephoneNormalise: fmt.Sprintf("+3376%07d", i%50)} // ten people submit twice
-			_, errs[i] = register(app, seance.Id, f, testkit.Now())
+			f := inscriptions.RegistrationForm{Prenom: "P", Nom: fmt.Sprint("N", i%50), Consentement: true,
+				TelephoneNormalise: fmt.Sprintf("+3376%07d", i%50)} // ten people submit twice
+			_, errs[i] = inscriptions.Register(app, seance.Id, f, testkit.Now())
 		}()
 		if i < len(refused) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				f := registrationForm{Prenom: "R", Nom: "Refusé", Consentement: true, telephoneNormalise: fmt.Sprintf("+3377%07d", i)}
-				_, refused[i] = register(app, testkit.ID(testkit.SeancePriveeA), f, testkit.Now())
+				f := inscriptions.RegistrationForm{Prenom: "R", Nom: "Refusé", Consentement: true, TelephoneNormalise: fmt.Sprintf("+3377%07d", i)}
+				_, refused[i] = inscriptions.Register(app, testkit.ID(testkit.SeancePriveeA), f, testkit.Now())
 			}()
 		}
 	}
@@ -82,8 +84,8 @@ func TestTokensAreLongRandomAndWellFormed(t *testing.T) {
 	seen := map[string]bool{}
 	counts := map[rune]int{}
 	for range 2000 {
-		token := newToken()
-		if len(token) != 43 || strings.Trim(token, tokenAlphabet) != "" {
+		token := inscriptions.NewToken()
+		if len(token) != 43 || strings.Trim(token, inscriptions.TokenAlphabet) != "" {
 			t.Fatalf("malformed token %q", token)
 		}
 		if seen[token] {
@@ -96,7 +98,7 @@ func TestTokensAreLongRandomAndWellFormed(t *testing.T) {
 	}
 	// 86 000 characters over 62 symbols: about 1 387 each; a biased
 	// alphabet mapping would skew the first symbols well beyond this.
-	for _, r := range tokenAlphabet {
+	for _, r := range inscriptions.TokenAlphabet {
 		if n := counts[r]; n < 1150 || n > 1650 {
 			t.Errorf("symbol %q drawn %d times, expected about 1 387", r, n)
 		}

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/inscriptions"
+
 	"atelier/hooks/beneficiaires"
 
 	"atelier/hooks/lib/formulaire"
@@ -22,7 +24,6 @@ import (
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/referentiel"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -52,57 +53,8 @@ func registerAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *page
 
 type seancePages struct{ pe *pageEngine }
 
-// seanceParticipant is one registration with its person, as conseillers see it.
-type seanceParticipant struct {
-	ID           string `db:"id"`
-	Beneficiaire string `db:"beneficiaire"`
-	Prenom       string `db:"prenom"`
-	Nom          string `db:"nom"`
-	Telephone    string `db:"telephone"`
-	Email        string `db:"email"`
-	Anonymise    bool   `db:"anonymise"`
-	Statut       string `db:"statut"`
-	Rang         int    `db:"rang_attente"`
-	Source       string `db:"source"`
-	InscritPar   string `db:"inscrit_par"`
-	Created      string `db:"created"`
-	Choix        string `db:"-"` // present or absent on the sheet, as stored or as posted
-}
-
-// NomComplet is the person's name as lists show it (family name first).
-func (p seanceParticipant) NomComplet() string {
-	if p.Anonymise {
-		return "Personne anonymisée"
-	}
-	return p.Nom + " " + p.Prenom
-}
-
-// loadParticipants reads the session's registrations that are not
-// cancelled: people with a place by name, then the waiting list by rank.
-// Callers check first that the staff member reads people (VoitPersonnes).
-func loadParticipants(app core.App, seanceID string) ([]seanceParticipant, error) {
-	var rows []seanceParticipant
-	err := app.DB().Select("i.id", "i.beneficiaire", "b.prenom", "b.nom", "b.telephone", "b.email", "b.anonymise",
-		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created").
-		From("inscriptions i").
-		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
-		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, dbx.NewExp("i.statut != 'annule'"))).
-		// Written out: dbx would quote "b.nom COLLATE NOCASE" as a column name.
-		AndOrderBy("(i.statut = 'liste_attente'), i.rang_attente, b.nom COLLATE NOCASE, b.prenom COLLATE NOCASE").
-		All(&rows)
-	if err != nil {
-		return nil, fmt.Errorf("participants of session %s: %w", seanceID, err)
-	}
-	for i := range rows {
-		if rows[i].Statut == "present" || rows[i].Statut == "absent" {
-			rows[i].Choix = rows[i].Statut
-		}
-	}
-	return rows, nil
-}
-
 // splitWaiting separates people with a place from the waiting list.
-func splitWaiting(all []seanceParticipant) (placed, waiting []seanceParticipant) {
+func splitWaiting(all []inscriptions.SeanceParticipant) (placed, waiting []inscriptions.SeanceParticipant) {
 	for _, p := range all {
 		if p.Statut == "liste_attente" {
 			waiting = append(waiting, p)
@@ -128,7 +80,7 @@ type sessionSearch struct {
 
 // searchForSession runs the ?q= search among the session's structure's
 // people and tells for each one whether they are already registered.
-func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []seanceParticipant) (sessionSearch, error) {
+func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant) (sessionSearch, error) {
 	search := sessionSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
 	if search.Q == "" {
 		return search, nil
@@ -170,8 +122,8 @@ func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formulaire.Err
 // seanceEspacePage is what the session's page shows.
 type seanceEspacePage struct {
 	S            *seances.StaffSeance
-	Inscrits     []seanceParticipant // people with a place
-	Attente      []seanceParticipant // waiting list, by rank
+	Inscrits     []inscriptions.SeanceParticipant // people with a place
+	Attente      []inscriptions.SeanceParticipant // waiting list, by rank
 	Recherche    sessionSearch
 	Form         sessionPersonForm
 	Errors       formulaire.Erreurs
@@ -191,10 +143,10 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 		return page, nil // counts only: people are never read for this person
 	}
 	now := clock.Now(e.App)
-	page.Refus = registrationRefusal(s.Record, now)
+	page.Refus = inscriptions.RegistrationRefusal(s.Record, now)
 	page.PeutCloturer = s.Statut == "planifiee" && !now.Before(s.Debut)
 	page.ACloturer = s.Inscrits
-	people, err := loadParticipants(e.App, s.ID)
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -253,8 +205,8 @@ func (h *seancePages) addPerson(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := registerByStaff(e.App, e.Auth, s.ID, formText(e, "beneficiaire"), nil, "", clock.Now(e.App))
-	if why := staffRefusalOf(err); why != "" {
+	result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, formText(e, "beneficiaire"), nil, "", clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
 	if err != nil {
@@ -273,8 +225,8 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 	}
 	form, errs := parseSessionPerson(e)
 	if len(errs) == 0 {
-		result, err := registerByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
-		if why := staffRefusalOf(err); why != "" {
+		result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
+		if why := inscriptions.StaffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
 			return err
@@ -296,8 +248,8 @@ func (h *seancePages) promote(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := promoteByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
-	if why := staffRefusalOf(err); why != "" {
+	result, err := inscriptions.PromoteByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
 	if err != nil {
@@ -312,8 +264,8 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := cancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
-	if why := staffRefusalOf(err); why != "" {
+	result, err := inscriptions.CancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
 	if err != nil {
@@ -328,8 +280,8 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 // presencesPage is what the attendance sheet shows.
 type presencesPage struct {
 	S            *seances.StaffSeance
-	Refus        string              // why attendance cannot be taken now
-	Lignes       []seanceParticipant // registered, present or absent
+	Refus        string                           // why attendance cannot be taken now
+	Lignes       []inscriptions.SeanceParticipant // registered, present or absent
 	EnAttente    int
 	Anonymes     string
 	Choix        []formulaire.Option
@@ -344,9 +296,9 @@ type presencesPage struct {
 var presenceOptions = []formulaire.Option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
 
 func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*presencesPage, error) {
-	page := &presencesPage{S: s, Refus: attendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
+	page := &presencesPage{S: s, Refus: inscriptions.AttendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
 		Errors: formulaire.Erreurs{}, Consentement: beneficiaires.StaffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
-	people, err := loadParticipants(e.App, s.ID)
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -394,11 +346,11 @@ func (h *seancePages) saveSheet(e *core.RequestEvent) error {
 		return h.renderSheet(e, http.StatusBadRequest, page)
 	}
 	in := parseAttendance(e.Request.PostForm)
-	in.keepSheet(page.Lignes)
-	errs := in.validate()
+	in.KeepSheet(page.Lignes)
+	errs := in.Validate()
 	if len(errs) == 0 {
-		_, err = saveAttendance(e.App, e.Auth, s, in, clock.Now(e.App))
-		if why := staffRefusalOf(err); why != "" {
+		_, err = inscriptions.SaveAttendance(e.App, e.Auth, s, in, clock.Now(e.App))
+		if why := inscriptions.StaffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
 			return err
@@ -431,8 +383,8 @@ func (h *seancePages) walkIn(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	result, err := walkInByStaff(e.App, e.Auth, s, formText(e, "beneficiaire"), nil, clock.Now(e.App))
-	if why := staffRefusalOf(err); why != "" {
+	result, err := inscriptions.WalkInByStaff(e.App, e.Auth, s, formText(e, "beneficiaire"), nil, clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSheet(e, s, why)
 	}
 	if err != nil {
@@ -448,8 +400,8 @@ func (h *seancePages) walkInNew(e *core.RequestEvent) error {
 	}
 	form, errs := parseSessionPerson(e)
 	if len(errs) == 0 {
-		result, err := walkInByStaff(e.App, e.Auth, s, "", &form.BeneficiaireForm, clock.Now(e.App))
-		if why := staffRefusalOf(err); why != "" {
+		result, err := inscriptions.WalkInByStaff(e.App, e.Auth, s, "", &form.BeneficiaireForm, clock.Now(e.App))
+		if why := inscriptions.StaffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
 			return err
@@ -470,8 +422,8 @@ func (h *seancePages) close(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	absents, err := closeByStaff(e.App, e.Auth, s, clock.Now(e.App))
-	if why := staffRefusalOf(err); why != "" {
+	absents, err := inscriptions.CloseByStaff(e.App, e.Auth, s, clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
 	}
 	if err != nil {
@@ -498,7 +450,7 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	people, err := loadParticipants(e.App, s.ID)
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
 	if err != nil {
 		return err
 	}
@@ -513,7 +465,7 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
-func participantsCSV(people []seanceParticipant, loc *time.Location) ([]byte, error) {
+func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location) ([]byte, error) {
 	rows := [][]string{participantsHeader}
 	for _, p := range people {
 		rang := ""

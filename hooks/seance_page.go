@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/inscriptions"
+
 	"atelier/hooks/beneficiaires"
 
 	"atelier/hooks/lib/formulaire"
@@ -26,7 +28,7 @@ import (
 type seancePageData struct {
 	Seance         *seances.SeanceView
 	Fermee         string // why registration is closed, or ""
-	Form           registrationForm
+	Form           inscriptions.RegistrationForm
 	Errors         formulaire.Erreurs
 	PrivacyVersion string
 }
@@ -72,11 +74,11 @@ func registrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form,
 				Errors: formulaire.Erreurs{"": "Votre demande n'a pas pu être enregistrée."}})
 		}
-		if errs := form.validate(); len(errs) > 0 {
+		if errs := form.Validate(); len(errs) > 0 {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs})
 		}
-		result, err := register(e.App, id, form, now)
-		if errors.Is(err, errRegistrationClosed) {
+		result, err := inscriptions.Register(e.App, id, form, now)
+		if errors.Is(err, inscriptions.ErrRegistrationClosed) {
 			return answer(http.StatusConflict, seancePageData{Form: form,
 				Fermee: "Les inscriptions sont closes pour cette séance."})
 		}
@@ -111,7 +113,7 @@ type dejaInscritData struct {
 // sameSubmitter tells a double submit (same names, minutes apart), which
 // gets its own personal link again, from another person using the same
 // phone or e-mail, who does not.
-func sameSubmitter(result registrationResult, f registrationForm, now time.Time) bool {
+func sameSubmitter(result inscriptions.RegistrationResult, f inscriptions.RegistrationForm, now time.Time) bool {
 	if result.Person == nil || now.Sub(result.Inscription.GetDateTime("updated").Time()) > 10*time.Minute {
 		return false
 	}

@@ -1,0 +1,57 @@
+package inscriptions
+
+import (
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// seanceParticipant is one registration with its person, as conseillers see it.
+type SeanceParticipant struct {
+	ID           string `db:"id"`
+	Beneficiaire string `db:"beneficiaire"`
+	Prenom       string `db:"prenom"`
+	Nom          string `db:"nom"`
+	Telephone    string `db:"telephone"`
+	Email        string `db:"email"`
+	Anonymise    bool   `db:"anonymise"`
+	Statut       string `db:"statut"`
+	Rang         int    `db:"rang_attente"`
+	Source       string `db:"source"`
+	InscritPar   string `db:"inscrit_par"`
+	Created      string `db:"created"`
+	Choix        string `db:"-"` // present or absent on the sheet, as stored or as posted
+}
+
+// loadParticipants reads the session's registrations that are not
+// cancelled: people with a place by name, then the waiting list by rank.
+// Callers check first that the staff member reads people (VoitPersonnes).
+func LoadParticipants(app core.App, seanceID string) ([]SeanceParticipant, error) {
+	var rows []SeanceParticipant
+	err := app.DB().Select("i.id", "i.beneficiaire", "b.prenom", "b.nom", "b.telephone", "b.email", "b.anonymise",
+		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created").
+		From("inscriptions i").
+		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
+		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, dbx.NewExp("i.statut != 'annule'"))).
+		// Written out: dbx would quote "b.nom COLLATE NOCASE" as a column name.
+		AndOrderBy("(i.statut = 'liste_attente'), i.rang_attente, b.nom COLLATE NOCASE, b.prenom COLLATE NOCASE").
+		All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("participants of session %s: %w", seanceID, err)
+	}
+	for i := range rows {
+		if rows[i].Statut == "present" || rows[i].Statut == "absent" {
+			rows[i].Choix = rows[i].Statut
+		}
+	}
+	return rows, nil
+}
+
+// NomComplet is the person's name as lists show it (family name first).
+func (p SeanceParticipant) NomComplet() string {
+	if p.Anonymise {
+		return "Personne anonymisée"
+	}
+	return p.Nom + " " + p.Prenom
+}

@@ -1,0 +1,480 @@
+package inscriptions
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/beneficiaires"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
+)
+
+// register records the person's registration for the session: it finds the
+// beneficiary of the structure by phone or e-mail (or creates them), then
+// confirms the registration if a place is left, else puts it on the
+// waiting list, all inside one write transaction.
+func Register(app core.App, seanceID string, f RegistrationForm, now time.Time) (RegistrationResult, error) {
+	return registrationBatcherOf(app).do(app, &registrationJob{seanceID: seanceID, form: f, now: now})
+}
+
+func newRegistrationTx(tx core.App) *registrationTx {
+	return &registrationTx{App: tx, states: map[string]*sessionState{}, prepared: map[string]*dbx.Query{}}
+}
+
+// registerInTx takes one registration's decision inside the transaction.
+// Refusals (unknown or closed session) happen before any write.
+func registerInTx(tx *registrationTx, job *registrationJob) (RegistrationResult, error) {
+	state, ok := tx.states[job.seanceID]
+	if !ok {
+		var err error
+		if state, err = loadSessionState(tx, job.seanceID); err != nil {
+			return RegistrationResult{}, err
+		}
+		tx.states[job.seanceID] = state
+	}
+	if !state.public() {
+		return RegistrationResult{}, model.ErrNotFound
+	}
+	if !state.open(job.now) {
+		return RegistrationResult{}, ErrRegistrationClosed
+	}
+	person, created, err := findOrCreateBeneficiaire(tx, state.Structure, job.form, job.now)
+	if err != nil {
+		return RegistrationResult{}, err
+	}
+	result, err := placeRegistration(tx, state, person, created, job.form)
+	if err != nil {
+		return RegistrationResult{}, err
+	}
+	result.Person = person
+	if !result.Existing {
+		if result.Inscription.GetString("statut") == "inscrit" {
+			state.Taken++
+		} else {
+			state.LastRank = result.Inscription.GetInt("rang_attente")
+		}
+	}
+	return result, nil
+}
+
+func registrationBatcherOf(app core.App) *registrationBatcher {
+	return app.Store().GetOrSet(registrationBatcherKey, func() any { return &registrationBatcher{} }).(*registrationBatcher)
+}
+
+// runRegistrationBatch commits the batch in one transaction; if the
+// transaction itself fails, each registration is retried on its own so
+// that one failure never takes the others down.
+func runRegistrationBatch(app core.App, batch []*registrationJob) {
+	defer func() {
+		for _, job := range batch {
+			close(job.done)
+		}
+	}()
+	err := app.RunInTransaction(func(txApp core.App) error {
+		tx := newRegistrationTx(txApp)
+		defer tx.close()
+		for _, job := range batch {
+			job.result, job.err = registerInTx(tx, job)
+			if job.err != nil && !errors.Is(job.err, model.ErrNotFound) && !errors.Is(job.err, ErrRegistrationClosed) && !model.IsNotFound(job.err) {
+				return job.err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		for _, job := range batch {
+			if job.err != nil {
+				job.err = fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
+			}
+		}
+		return
+	}
+	if len(batch) == 1 {
+		batch[0].result, batch[0].err = RegistrationResult{}, fmt.Errorf("register for session %s: %w", batch[0].seanceID, err)
+		return
+	}
+	for _, job := range batch {
+		job.err = app.RunInTransaction(func(txApp core.App) error {
+			tx := newRegistrationTx(txApp)
+			defer tx.close()
+			var err error
+			job.result, err = registerInTx(tx, job)
+			return err
+		})
+		if job.err != nil {
+			job.result, job.err = RegistrationResult{}, fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
+		}
+	}
+}
+
+func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error) {
+	var st sessionState
+	// Two simple statements: cheaper for SQLite than one with correlated
+	// subqueries, and this runs while the write lock is held.
+	err := tx.query(`SELECT s.id, s.structure, s.capacite, s.statut, s.debut, s.publique,
+			s.inscriptions_ouvertes, a.actif AS atelier_actif
+		FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE s.id = {:id}`, dbx.Params{"id": seanceID}).One(&st)
+	if err != nil {
+		return nil, fmt.Errorf("session %s: %w", seanceID, err)
+	}
+	// Two index seeks on (seance, statut, rang_attente): the places taken
+	// (at most the capacity) and the last waiting rank, however long the
+	// waiting list.
+	err = tx.query(`SELECT
+			(SELECT count(*) FROM inscriptions WHERE seance = {:id} AND statut IN ('inscrit', 'present')),
+			(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = {:id} AND statut = 'liste_attente')`,
+		dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
+	if err != nil {
+		return nil, fmt.Errorf("places of session %s: %w", seanceID, err)
+	}
+	return &st, nil
+}
+
+// findOrCreateBeneficiaire matches the person within the structure by phone
+// or e-mail. A match keeps its names (a typo must not rename somebody) and
+// only gains the contact details it lacked.
+func findOrCreateBeneficiaire(tx *registrationTx, structureID string, f RegistrationForm, now time.Time) (person *core.Record, created bool, err error) {
+	consentAt, _ := types.ParseDateTime(now)
+	person, err = matchBeneficiaire(tx, structureID, f.TelephoneNormalise, f.emailNormalise)
+	if err != nil {
+		return nil, false, err
+	}
+	if person == nil {
+		collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
+		if err != nil {
+			return nil, false, err
+		}
+		person, created = core.NewRecord(collection), true
+		person.Id = core.GenerateDefaultRandomId() // same alphabet and length as the autogenerated id, faster
+		person.Load(map[string]any{"structure": structureID, "prenom": f.Prenom, "nom": f.Nom})
+	}
+	for field, value := range map[string]string{"telephone": f.TelephoneNormalise, "email": f.emailNormalise, "code_postal": f.codePostalNormalise} {
+		if value != "" && person.GetString(field) == "" {
+			person.Set(field, value)
+		}
+	}
+	person.Set("consentement_le", consentAt)
+	person.Set("consentement_version", beneficiaires.PrivacyVersion)
+	person.Set("derniere_activite", consentAt)
+	// The form was validated and normalised field by field (stricter than
+	// the schema) and relations come from the database: skipping the
+	// generic validation halves the time the write lock is held.
+	// TestRegisteredRecordsPassValidation keeps this true.
+	if err := tx.SaveNoValidate(person); err != nil {
+		return nil, false, fmt.Errorf("save beneficiary: %w", err)
+	}
+	return person, created, nil
+}
+
+// matchBeneficiaire finds the structure's active beneficiary with this phone
+// or e-mail, or nil. Plain SQL on the (structure, telephone) and
+// (structure, email) indexes: the lookup runs inside the write transaction.
+func matchBeneficiaire(tx *registrationTx, structureID, telephone, email string) (*core.Record, error) {
+	for _, c := range []struct{ field, value string }{{"telephone", telephone}, {"email", email}} {
+		if c.value == "" {
+			continue
+		}
+		var id string
+		// "field != ''" is repeated so that SQLite may use the partial index.
+		err := tx.query(`SELECT id FROM beneficiaires WHERE structure = {:structure} AND `+c.field+` = {:value}
+			AND `+c.field+` != '' AND anonymise = FALSE AND fusionne_vers = '' ORDER BY created LIMIT 1`,
+			dbx.Params{"structure": structureID, "value": c.value}).Row(&id)
+		if model.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("find beneficiary by %s: %w", c.field, err)
+		}
+		return tx.FindRecordById("beneficiaires", id)
+	}
+	return nil, nil
+}
+
+// placeRegistration decides the registration's status from the places
+// taken, counted inside the transaction.
+func placeRegistration(tx *registrationTx, state *sessionState, person *core.Record, newPerson bool, f RegistrationForm) (RegistrationResult, error) {
+	var existing *core.Record
+	if !newPerson { // a person created a moment ago has no registration yet
+		var err error
+		if existing, err = findRegistration(tx, state.ID, person.Id); err != nil {
+			return RegistrationResult{}, err
+		}
+	}
+	if existing != nil && existing.GetString("statut") != "annule" {
+		return RegistrationResult{Inscription: existing, Existing: true}, nil
+	}
+	inscription := existing
+	if inscription == nil {
+		collection, err := tx.FindCachedCollectionByNameOrId("inscriptions")
+		if err != nil {
+			return RegistrationResult{}, err
+		}
+		inscription = core.NewRecord(collection)
+		inscription.Id = core.GenerateDefaultRandomId()
+		inscription.Load(map[string]any{"seance": state.ID, "beneficiaire": person.Id})
+	}
+	if state.Taken < state.Capacite {
+		inscription.Set("statut", "inscrit")
+		inscription.Set("rang_attente", 0)
+	} else {
+		inscription.Set("statut", "liste_attente")
+		inscription.Set("rang_attente", state.LastRank+1)
+	}
+	inscription.Set("source", "public")
+	inscription.Set("inscrit_par", f.InscritPar)
+	inscription.Set("jeton", NewToken())
+	if err := tx.SaveNoValidate(inscription); err != nil { // see findOrCreateBeneficiaire
+		return RegistrationResult{}, fmt.Errorf("save registration: %w", err)
+	}
+	return RegistrationResult{Inscription: inscription}, nil
+}
+
+// findRegistration returns the person's registration for the session, or nil.
+func findRegistration(tx *registrationTx, seanceID, personID string) (*core.Record, error) {
+	var id string
+	err := tx.query(`SELECT id FROM inscriptions WHERE seance = {:seance} AND beneficiaire = {:person} LIMIT 1`,
+		dbx.Params{"seance": seanceID, "person": personID}).Row(&id)
+	if model.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find registration: %w", err)
+	}
+	return tx.FindRecordById("inscriptions", id)
+}
+
+// newToken is the secret of a registration's personal link: 43 characters
+// from 62, about 256 bits from crypto/rand, unguessable. One read of random
+// bytes with rejection sampling (bytes ≥ 248 are dropped so that every
+// character is equally likely), instead of one big.Int draw per character.
+func NewToken() string {
+	token := make([]byte, 0, 43)
+	buf := make([]byte, 64)
+	for len(token) < cap(token) {
+		if _, err := rand.Read(buf); err != nil {
+			panic(fmt.Errorf("random token: %w", err)) // the system's randomness is broken
+		}
+		for _, b := range buf {
+			if b < 248 && len(token) < cap(token) {
+				token = append(token, TokenAlphabet[b%62])
+			}
+		}
+	}
+	return string(token)
+}
+
+// cancelRegistration cancels the registration with this token; a freed
+// place goes at once to the first person on the waiting list, and the ranks
+// behind close up.
+func CancelRegistration(app core.App, jeton string, now time.Time) (cancelResult, error) {
+	var result cancelResult
+	err := app.RunInTransaction(func(tx core.App) error {
+		inscription, err := model.FindByToken(tx, jeton)
+		if err != nil {
+			return err
+		}
+		previous := inscription.GetString("statut")
+		if previous != "inscrit" && previous != "liste_attente" {
+			return nil // already cancelled, or the session is over: nothing to change
+		}
+		seance, err := tx.FindRecordById("seances", inscription.GetString("seance"))
+		if err != nil {
+			return err
+		}
+		inscription.Set("statut", "annule")
+		inscription.Set("rang_attente", 0)
+		if err := tx.Save(inscription); err != nil {
+			return fmt.Errorf("cancel registration: %w", err)
+		}
+		stillAhead := seance.GetString("statut") == "planifiee" && now.Before(seance.GetDateTime("debut").Time())
+		result.Promoted, err = seances.RefillAndRerank(tx, seance, stillAhead)
+		return err
+	})
+	if err != nil {
+		return cancelResult{}, fmt.Errorf("cancel registration: %w", err)
+	}
+	return result, nil
+}
+
+// registrationForm is what the person typed, kept as typed to fill the
+// form again when something is wrong.
+type RegistrationForm struct {
+	Prenom, Nom, Telephone, Email, CodePostal, InscritPar string
+	Consentement                                          bool
+	Piege                                                 string // honeypot, empty for people
+	// Normalised values, set by validate.
+	TelephoneNormalise, emailNormalise, codePostalNormalise string
+}
+
+// registrationResult is what happened to a submitted registration.
+type RegistrationResult struct {
+	Inscription *core.Record
+	Person      *core.Record
+	Existing    bool // the same person was already registered
+}
+
+var ErrRegistrationClosed = errors.New("registration closed")
+
+// registrationTx is one write transaction deciding a batch of
+// registrations. It keeps the sessions read so far (exact as places are
+// taken, so that a rush on one workshop reads its session once per batch)
+// and its statements prepared once (SQLite parses each only once).
+type registrationTx struct {
+	core.App
+	states   map[string]*sessionState
+	prepared map[string]*dbx.Query
+}
+
+const maxRegistrationBatch = 64
+
+type registrationJob struct {
+	seanceID string
+	form     RegistrationForm
+	now      time.Time
+	result   RegistrationResult
+	err      error
+	done     chan struct{}
+}
+
+type registrationBatcher struct {
+	mu      sync.Mutex
+	pending []*registrationJob
+	working bool
+}
+
+const registrationBatcherKey = "atelier.registrationBatcher"
+
+// sessionState is what the registration decision needs, read in one query
+// inside the write transaction.
+type sessionState struct {
+	ID                   string `db:"id"`
+	Structure            string `db:"structure"`
+	Capacite             int    `db:"capacite"`
+	Statut               string `db:"statut"`
+	Debut                string `db:"debut"`
+	Publique             bool   `db:"publique"`
+	InscriptionsOuvertes bool   `db:"inscriptions_ouvertes"`
+	AtelierActif         bool   `db:"atelier_actif"`
+	Taken                int    `db:"-"`
+	LastRank             int    `db:"-"`
+}
+
+const TokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+
+// cancelResult is what a cancellation changed.
+type cancelResult struct {
+	Promoted *core.Record // the registration promoted from the waiting list, if any
+}
+
+// validate normalises the form and returns the errors, one per field.
+func (f *RegistrationForm) Validate() formulaire.Erreurs {
+	errs := formulaire.Erreurs{}
+	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
+	if err := contact.NomValide(f.Prenom); err != nil {
+		errs["prenom"] = "Indiquez votre prénom."
+	}
+	if err := contact.NomValide(f.Nom); err != nil {
+		errs["nom"] = "Indiquez votre nom de famille."
+	}
+	f.Telephone, f.Email = strings.TrimSpace(f.Telephone), strings.TrimSpace(f.Email)
+	if f.Telephone == "" && f.Email == "" {
+		errs["telephone"] = "Indiquez un numéro de téléphone ou une adresse e-mail, pour que la structure puisse vous prévenir en cas de changement."
+	}
+	if f.Telephone != "" {
+		tel, err := contact.NormaliserTelephone(f.Telephone)
+		if err != nil {
+			errs["telephone"] = err.Error()
+		}
+		f.TelephoneNormalise = tel
+	}
+	if f.Email != "" {
+		email, err := contact.NormaliserEmail(f.Email)
+		switch {
+		case err != nil:
+			errs["email"] = err.Error()
+		case contact.SuggestionEmail(email) != "":
+			errs["email"] = "Vérifiez l'adresse e-mail : vouliez-vous écrire " + contact.SuggestionEmail(email) + " ?"
+		}
+		f.emailNormalise = email
+	}
+	code, err := contact.NormaliserCodePostal(f.CodePostal)
+	if err != nil {
+		errs["code_postal"] = err.Error()
+	}
+	f.codePostalNormalise = code
+	f.InscritPar = contact.NormaliserNom(f.InscritPar)
+	if len([]rune(f.InscritPar)) > 200 {
+		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
+	}
+	if !f.Consentement {
+		errs["consentement"] = "Cochez la case pour accepter que la structure garde vos coordonnées le temps de l'atelier."
+	}
+	return errs
+}
+
+// query returns the prepared statement for sql (with {:name} placeholders)
+// bound to params.
+func (r *registrationTx) query(sql string, params dbx.Params) *dbx.Query {
+	q, ok := r.prepared[sql]
+	if !ok {
+		q = r.DB().NewQuery(sql).Prepare()
+		r.prepared[sql] = q
+	}
+	return q.Bind(params)
+}
+
+func (r *registrationTx) close() {
+	for _, q := range r.prepared {
+		q.Close()
+	}
+}
+
+func (b *registrationBatcher) do(app core.App, job *registrationJob) (RegistrationResult, error) {
+	job.done = make(chan struct{})
+	b.mu.Lock()
+	b.pending = append(b.pending, job)
+	if b.working {
+		b.mu.Unlock()
+		<-job.done
+		return job.result, job.err
+	}
+	b.working = true
+	b.mu.Unlock()
+	for {
+		b.mu.Lock()
+		n := min(len(b.pending), maxRegistrationBatch)
+		batch := b.pending[:n:n]
+		b.pending = b.pending[n:]
+		if n == 0 {
+			b.working = false
+			b.mu.Unlock()
+			break
+		}
+		b.mu.Unlock()
+		runRegistrationBatch(app, batch)
+	}
+	<-job.done
+	return job.result, job.err
+}
+
+func (s *sessionState) public() bool { return s.Publique && s.AtelierActif }
+
+// open mirrors seanceView.registrationClosedReason, on the state read in
+// the transaction (the page may be a few seconds old).
+func (s *sessionState) open(now time.Time) bool {
+	debut, err := types.ParseDateTime(s.Debut)
+	if err != nil {
+		return false
+	}
+	return s.Statut == "planifiee" && s.InscriptionsOuvertes && now.Before(debut.Time().Add(-seances.RegistrationDeadline()))
+}
