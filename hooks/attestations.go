@@ -162,7 +162,7 @@ func attendedSessions(app core.App, staff *model.StaffView, beneficiaire string,
 func newContenu(auth, beneficiaire, structure *core.Record, seances []contenuSeance) *attestationContenu {
 	c := &attestationContenu{Prenom: beneficiaire.GetString("prenom"), Nom: beneficiaire.GetString("nom"),
 		Structure: structure.GetString("nom"), Adresse: structureAddress(structure), Fuseau: structure.GetString("fuseau"),
-		Emetteur: personName(auth), Fonction: strings.ToLower(referentiel.Roles.Label(auth.GetString("role"))),
+		Emetteur: model.PersonName(auth), Fonction: strings.ToLower(referentiel.Roles.Label(auth.GetString("role"))),
 		Lieu: structure.GetString("commune"), Seances: seances}
 	if c.Lieu == "" {
 		c.Lieu = c.Structure
@@ -382,7 +382,7 @@ func contenuOf(app core.App, r *core.Record) (*attestationContenu, error) {
 		}
 	}
 	if staff, err := app.FindRecordById("utilisateurs", r.GetString("emise_par")); err == nil {
-		c.Emetteur = personName(staff)
+		c.Emetteur = model.PersonName(staff)
 		c.Fonction = strings.ToLower(referentiel.Roles.Label(staff.GetString("role")))
 	}
 	for _, id := range r.GetStringSlice("seances") {

@@ -74,10 +74,6 @@ func redirectToKept(e *core.RequestEvent, kept string) error {
 	return redirectWithFlash(e, "/espace/beneficiaires/"+kept, "Cette fiche a été fusionnée avec celle-ci.")
 }
 
-func personName(r *core.Record) string {
-	return strings.TrimSpace(r.GetString("prenom") + " " + r.GetString("nom"))
-}
-
 // ---- Search and list --------------------------------------------------
 
 type beneficiairesData struct {
@@ -236,7 +232,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return fmt.Errorf("create beneficiary: %w", err)
 		}
-		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+personName(record)+" est créée.")
+		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+model.PersonName(record)+" est créée.")
 	}
 }
 
@@ -259,7 +255,7 @@ func beneficiaireEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 func editFormData(record *core.Record) *beneficiaireFormData {
-	return &beneficiaireFormData{Errors: formulaire.Erreurs{}, ID: record.Id, Nom: personName(record),
+	return &beneficiaireFormData{Errors: formulaire.Erreurs{}, ID: record.Id, Nom: model.PersonName(record),
 		Action: "/espace/beneficiaires/" + record.Id + "/modifier"}
 }
 
@@ -292,7 +288,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return fmt.Errorf("update beneficiary %s: %w", record.Id, err)
 		}
-		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+personName(record)+" est enregistrée.")
+		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+model.PersonName(record)+" est enregistrée.")
 	}
 }
 
@@ -483,7 +479,7 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 		if kept != "" {
 			return redirectToKept(e, kept)
 		}
-		data := &fusionChoixData{ID: record.Id, Nom: personName(record), Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 30}
+		data := &fusionChoixData{ID: record.Id, Nom: model.PersonName(record), Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 30}
 		if data.Doublons, err = beneficiaires.FindLikelyDuplicates(e.App, record); err != nil {
 			return err
 		}
@@ -517,7 +513,7 @@ type fusionFiche struct {
 	Cree         time.Time
 }
 
-func (f fusionFiche) Nom() string { return personName(f.Record) }
+func (f fusionFiche) Nom() string { return model.PersonName(f.Record) }
 
 type fusionConfirmData struct {
 	A, B     fusionFiche

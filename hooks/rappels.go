@@ -64,7 +64,7 @@ func sendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now 
 		return out, err
 	}
 	views := map[string]*seances.SeanceView{}
-	base := instanceURL(app)
+	base := envois.InstanceURL(app)
 	for _, r := range due {
 		if err := ctx.Err(); err != nil {
 			return out, err
@@ -214,13 +214,6 @@ func reminderSMS(view *seances.SeanceView, lien string) string {
 		text += ". Pour annuler : " + lien
 	}
 	return strings.ReplaceAll(text, "\u00a0", " ")
-}
-
-// instanceURL is the public address of the instance for links in messages
-// sent without a visitor's request (scheduled jobs): the Application URL of
-// the settings.
-func instanceURL(app core.App) string {
-	return strings.TrimRight(app.Settings().Meta.AppURL, "/")
 }
 
 // registerReminderReset lets a moved session remind its registrants again

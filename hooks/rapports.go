@@ -138,7 +138,7 @@ func runMonthlyReports(ctx context.Context, app core.App, now time.Time) (report
 	if err != nil {
 		return out, err
 	}
-	base := instanceURL(app)
+	base := envois.InstanceURL(app)
 	for _, s := range structures {
 		if err := ctx.Err(); err != nil {
 			return out, err

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/statistiques"
+
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/rapportdoc"
 	"atelier/hooks/lib/stats"
@@ -39,7 +41,7 @@ func buildReportFiles(app core.App, s reportStructure, month, now time.Time) (*r
 		return nil, fmt.Errorf("structure %s: %w", s.ID, err)
 	}
 	f := stats.Filtre{Periode: stats.Mois(month.Year(), month.Month()), Structure: s.ID}
-	d, err := loadStatsData(app, []string{s.ID}, f.Etendue())
+	d, err := statistiques.LoadStatsData(app, []string{s.ID}, f.Etendue())
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +53,7 @@ func buildReportFiles(app core.App, s reportStructure, month, now time.Time) (*r
 		return nil, fmt.Errorf("report PDF of %s %s: %w", s.Slug, moisCle(month), err)
 	}
 	var xlsx bytes.Buffer
-	err = writeSummaryXLSX(&xlsx, summaryExport{Perimetre: s.Nom, Periode: frfmt.Mois(month), Resultat: rapport.Resultat})
+	err = statistiques.WriteSummaryXLSX(&xlsx, statistiques.SummaryExport{Perimetre: s.Nom, Periode: frfmt.Mois(month), Resultat: rapport.Resultat})
 	if err != nil {
 		return nil, fmt.Errorf("report XLSX of %s %s: %w", s.Slug, moisCle(month), err)
 	}

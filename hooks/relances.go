@@ -73,7 +73,7 @@ func nudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOut
 	if err != nil {
 		return out, err
 	}
-	base := instanceURL(app)
+	base := envois.InstanceURL(app)
 	for _, group := range groupNudges(rows) {
 		if err := ctx.Err(); err != nil {
 			return out, err

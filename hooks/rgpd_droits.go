@@ -419,7 +419,7 @@ const requestLogDelay = 30 * time.Second
 var erasureConfirmation = []formulaire.Option{{Value: "oui", Label: "La personne a demandé que ses données soient effacées."}}
 
 func loadErasure(app core.App, record *core.Record, now time.Time) (*effacementData, error) {
-	data := &effacementData{ID: record.Id, Nom: personName(record), Deja: record.GetBool("anonymise"),
+	data := &effacementData{ID: record.Id, Nom: model.PersonName(record), Deja: record.GetBool("anonymise"),
 		ConfirmationOpts: erasureConfirmation, Errors: formulaire.Erreurs{}}
 	for collection, n := range map[string]*int{"inscriptions": &data.Inscriptions, "accompagnements": &data.Accompagnements,
 		"attestations": &data.Attestations} {

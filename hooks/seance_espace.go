@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/statistiques"
+
 	"atelier/hooks/inscriptions"
 
 	"atelier/hooks/beneficiaires"
@@ -485,19 +487,10 @@ func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location
 			p.InscritPar, created})
 	}
 	var buf bytes.Buffer
-	if err := writeFrenchCSV(&buf, rows); err != nil {
+	if err := statistiques.WriteFrenchCSV(&buf, rows); err != nil {
 		return nil, fmt.Errorf("write participants CSV: %w", err)
 	}
 	return buf.Bytes(), nil
-}
-
-// spreadsheetCell keeps a typed value from being run as a formula when the
-// file is opened in a spreadsheet (a name starting with « = »…).
-func spreadsheetCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
 
 // participantsFilename is « participants-<titre>-<date>.csv » in plain

@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"atelier/hooks/statistiques"
+
 	"atelier/hooks/lib/stats"
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
@@ -35,7 +37,7 @@ func BenchmarkStatistics(b *testing.B) {
 	today := stats.DateDe(now.In(time.UTC))
 	f := stats.Filtre{Periode: stats.Periode{Du: today.AjouterMois(-11), Au: today.DernierDuMois()}}
 	ids := []string{structure.Id}
-	d, err := loadStatsData(app, ids, f.Etendue())
+	d, err := statistiques.LoadStatsData(app, ids, f.Etendue())
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -46,7 +48,7 @@ func BenchmarkStatistics(b *testing.B) {
 	b.Run("load-and-compute", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			d, err := loadStatsData(app, ids, f.Etendue())
+			d, err := statistiques.LoadStatsData(app, ids, f.Etendue())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -60,10 +62,10 @@ func BenchmarkStatistics(b *testing.B) {
 		}
 	})
 	b.Run("activities-xlsx", func(b *testing.B) {
-		rows := activityRows(d, f)
+		rows := statistiques.ActivityRows(d, f)
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := writeActivitiesXLSX(io.Discard, rows); err != nil {
+			if err := statistiques.WriteActivitiesXLSX(io.Discard, rows); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -3,6 +3,8 @@ package hooks
 import (
 	"testing"
 
+	"atelier/hooks/statistiques"
+
 	"atelier/hooks/lib/stats"
 	"atelier/hooks/testkit"
 
@@ -36,7 +38,7 @@ func TestLoadStatsData(t *testing.T) {
 
 	today := stats.DateDe(testkit.Now().UTC())
 	period := stats.Periode{Du: today.AjouterJours(-10), Au: today.AjouterJours(10)}
-	d, err := loadStatsData(app, []string{testkit.ID(testkit.StructureA)}, period)
+	d, err := statistiques.LoadStatsData(app, []string{testkit.ID(testkit.StructureA)}, period)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,10 +87,10 @@ func TestLoadStatsData(t *testing.T) {
 
 	// Nothing outside the period, nothing for no structure.
 	far := stats.Periode{Du: today.AjouterJours(-400), Au: today.AjouterJours(-300)}
-	if d, err := loadStatsData(app, []string{testkit.ID(testkit.StructureA)}, far); err != nil || len(d.Seances)+len(d.Accompagnements) != 0 {
+	if d, err := statistiques.LoadStatsData(app, []string{testkit.ID(testkit.StructureA)}, far); err != nil || len(d.Seances)+len(d.Accompagnements) != 0 {
 		t.Errorf("a year ago: %v %+v", err, d)
 	}
-	if d, err := loadStatsData(app, nil, period); err != nil || len(d.Seances)+len(d.Accompagnements)+len(d.Structures) != 0 {
+	if d, err := statistiques.LoadStatsData(app, nil, period); err != nil || len(d.Seances)+len(d.Accompagnements)+len(d.Structures) != 0 {
 		t.Errorf("no structure: %v %+v", err, d)
 	}
 }

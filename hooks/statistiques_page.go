@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/statistiques"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/model"
@@ -304,7 +306,7 @@ func statsPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if len(q.Errors) > 0 {
 			return pe.render(e, http.StatusUnprocessableEntity, "statistiques", "Statistiques", p)
 		}
-		d, err := loadStatsData(e.App, q.ids(), q.Filtre.Etendue())
+		d, err := statistiques.LoadStatsData(e.App, q.ids(), q.Filtre.Etendue())
 		if err != nil {
 			return err
 		}

@@ -1,0 +1,14 @@
+package envois
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// instanceURL is the public address of the instance for links in messages
+// sent without a visitor's request (scheduled jobs): the Application URL of
+// the settings.
+func InstanceURL(app core.App) string {
+	return strings.TrimRight(app.Settings().Meta.AppURL, "/")
+}
