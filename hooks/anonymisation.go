@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/attestations"
 	"atelier/hooks/seances"
 
 	"atelier/hooks/journal"
@@ -174,12 +175,12 @@ func eraseRelated(tx core.App, personID string) error {
 // the code, the workshops and the dates stay, for the statistics and so
 // that the verification page still tells a real code from a forged one.
 func dropAttestationFiles(tx core.App, personID string) error {
-	attestations, err := tx.FindAllRecords("attestations", dbx.HashExp{"beneficiaire": personID})
+	records, err := tx.FindAllRecords("attestations", dbx.HashExp{"beneficiaire": personID})
 	if err != nil {
 		return fmt.Errorf("attestations of %s: %w", personID, err)
 	}
-	for _, a := range attestations {
-		var contenu attestationContenu
+	for _, a := range records {
+		var contenu attestations.AttestationContenu
 		if err := a.UnmarshalJSONField("contenu", &contenu); err != nil {
 			return fmt.Errorf("content of attestation %s: %w", a.Id, err)
 		}

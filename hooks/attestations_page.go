@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/attestations"
+
 	"atelier/hooks/inscriptions"
 
 	"atelier/hooks/lib/formulaire"
@@ -105,11 +107,11 @@ func loadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record
 		return nil, fmt.Errorf("attestations of %s: %w", r.Id, err)
 	}
 	for _, a := range records {
-		c, err := contenuOf(app, a)
+		c, err := attestations.ContenuOf(app, a)
 		if err != nil {
 			return nil, err
 		}
-		ligne := attestationLigne{ID: a.Id, Code: a.GetString("code"), Periode: attestationPeriod(c, loc), Emetteur: c.Emetteur,
+		ligne := attestationLigne{ID: a.Id, Code: a.GetString("code"), Periode: attestations.AttestationPeriod(c, loc), Emetteur: c.Emetteur,
 			Motif: a.GetString("motif_revocation"), Seances: len(c.Seances), Minutes: c.MinutesTotal(),
 			EmiseLe: a.GetDateTime("emise_le").Time().In(loc)}
 		if t := a.GetDateTime("revoquee_le"); !t.IsZero() {
@@ -117,7 +119,7 @@ func loadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record
 		}
 		p.Liste = append(p.Liste, ligne)
 	}
-	attended, err := attendedSessions(app, staff, r.Id, nil)
+	attended, err := attestations.AttendedSessions(app, staff, r.Id, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +193,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 			p.Form, p.Errors = form, errs
 		})
 	}
-	result, err := issueAttestations(e.App, []issueRequest{{Auth: e.Auth, Beneficiaire: record, Structure: structure,
+	result, err := attestations.IssueAttestations(e.App, []attestations.IssueRequest{{Auth: e.Auth, Beneficiaire: record, Structure: structure,
 		Seances: seances, Base: baseURL(e), Now: clock.Now(e.App)}})
 	if err != nil {
 		return err
@@ -208,7 +210,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 // other session (not attended, another person's, another structure's)
 // is refused next to its field.
 func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, kind string, form attestationForm,
-	loc *time.Location) ([]contenuSeance, formulaire.Erreurs, error) {
+	loc *time.Location) ([]attestations.ContenuSeance, formulaire.Erreurs, error) {
 	errs := formulaire.Erreurs{}
 	switch kind {
 	case "seance":
@@ -216,7 +218,7 @@ func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, k
 			errs["seance"] = "Choisissez la séance."
 			return nil, errs, nil
 		}
-		seances, err := attendedSessions(app, staff, record.Id, dbx.HashExp{"s.id": form.Seance})
+		seances, err := attestations.AttendedSessions(app, staff, record.Id, dbx.HashExp{"s.id": form.Seance})
 		if err == nil && len(seances) == 0 {
 			errs["seance"] = "Choisissez une séance à laquelle la personne était présente."
 		}
@@ -236,7 +238,7 @@ func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, k
 		if len(errs) > 0 {
 			return nil, errs, nil
 		}
-		seances, err := attendedSessions(app, staff, record.Id, dbx.NewExp("s.debut >= {:du} AND s.debut < {:au}",
+		seances, err := attestations.AttendedSessions(app, staff, record.Id, dbx.NewExp("s.debut >= {:du} AND s.debut < {:au}",
 			dbx.Params{"du": model.DBDate(du), "au": model.DBDate(au.AddDate(0, 0, 1))}))
 		if err == nil && len(seances) == 0 {
 			errs["du"] = fmt.Sprintf("La personne n'a été présente à aucune séance entre le %s et le %s : changez les dates.",
@@ -272,7 +274,7 @@ func (h *attestationPages) download(e *core.RequestEvent) error {
 	if name == "" {
 		return model.ErrNotFound
 	}
-	data, err := readStoredFile(e.App, record, name)
+	data, err := model.ReadStoredFile(e.App, record, name)
 	if err != nil {
 		return err
 	}
@@ -307,7 +309,7 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 			p.Revoquer, p.Motif, p.Errors = record.Id, motif, errs
 		})
 	}
-	if err := revokeAttestation(e.App, record, motif, clock.Now(e.App)); err != nil {
+	if err := attestations.RevokeAttestation(e.App, record, motif, clock.Now(e.App)); err != nil {
 		return err
 	}
 	return redirectWithFlash(e, profilePath(beneficiaire.Id),
@@ -373,17 +375,17 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 	if i < 0 {
 		return h.seances.refuseOnSeance(e, s, notPresent)
 	}
-	result, err := issueAttestations(e.App, []issueRequest{h.sessionRequest(e, s, people[i])})
+	result, err := attestations.IssueAttestations(e.App, []attestations.IssueRequest{h.sessionRequest(e, s, people[i])})
 	if err != nil {
 		return err
 	}
 	return e.Redirect(http.StatusSeeOther, "/espace/attestations/"+result[0].Record.Id+"/pdf")
 }
 
-func (h *attestationPages) sessionRequest(e *core.RequestEvent, s *seances.StaffSeance, person *core.Record) issueRequest {
+func (h *attestationPages) sessionRequest(e *core.RequestEvent, s *seances.StaffSeance, person *core.Record) attestations.IssueRequest {
 	debut, fin := s.Record.GetDateTime("debut").Time().UTC(), s.Record.GetDateTime("fin").Time().UTC()
-	return issueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: clock.Now(e.App),
-		Seances: []contenuSeance{{ID: s.ID, Titre: s.Titre, Debut: debut, Fin: fin}}}
+	return attestations.IssueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: clock.Now(e.App),
+		Seances: []attestations.ContenuSeance{{ID: s.ID, Titre: s.Titre, Debut: debut, Fin: fin}}}
 }
 
 // issueForAll issues the attestations of every present person in one go,
@@ -403,11 +405,11 @@ func (h *attestationPages) issueForAll(e *core.RequestEvent) error {
 	if len(people) == 0 {
 		return h.seances.refuseOnSeance(e, s, "Personne n'est noté présent à cette séance : notez les présences d'abord.")
 	}
-	requests := make([]issueRequest, 0, len(people))
+	requests := make([]attestations.IssueRequest, 0, len(people))
 	for _, p := range people {
 		requests = append(requests, h.sessionRequest(e, s, p))
 	}
-	if _, err := issueAttestations(e.App, requests); err != nil {
+	if _, err := attestations.IssueAttestations(e.App, requests); err != nil {
 		return err
 	}
 	return e.Redirect(http.StatusSeeOther, seanceEspacePath(s)+"/attestations.pdf")
@@ -425,18 +427,18 @@ func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	var list []participantOf
-	var newest *attestationContenu
+	var list []attestations.ParticipantOf
+	var newest *attestations.AttestationContenu
 	var newestAt time.Time
 	for _, p := range people {
-		valid, err := validAttestations(e.App, p.Id)
+		valid, err := attestations.ValidAttestations(e.App, p.Id)
 		if err != nil {
 			return err
 		}
 		for _, a := range valid {
-			if slices.Equal(a.Contenu.ids(), []string{s.ID}) {
+			if slices.Equal(a.Contenu.Ids(), []string{s.ID}) {
 				at := a.Record.GetDateTime("emise_le").Time()
-				list = append(list, participantOf{a.Contenu, a.Record.GetString("code"), at})
+				list = append(list, attestations.ParticipantOf{a.Contenu, a.Record.GetString("code"), at})
 				if newest == nil || at.After(newestAt) {
 					newest, newestAt = a.Contenu, at
 				}
@@ -447,7 +449,7 @@ func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
 	if len(list) == 0 {
 		return model.ErrNotFound
 	}
-	data := attestationData(newest.Structure, newest.Adresse, newest.Fuseau, structureLogo(e.App, s.Structure), list)
+	data := attestations.AttestationData(newest.Structure, newest.Adresse, newest.Fuseau, model.StructureLogo(e.App, s.Structure), list)
 	pdf, err := pdfdoc.Attestation(data)
 	if err != nil {
 		return fmt.Errorf("draw attestations of session %s: %w", s.ID, err)
@@ -521,7 +523,7 @@ func (h *attestationPages) verifyForm(e *core.RequestEvent) error {
 		return h.pe.render(e, http.StatusOK, "verifier", verifyTitle, page)
 	}
 	page.Saisie = strings.TrimSpace(query.Get("code"))
-	code, ok := normalizeCode(page.Saisie)
+	code, ok := attestations.NormalizeCode(page.Saisie)
 	switch {
 	case page.Saisie == "":
 		page.Errors["code"] = "Saisissez le code imprimé à côté du QR code de l'attestation."
@@ -540,7 +542,7 @@ func (h *attestationPages) verifyForm(e *core.RequestEvent) error {
 func (h *attestationPages) verify(e *core.RequestEvent) error {
 	privatePage(e)
 	page := &verificationPage{Errors: formulaire.Erreurs{}, Etat: "inconnue"}
-	code, ok := normalizeCode(e.Request.PathValue("code"))
+	code, ok := attestations.NormalizeCode(e.Request.PathValue("code"))
 	if !ok {
 		return h.pe.render(e, http.StatusNotFound, "verifier", verifyTitle, page)
 	}
@@ -549,7 +551,7 @@ func (h *attestationPages) verify(e *core.RequestEvent) error {
 	if err != nil {
 		return h.pe.render(e, http.StatusNotFound, "verifier", verifyTitle, page)
 	}
-	c, err := contenuOf(e.App, record)
+	c, err := attestations.ContenuOf(e.App, record)
 	if err != nil {
 		return err
 	}

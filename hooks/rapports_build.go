@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/model"
+
 	"atelier/hooks/statistiques"
 
 	"atelier/hooks/lib/frfmt"
@@ -46,9 +48,9 @@ func buildReportFiles(app core.App, s reportStructure, month, now time.Time) (*r
 		return nil, err
 	}
 	rapport := stats.Mensuel(d, s.ID, month.Year(), month.Month())
-	snapshot := rapportdoc.New(rapportdoc.Source{Structure: s.Nom, Fuseau: s.Fuseau, Adresse: structureAddress(record),
+	snapshot := rapportdoc.New(rapportdoc.Source{Structure: s.Nom, Fuseau: s.Fuseau, Adresse: model.StructureAddress(record),
 		GenereLe: now, Rapport: rapport, Donnees: d})
-	pdf, err := snapshot.PDF(structureLogo(app, record))
+	pdf, err := snapshot.PDF(model.StructureLogo(app, record))
 	if err != nil {
 		return nil, fmt.Errorf("report PDF of %s %s: %w", s.Slug, moisCle(month), err)
 	}

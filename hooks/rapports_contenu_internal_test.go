@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/model"
+
 	"atelier/hooks/lib/pdfdoc/pdftest"
 	"atelier/hooks/lib/rapportdoc"
 	"atelier/hooks/testkit"
@@ -88,11 +90,11 @@ func octoberReport(t testing.TB) (*core.Record, []byte, []byte, *tests.TestApp) 
 	if err != nil || r == nil {
 		t.Fatalf("no October report: %v %v", reportKeys(t, app), err)
 	}
-	pdf, err := readStoredFile(app, r, r.GetString("pdf"))
+	pdf, err := model.ReadStoredFile(app, r, r.GetString("pdf"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	xlsx, err := readStoredFile(app, r, r.GetString("xlsx"))
+	xlsx, err := model.ReadStoredFile(app, r, r.GetString("xlsx"))
 	if err != nil {
 		t.Fatal(err)
 	}

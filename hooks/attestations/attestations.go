@@ -1,35 +1,26 @@
-package hooks
+package attestations
 
 import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math/big"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
-	"atelier/hooks/model"
-
-	"atelier/hooks/lib/frfmt"
-	"atelier/hooks/lib/pdfdoc"
-	"atelier/hooks/lib/referentiel"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/types"
-)
 
-// Attendance attestations: issued by a conseiller of the person's structure
-// for sessions the person attended (registration « present »), stored with
-// their PDF and an unguessable code that anyone holding the paper can check
-// on /verifier/{code}. Attestations are written by the server only (the
-// API's create rule is for superusers): every function here is called after
-// the page checked that the signed-in staff member reads the person.
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pdfdoc"
+	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/model"
+)
 
 // Codes look like ATL-7K3M-Q9PX-2D4F: 12 characters drawn by crypto/rand
 // from an alphabet without look-alikes (no 0/O, 1/I/L), about 59 bits.
@@ -59,7 +50,7 @@ var codeDashes = strings.NewReplacer(" ", "", "\u00a0", "", "\u2010", "-", "\u20
 
 // normalizeCode reads a code as a person types it (lower case, spaces, a
 // dash of another kind, no dash at all) and tells whether it is well formed.
-func normalizeCode(typed string) (string, bool) {
+func NormalizeCode(typed string) (string, bool) {
 	code := strings.ToUpper(codeDashes.Replace(strings.TrimSpace(typed)))
 	if len(code) == 15 && strings.HasPrefix(code, "ATL") && !strings.Contains(code, "-") {
 		code = code[:3] + "-" + code[3:7] + "-" + code[7:11] + "-" + code[11:]
@@ -71,7 +62,7 @@ func normalizeCode(typed string) (string, bool) {
 // was printed (field contenu): the PDF can be drawn again identically and
 // the verification page shows the workshops even if a session is later
 // edited or deleted.
-type attestationContenu struct {
+type AttestationContenu struct {
 	Prenom    string          `json:"prenom"`
 	Nom       string          `json:"nom"`
 	Structure string          `json:"structure"`
@@ -81,10 +72,10 @@ type attestationContenu struct {
 	Fonction  string          `json:"fonction"`
 	Lieu      string          `json:"lieu"`
 	URL       string          `json:"url"`
-	Seances   []contenuSeance `json:"seances"`
+	Seances   []ContenuSeance `json:"seances"`
 }
 
-type contenuSeance struct {
+type ContenuSeance struct {
 	ID    string    `json:"id"`
 	Titre string    `json:"titre"`
 	Debut time.Time `json:"debut"`
@@ -92,12 +83,12 @@ type contenuSeance struct {
 }
 
 // NomComplet is the person's name as printed.
-func (c *attestationContenu) NomComplet() string {
+func (c *AttestationContenu) NomComplet() string {
 	return strings.TrimSpace(c.Prenom + " " + c.Nom)
 }
 
 // Initiales are all the verification page tells of the person: « C. D. ».
-func (c *attestationContenu) Initiales() string {
+func (c *AttestationContenu) Initiales() string {
 	var parts []string
 	for _, name := range []string{c.Prenom, c.Nom} {
 		for _, r := range strings.TrimSpace(name) {
@@ -109,7 +100,7 @@ func (c *attestationContenu) Initiales() string {
 }
 
 // MinutesTotal is the attended time.
-func (c *attestationContenu) MinutesTotal() int {
+func (c *AttestationContenu) MinutesTotal() int {
 	total := 0
 	for _, s := range c.Seances {
 		total += int(s.Fin.Sub(s.Debut).Minutes())
@@ -118,7 +109,7 @@ func (c *attestationContenu) MinutesTotal() int {
 }
 
 // ids are the sessions' record ids, sorted: the identity of an attestation.
-func (c *attestationContenu) ids() []string {
+func (c *AttestationContenu) Ids() []string {
 	ids := make([]string, 0, len(c.Seances))
 	for _, s := range c.Seances {
 		ids = append(ids, s.ID)
@@ -130,7 +121,7 @@ func (c *attestationContenu) ids() []string {
 // attendedSessions lists the sessions the person attended in the staff
 // member's structures (never a cancelled one), oldest first; where narrows
 // them (one session, a period).
-func attendedSessions(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]contenuSeance, error) {
+func AttendedSessions(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]ContenuSeance, error) {
 	var rows []struct {
 		ID    string `db:"id"`
 		Titre string `db:"titre"`
@@ -149,19 +140,19 @@ func attendedSessions(app core.App, staff *model.StaffView, beneficiaire string,
 	if err != nil {
 		return nil, fmt.Errorf("sessions attended by %s: %w", beneficiaire, err)
 	}
-	out := make([]contenuSeance, 0, len(rows))
+	out := make([]ContenuSeance, 0, len(rows))
 	for _, r := range rows {
 		debut, _ := types.ParseDateTime(r.Debut)
 		fin, _ := types.ParseDateTime(r.Fin)
-		out = append(out, contenuSeance{ID: r.ID, Titre: r.Titre, Debut: debut.Time().UTC(), Fin: fin.Time().UTC()})
+		out = append(out, ContenuSeance{ID: r.ID, Titre: r.Titre, Debut: debut.Time().UTC(), Fin: fin.Time().UTC()})
 	}
 	return out, nil
 }
 
 // newContenu gathers what an attestation for these sessions states.
-func newContenu(auth, beneficiaire, structure *core.Record, seances []contenuSeance) *attestationContenu {
-	c := &attestationContenu{Prenom: beneficiaire.GetString("prenom"), Nom: beneficiaire.GetString("nom"),
-		Structure: structure.GetString("nom"), Adresse: structureAddress(structure), Fuseau: structure.GetString("fuseau"),
+func newContenu(auth, beneficiaire, structure *core.Record, seances []ContenuSeance) *AttestationContenu {
+	c := &AttestationContenu{Prenom: beneficiaire.GetString("prenom"), Nom: beneficiaire.GetString("nom"),
+		Structure: structure.GetString("nom"), Adresse: model.StructureAddress(structure), Fuseau: structure.GetString("fuseau"),
 		Emetteur: model.PersonName(auth), Fonction: strings.ToLower(referentiel.Roles.Label(auth.GetString("role"))),
 		Lieu: structure.GetString("commune"), Seances: seances}
 	if c.Lieu == "" {
@@ -170,31 +161,20 @@ func newContenu(auth, beneficiaire, structure *core.Record, seances []contenuSea
 	return c
 }
 
-func structureAddress(structure *core.Record) []string {
-	var lines []string
-	if a := structure.GetString("adresse"); a != "" {
-		lines = append(lines, a)
-	}
-	if town := strings.TrimSpace(structure.GetString("code_postal") + " " + structure.GetString("commune")); town != "" {
-		lines = append(lines, town)
-	}
-	return lines
-}
-
 // issued is an attestation with what it states.
 type issued struct {
 	Record  *core.Record
-	Contenu *attestationContenu
+	Contenu *AttestationContenu
 	Reused  bool // it existed already: nothing was created
 }
 
 // issueRequest is one attestation to issue: for whom, by whom, for which
 // sessions (already checked as attended), with the site's public address.
-type issueRequest struct {
+type IssueRequest struct {
 	Auth         *core.Record
 	Beneficiaire *core.Record
 	Structure    *core.Record
-	Seances      []contenuSeance
+	Seances      []ContenuSeance
 	Base         string
 	Now          time.Time
 }
@@ -205,7 +185,7 @@ type issueRequest struct {
 // again gives the same document. The PDFs are drawn before the write
 // transaction, which then only checks again and saves: a bulk issue does
 // not hold the database's write lock while drawing.
-func issueAttestations(app core.App, requests []issueRequest) ([]issued, error) {
+func IssueAttestations(app core.App, requests []IssueRequest) ([]issued, error) {
 	out := make([]issued, len(requests))
 	drafts := make([]*attestationDraft, len(requests))
 	logos := map[string][]byte{}
@@ -223,7 +203,7 @@ func issueAttestations(app core.App, requests []issueRequest) ([]issued, error) 
 			continue
 		}
 		if _, ok := logos[req.Structure.Id]; !ok {
-			logos[req.Structure.Id] = structureLogo(app, req.Structure)
+			logos[req.Structure.Id] = model.StructureLogo(app, req.Structure)
 		}
 		if drafts[i], err = draftAttestation(req, contenu, logos[req.Structure.Id]); err != nil {
 			return nil, err
@@ -250,13 +230,13 @@ func issueAttestations(app core.App, requests []issueRequest) ([]issued, error) 
 
 // sameAttestation is the person's valid attestation for exactly the same
 // sessions, or nil.
-func sameAttestation(app core.App, beneficiaire string, contenu *attestationContenu) (*issued, error) {
-	existing, err := validAttestations(app, beneficiaire)
+func sameAttestation(app core.App, beneficiaire string, contenu *AttestationContenu) (*issued, error) {
+	existing, err := ValidAttestations(app, beneficiaire)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range existing {
-		if slices.Equal(a.Contenu.ids(), contenu.ids()) {
+		if slices.Equal(a.Contenu.Ids(), contenu.Ids()) {
 			a.Reused = true
 			return &a, nil
 		}
@@ -266,15 +246,15 @@ func sameAttestation(app core.App, beneficiaire string, contenu *attestationCont
 
 // attestationDraft is an attestation drawn and not yet saved.
 type attestationDraft struct {
-	req     issueRequest
-	contenu *attestationContenu
+	req     IssueRequest
+	contenu *AttestationContenu
 	logo    []byte
 	code    string
 	at      time.Time
 	pdf     []byte
 }
 
-func draftAttestation(req issueRequest, contenu *attestationContenu, logo []byte) (*attestationDraft, error) {
+func draftAttestation(req IssueRequest, contenu *AttestationContenu, logo []byte) (*attestationDraft, error) {
 	d := &attestationDraft{req: req, contenu: contenu, logo: logo, at: req.Now.UTC().Truncate(time.Second)}
 	return d, d.draw()
 }
@@ -287,8 +267,8 @@ func (d *attestationDraft) draw() error {
 	}
 	d.code = code
 	d.contenu.URL = d.req.Base + "/verifier/" + code
-	d.pdf, err = pdfdoc.Attestation(attestationData(d.contenu.Structure, d.contenu.Adresse, d.contenu.Fuseau, d.logo,
-		[]participantOf{{d.contenu, code, d.at}}))
+	d.pdf, err = pdfdoc.Attestation(AttestationData(d.contenu.Structure, d.contenu.Adresse, d.contenu.Fuseau, d.logo,
+		[]ParticipantOf{{d.contenu, code, d.at}}))
 	if err != nil {
 		return fmt.Errorf("draw attestation %s: %w", code, err)
 	}
@@ -324,7 +304,7 @@ func saveDraft(tx core.App, d *attestationDraft) (issued, error) {
 	}
 	record := core.NewRecord(collection)
 	record.Set("beneficiaire", d.req.Beneficiaire.Id)
-	record.Set("seances", d.contenu.ids())
+	record.Set("seances", d.contenu.Ids())
 	record.Set("code", d.code)
 	record.Set("emise_le", d.at)
 	record.Set("emise_par", d.req.Auth.Id)
@@ -347,7 +327,7 @@ func derefIssued(i *issued) issued {
 
 // validAttestations are the person's attestations that are not revoked,
 // newest first.
-func validAttestations(app core.App, beneficiaire string) ([]issued, error) {
+func ValidAttestations(app core.App, beneficiaire string) ([]issued, error) {
 	records, err := app.FindRecordsByFilter("attestations", "beneficiaire = {:b} && revoquee_le = ''", "-emise_le,-created", 0, 0,
 		dbx.Params{"b": beneficiaire})
 	if err != nil {
@@ -355,7 +335,7 @@ func validAttestations(app core.App, beneficiaire string) ([]issued, error) {
 	}
 	out := make([]issued, 0, len(records))
 	for _, r := range records {
-		c, err := contenuOf(app, r)
+		c, err := ContenuOf(app, r)
 		if err != nil {
 			return nil, err
 		}
@@ -367,8 +347,8 @@ func validAttestations(app core.App, beneficiaire string) ([]issued, error) {
 // contenuOf reads what an attestation states. Records made before the
 // contenu field (or by hand in the admin UI) are read from the live
 // records instead.
-func contenuOf(app core.App, r *core.Record) (*attestationContenu, error) {
-	c := &attestationContenu{}
+func ContenuOf(app core.App, r *core.Record) (*AttestationContenu, error) {
+	c := &AttestationContenu{}
 	if raw, _ := r.Get("contenu").(types.JSONRaw); len(raw) > 0 && string(raw) != "null" {
 		if err := json.Unmarshal(raw, c); err != nil {
 			return nil, fmt.Errorf("contents of attestation %s: %w", r.Id, err)
@@ -378,7 +358,7 @@ func contenuOf(app core.App, r *core.Record) (*attestationContenu, error) {
 	if b, err := app.FindRecordById("beneficiaires", r.GetString("beneficiaire")); err == nil {
 		c.Prenom, c.Nom = b.GetString("prenom"), b.GetString("nom")
 		if s, err := app.FindRecordById("structures", b.GetString("structure")); err == nil {
-			c.Structure, c.Adresse, c.Fuseau, c.Lieu = s.GetString("nom"), structureAddress(s), s.GetString("fuseau"), s.GetString("commune")
+			c.Structure, c.Adresse, c.Fuseau, c.Lieu = s.GetString("nom"), model.StructureAddress(s), s.GetString("fuseau"), s.GetString("commune")
 		}
 	}
 	if staff, err := app.FindRecordById("utilisateurs", r.GetString("emise_par")); err == nil {
@@ -394,27 +374,27 @@ func contenuOf(app core.App, r *core.Record) (*attestationContenu, error) {
 		if a, err := app.FindRecordById("ateliers", s.GetString("atelier")); err == nil {
 			titre = a.GetString("titre")
 		}
-		c.Seances = append(c.Seances, contenuSeance{ID: id, Titre: titre,
+		c.Seances = append(c.Seances, ContenuSeance{ID: id, Titre: titre,
 			Debut: s.GetDateTime("debut").Time(), Fin: s.GetDateTime("fin").Time()})
 	}
-	slices.SortFunc(c.Seances, func(a, b contenuSeance) int { return a.Debut.Compare(b.Debut) })
+	slices.SortFunc(c.Seances, func(a, b ContenuSeance) int { return a.Debut.Compare(b.Debut) })
 	return c, nil
 }
 
 // participantOf is one attestation to draw.
-type participantOf struct {
-	contenu *attestationContenu
-	code    string
-	emiseLe time.Time
+type ParticipantOf struct {
+	Contenu *AttestationContenu
+	Code    string
+	EmiseLe time.Time
 }
 
 // attestationData turns attestations of one structure into what pdfdoc draws.
-func attestationData(structure string, adresse []string, zone string, logo []byte, list []participantOf) pdfdoc.AttestationData {
+func AttestationData(structure string, adresse []string, zone string, logo []byte, list []ParticipantOf) pdfdoc.AttestationData {
 	data := pdfdoc.AttestationData{Structure: pdfdoc.Structure{Nom: structure, Adresse: adresse, Logo: logo}, Zone: zone}
 	for _, p := range list {
-		c := p.contenu
-		participant := pdfdoc.Participant{Nom: c.NomComplet(), Code: p.code, URL: c.URL, Emetteur: c.Emetteur,
-			Fonction: c.Fonction, Lieu: c.Lieu, EmiseLe: p.emiseLe}
+		c := p.Contenu
+		participant := pdfdoc.Participant{Nom: c.NomComplet(), Code: p.Code, URL: c.URL, Emetteur: c.Emetteur,
+			Fonction: c.Fonction, Lieu: c.Lieu, EmiseLe: p.EmiseLe}
 		for _, s := range c.Seances {
 			participant.Seances = append(participant.Seances, pdfdoc.Seance{Titre: s.Titre, Debut: s.Debut, Fin: s.Fin})
 		}
@@ -423,45 +403,10 @@ func attestationData(structure string, adresse []string, zone string, logo []byt
 	return data
 }
 
-// structureLogo reads the structure's logo file, or nil: an unreadable logo
-// leaves the attestation without one rather than failing it.
-func structureLogo(app core.App, structure *core.Record) []byte {
-	name := structure.GetString("logo")
-	if name == "" {
-		return nil
-	}
-	data, err := readStoredFile(app, structure, name)
-	if err != nil {
-		app.Logger().Warn("read structure logo", "structure", structure.Id, "error", err)
-		return nil
-	}
-	return data
-}
-
-// readStoredFile reads a file of a record's file field from the storage
-// (local disk or S3, as configured).
-func readStoredFile(app core.App, record *core.Record, name string) ([]byte, error) {
-	fsys, err := app.NewFilesystem()
-	if err != nil {
-		return nil, fmt.Errorf("open storage: %w", err)
-	}
-	defer fsys.Close()
-	r, err := fsys.GetReader(record.BaseFilesPath() + "/" + name)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", name, err)
-	}
-	defer r.Close()
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return data, nil
-}
-
 // revokeAttestation marks an attestation as cancelled with its reason: the
 // record and its PDF stay (what was issued is kept), the verification page
 // says it is no longer valid.
-func revokeAttestation(app core.App, record *core.Record, motif string, now time.Time) error {
+func RevokeAttestation(app core.App, record *core.Record, motif string, now time.Time) error {
 	record.Set("revoquee_le", now.UTC())
 	record.Set("motif_revocation", motif)
 	if err := app.Save(record); err != nil {
@@ -472,7 +417,7 @@ func revokeAttestation(app core.App, record *core.Record, motif string, now time
 
 // attestationPeriod describes the sessions of an attestation: one title and
 // date, or « 3 séances du … au … ».
-func attestationPeriod(c *attestationContenu, loc *time.Location) string {
+func AttestationPeriod(c *AttestationContenu, loc *time.Location) string {
 	switch n := len(c.Seances); n {
 	case 0:
 		return "aucune séance"
