@@ -438,7 +438,7 @@ func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
 		for _, a := range valid {
 			if slices.Equal(a.Contenu.Ids(), []string{s.ID}) {
 				at := a.Record.GetDateTime("emise_le").Time()
-				list = append(list, attestations.ParticipantOf{a.Contenu, a.Record.GetString("code"), at})
+				list = append(list, attestations.ParticipantOf{Contenu: a.Contenu, Code: a.Record.GetString("code"), EmiseLe: at})
 				if newest == nil || at.After(newestAt) {
 					newest, newestAt = a.Contenu, at
 				}

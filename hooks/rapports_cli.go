@@ -6,6 +6,8 @@ import (
 	"io"
 	"time"
 
+	"atelier/hooks/rapports"
+
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
 
@@ -47,7 +49,7 @@ func newReportsCommand(app core.App) *cobra.Command {
 // GenerateReports makes or replaces the reports of month (2026-10) for one
 // structure (by slug) or all, and prints one line per structure to out.
 func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writer) error {
-	month, err := parseMois(mois)
+	month, err := rapports.ParseMois(mois)
 	if err != nil {
 		return err
 	}
@@ -58,7 +60,7 @@ func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writ
 	if slug != "" {
 		where = dbx.HashExp{"s.slug": slug}
 	}
-	structures, err := reportStructures(app, where)
+	structures, err := rapports.ReportStructures(app, where)
 	if err != nil {
 		return err
 	}
@@ -69,17 +71,17 @@ func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writ
 		return errors.New("aucune structure dans cette instance")
 	}
 	for _, s := range structures {
-		if !monthEnded(month, now, s.location()) {
+		if !rapports.MonthEnded(month, now, s.Location()) {
 			return fmt.Errorf("%s n'est pas terminé pour %s : un rapport se fait sur un mois entier", frfmt.Mois(month), s.Nom)
 		}
 	}
 	var failed int
 	for _, s := range structures {
-		existed, err := findReport(app, s.ID, mois)
+		existed, err := rapports.FindReport(app, s.ID, mois)
 		if err != nil {
 			return err
 		}
-		if _, err := generateReports(app, s, []time.Time{month}, now, true); err != nil {
+		if _, err := rapports.GenerateReports(app, s, []time.Time{month}, now, true); err != nil {
 			fmt.Fprintf(out, "%s, %s : échec (%v)\n", s.Nom, frfmt.Mois(month), err)
 			failed++
 			continue

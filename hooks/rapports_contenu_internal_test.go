@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/rapports"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/lib/pdfdoc/pdftest"
@@ -86,7 +88,7 @@ func octoberReport(t testing.TB) (*core.Record, []byte, []byte, *tests.TestApp) 
 	app := reportApp(t, "2026-10-01 00:00:00.000Z")
 	octoberOfA(t, app)
 	runReportsAt(t, app, "2026-11-01T05:00:00Z")
-	r, err := findReport(app, testkit.ID(testkit.StructureA), "2026-10")
+	r, err := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2026-10")
 	if err != nil || r == nil {
 		t.Fatalf("no October report: %v %v", reportKeys(t, app), err)
 	}

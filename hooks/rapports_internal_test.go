@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/rapports"
+
 	"atelier/hooks/testkit"
 
 	"github.com/jonboulle/clockwork"
@@ -59,9 +61,9 @@ func reportApp(t testing.TB, created string) *tests.TestApp {
 	return app
 }
 
-func runReportsAt(t testing.TB, app core.App, at string) reportOutcome {
+func runReportsAt(t testing.TB, app core.App, at string) rapports.ReportOutcome {
 	t.Helper()
-	out, err := runMonthlyReports(context.Background(), app, utcTime(t, at))
+	out, err := rapports.RunMonthlyReports(context.Background(), app, utcTime(t, at))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func TestDueMonth(t *testing.T) {
 		{reunion, "2027-01-31T22:00:00Z", "2026-12"}, // already 1 February 02:00 there
 	}
 	for _, c := range cases {
-		if got := moisCle(dueMonth(utcTime(t, c.now), c.loc)); got != c.want {
+		if got := rapports.MoisCle(rapports.DueMonth(utcTime(t, c.now), c.loc)); got != c.want {
 			t.Errorf("%s at %s: %s, want %s", c.loc, c.now, got, c.want)
 		}
 	}
@@ -112,7 +114,7 @@ func TestMonthlyReportAtSixInEachZone(t *testing.T) {
 			t.Fatalf("at %s: reports %v, want %v", s.at, got, s.want)
 		}
 	}
-	r, err := findReport(app, testkit.ID(testkit.StructureA), "2027-01")
+	r, err := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2027-01")
 	if err != nil || r == nil {
 		t.Fatal(r, err)
 	}
@@ -144,9 +146,9 @@ func TestMonthlyReportsCatchUpAfterDowntime(t *testing.T) {
 	app := reportApp(t, "2026-09-10 10:00:00.000Z")
 	// A already had its September and October reports.
 	for _, mois := range []string{"2026-09", "2026-10"} {
-		s, _ := reportStructures(app, dbx.HashExp{"s.id": testkit.ID(testkit.StructureA)})
-		month, _ := parseMois(mois)
-		if _, err := generateReports(app, s[0], []time.Time{month}, testkit.Now(), false); err != nil {
+		s, _ := rapports.ReportStructures(app, dbx.HashExp{"s.id": testkit.ID(testkit.StructureA)})
+		month, _ := rapports.ParseMois(mois)
+		if _, err := rapports.GenerateReports(app, s[0], []time.Time{month}, testkit.Now(), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -184,10 +186,10 @@ func TestMonthlyReportsCatchUpAfterDowntime(t *testing.T) {
 func TestOverlappingMonthlyRunsMakeOneReport(t *testing.T) {
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	var wg sync.WaitGroup
-	outs := make([]reportOutcome, 4)
+	outs := make([]rapports.ReportOutcome, 4)
 	for i := range outs {
 		wg.Go(func() {
-			out, err := runMonthlyReports(context.Background(), app, utcTime(t, "2027-03-02T10:00:00Z"))
+			out, err := rapports.RunMonthlyReports(context.Background(), app, utcTime(t, "2027-03-02T10:00:00Z"))
 			if err != nil {
 				t.Error(err)
 			}
@@ -250,7 +252,7 @@ func TestGenerateCommand(t *testing.T) {
 	if err := GenerateReports(app, "2027-02", "mediatheque-alpha", now, &out); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := findReport(app, testkit.ID(testkit.StructureA), "2027-02")
+	first, _ := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2027-02")
 	if first == nil || !strings.Contains(out.String(), "Médiathèque Alpha, février 2027 : rapport créé") {
 		t.Fatalf("first run: %q", out.String())
 	}
@@ -259,7 +261,7 @@ func TestGenerateCommand(t *testing.T) {
 	if err := GenerateReports(app, "2027-02", "", now.Add(time.Hour), &out); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := findReport(app, testkit.ID(testkit.StructureA), "2027-02")
+	again, _ := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2027-02")
 	if again.Id != first.Id || again.GetString("pdf") == oldPDF || !strings.Contains(out.String(), "rapport remplacé") ||
 		strings.Count(out.String(), "\n") != 3 {
 		t.Fatalf("regeneration: %q, pdf %s → %s", out.String(), oldPDF, again.GetString("pdf"))

@@ -6,12 +6,11 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
+
+	"atelier/hooks/rapports"
 
 	"atelier/hooks/lib/formulaire"
 
@@ -51,12 +50,10 @@ type reportFilters struct {
 	Page      int
 }
 
-var moisPattern = regexp.MustCompile(`^[0-9]{4}-(0[1-9]|1[0-2])$`)
-
 func parseReportFilters(q url.Values) (reportFilters, formulaire.Erreurs) {
 	f := reportFilters{Structure: strings.TrimSpace(q.Get("structure")), Mois: q.Get("mois"), Page: 1}
 	errs := formulaire.Erreurs{}
-	if f.Mois != "" && !moisPattern.MatchString(f.Mois) {
+	if f.Mois != "" && !rapports.MoisPattern.MatchString(f.Mois) {
 		errs["mois"] = "Choisissez un mois dans la liste."
 		f.Mois = ""
 	}
@@ -143,7 +140,7 @@ func (p *reportsPage) load(app core.App, staff *model.StaffView) error {
 		return err
 	}
 	for _, m := range months {
-		p.MoisPossibles = append(p.MoisPossibles, formulaire.Option{Value: m, Label: moisLabel(m)})
+		p.MoisPossibles = append(p.MoisPossibles, formulaire.Option{Value: m, Label: rapports.MoisLabel(m)})
 	}
 	where := p.Filtres.where(staff)
 	err = app.DB().Select("count(*)").From("rapports r").
@@ -170,7 +167,7 @@ func (p *reportsPage) load(app core.App, staff *model.StaffView) error {
 		return fmt.Errorf("list reports: %w", err)
 	}
 	for _, r := range rows {
-		line := reportLine{ID: r.ID, MoisCle: r.Mois, Mois: moisLabel(r.Mois), Structure: r.Structure,
+		line := reportLine{ID: r.ID, MoisCle: r.Mois, Mois: rapports.MoisLabel(r.Mois), Structure: r.Structure,
 			PDF: r.PDF != "", XLSX: r.XLSX != ""}
 		if d, err := types.ParseDateTime(r.GenereLe); err == nil && !d.IsZero() {
 			line.GenereLe = d.Time().In(frfmt.Location(r.Fuseau))
@@ -190,17 +187,6 @@ func reportMonths(app core.App, staff *model.StaffView) ([]string, error) {
 		return nil, fmt.Errorf("months of reports: %w", err)
 	}
 	return months, nil
-}
-
-// moisLabel writes "2026-10" as « Octobre 2026 ».
-func moisLabel(cle string) string {
-	t, err := time.Parse("2006-01", cle)
-	if err != nil {
-		return cle
-	}
-	label := frfmt.Mois(t)
-	r, size := utf8.DecodeRuneInString(label)
-	return string(unicode.ToUpper(r)) + label[size:]
 }
 
 // reportFormats are the files of a report, by the address's last part.
@@ -294,7 +280,7 @@ func reportPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func newReportView(rapport, structure *core.Record) *reportView {
 	v := &reportView{ID: rapport.Id, Structure: structure.GetString("nom"), PDF: rapport.GetString("pdf") != "",
-		XLSX: rapport.GetString("xlsx") != "", Mois: moisLabel(rapport.GetString("mois"))}
+		XLSX: rapport.GetString("xlsx") != "", Mois: rapports.MoisLabel(rapport.GetString("mois"))}
 	v.Titre = "Rapport d'activité · " + v.Mois
 	// Reports made before the snapshot's layout hold other JSON: they are
 	// shown without their figures, never as an error.
@@ -306,7 +292,7 @@ func newReportView(rapport, structure *core.Record) *reportView {
 	loc := snap.Location()
 	month := snap.Month()
 	first := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, loc)
-	v.Precedent = moisLabel(month.AddDate(0, -1, 0).Format("2006-01"))
+	v.Precedent = rapports.MoisLabel(month.AddDate(0, -1, 0).Format("2006-01"))
 	v.Periode = fmt.Sprintf("du %s au %s", frfmt.DateSansAnnee(first), frfmt.Date(first.AddDate(0, 1, -1)))
 	v.GenereLe = snap.GenereLe.In(loc)
 	v.Chiffres = snap.Chiffres

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"atelier/hooks/rapports"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/clock"
@@ -185,7 +187,7 @@ func runNudges(ctx context.Context, s *scheduler, now time.Time) error {
 }
 
 func runReports(ctx context.Context, s *scheduler, now time.Time) error {
-	out, err := runMonthlyReports(ctx, s.app, now)
+	out, err := rapports.RunMonthlyReports(ctx, s.app, now)
 	if out.Generes+out.Echecs > 0 {
 		s.app.Logger().Info("monthly reports", "made", out.Generes, "failed", out.Echecs, "emails", out.Emails)
 	}

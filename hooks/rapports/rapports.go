@@ -1,4 +1,4 @@
-package hooks
+package rapports
 
 import (
 	"bytes"
@@ -10,32 +10,15 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/envois"
-
-	"atelier/hooks/lib/frfmt"
-	"atelier/hooks/lib/rapportdoc"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/types"
-)
 
-// Monthly activity reports. On the 1st of each month at 06:00 in each
-// structure's time zone, the previous month's report of the structure is
-// computed (statistics snapshot, PDF, XLSX), stored in rapports and
-// announced by e-mail to the structure's référents.
-//
-// The job is a sweep: every run looks, for every structure, at the months
-// whose report is due and missing, from the month after its latest report
-// (or the month it was created) up to the last month due, at most a year
-// back. The same sweep therefore makes the report of the month that just
-// ended and catches up the months missed while the server was down.
-//
-// Never two reports for one structure and month: the record is written in
-// a transaction that first looks for it, and the unique index (structure,
-// mois) refuses a second one written by another process meanwhile; the run
-// that did not write it sends nothing.
+	"atelier/hooks/envois"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/rapportdoc"
+)
 
 const (
 	reportHour = 6 // local time, on the 1st
@@ -50,11 +33,11 @@ func monthStart(year int, month time.Month) time.Time {
 }
 
 // moisCle is the month's key in rapports.mois: "2026-10".
-func moisCle(month time.Time) string { return month.Format("2006-01") }
+func MoisCle(month time.Time) string { return month.Format("2006-01") }
 
 // parseMois reads "2026-10".
-func parseMois(cle string) (time.Time, error) {
-	if !moisPattern.MatchString(cle) {
+func ParseMois(cle string) (time.Time, error) {
+	if !MoisPattern.MatchString(cle) {
 		return time.Time{}, fmt.Errorf("mois %q : attendu sous la forme 2026-10", cle)
 	}
 	return time.Parse("2006-01", cle)
@@ -62,7 +45,7 @@ func parseMois(cle string) (time.Time, error) {
 
 // dueMonth is the latest month whose report is due at now in loc: the
 // previous month once the 1st, 06:00 local has come, else the one before.
-func dueMonth(now time.Time, loc *time.Location) time.Time {
+func DueMonth(now time.Time, loc *time.Location) time.Time {
 	local := now.In(loc)
 	current := monthStart(local.Year(), local.Month())
 	release := time.Date(local.Year(), local.Month(), 1, reportHour, 0, 0, 0, loc)
@@ -74,7 +57,7 @@ func dueMonth(now time.Time, loc *time.Location) time.Time {
 
 // monthEnded tells whether month is over at now in loc (a report of a
 // month still running would be wrong and never redone).
-func monthEnded(month, now time.Time, loc *time.Location) bool {
+func MonthEnded(month, now time.Time, loc *time.Location) bool {
 	end := time.Date(month.Year(), month.Month()+1, 1, 0, 0, 0, 0, loc)
 	return !now.Before(end)
 }
@@ -89,11 +72,11 @@ type reportStructure struct {
 	Dernier string         `db:"dernier"` // latest report's month, "" if none
 }
 
-func (s reportStructure) location() *time.Location { return frfmt.Location(s.Fuseau) }
+func (s reportStructure) Location() *time.Location { return frfmt.Location(s.Fuseau) }
 
 // reportStructures lists the structures (all, or those of the given ids)
 // with their latest report.
-func reportStructures(app core.App, where dbx.Expression) ([]reportStructure, error) {
+func ReportStructures(app core.App, where dbx.Expression) ([]reportStructure, error) {
 	var rows []reportStructure
 	q := app.DB().Select("s.id", "s.nom", "s.slug", "s.fuseau", "s.created",
 		"coalesce((SELECT max(r.mois) FROM rapports r WHERE r.structure = s.id), '') AS dernier").
@@ -110,14 +93,14 @@ func reportStructures(app core.App, where dbx.Expression) ([]reportStructure, er
 // monthsDue lists the months of the structure whose report is due at now
 // and not made yet, oldest first.
 func monthsDue(s reportStructure, now time.Time) []time.Time {
-	loc := s.location()
-	due := dueMonth(now, loc)
+	loc := s.Location()
+	due := DueMonth(now, loc)
 	created := s.Created.Time().In(loc)
 	first := monthStart(created.Year(), created.Month())
 	if oldest := due.AddDate(0, -(reportCatchUpMonths - 1), 0); first.Before(oldest) {
 		first = oldest
 	}
-	if last, err := parseMois(s.Dernier); err == nil && !last.Before(first) {
+	if last, err := ParseMois(s.Dernier); err == nil && !last.Before(first) {
 		first = last.AddDate(0, 1, 0)
 	}
 	var months []time.Time
@@ -127,14 +110,14 @@ func monthsDue(s reportStructure, now time.Time) []time.Time {
 	return months
 }
 
-type reportOutcome struct {
+type ReportOutcome struct {
 	Generes, Echecs, Emails int
 }
 
 // runMonthlyReports makes the reports due at now and e-mails them.
-func runMonthlyReports(ctx context.Context, app core.App, now time.Time) (reportOutcome, error) {
-	var out reportOutcome
-	structures, err := reportStructures(app, nil)
+func RunMonthlyReports(ctx context.Context, app core.App, now time.Time) (ReportOutcome, error) {
+	var out ReportOutcome
+	structures, err := ReportStructures(app, nil)
 	if err != nil {
 		return out, err
 	}
@@ -147,7 +130,7 @@ func runMonthlyReports(ctx context.Context, app core.App, now time.Time) (report
 		if len(months) == 0 {
 			continue
 		}
-		made, err := generateReports(app, s, months, now, false)
+		made, err := GenerateReports(app, s, months, now, false)
 		if err != nil {
 			// One structure's failure must not stop the others; the next
 			// run starts again from the month that failed.
@@ -176,7 +159,7 @@ type madeReport struct {
 // wrote. When a month cannot be computed, the months from it on are not
 // stored, so that the next run, which starts after the latest report,
 // tries it again.
-func generateReports(app core.App, s reportStructure, months []time.Time, now time.Time, replace bool) ([]*madeReport, error) {
+func GenerateReports(app core.App, s reportStructure, months []time.Time, now time.Time, replace bool) ([]*madeReport, error) {
 	var built []*builtReport
 	var buildErr error
 	for _, month := range months {
@@ -206,7 +189,7 @@ func buildReport(app core.App, s reportStructure, month, now time.Time) (*builtR
 	if err != nil {
 		return nil, err
 	}
-	name := "rapport-" + s.Slug + "-" + moisCle(month)
+	name := "rapport-" + s.Slug + "-" + MoisCle(month)
 	pdf, err := filesystem.NewFileFromBytes(files.PDF, name+".pdf")
 	if err != nil {
 		return nil, fmt.Errorf("report PDF file: %w", err)
@@ -235,7 +218,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 			return fmt.Errorf("rapports collection: %w", err)
 		}
 		for _, b := range built {
-			record, err := findReport(tx, s.ID, moisCle(b.month))
+			record, err := FindReport(tx, s.ID, MoisCle(b.month))
 			if err != nil {
 				return err
 			}
@@ -245,14 +228,14 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 			if record == nil {
 				record = core.NewRecord(collection)
 				record.Set("structure", s.ID)
-				record.Set("mois", moisCle(b.month))
+				record.Set("mois", MoisCle(b.month))
 			}
 			record.Set("pdf", b.pdf)
 			record.Set("xlsx", b.xlsx)
 			record.Set("statistiques", b.files.Statistiques)
 			record.Set("genere_le", generated)
 			if err := tx.Save(record); err != nil {
-				return fmt.Errorf("save report %s %s: %w", s.Slug, moisCle(b.month), err)
+				return fmt.Errorf("save report %s %s: %w", s.Slug, MoisCle(b.month), err)
 			}
 			made = append(made, &madeReport{Record: record, Month: b.month, Resume: b.files.Statistiques.Resume()})
 		}
@@ -261,7 +244,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 	if err != nil && !replace {
 		// Another process wrote one of them between our look and our
 		// insert: the unique index refused ours, and that run has them.
-		if existing, findErr := findReport(app, s.ID, moisCle(built[0].month)); findErr == nil && existing != nil {
+		if existing, findErr := FindReport(app, s.ID, MoisCle(built[0].month)); findErr == nil && existing != nil {
 			return nil, nil
 		}
 	}
@@ -272,7 +255,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 }
 
 // findReport returns the report of a structure and month, or nil.
-func findReport(app core.App, structure, mois string) (*core.Record, error) {
+func FindReport(app core.App, structure, mois string) (*core.Record, error) {
 	r, err := app.FindFirstRecordByFilter("rapports", "structure = {:s} && mois = {:m}", dbx.Params{"s": structure, "m": mois})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -341,7 +324,7 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 	}
 	sent := 0
 	for _, p := range people {
-		mail := reportMail{Prenom: p.Prenom, Intro: intro, Periode: moisLabel(moisCle(latest.Month)),
+		mail := reportMail{Prenom: p.Prenom, Intro: intro, Periode: MoisLabel(MoisCle(latest.Month)),
 			Lien: base + "/espace/rapports", Resume: latest.Resume}
 		var html bytes.Buffer
 		if err := reportEmail.Execute(&html, mail); err != nil {

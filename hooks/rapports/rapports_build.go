@@ -1,35 +1,18 @@
-package hooks
+package rapports
 
 import (
 	"bytes"
 	"fmt"
 	"time"
 
-	"atelier/hooks/model"
-
-	"atelier/hooks/statistiques"
+	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/rapportdoc"
 	"atelier/hooks/lib/stats"
-
-	"github.com/pocketbase/pocketbase/core"
+	"atelier/hooks/model"
+	"atelier/hooks/statistiques"
 )
-
-// What a monthly report holds, built from the statistics engine: the same
-// counting as /espace/statistiques, for one structure and one calendar
-// month in its time zone, with the change from the previous month.
-//
-//   - statistiques: the snapshot of package rapportdoc (key figures of the
-//     month and of the previous one, breakdowns, the 12-month series, the
-//     sessions held); the PDF, the report's page and the e-mail are drawn
-//     from it;
-//   - the XLSX: the statistics page's aggregate summary workbook (key
-//     figures, one sheet per breakdown, month by month). Counts only, never
-//     a person: référents and coordinateurs download it (La Coop's
-//     activity export, with the people's attributes, stays with the
-//     conseillers on the statistics page);
-//   - the PDF, drawn by pdfdoc.RapportMensuel.
 
 type reportFiles struct {
 	PDF, XLSX    []byte
@@ -52,12 +35,12 @@ func buildReportFiles(app core.App, s reportStructure, month, now time.Time) (*r
 		GenereLe: now, Rapport: rapport, Donnees: d})
 	pdf, err := snapshot.PDF(model.StructureLogo(app, record))
 	if err != nil {
-		return nil, fmt.Errorf("report PDF of %s %s: %w", s.Slug, moisCle(month), err)
+		return nil, fmt.Errorf("report PDF of %s %s: %w", s.Slug, MoisCle(month), err)
 	}
 	var xlsx bytes.Buffer
 	err = statistiques.WriteSummaryXLSX(&xlsx, statistiques.SummaryExport{Perimetre: s.Nom, Periode: frfmt.Mois(month), Resultat: rapport.Resultat})
 	if err != nil {
-		return nil, fmt.Errorf("report XLSX of %s %s: %w", s.Slug, moisCle(month), err)
+		return nil, fmt.Errorf("report XLSX of %s %s: %w", s.Slug, MoisCle(month), err)
 	}
 	return &reportFiles{PDF: pdf, XLSX: xlsx.Bytes(), Statistiques: snapshot}, nil
 }
