@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 
+	"atelier/hooks/model"
+
 	"atelier/hooks/lib/formulaire"
 
 	"atelier/hooks/lib/referentiel"
@@ -185,7 +187,7 @@ func validationMessages(err error) (formulaire.Erreurs, bool) {
 	errs := formulaire.Erreurs{}
 	for name, ferr := range verrs {
 		var verr validation.Error
-		if errors.As(ferr, &verr) && strings.HasPrefix(verr.Code(), frenchErrorPrefix) {
+		if errors.As(ferr, &verr) && strings.HasPrefix(verr.Code(), model.FrenchErrorPrefix) {
 			errs[name] = verr.Message()
 			continue
 		}

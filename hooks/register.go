@@ -6,6 +6,8 @@ package hooks
 import (
 	"io/fs"
 
+	"atelier/hooks/model"
+
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
 
@@ -17,8 +19,8 @@ import (
 // static files (pb_public), served after the application's own routes.
 func Register(app core.App, public fs.FS) {
 	clock.Stamp(app)
-	registerIntegrity(app)
-	registerDefaults(app)
+	model.RegisterIntegrity(app)
+	model.RegisterDefaults(app)
 	access.RegisterInternalNotes(app)
 	registerScheduler(app)
 

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/rgpd"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/lib/frfmt"
@@ -258,14 +260,14 @@ func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
 		t.Fatalf("reminder: %+v", out)
 	}
 	err := app.RunInTransaction(func(tx core.App) error {
-		_, err := anonymiseBeneficiaire(tx, nil, person, "test", now)
+		_, err := rgpd.AnonymiseBeneficiaire(tx, nil, person, "test", now)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := envoisOf(t, app, "rappel")[0]
-	if r.GetString("texte") != "" || r.GetString("html") != "" || r.GetString("destinataire") != erasedRecipient {
+	if r.GetString("texte") != "" || r.GetString("html") != "" || r.GetString("destinataire") != rgpd.ErasedRecipient {
 		t.Fatalf("after erasure: %q %q %q", r.GetString("destinataire"), r.GetString("texte"), r.GetString("html"))
 	}
 	down = false

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"atelier/hooks/rgpd"
+
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
 )
@@ -22,7 +24,7 @@ func BenchmarkRetention(b *testing.B) {
 		}
 		Register(app, fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}})
 		b.StartTimer()
-		report, err := RunRetention(app, now.AddDate(3, 0, 0), false) // three years on: everybody is inactive
+		report, err := rgpd.RunRetention(app, now.AddDate(3, 0, 0), false) // three years on: everybody is inactive
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -3,6 +3,8 @@ package hooks
 import (
 	"testing"
 	"time"
+
+	"atelier/hooks/rgpd"
 )
 
 // The retention rule on its own: nothing since the limit, nothing ahead.
@@ -12,21 +14,21 @@ func TestDueForAnonymisation(t *testing.T) {
 	old, recent := now.AddDate(-2, 0, 0), now.AddDate(0, -1, 0)
 	cases := []struct {
 		name string
-		p    personActivity
+		p    rgpd.PersonActivity
 		due  bool
 	}{
-		{"inactive for two years", personActivity{DerniereActivite: old, Creation: old}, true},
-		{"recent activity", personActivity{DerniereActivite: recent, Creation: old}, false},
-		{"no recorded activity: the creation counts", personActivity{Creation: old}, true},
-		{"no recorded activity, created recently", personActivity{Creation: recent}, false},
-		{"recorded activity wins over a recent creation (a merged copy)", personActivity{DerniereActivite: old, Creation: recent}, true},
-		{"a later session counts", personActivity{DerniereActivite: old, Creation: old, DerniereSeance: recent}, false},
-		{"a later one-to-one help counts", personActivity{DerniereActivite: old, Creation: old, DernierAccompagnement: recent}, false},
-		{"registered for a session ahead", personActivity{DerniereActivite: old, Creation: old, AVenir: true}, false},
-		{"exactly at the limit is kept", personActivity{DerniereActivite: limit, Creation: old}, false},
+		{"inactive for two years", rgpd.PersonActivity{DerniereActivite: old, Creation: old}, true},
+		{"recent activity", rgpd.PersonActivity{DerniereActivite: recent, Creation: old}, false},
+		{"no recorded activity: the creation counts", rgpd.PersonActivity{Creation: old}, true},
+		{"no recorded activity, created recently", rgpd.PersonActivity{Creation: recent}, false},
+		{"recorded activity wins over a recent creation (a merged copy)", rgpd.PersonActivity{DerniereActivite: old, Creation: recent}, true},
+		{"a later session counts", rgpd.PersonActivity{DerniereActivite: old, Creation: old, DerniereSeance: recent}, false},
+		{"a later one-to-one help counts", rgpd.PersonActivity{DerniereActivite: old, Creation: old, DernierAccompagnement: recent}, false},
+		{"registered for a session ahead", rgpd.PersonActivity{DerniereActivite: old, Creation: old, AVenir: true}, false},
+		{"exactly at the limit is kept", rgpd.PersonActivity{DerniereActivite: limit, Creation: old}, false},
 	}
 	for _, c := range cases {
-		if got := dueForAnonymisation(c.p, limit); got != c.due {
+		if got := rgpd.DueForAnonymisation(c.p, limit); got != c.due {
 			t.Errorf("%s: due = %v, want %v", c.name, got, c.due)
 		}
 	}
@@ -34,7 +36,7 @@ func TestDueForAnonymisation(t *testing.T) {
 
 func TestRetentionLimits(t *testing.T) {
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
-	activite, envois := retentionLimits(privacySettings{InactiviteMois: 12, EnvoisMois: 6}, now)
+	activite, envois := rgpd.RetentionLimits(rgpd.PrivacySettings{InactiviteMois: 12, EnvoisMois: 6}, now)
 	if !activite.Equal(time.Date(2025, 11, 23, 10, 0, 0, 0, time.UTC)) || !envois.Equal(time.Date(2026, 5, 23, 10, 0, 0, 0, time.UTC)) {
 		t.Errorf("limits = %v, %v", activite, envois)
 	}

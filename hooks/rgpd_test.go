@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/rgpd"
+
 	"atelier/hooks"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/testkit"
@@ -218,7 +220,7 @@ func TestRetentionDryRunChangesNothing(t *testing.T) {
 	now := testkit.Now()
 	rgpdCase(t, app, now)
 	before := databaseState(t, app)
-	report, err := hooks.RunRetention(app, now, true)
+	report, err := rgpd.RunRetention(app, now, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +248,7 @@ func TestRetentionAnonymisesAndKeepsEveryStatistic(t *testing.T) {
 	c := rgpdCase(t, app, now)
 	forever := now.AddDate(100, 0, 0)
 	stats := statisticsInputs(t, app, forever)
-	report, err := hooks.RunRetention(app, now, false)
+	report, err := rgpd.RunRetention(app, now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +305,7 @@ func TestRetentionAnonymisesAndKeepsEveryStatistic(t *testing.T) {
 	}
 
 	// Idempotent: a second run finds nothing to do.
-	again, err := hooks.RunRetention(app, now, false)
+	again, err := rgpd.RunRetention(app, now, false)
 	if err != nil || again.Anonymises != 0 || again.JetonsEffaces != 0 || again.EnvoisSupprimes != 0 {
 		t.Errorf("second run = %+v, %v", again, err)
 	}
@@ -316,7 +318,7 @@ func TestRetentionSparesUpcomingRegistrations(t *testing.T) {
 	setFields(t, app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"derniere_activite": dbTime(now.AddDate(-3, 0, 0))})
 	setCreated(t, app, "beneficiaires", benefA, now.AddDate(-3, 0, 0))
 	setCreated(t, app, "beneficiaires", benefA2, now.AddDate(-3, 0, 0))
-	report, err := hooks.RunRetention(app, now, false)
+	report, err := rgpd.RunRetention(app, now, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +339,7 @@ func TestRetentionFollowsTheSettings(t *testing.T) {
 	now := testkit.Now()
 	c := rgpdCase(t, app, now)
 	setFields(t, app, "parametres", testkit.Parametres, map[string]any{"duree_inactivite_mois": 36, "duree_envois_mois": 24})
-	report, err := hooks.RunRetention(app, now, false)
+	report, err := rgpd.RunRetention(app, now, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"atelier/hooks/rgpd"
+
 	"atelier/hooks/rapports"
 
 	"atelier/hooks/envois"
@@ -195,7 +197,7 @@ func runReports(ctx context.Context, s *scheduler, now time.Time) error {
 }
 
 func runDailyRetention(_ context.Context, s *scheduler, now time.Time) error {
-	r, err := RunRetention(s.app, now, false)
+	r, err := rgpd.RunRetention(s.app, now, false)
 	if r.Anonymises+r.JetonsEffaces+r.EnvoisSupprimes > 0 {
 		s.app.Logger().Info("retention", "anonymised", r.Anonymises, "tokens_erased", r.JetonsEffaces,
 			"messages_deleted", r.EnvoisSupprimes)

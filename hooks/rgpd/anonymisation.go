@@ -1,4 +1,4 @@
-package hooks
+package rgpd
 
 import (
 	"fmt"
@@ -6,41 +6,21 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/attestations"
-	"atelier/hooks/seances"
-
-	"atelier/hooks/journal"
-
-	"atelier/hooks/model"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-)
 
-// Anonymising a beneficiary: what identifies the person is erased, what the
-// statistics count is kept, so that every figure and past report stays the
-// same. It is the same operation for the retention job (inactive people)
-// and for the right to erasure (a conseiller, on the person's request).
-//
-// Erased: first and last name, phone, e-mail, notes; the cancel tokens and
-// the name of the relative who registered them (inscrit_par); the notes of
-// their one-to-one help; the PDF of their attestations (it prints the name);
-// the recipient of the messages sent to them or about them; and the same on
-// the duplicates merged into them.
-//
-// Kept: the structure, birth year, gender, social status, commune, postal and
-// INSEE codes, the registrations and attendance, the one-to-one help, the
-// attestation codes and dates. The age bracket of the statistics is computed
-// from the birth year at the date of each activity (a person born in 1956 is
-// 60-69 in 2025 and 70+ in 2026): storing the bracket instead would change
-// the figures of a past month as soon as it is recomputed, so the year stays.
+	"atelier/hooks/attestations"
+	"atelier/hooks/journal"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
+)
 
 // erasedRecipient replaces the address of a message about an anonymised
 // person (the field is required: the message itself stays counted).
-const erasedRecipient = "(effacé)"
+const ErasedRecipient = "(effacé)"
 
 // anonymisation tells what erasing one person changed.
-type anonymisation struct {
+type Anonymisation struct {
 	Personnes int            // records anonymised: the person and the duplicates merged into them
 	Promues   []*core.Record // waiting registrations promoted to the places freed
 }
@@ -50,8 +30,8 @@ type anonymisation struct {
 // cancelled (the freed places go to the waiting list); the retention job
 // never meets any. auth is the conseiller acting on a request, nil for the
 // retention job; reason goes to the audit log.
-func anonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string, now time.Time) (anonymisation, error) {
-	var result anonymisation
+func AnonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string, now time.Time) (Anonymisation, error) {
+	var result Anonymisation
 	if person.GetBool("anonymise") {
 		return result, nil
 	}
@@ -83,7 +63,7 @@ func anonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string
 		return result, fmt.Errorf("merged records of %s: %w", person.Id, err)
 	}
 	for _, m := range merged {
-		more, err := anonymiseBeneficiaire(tx, auth, m, "Fiche fusionnée dans "+person.Id, now)
+		more, err := AnonymiseBeneficiaire(tx, auth, m, "Fiche fusionnée dans "+person.Id, now)
 		if err != nil {
 			return result, err
 		}
@@ -150,7 +130,7 @@ func eraseMessages(tx core.App, person *core.Record) error {
 		return fmt.Errorf("stop messages to %s: %w", person.Id, err)
 	}
 	// The copy kept for retries (texte, html) holds the name and the personal link.
-	if _, err := tx.DB().Update("envois", dbx.Params{"destinataire": erasedRecipient, "texte": "", "html": ""}, where).Execute(); err != nil {
+	if _, err := tx.DB().Update("envois", dbx.Params{"destinataire": ErasedRecipient, "texte": "", "html": ""}, where).Execute(); err != nil {
 		return fmt.Errorf("erase messages to %s: %w", person.Id, err)
 	}
 	return nil
@@ -198,7 +178,7 @@ func dropAttestationFiles(tx core.App, personID string) error {
 
 // personTraces are the strings by which a person could be found in the
 // request log (a search by name or e-mail is part of a page's address).
-func personTraces(person *core.Record) []string {
+func PersonTraces(person *core.Record) []string {
 	var traces []string
 	for _, field := range []string{"nom", "email"} {
 		v := strings.TrimSpace(person.GetString(field))
@@ -212,7 +192,7 @@ func personTraces(person *core.Record) []string {
 
 // purgeRequestLogs deletes the request log entries that hold one of traces
 // (PocketBase keeps them a few days, Settings > Logs).
-func purgeRequestLogs(app core.App, traces []string) error {
+func PurgeRequestLogs(app core.App, traces []string) error {
 	seen := map[string]bool{}
 	for _, trace := range traces {
 		if seen[trace] {

@@ -1,23 +1,18 @@
-package hooks
+package model
 
 import (
 	"errors"
 	"fmt"
 	"time"
 
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/frfmt"
 )
 
-// Integrity rules that API rules cannot express: cross-record consistency
-// (a session's place belongs to its structure…) and defaults. They run on
-// every save, whatever the caller: REST API, pages, commands or the admin UI.
-// Messages are in French because staff read them in forms and the admin UI.
-
-func registerDefaults(app core.App) {
+func RegisterDefaults(app core.App) {
 	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("fuseau") == "" {
 			e.Record.Set("fuseau", "Europe/Paris")
@@ -43,10 +38,10 @@ func registerDefaults(app core.App) {
 	})
 }
 
-func registerIntegrity(app core.App) {
+func RegisterIntegrity(app core.App) {
 	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
 		if _, err := time.LoadLocation(e.Record.GetString("fuseau")); err != nil {
-			return validation.Errors{"fuseau": frenchError("fuseau",
+			return validation.Errors{"fuseau": FrenchError("fuseau",
 				"Fuseau horaire inconnu : utilisez un nom comme Europe/Paris ou Indian/Reunion.")}
 		}
 		return e.Next()
@@ -89,11 +84,11 @@ func registerIntegrity(app core.App) {
 
 // frenchError is a validation error whose message is meant for staff as is
 // (PocketBase's own messages are English): forms show it next to the field.
-func frenchError(code, message string) validation.Error {
-	return validation.NewError(frenchErrorPrefix+code, message)
+func FrenchError(code, message string) validation.Error {
+	return validation.NewError(FrenchErrorPrefix+code, message)
 }
 
-const frenchErrorPrefix = "atelier_"
+const FrenchErrorPrefix = "atelier_"
 
 // checkAtelierMove keeps sessions consistent (a session's workshop is
 // shared or of the session's structure): a workshop given to a structure
@@ -111,7 +106,7 @@ func checkAtelierMove(app core.App, atelier *core.Record) error {
 		return fmt.Errorf("sessions of workshop %s elsewhere: %w", atelier.Id, err)
 	}
 	if elsewhere > 0 {
-		return validation.Errors{"structure": frenchError("structure_seances", fmt.Sprintf(
+		return validation.Errors{"structure": FrenchError("structure_seances", fmt.Sprintf(
 			"Cet atelier a déjà %d %s dans une autre structure : il ne peut pas changer de structure. "+
 				"Copiez-le plutôt dans le catalogue de cette structure.", elsewhere, frfmt.Pluriel(elsewhere, "séance", "séances")))}
 	}
@@ -122,18 +117,18 @@ func checkSeance(app core.App, seance *core.Record) error {
 	errs := validation.Errors{}
 	debut, fin := seance.GetDateTime("debut"), seance.GetDateTime("fin")
 	if !debut.IsZero() && !fin.IsZero() && !fin.Time().After(debut.Time()) {
-		errs["fin"] = frenchError("fin", "La fin doit être après le début de la séance.")
+		errs["fin"] = FrenchError("fin", "La fin doit être après le début de la séance.")
 	}
 	structure := seance.GetString("structure")
 	if lieu := seance.GetString("lieu"); lieu != "" {
 		if err := checkBelongs(app, "lieu", "lieux", lieu, structure); err != nil {
-			errs["lieu"] = frenchError("lieu", "Ce lieu n'appartient pas à la structure de la séance.")
+			errs["lieu"] = FrenchError("lieu", "Ce lieu n'appartient pas à la structure de la séance.")
 		}
 	}
 	if atelierID := seance.GetString("atelier"); atelierID != "" {
 		atelier, err := app.FindRecordById("ateliers", atelierID)
 		if err == nil && atelier.GetString("structure") != "" && atelier.GetString("structure") != structure {
-			errs["atelier"] = frenchError("atelier", "Cet atelier appartient au catalogue d'une autre structure.")
+			errs["atelier"] = FrenchError("atelier", "Cet atelier appartient au catalogue d'une autre structure.")
 		}
 	}
 	if len(errs) > 0 {
@@ -148,10 +143,10 @@ func checkBeneficiaire(b *core.Record) error {
 	}
 	errs := validation.Errors{}
 	if b.GetString("prenom") == "" {
-		errs["prenom"] = frenchError("required", "Indiquez le prénom.")
+		errs["prenom"] = FrenchError("required", "Indiquez le prénom.")
 	}
 	if b.GetString("nom") == "" {
-		errs["nom"] = frenchError("required", "Indiquez le nom.")
+		errs["nom"] = FrenchError("required", "Indiquez le nom.")
 	}
 	if len(errs) > 0 {
 		return errs
@@ -163,10 +158,10 @@ func checkBeneficiaire(b *core.Record) error {
 func checkBelongs(app core.App, field, collection, id, structure string) error {
 	record, err := app.FindRecordById(collection, id)
 	if err != nil {
-		return validation.Errors{field: frenchError("missing", "Cet enregistrement n'existe pas.")}
+		return validation.Errors{field: FrenchError("missing", "Cet enregistrement n'existe pas.")}
 	}
 	if record.GetString("structure") != structure {
-		return validation.Errors{field: frenchError("structure",
+		return validation.Errors{field: FrenchError("structure",
 			"Cet enregistrement appartient à une autre structure.")}
 	}
 	return nil
