@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/jobs"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/clock"
@@ -68,7 +70,7 @@ func loadDashboard(app core.App, staff *model.StaffView, now time.Time) (*dashbo
 		return nil, err
 	}
 	// Past sessions still "planned" with no attendance at all.
-	data.ARenseigner, err = dashboardSeances(app, dbx.And(mine, attendanceToFill(now)), "s.debut DESC", 20, 0)
+	data.ARenseigner, err = dashboardSeances(app, dbx.And(mine, jobs.AttendanceToFill(now)), "s.debut DESC", 20, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"atelier/hooks/jobs"
+
 	"atelier/hooks/envois"
 
 	"atelier/hooks/e2e"
@@ -85,11 +87,11 @@ func TestReminderReachesARealSMTPServerOnce(t *testing.T) {
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
 
-	if out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now.Add(-9*time.Hour)); err != nil || out.total() != 0 {
+	if out, err := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now.Add(-9*time.Hour)); err != nil || out.Total() != 0 {
 		t.Fatalf("49 hours before: %+v, %v", out, err)
 	}
-	out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now)
-	if err != nil || out.Emails != 1 || out.total() != 1 {
+	out, err := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now)
+	if err != nil || out.Emails != 1 || out.Total() != 1 {
 		t.Fatalf("first run: %+v, %v", out, err)
 	}
 	mail, ok := catcher.WaitFor(5*time.Second, e2e.SentTo("camille.alpha@example.org", "Rappel : Atelier propre à Alpha"))
@@ -102,8 +104,8 @@ func TestReminderReachesARealSMTPServerOnce(t *testing.T) {
 		}
 	}
 
-	out, err = sendReminders(context.Background(), app, envois.NoSMS{}, now.Add(15*time.Minute))
-	if err != nil || out.total() != 0 {
+	out, err = jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now.Add(15*time.Minute))
+	if err != nil || out.Total() != 0 {
 		t.Fatalf("second run: %+v, %v", out, err)
 	}
 	time.Sleep(100 * time.Millisecond)
@@ -125,10 +127,10 @@ func TestOverlappingReminderRunsSendOnce(t *testing.T) {
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
 	var wg sync.WaitGroup
-	outs := make([]reminderOutcome, 4)
+	outs := make([]jobs.ReminderOutcome, 4)
 	for i := range outs {
 		wg.Go(func() {
-			out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now)
+			out, err := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now)
 			if err != nil {
 				t.Error(err)
 			}
@@ -162,8 +164,8 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 	t.Run("no SMS provider: recorded as failed, to be phoned, never retried", func(t *testing.T) {
 		app := jobApp(t)
 		now := reminderTime(t, app)
-		out, err := sendReminders(context.Background(), app, envois.NoSMS{}, now)
-		if err != nil || out.SansSMS != 1 || out.total() != 1 {
+		out, err := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now)
+		if err != nil || out.SansSMS != 1 || out.Total() != 1 {
 			t.Fatalf("%+v, %v", out, err)
 		}
 		rows := envoisOf(t, app, "rappel")
@@ -181,7 +183,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 	t.Run("with an SMS provider", func(t *testing.T) {
 		app := jobApp(t)
 		sms := &fakeSMS{}
-		out, err := sendReminders(context.Background(), app, sms, reminderTime(t, app))
+		out, err := jobs.SendReminders(context.Background(), app, sms, reminderTime(t, app))
 		if err != nil || out.SMS != 1 || len(sms.sent) != 1 {
 			t.Fatalf("%+v, %v, %v", out, err, sms.sent)
 		}
@@ -201,19 +203,19 @@ func TestNoReminderForLateRegistrationsOrOtherStatuses(t *testing.T) {
 	// The session is moved to 30 hours from now: the person registered
 	// (just now) inside the 48-hour window; their confirmation was enough.
 	jobSet(t, app, seance, map[string]any{"debut": testkit.Now().Add(30 * time.Hour), "fin": testkit.Now().Add(32 * time.Hour)})
-	if out, err := sendReminders(context.Background(), app, envois.NoSMS{}, testkit.Now()); err != nil || out.total() != 0 {
+	if out, err := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, testkit.Now()); err != nil || out.Total() != 0 {
 		t.Fatalf("late registration: %+v, %v", out, err)
 	}
 	// Cancelled registrations and cancelled sessions get nothing.
 	app2 := jobApp(t)
 	now := reminderTime(t, app2)
 	jobSet(t, app2, jobRecord(t, app2, "inscriptions", testkit.InscriptionA), map[string]any{"statut": "annule"})
-	if out, err := sendReminders(context.Background(), app2, envois.NoSMS{}, now); err != nil || out.total() != 0 {
+	if out, err := jobs.SendReminders(context.Background(), app2, envois.NoSMS{}, now); err != nil || out.Total() != 0 {
 		t.Fatalf("cancelled registration: %+v, %v", out, err)
 	}
 	jobSet(t, app2, jobRecord(t, app2, "inscriptions", testkit.InscriptionA), map[string]any{"statut": "inscrit"})
 	jobSet(t, app2, jobRecord(t, app2, "seances", testkit.SeancePubliqueA), map[string]any{"statut": "annulee"})
-	if out, err := sendReminders(context.Background(), app2, envois.NoSMS{}, now); err != nil || out.total() != 0 {
+	if out, err := jobs.SendReminders(context.Background(), app2, envois.NoSMS{}, now); err != nil || out.Total() != 0 {
 		t.Fatalf("cancelled session: %+v, %v", out, err)
 	}
 }
@@ -224,7 +226,7 @@ func TestMovedSessionRemindsAgain(t *testing.T) {
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
-	if out, _ := sendReminders(context.Background(), app, envois.NoSMS{}, now); out.Emails != 1 {
+	if out, _ := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now); out.Emails != 1 {
 		t.Fatalf("first reminder: %+v", out)
 	}
 	seance := jobRecord(t, app, "seances", testkit.SeancePubliqueA)
@@ -237,7 +239,7 @@ func TestMovedSessionRemindsAgain(t *testing.T) {
 	if !jobRecord(t, app, "inscriptions", testkit.InscriptionA).GetDateTime("rappel_envoye_le").IsZero() {
 		t.Fatal("moving the session kept the old reminder")
 	}
-	if out, _ := sendReminders(context.Background(), app, envois.NoSMS{}, debut.Add(-40*time.Hour)); out.Emails != 1 {
+	if out, _ := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, debut.Add(-40*time.Hour)); out.Emails != 1 {
 		t.Fatalf("reminder for the new date: %+v", out)
 	}
 }

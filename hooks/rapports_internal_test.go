@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/jobs"
+
 	"atelier/hooks/rapports"
 
 	"atelier/hooks/testkit"
@@ -216,19 +218,19 @@ func TestSchedulerMakesTheReportAtSixParis(t *testing.T) {
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	clock := clockwork.NewFakeClockAt(utcTime(t, "2027-02-01T04:59:00Z"))
 	log := &runLog{runs: map[string]int{}}
-	s, err := newScheduler(app, schedulerOptions{Clock: clock, afterRun: log.add})
+	s, err := jobs.NewScheduler(app, jobs.SchedulerOptions{Clock: clock, AfterRun: log.add})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.start()
-	defer s.stop()
+	s.Start()
+	defer s.Stop()
 	log.waitRuns(t, "rapports-mensuels", 1)
 	if _, err := findReportKey(app, "mediatheque-alpha 2027-01"); err == nil {
 		t.Fatal("Paris report made at 05:59")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := clock.BlockUntilContext(ctx, len(schedulerJobs())); err != nil {
+	if err := clock.BlockUntilContext(ctx, len(jobs.SchedulerJobs())); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Minute)

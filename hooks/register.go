@@ -6,6 +6,8 @@ package hooks
 import (
 	"io/fs"
 
+	"atelier/hooks/jobs"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/access"
@@ -22,7 +24,7 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterIntegrity(app)
 	model.RegisterDefaults(app)
 	access.RegisterInternalNotes(app)
-	registerScheduler(app)
+	jobs.RegisterScheduler(app)
 
 	cache := newPageCache()
 	cache.invalidateOnWrites(app)

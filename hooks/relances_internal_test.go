@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/jobs"
+
 	"atelier/hooks/rgpd"
 
 	"atelier/hooks/envois"
@@ -75,7 +77,7 @@ func TestNudgeHourInEachZone(t *testing.T) {
 		{"Pacific/Marquesas", "2026-11-24T16:45:00Z", false},
 	}
 	for _, c := range cases {
-		if _, due := nudgeDay(utc(c.now), frfmt.Location(c.zone)); due != c.due {
+		if _, due := jobs.NudgeDay(utc(c.now), frfmt.Location(c.zone)); due != c.due {
 			t.Errorf("%s at %s: due=%v, want %v", c.zone, c.now, due, c.due)
 		}
 	}
@@ -91,10 +93,10 @@ func TestMorningNudgeOncePerAnimatorAndDay(t *testing.T) {
 	now := morningInParis()
 	early := time.Date(now.Year(), now.Month(), now.Day(), 7, 29, 0, 0, now.Location())
 
-	if out, err := nudgeAttendance(context.Background(), app, early); err != nil || out.Envoyes != 0 {
+	if out, err := jobs.NudgeAttendance(context.Background(), app, early); err != nil || out.Envoyes != 0 {
 		t.Fatalf("before 07:30: %+v, %v", out, err)
 	}
-	out, err := nudgeAttendance(context.Background(), app, now)
+	out, err := jobs.NudgeAttendance(context.Background(), app, now)
 	if err != nil || out.Envoyes != 2 {
 		t.Fatalf("morning: %+v, %v", out, err)
 	}
@@ -117,10 +119,10 @@ func TestMorningNudgeOncePerAnimatorAndDay(t *testing.T) {
 		t.Errorf("nudge lists a filled session or miscounts: %q\n%s", toA.GetString("objet"), text)
 	}
 
-	if out, _ := nudgeAttendance(context.Background(), app, now.Add(2*time.Hour)); out.Envoyes != 0 {
+	if out, _ := jobs.NudgeAttendance(context.Background(), app, now.Add(2*time.Hour)); out.Envoyes != 0 {
 		t.Fatalf("second run the same day sent %d", out.Envoyes)
 	}
-	if out, _ := nudgeAttendance(context.Background(), app, now.Add(24*time.Hour)); out.Envoyes != 2 {
+	if out, _ := jobs.NudgeAttendance(context.Background(), app, now.Add(24*time.Hour)); out.Envoyes != 2 {
 		t.Fatalf("next morning sent %d, want 2", out.Envoyes)
 	}
 	// After 30 days a forgotten sheet is no longer nudged (conseiller A2
@@ -130,7 +132,7 @@ func TestMorningNudgeOncePerAnimatorAndDay(t *testing.T) {
 	for _, r := range envoisOf(t, app, "relance_emargement") {
 		before[r.Id] = true
 	}
-	if _, err := nudgeAttendance(context.Background(), app, now.Add(32*24*time.Hour)); err != nil {
+	if _, err := jobs.NudgeAttendance(context.Background(), app, now.Add(32*24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	for _, r := range envoisOf(t, app, "relance_emargement") {
@@ -256,7 +258,7 @@ func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
 	person := jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA)
 	jobSet(t, app, person, map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
-	if out, _ := sendReminders(context.Background(), app, envois.NoSMS{}, now); out.Echecs != 1 {
+	if out, _ := jobs.SendReminders(context.Background(), app, envois.NoSMS{}, now); out.Echecs != 1 {
 		t.Fatalf("reminder: %+v", out)
 	}
 	err := app.RunInTransaction(func(tx core.App) error {

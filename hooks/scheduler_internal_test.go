@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/jobs"
+
 	"atelier/hooks/model"
 
 	"atelier/hooks/testkit"
@@ -68,16 +70,16 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	debut := jobRecord(t, app, "seances", testkit.SeancePubliqueA).GetDateTime("debut").Time() // 09:00 UTC
-	clock := clockwork.NewFakeClockAt(debut.Add(-reminderLead - 5*time.Minute))
+	clock := clockwork.NewFakeClockAt(debut.Add(-jobs.ReminderLead - 5*time.Minute))
 	log := &runLog{runs: map[string]int{}}
-	s, err := newScheduler(app, schedulerOptions{Clock: clock, afterRun: log.add})
+	s, err := jobs.NewScheduler(app, jobs.SchedulerOptions{Clock: clock, AfterRun: log.add})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.start()
-	for _, job := range schedulerJobs() {
-		if job.atStart {
-			log.waitRuns(t, job.name, 1)
+	s.Start()
+	for _, job := range jobs.SchedulerJobs() {
+		if job.AtStart {
+			log.waitRuns(t, job.Name, 1)
 		}
 	}
 	// Other start-up jobs may write to staff (the monthly report when the
@@ -89,7 +91,7 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := clock.BlockUntilContext(ctx, len(schedulerJobs())); err != nil {
+	if err := clock.BlockUntilContext(ctx, len(jobs.SchedulerJobs())); err != nil {
 		t.Fatalf("jobs not scheduled: %v", err)
 	}
 	if log.count("conservation") != 0 {
@@ -105,7 +107,7 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 		t.Fatalf("retry job ran %d times in 5 minutes, want once (at start)", log.count("renvois"))
 	}
 
-	if err := s.stop(); err != nil {
+	if err := s.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(time.Hour)

@@ -22,6 +22,13 @@ import (
 	"atelier/hooks/model"
 )
 
+// Attendance attestations: issued by a conseiller of the person's structure
+// for sessions the person attended (registration « present »), stored with
+// their PDF and an unguessable code that anyone holding the paper can check
+// on /verifier/{code}. Attestations are written by the server only (the
+// API's create rule is for superusers): every function here is called after
+// the page checked that the signed-in staff member reads the person.
+
 // Codes look like ATL-7K3M-Q9PX-2D4F: 12 characters drawn by crypto/rand
 // from an alphabet without look-alikes (no 0/O, 1/I/L), about 59 bits.
 const codeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"

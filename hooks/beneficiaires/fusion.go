@@ -18,6 +18,13 @@ import (
 	"atelier/hooks/seances"
 )
 
+// Merging duplicate beneficiaries. A person registered twice (once on the
+// public page, once by phone…) has two records; merging moves everything of
+// the dropped record to the kept one, in one transaction, so that nothing is
+// lost: registrations, one-to-one help and attestations. The dropped record
+// stays, pointing to the kept one (fusionne_vers), so that old links still
+// lead somewhere; searches and registration matching leave it out.
+
 // mergeRefusal is a merge the pages explain to the person, in French.
 type MergeRefusal string
 

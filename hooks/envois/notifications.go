@@ -11,6 +11,11 @@ import (
 	"atelier/hooks/clock"
 )
 
+// The one notification sender: every message Atelier sends goes through
+// sendEmail, which records it in `envois` before sending and records the
+// outcome after, failures included, so that staff can see what left and
+// the scheduler can retry what failed.
+
 type Notification struct {
 	Structure    string // id of the structure on whose behalf it goes
 	Evenement    string // referentiel.EvenementsEnvoi

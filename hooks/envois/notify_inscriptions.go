@@ -12,6 +12,10 @@ import (
 	"atelier/hooks/seances"
 )
 
+// E-mails about a registration: confirmation (or waiting list) right after
+// registering, and the promotion when a place frees up. They carry the same
+// content as the registration's page and its personal link.
+
 var RegistrationEmail = template.Must(template.New("email").Parse(`<!doctype html>
 <html lang="fr"><body style="font-family: system-ui, Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b">
 <p>Bonjour {{.Prenom}},</p>

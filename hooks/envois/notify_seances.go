@@ -10,6 +10,10 @@ import (
 	"atelier/hooks/seances"
 )
 
+// Messages to everybody registered for a session when staff cancel it or
+// move it: confirmed people and the waiting list alike. People without an
+// e-mail are counted, and listed on the staff's page, to be phoned.
+
 // warnOutcome tells staff how the registrants were told.
 type WarnOutcome struct {
 	Emailed      int

@@ -12,6 +12,11 @@ import (
 	"atelier/hooks/model"
 )
 
+// Messages that failed are sent again by the scheduler, from the copy kept
+// in envois (texte, html), through the same sender as the first attempt.
+// Attempts are spaced out (10, 20, 40, 80 minutes) so that a mail server
+// down for an hour does not burn the five attempts in a minute.
+
 // smsSender is the SMS channel. Atelier ships no provider: an instance that
 // buys one plugs it in here (schedulerOptions.SMS). Until then noSMS
 // answers, and a message for a person who gave only a phone number is

@@ -19,6 +19,18 @@ import (
 	"atelier/hooks/seances"
 )
 
+// Public registration: the form's validation, and the decision (confirmed
+// or waiting list) taken inside one write transaction so that confirmations
+// never exceed the capacity, ranks stay unique and consecutive, and a
+// double submit gives back the same registration.
+
+// Registrations that arrive together are decided together, one after the
+// other in a single write transaction (group commit): the first request
+// to find nobody at work takes the pending ones and commits them at once,
+// the others wait for their outcome. SQLite writes one transaction at a
+// time anyway; this pays the transaction's fixed cost and the hand-over
+// of the write lock once per batch instead of once per person.
+
 // register records the person's registration for the session: it finds the
 // beneficiary of the structure by phone or e-mail (or creates them), then
 // confirms the registration if a place is left, else puts it on the

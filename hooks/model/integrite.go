@@ -12,6 +12,11 @@ import (
 	"atelier/hooks/lib/frfmt"
 )
 
+// Integrity rules that API rules cannot express: cross-record consistency
+// (a session's place belongs to its structure…) and defaults. They run on
+// every save, whatever the caller: REST API, pages, commands or the admin UI.
+// Messages are in French because staff read them in forms and the admin UI.
+
 func RegisterDefaults(app core.App) {
 	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
 		if e.Record.GetString("fuseau") == "" {

@@ -20,6 +20,22 @@ import (
 	"atelier/hooks/lib/rapportdoc"
 )
 
+// Monthly activity reports. On the 1st of each month at 06:00 in each
+// structure's time zone, the previous month's report of the structure is
+// computed (statistics snapshot, PDF, XLSX), stored in rapports and
+// announced by e-mail to the structure's référents.
+//
+// The job is a sweep: every run looks, for every structure, at the months
+// whose report is due and missing, from the month after its latest report
+// (or the month it was created) up to the last month due, at most a year
+// back. The same sweep therefore makes the report of the month that just
+// ended and catches up the months missed while the server was down.
+//
+// Never two reports for one structure and month: the record is written in
+// a transaction that first looks for it, and the unique index (structure,
+// mois) refuses a second one written by another process meanwhile; the run
+// that did not write it sends nothing.
+
 const (
 	reportHour = 6 // local time, on the 1st
 	// reportCatchUpMonths bounds the catch-up: after a year down, older

@@ -14,6 +14,21 @@ import (
 	"atelier/hooks/statistiques"
 )
 
+// What a monthly report holds, built from the statistics engine: the same
+// counting as /espace/statistiques, for one structure and one calendar
+// month in its time zone, with the change from the previous month.
+//
+//   - statistiques: the snapshot of package rapportdoc (key figures of the
+//     month and of the previous one, breakdowns, the 12-month series, the
+//     sessions held); the PDF, the report's page and the e-mail are drawn
+//     from it;
+//   - the XLSX: the statistics page's aggregate summary workbook (key
+//     figures, one sheet per breakdown, month by month). Counts only, never
+//     a person: référents and coordinateurs download it (La Coop's
+//     activity export, with the people's attributes, stays with the
+//     conseillers on the statistics page);
+//   - the PDF, drawn by pdfdoc.RapportMensuel.
+
 type reportFiles struct {
 	PDF, XLSX    []byte
 	Statistiques *rapportdoc.Snapshot

@@ -15,6 +15,24 @@ import (
 	"atelier/hooks/seances"
 )
 
+// Anonymising a beneficiary: what identifies the person is erased, what the
+// statistics count is kept, so that every figure and past report stays the
+// same. It is the same operation for the retention job (inactive people)
+// and for the right to erasure (a conseiller, on the person's request).
+//
+// Erased: first and last name, phone, e-mail, notes; the cancel tokens and
+// the name of the relative who registered them (inscrit_par); the notes of
+// their one-to-one help; the PDF of their attestations (it prints the name);
+// the recipient of the messages sent to them or about them; and the same on
+// the duplicates merged into them.
+//
+// Kept: the structure, birth year, gender, social status, commune, postal and
+// INSEE codes, the registrations and attendance, the one-to-one help, the
+// attestation codes and dates. The age bracket of the statistics is computed
+// from the birth year at the date of each activity (a person born in 1956 is
+// 60-69 in 2025 and 70+ in 2026): storing the bracket instead would change
+// the figures of a past month as soon as it is recomputed, so the year stays.
+
 // erasedRecipient replaces the address of a message about an anonymised
 // person (the field is required: the message itself stays counted).
 const ErasedRecipient = "(effacé)"

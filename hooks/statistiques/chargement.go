@@ -11,6 +11,25 @@ import (
 	"atelier/hooks/model"
 )
 
+// The statistics loader: it reads the activity of some structures from the
+// database into the plain structs of hooks/lib/stats, which does the counting.
+// Four queries whatever the size (structures, sessions with their
+// workshop and place, their registrations with the people's attributes,
+// one-to-one help with theirs) plus one for the advisors' names, every one
+// scoped by the structure ids as bound parameters and served by the
+// (structure, date) indexes.
+//
+// Callers:
+//
+//	f := stats.Filtre{Periode: stats.Mois(2026, time.October)}
+//	d, err := LoadStatsData(app, []string{structureID}, f.Etendue())
+//	r := stats.Calculer(d, f)           // or stats.Mensuel(d, structureID, 2026, time.October)
+//	rows := ActivityRows(d, f)          // for WriteActivitiesXLSX / WriteActivitiesCSV
+//
+// Access is the caller's business: the structure ids must be ones the
+// person may see (staffStatsStructures), as this reads people's
+// attributes (never their names) to count them.
+
 // loadStatsData reads every session and one-to-one help of the given
 // structures whose day falls in p in the structure's time zone. Days are
 // civil days: the SQL range is widened by a day on each side (zones run

@@ -1,4 +1,4 @@
-package hooks
+package jobs
 
 import (
 	"bytes"
@@ -8,16 +8,14 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/envois"
-
-	"atelier/hooks/model"
-	"atelier/hooks/seances"
-
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/envois"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
 )
 
 // Reminders: 48 hours before a session, each registered person (statut
@@ -31,10 +29,10 @@ import (
 // never both claim the same registration. A failed send stays in envois for
 // the retry job.
 
-const reminderLead = 48 * time.Hour
+const ReminderLead = 48 * time.Hour
 
 // reminderOutcome counts what a run did, by channel.
-type reminderOutcome struct {
+type ReminderOutcome struct {
 	Emails      int // e-mails sent
 	SMS         int // SMS sent
 	SansSMS     int // only a phone number and no SMS provider: recorded as failed, to be phoned
@@ -42,7 +40,7 @@ type reminderOutcome struct {
 	Echecs      int // sending failed (retried later)
 }
 
-func (o reminderOutcome) total() int { return o.Emails + o.SMS + o.SansSMS + o.Echecs }
+func (o ReminderOutcome) Total() int { return o.Emails + o.SMS + o.SansSMS + o.Echecs }
 
 // dueReminder is a registration whose reminder is due.
 type dueReminder struct {
@@ -57,8 +55,8 @@ type dueReminder struct {
 }
 
 // sendReminders sends the reminders due at now.
-func sendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now time.Time) (reminderOutcome, error) {
-	var out reminderOutcome
+func SendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now time.Time) (ReminderOutcome, error) {
+	var out ReminderOutcome
 	due, err := dueReminders(app, now)
 	if err != nil {
 		return out, err
@@ -104,14 +102,14 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
 			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
-			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(reminderLead))})).
+			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(ReminderLead))})).
 		OrderBy("s.debut", "i.id").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
 	due := rows[:0]
 	for _, r := range rows {
-		if r.Inscrit.Time().Before(r.Debut.Time().Add(-reminderLead)) {
+		if r.Inscrit.Time().Before(r.Debut.Time().Add(-ReminderLead)) {
 			due = append(due, r)
 		}
 	}
@@ -119,7 +117,7 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 }
 
 // sendReminder claims one registration's reminder, then sends it.
-func sendReminder(app core.App, sms envois.SMSSender, base string, view *seances.SeanceView, r dueReminder, now time.Time, out *reminderOutcome) {
+func sendReminder(app core.App, sms envois.SMSSender, base string, view *seances.SeanceView, r dueReminder, now time.Time, out *ReminderOutcome) {
 	canal, n, err := reminderMessage(base, view, r)
 	if err != nil {
 		app.Logger().Error("reminder: render", "inscription", r.Inscription, "error", err)

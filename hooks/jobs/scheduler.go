@@ -1,4 +1,4 @@
-package hooks
+package jobs
 
 import (
 	"context"
@@ -6,17 +6,14 @@ import (
 	"sync/atomic"
 	"time"
 
-	"atelier/hooks/rgpd"
-
-	"atelier/hooks/rapports"
-
-	"atelier/hooks/envois"
-
-	"atelier/hooks/clock"
-
 	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/clock"
+	"atelier/hooks/envois"
+	"atelier/hooks/rapports"
+	"atelier/hooks/rgpd"
 )
 
 // The scheduler runs Atelier's background jobs while `atelier serve` runs:
@@ -41,11 +38,11 @@ import (
 
 // schedulerOptions are what tests, and an instance with an SMS provider,
 // may change.
-type schedulerOptions struct {
+type SchedulerOptions struct {
 	Clock clockwork.Clock  // nil: the app's clock
 	SMS   envois.SMSSender // nil: no SMS provider
 	// afterRun, when set, is called after each run of a job (tests).
-	afterRun func(job string)
+	AfterRun func(job string)
 }
 
 type scheduler struct {
@@ -57,18 +54,18 @@ type scheduler struct {
 
 // A job of the scheduler: its name, when it runs, what it does.
 type scheduledJob struct {
-	name string
+	Name string
 	when gocron.JobDefinition
 	run  func(ctx context.Context, s *scheduler, now time.Time) error
 	// atStart runs the job once as soon as the server starts, to catch up
 	// what was missed while it was down.
-	atStart bool
+	AtStart bool
 }
 
 // everyQuarter is "at :00, :15, :30 and :45 of every hour" (UTC).
 const everyQuarter = "*/15 * * * *"
 
-func schedulerJobs() []scheduledJob {
+func SchedulerJobs() []scheduledJob {
 	return []scheduledJob{
 		{"rappels", gocron.CronJob(everyQuarter, false), runReminders, true},
 		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges, true},
@@ -84,7 +81,7 @@ func schedulerJobs() []scheduledJob {
 // retentionAt is 02:30 UTC every day (03:30 or 04:30 in Paris).
 const retentionAt = "30 2 * * *"
 
-func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
+func NewScheduler(app core.App, opts SchedulerOptions) (*scheduler, error) {
 	s := &scheduler{app: app, clock: opts.Clock, sms: opts.SMS}
 	if s.clock == nil {
 		s.clock = clock.Of(app)
@@ -104,8 +101,8 @@ func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
 		return nil, fmt.Errorf("new scheduler: %w", err)
 	}
 	s.cron = cron
-	for _, job := range schedulerJobs() {
-		if err := s.add(job, opts.afterRun); err != nil {
+	for _, job := range SchedulerJobs() {
+		if err := s.add(job, opts.AfterRun); err != nil {
 			_ = cron.Shutdown()
 			return nil, err
 		}
@@ -116,27 +113,27 @@ func newScheduler(app core.App, opts schedulerOptions) (*scheduler, error) {
 func (s *scheduler) add(job scheduledJob, afterRun func(string)) error {
 	task := gocron.NewTask(func(ctx context.Context) {
 		if err := job.run(ctx, s, s.clock.Now()); err != nil && ctx.Err() == nil {
-			s.app.Logger().Error("scheduled job failed", "job", job.name, "error", err)
+			s.app.Logger().Error("scheduled job failed", "job", job.Name, "error", err)
 		}
 		if afterRun != nil {
-			afterRun(job.name)
+			afterRun(job.Name)
 		}
 	})
-	options := []gocron.JobOption{gocron.WithName(job.name)}
-	if job.atStart {
+	options := []gocron.JobOption{gocron.WithName(job.Name)}
+	if job.AtStart {
 		options = append(options, gocron.WithStartAt(gocron.WithStartImmediately()))
 	}
 	_, err := s.cron.NewJob(job.when, task, options...)
 	if err != nil {
-		return fmt.Errorf("schedule job %s: %w", job.name, err)
+		return fmt.Errorf("schedule job %s: %w", job.Name, err)
 	}
 	return nil
 }
 
-func (s *scheduler) start() { s.cron.Start() }
+func (s *scheduler) Start() { s.cron.Start() }
 
 // stop waits for the running jobs (their context is cancelled) and stops.
-func (s *scheduler) stop() error {
+func (s *scheduler) Stop() error {
 	if err := s.cron.Shutdown(); err != nil {
 		return fmt.Errorf("stop scheduler: %w", err)
 	}
@@ -146,24 +143,24 @@ func (s *scheduler) stop() error {
 // registerScheduler starts the scheduler with the server and stops it on
 // shutdown. Tests that only build the routes (no http.Server) get no
 // background jobs.
-func registerScheduler(app core.App) {
+func RegisterScheduler(app core.App) {
 	registerReminderReset(app)
 	var running atomic.Pointer[scheduler]
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if se.Server == nil {
 			return se.Next()
 		}
-		s, err := newScheduler(se.App, schedulerOptions{})
+		s, err := NewScheduler(se.App, SchedulerOptions{})
 		if err != nil {
 			return err
 		}
-		s.start()
+		s.Start()
 		running.Store(s)
 		return se.Next()
 	})
 	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
 		if s := running.Swap(nil); s != nil {
-			if err := s.stop(); err != nil {
+			if err := s.Stop(); err != nil {
 				e.App.Logger().Error("scheduler shutdown", "error", err)
 			}
 		}
@@ -172,8 +169,8 @@ func registerScheduler(app core.App) {
 }
 
 func runReminders(ctx context.Context, s *scheduler, now time.Time) error {
-	out, err := sendReminders(ctx, s.app, s.sms, now)
-	if out.total() > 0 {
+	out, err := SendReminders(ctx, s.app, s.sms, now)
+	if out.Total() > 0 {
 		s.app.Logger().Info("reminders", "emails", out.Emails, "sms", out.SMS,
 			"phone_only_without_sms_provider", out.SansSMS, "without_contact", out.SansContact, "failed", out.Echecs)
 	}
@@ -181,7 +178,7 @@ func runReminders(ctx context.Context, s *scheduler, now time.Time) error {
 }
 
 func runNudges(ctx context.Context, s *scheduler, now time.Time) error {
-	out, err := nudgeAttendance(ctx, s.app, now)
+	out, err := NudgeAttendance(ctx, s.app, now)
 	if out.Envoyes+out.Echecs > 0 {
 		s.app.Logger().Info("attendance nudges", "sent", out.Envoyes, "failed", out.Echecs)
 	}

@@ -1,4 +1,4 @@
-package hooks
+package jobs
 
 import (
 	"bytes"
@@ -8,15 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"atelier/hooks/envois"
-
-	"atelier/hooks/model"
-
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/envois"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/model"
 )
 
 // Each morning, from 07:30 in the structure's time zone, the animators of
@@ -40,7 +38,7 @@ const (
 // attendanceToFill selects (alias s) the past sessions still planned with
 // no attendance at all: nobody marked present or absent, no walk-in. The
 // dashboard and the morning nudge share this definition.
-func attendanceToFill(now time.Time) dbx.Expression {
+func AttendanceToFill(now time.Time) dbx.Expression {
 	return dbx.NewExp(`s.statut = 'planifiee' AND s.fin < {:now}
 		AND s.participants_anonymes = 0
 		AND NOT EXISTS (SELECT 1 FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('present', 'absent'))`,
@@ -67,7 +65,7 @@ type nudgeOutcome struct {
 }
 
 // nudgeAttendance sends the morning nudges due at now.
-func nudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOutcome, error) {
+func NudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOutcome, error) {
 	var out nudgeOutcome
 	rows, err := sessionsToNudge(app, now)
 	if err != nil {
@@ -80,7 +78,7 @@ func nudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOut
 		}
 		first := group[0]
 		loc := frfmt.Location(first.Fuseau)
-		dayStart, due := nudgeDay(now, loc)
+		dayStart, due := NudgeDay(now, loc)
 		if !due {
 			continue
 		}
@@ -107,7 +105,7 @@ func nudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOut
 
 // nudgeDay returns the start of now's local day and whether the nudge
 // hour has come in that zone.
-func nudgeDay(now time.Time, loc *time.Location) (time.Time, bool) {
+func NudgeDay(now time.Time, loc *time.Location) (time.Time, bool) {
 	local := now.In(loc)
 	start := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
 	at := time.Date(local.Year(), local.Month(), local.Day(), 7, 30, 0, 0, loc)
@@ -125,7 +123,7 @@ func sessionsToNudge(app core.App, now time.Time) ([]nudgeSeance, error) {
 		InnerJoin("lieux l", dbx.NewExp("l.id = s.lieu")).
 		InnerJoin("structures st", dbx.NewExp("st.id = s.structure")).
 		InnerJoin("utilisateurs u", dbx.NewExp("u.id IN (SELECT value FROM json_each(s.animateurs))")).
-		Where(dbx.And(attendanceToFill(now),
+		Where(dbx.And(AttendanceToFill(now),
 			dbx.NewExp("s.fin >= {:since} AND u.actif = TRUE AND u.email != ''", dbx.Params{"since": model.DBDate(now.Add(-nudgeLookback))}))).
 		OrderBy("s.structure", "u.id", "s.debut").All(&rows)
 	if err != nil {
