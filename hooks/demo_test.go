@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"atelier/hooks/cli"
+
 	"atelier/hooks/lib/demodata"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/testkit"
@@ -39,7 +41,7 @@ func loadedDemo(t *testing.T) (*tests.TestApp, time.Time, string) {
 	now := testkit.Now()
 	var out bytes.Buffer
 	start := time.Now()
-	if err := LoadDemo(app, now, &out); err != nil {
+	if err := cli.LoadDemo(app, now, &out); err != nil {
 		t.Fatalf("LoadDemo: %v", err)
 	}
 	t.Logf("LoadDemo took %s", time.Since(start).Round(time.Millisecond))
@@ -274,7 +276,7 @@ func TestDemoUsesReferenceValues(t *testing.T) {
 
 func TestDemoStaffCanSignIn(t *testing.T) {
 	app, _, out := loadedDemo(t)
-	staff := demodata.Generate(testkit.Now(), demoSeed).Staff
+	staff := demodata.Generate(testkit.Now(), cli.DemoSeed).Staff
 	if len(staff) != demoCount(t, app, "utilisateurs") {
 		t.Fatalf("%d accounts generated, %d stored", len(staff), demoCount(t, app, "utilisateurs"))
 	}
@@ -314,8 +316,8 @@ func TestDemoRefusesANonEmptyInstance(t *testing.T) {
 	app, now, _ := loadedDemo(t)
 	before := demoCounts(t, app)
 	var out bytes.Buffer
-	err := LoadDemo(app, now, &out)
-	if !errors.Is(err, ErrInstanceNotEmpty) || !strings.Contains(err.Error(), "n'est pas vide") {
+	err := cli.LoadDemo(app, now, &out)
+	if !errors.Is(err, cli.ErrInstanceNotEmpty) || !strings.Contains(err.Error(), "n'est pas vide") {
 		t.Fatalf("second load: %v, want the not-empty error", err)
 	}
 	if after := demoCounts(t, app); !maps.Equal(before, after) {
@@ -334,7 +336,7 @@ func TestDemoRefusesANonEmptyInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	before = demoCounts(t, fresh)
-	if err := LoadDemo(fresh, now, &out); !errors.Is(err, ErrInstanceNotEmpty) ||
+	if err := cli.LoadDemo(fresh, now, &out); !errors.Is(err, cli.ErrInstanceNotEmpty) ||
 		!strings.Contains(err.Error(), "1 structure.") {
 		t.Fatalf("load on an instance with a structure: %v", err)
 	}
@@ -348,7 +350,7 @@ func TestDemoNeedsTheCatalogue(t *testing.T) {
 	if _, err := app.DB().NewQuery("DELETE FROM ateliers").Execute(); err != nil {
 		t.Fatal(err)
 	}
-	err := LoadDemo(app, testkit.Now(), &bytes.Buffer{})
+	err := cli.LoadDemo(app, testkit.Now(), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "catalogue") {
 		t.Fatalf("load without catalogue: %v", err)
 	}
@@ -361,7 +363,7 @@ func TestDemoNeedsTheCatalogue(t *testing.T) {
 
 func TestDemoCommand(t *testing.T) {
 	app := newDemoTestApp(t)
-	cmd := newDemoCommand(app)
+	cmd := cli.NewDemoCommand(app)
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
@@ -373,11 +375,11 @@ func TestDemoCommand(t *testing.T) {
 		t.Errorf("output:\n%s", out.String())
 	}
 	out.Reset()
-	cmd = newDemoCommand(app)
+	cmd = cli.NewDemoCommand(app)
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
 	cmd.SetArgs([]string{})
-	if err := cmd.Execute(); !errors.Is(err, ErrInstanceNotEmpty) {
+	if err := cmd.Execute(); !errors.Is(err, cli.ErrInstanceNotEmpty) {
 		t.Fatalf("second atelier demo: %v", err)
 	}
 }

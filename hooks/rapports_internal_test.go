@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/cli"
+
 	"atelier/hooks/jobs"
 
 	"atelier/hooks/rapports"
@@ -251,7 +253,7 @@ func TestGenerateCommand(t *testing.T) {
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	now := utcTime(t, "2027-03-02T10:00:00Z")
 	var out bytes.Buffer
-	if err := GenerateReports(app, "2027-02", "mediatheque-alpha", now, &out); err != nil {
+	if err := cli.GenerateReports(app, "2027-02", "mediatheque-alpha", now, &out); err != nil {
 		t.Fatal(err)
 	}
 	first, _ := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2027-02")
@@ -260,7 +262,7 @@ func TestGenerateCommand(t *testing.T) {
 	}
 	oldPDF := first.GetString("pdf")
 	out.Reset()
-	if err := GenerateReports(app, "2027-02", "", now.Add(time.Hour), &out); err != nil {
+	if err := cli.GenerateReports(app, "2027-02", "", now.Add(time.Hour), &out); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2027-02")
@@ -277,7 +279,7 @@ func TestGenerateCommand(t *testing.T) {
 		{"2027-03", "", "n'est pas terminé"},
 		{"2027-02", "inconnue", "aucune structure"},
 	} {
-		if err := GenerateReports(app, bad.mois, bad.slug, now, &out); err == nil || !strings.Contains(err.Error(), bad.want) {
+		if err := cli.GenerateReports(app, bad.mois, bad.slug, now, &out); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%s %s: %v", bad.mois, bad.slug, err)
 		}
 	}

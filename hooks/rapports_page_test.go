@@ -9,7 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"atelier/hooks"
+	"atelier/hooks/cli"
+
 	"atelier/hooks/lib/pdfdoc/pdftest"
 	"atelier/hooks/testkit"
 
@@ -135,7 +136,7 @@ func TestReferentDownloadsReportsWithoutNames(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if err := hooks.GenerateReports(s.app, "2026-10", "mediatheque-alpha", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), &out); err != nil {
+	if err := cli.GenerateReports(s.app, "2026-10", "mediatheque-alpha", time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC), &out); err != nil {
 		t.Fatal(err)
 	}
 	cookie := s.signIn(testkit.ReferentA)

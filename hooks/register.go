@@ -6,6 +6,8 @@ package hooks
 import (
 	"io/fs"
 
+	"atelier/hooks/cli"
+
 	"atelier/hooks/jobs"
 
 	"atelier/hooks/model"
@@ -40,5 +42,5 @@ func Register(app core.App, public fs.FS) {
 
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
-	return []*cobra.Command{newDemoCommand(app), newRGPDCommand(app), newReportsCommand(app)}
+	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app)}
 }

@@ -10,7 +10,8 @@ import (
 	"os/exec"
 	"time"
 
-	"atelier/hooks"
+	"atelier/hooks/cli"
+
 	"atelier/hooks/e2e"
 	"atelier/hooks/lib/rapportdoc"
 
@@ -68,7 +69,7 @@ func measureReports() ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	big, err := median(5, func() error { return hooks.GenerateReports(app, mois, reportBigSlug, now, io.Discard) })
+	big, err := median(5, func() error { return cli.GenerateReports(app, mois, reportBigSlug, now, io.Discard) })
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func measureReports() ([]row, error) {
 	}
 	allRead := time.Since(allStart)
 	allStart = time.Now()
-	if err := hooks.GenerateReports(app, mois, "", now, io.Discard); err != nil {
+	if err := cli.GenerateReports(app, mois, "", now, io.Discard); err != nil {
 		return nil, err
 	}
 	all := time.Since(allStart)

@@ -1,4 +1,4 @@
-package hooks
+package cli
 
 import (
 	"errors"
@@ -6,22 +6,16 @@ import (
 	"io"
 	"time"
 
-	"atelier/hooks/rapports"
-
-	"atelier/hooks/clock"
-	"atelier/hooks/lib/frfmt"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
+
+	"atelier/hooks/clock"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/rapports"
 )
 
-// `atelier rapports generer --mois 2026-10 [--structure slug]` makes the
-// reports of a month again, on demand: after attendance was filled late,
-// or for a month older than the scheduler's catch-up. An existing report
-// keeps its record and gets new files; nothing is e-mailed.
-
-func newReportsCommand(app core.App) *cobra.Command {
+func NewReportsCommand(app core.App) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "rapports",
 		Short: "Rapports d'activité mensuels des structures",

@@ -1,4 +1,4 @@
-package hooks
+package cli
 
 import (
 	"errors"
@@ -10,22 +10,19 @@ import (
 	"time"
 	"unicode"
 
-	"atelier/hooks/clock"
-	"atelier/hooks/lib/demodata"
-	"atelier/hooks/lib/referentiel"
-
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 	"github.com/spf13/cobra"
-)
 
-// `atelier demo` fills an empty instance with the realistic, fictional data
-// of package demodata, so that a structure can try Atelier at once.
+	"atelier/hooks/clock"
+	"atelier/hooks/lib/demodata"
+	"atelier/hooks/lib/referentiel"
+)
 
 // demoSeed fixes the generated data: two runs on the same day give the same
 // people and sessions.
-const demoSeed = 2026
+const DemoSeed = 2026
 
 // demoURL is where `atelier serve` listens by default.
 const demoURL = "http://127.0.0.1:8090/"
@@ -48,7 +45,7 @@ var demoGuarded = []struct{ collection, one, many string }{
 	{"accompagnements", "accompagnement", "accompagnements"},
 }
 
-func newDemoCommand(app core.App) *cobra.Command {
+func NewDemoCommand(app core.App) *cobra.Command {
 	return &cobra.Command{
 		Use:   "demo",
 		Short: "Remplit une instance vide avec des données de démonstration",
@@ -73,7 +70,7 @@ func LoadDemo(app core.App, now time.Time, out io.Writer) error {
 	if err := app.RunAllMigrations(); err != nil {
 		return fmt.Errorf("migrations : %w", err)
 	}
-	data := demodata.Generate(now, demoSeed)
+	data := demodata.Generate(now, DemoSeed)
 	if err := data.Validate(now); err != nil {
 		return fmt.Errorf("données de démonstration incohérentes : %w", err)
 	}
