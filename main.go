@@ -9,7 +9,7 @@ import (
 	"log"
 	_ "time/tzdata" // structures live in many time zones; do not rely on the host
 
-	"atelier/hooks"
+	atelier "atelier/hooks/app"
 	_ "atelier/pb_migrations"
 
 	"github.com/pocketbase/pocketbase"
@@ -35,8 +35,8 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	hooks.Register(app, public)
-	app.RootCmd.AddCommand(hooks.Commands(app)...)
+	atelier.Register(app, public)
+	app.RootCmd.AddCommand(atelier.Commands(app)...)
 
 	if err := app.Start(); err != nil {
 		log.Fatal(err)

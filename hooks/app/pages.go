@@ -1,0 +1,67 @@
+package app
+
+import (
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"atelier/hooks/web"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// The page engine: html/template files embedded from hooks/views, one
+// layout, shared partials and one file per page. Pages are rendered into a
+// buffer first, so that a template error gives a clean 500 page instead of
+// half a page.
+
+// registerPages binds the public pages, then the static files of pb_public
+// behind every other route, with a French 404 page for unknown addresses.
+func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) error {
+	pe, err := web.LoadPages(public, cache)
+	if err != nil {
+		return err
+	}
+	assets := pe.Assets
+	// Successful public requests are not written to the request log: it
+	// would cost a write per visit and keep the IP address of every
+	// beneficiary; failures still are. Registrations themselves are
+	// recorded in inscriptions and envois.
+	se.Router.Bind(pe.FrenchRateLimitPage())
+	se.Router.GET("/{$}", pe.Page(web.HomeHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/ateliers/{id}", pe.Page(web.SeancePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/ateliers/{id}/inscription", pe.Page(web.RegistrationPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	// Personal links hold a secret token: never in the request log.
+	se.Router.GET("/inscription/{jeton}", pe.Page(web.InscriptionPageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/inscription/{jeton}", pe.Page(web.CancelPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.Page(web.InscriptionCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/s/{slug}", pe.Page(web.StructurePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	web.RegisterAuthPages(se, pe)
+	espace := se.Router.Group("/espace")
+	espace.Bind(web.RequireStaff(), web.SameOrigin(pe))
+	espace.GET("", pe.Page(web.DashboardHandler(pe)))
+	web.RegisterSessionPages(espace, pe)
+	web.RegisterAttendancePages(espace, pe)
+	web.RegisterHelpPages(espace, pe)
+	web.RegisterBeneficiaryPages(espace, pe)
+	web.RegisterCataloguePages(espace, pe)
+	web.RegisterLieuxPages(espace, pe)
+	web.RegisterAttestationPages(se, espace, pe)
+	web.RegisterStatisticsPages(espace, pe)
+	web.RegisterPrivacyPages(se, espace, pe)
+	web.RegisterReportPages(espace, pe)
+	se.Router.GET("/s/{slug}/agenda.ics", pe.Page(web.StructureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
+
+	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
+		name := e.Request.PathValue("path")
+		if strings.HasPrefix(name, "api/") || name == "api" {
+			return e.NotFoundError("", nil) // the REST API keeps its JSON errors
+		}
+		if assets.Serve(e, name) {
+			return nil
+		}
+		return pe.ErrorPage(e, http.StatusNotFound)
+	}).Bind(apis.SkipSuccessActivityLog())
+	return nil
+}

@@ -1,0 +1,791 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/access"
+	"atelier/hooks/beneficiaires"
+	"atelier/hooks/clock"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/model"
+)
+
+const helpPageSize = 50
+
+func RegisterHelpPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
+	g.GET("/accompagnements", pe.Page(helpListHandler(pe)))
+	g.GET("/accompagnements/nouveau", pe.Page(helpNewHandler(pe)))
+	g.POST("/accompagnements/nouveau", pe.Page(helpCreateHandler(pe)))
+	g.GET("/accompagnements/{id}/modifier", pe.Page(helpEditHandler(pe)))
+	g.POST("/accompagnements/{id}/modifier", pe.Page(helpUpdateHandler(pe)))
+	g.GET("/accompagnements/{id}/supprimer", pe.Page(helpDeleteConfirmHandler(pe)))
+	g.POST("/accompagnements/{id}/supprimer", pe.Page(helpDeleteHandler(pe)))
+}
+
+// helpStructure is one of the conseiller's structures, with its time zone:
+// a help's day is the structure's day.
+type helpStructure struct {
+	ID, Nom string
+	Loc     *time.Location
+}
+
+// helpWorkspace is who is asking and in which structures they work.
+type helpWorkspace struct {
+	staff      *model.StaffView
+	structures []helpStructure // in the order of the account's structures
+	now        time.Time       // when the request came, from the app's clock
+}
+
+// loadHelpWorkspace refuses, with the 403 page, whoever may not read help:
+// référents and coordinateurs see counts, never a person.
+func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
+	staff, err := access.PeopleReader(e)
+	if err != nil {
+		return nil, err
+	}
+	w := &helpWorkspace{staff: staff, now: clock.Now(e.App)}
+	records, err := e.App.FindRecordsByIds("structures", staff.Structures)
+	if err != nil {
+		return nil, fmt.Errorf("load structures of %s: %w", staff.ID, err)
+	}
+	byID := map[string]*core.Record{}
+	for _, r := range records {
+		byID[r.Id] = r
+	}
+	for _, id := range staff.Structures {
+		if r, ok := byID[id]; ok {
+			w.structures = append(w.structures, helpStructure{ID: id, Nom: r.GetString("nom"),
+				Loc: frfmt.Location(r.GetString("fuseau"))})
+		}
+	}
+	return w, nil
+}
+
+// structure finds one of the person's structures.
+func (w *helpWorkspace) structure(id string) (helpStructure, bool) {
+	for _, s := range w.structures {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return helpStructure{}, false
+}
+
+// chosen is the structure named by id if it is one of the person's, else
+// their first one.
+func (w *helpWorkspace) chosen(id string) helpStructure {
+	if s, ok := w.structure(id); ok {
+		return s
+	}
+	return w.structures[0]
+}
+
+// helpPerson is a beneficiary as the form and the list show them.
+type helpPerson struct {
+	ID, Nom, Details, Structure string
+}
+
+// helpHit is one line of the beneficiary search with its « Choisir » link.
+type helpHit struct {
+	Nom, Details, Choisir string
+}
+
+type helpFormPage struct {
+	Form       accompagnementForm
+	Errors     formulaire.Erreurs
+	Edition    bool
+	Action     string              // where the form posts
+	Structures []formulaire.Option // the conseiller's structures, when there are several
+	Structure  string              // name of the help's structure
+	Aujourdhui string              // the latest day allowed
+	Durees     []formulaire.Option
+	Autonomies []formulaire.Option // with « Non renseignée », so a choice can be undone without JavaScript
+	Personne   *helpPerson         // the chosen beneficiary, if any
+	// The beneficiary search (GET on the same page).
+	Recherche       string
+	Cherche         bool
+	Resultats       []helpHit
+	Changer         string // the address that drops the chosen person
+	ChampsRecherche []hiddenField
+}
+
+type hiddenField struct{ Name, Value string }
+
+func helpDureeOptions() []formulaire.Option {
+	opts := make([]formulaire.Option, len(dureesRapides))
+	for i, d := range dureesRapides {
+		opts[i] = formulaire.Option{Value: strconv.Itoa(d), Label: frfmt.Duree(d)}
+	}
+	return opts
+}
+
+// helpFormPageOf prepares the page around a form: the structures to choose
+// from, the latest day allowed, the buttons.
+func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formulaire.Erreurs, edition bool, action string) *helpFormPage {
+	s := w.chosen(form.Structure)
+	p := &helpFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
+		Aujourdhui: w.now.In(s.Loc).Format(helpDayLayout), Durees: helpDureeOptions(),
+		Autonomies: []formulaire.Option{{Value: "", Label: "Non renseignée"}}}
+	for _, o := range referentiel.Autonomies {
+		p.Autonomies = append(p.Autonomies, formulaire.Option{Value: o.Value, Label: o.Label})
+	}
+	if len(w.structures) > 1 && !edition {
+		for _, st := range w.structures {
+			p.Structures = append(p.Structures, formulaire.Option{Value: st.ID, Label: st.Nom})
+		}
+	}
+	return p
+}
+
+// newHelpFormPage is helpFormPageOf for a GET, with the chosen person (or
+// nil) and the search of the page's query.
+func newHelpFormPage(e *core.RequestEvent, w *helpWorkspace, form accompagnementForm, person *helpPerson,
+	edition bool, action string) (*helpFormPage, error) {
+	p := helpFormPageOf(w, form, formulaire.Erreurs{}, edition, action)
+	p.Personne = person
+	p.prepareSearch(e, w)
+	if err := p.search(e.App, w); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// chosenPerson is the beneficiary named in the page (or nil); linked is
+// the one the help already has.
+func chosenPerson(e *core.RequestEvent, w *helpWorkspace, id, linked string) (*helpPerson, error) {
+	if id == "" {
+		return nil, nil
+	}
+	return loadHelpPerson(e.App, e.Auth, w, id, linked)
+}
+
+// prepareSearch builds the links of the search box. Searching and choosing
+// reload this page with GET, so the form needs no JavaScript; the form's
+// own fields are not typed yet at that point (the search comes first).
+func (p *helpFormPage) prepareSearch(e *core.RequestEvent, w *helpWorkspace) {
+	keep := url.Values{}
+	if len(w.structures) > 1 && !p.Edition {
+		keep.Set("structure", p.Form.Structure)
+		p.ChampsRecherche = append(p.ChampsRecherche, hiddenField{Name: "structure", Value: p.Form.Structure})
+	}
+	// An explicit « nobody chosen »: on an edit, it drops the help's person.
+	keep.Set("beneficiaire", "")
+	p.ChampsRecherche = append(p.ChampsRecherche, hiddenField{Name: "beneficiaire"})
+	p.Changer = p.Action + "?" + keep.Encode()
+	p.Recherche = e.Request.URL.Query().Get("q")
+	p.Cherche = p.Recherche != "" && p.Personne == nil
+}
+
+// search lists the people of the person's structures matching the query.
+// A person is searched across all of them: choosing one sets the structure.
+func (p *helpFormPage) search(app core.App, w *helpWorkspace) error {
+	if !p.Cherche {
+		return nil
+	}
+	structure := "" // every structure of the person: choosing someone sets it
+	if p.Edition {
+		structure = p.Form.Structure // a help stays in its structure
+	}
+	hits, err := beneficiaires.SearchBeneficiaires(app, w.staff, structure, p.Recherche, 20)
+	if err != nil {
+		return err
+	}
+	year := clock.Now(app).Year()
+	for _, h := range hits {
+		choose := url.Values{"beneficiaire": {h.ID}}
+		if len(w.structures) > 1 && !p.Edition {
+			choose.Set("structure", h.Structure)
+		}
+		s, _ := w.structure(h.Structure)
+		p.Resultats = append(p.Resultats, helpHit{Nom: h.Prenom + " " + h.Nom,
+			Details: helpPersonDetails(h.Annee, year, h.Commune, h.Telephone, s.Nom, len(w.structures) > 1),
+			Choisir: p.Action + "?" + choose.Encode()})
+	}
+	return nil
+}
+
+// helpPersonDetails is what tells two namesakes apart: age bracket, town,
+// phone, and the structure when the conseiller works in several.
+func helpPersonDetails(annee, year int, commune, telephone, structure string, several bool) string {
+	var parts []string
+	if annee > 0 {
+		parts = append(parts, referentiel.TranchesAge.Label(referentiel.TrancheAgeDeNaissance(annee, year)))
+	}
+	if commune != "" {
+		parts = append(parts, commune)
+	}
+	if telephone != "" {
+		parts = append(parts, contact.FormaterTelephone(telephone))
+	}
+	if several && structure != "" {
+		parts = append(parts, structure)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// loadHelpPerson reads a beneficiary the conseiller may follow: another
+// structure's person (or a missing one) is a 404, like any record of the
+// URL. Anonymised and merged records cannot be chosen any more, unless
+// they are the one already linked (id == linked): a help stays editable.
+func loadHelpPerson(app core.App, auth *core.Record, w *helpWorkspace, id, linked string) (*helpPerson, error) {
+	r, err := access.WorkspaceRecord(app, auth, "beneficiaires", id)
+	if err != nil {
+		return nil, err
+	}
+	gone := r.GetBool("anonymise") || r.GetString("fusionne_vers") != ""
+	if gone && id != linked {
+		return nil, model.ErrNotFound
+	}
+	name := r.GetString("prenom") + " " + r.GetString("nom")
+	if r.GetBool("anonymise") {
+		name = "Personne anonymisée"
+	}
+	s, _ := w.structure(r.GetString("structure"))
+	return &helpPerson{ID: r.Id, Nom: name, Structure: r.GetString("structure"),
+		Details: helpPersonDetails(r.GetInt("annee_naissance"), clock.Now(app).Year(), r.GetString("commune"),
+			r.GetString("telephone"), s.Nom, len(w.structures) > 1)}, nil
+}
+
+func (pe *pageEngine) renderHelpForm(e *core.RequestEvent, status int, p *helpFormPage) error {
+	title := "Nouvel accompagnement"
+	if p.Edition {
+		title = "Modifier un accompagnement"
+	}
+	return pe.render(e, status, "accompagnement_form", title, p)
+}
+
+func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		if len(w.structures) == 0 {
+			return access.ErrForbidden // attached to no structure: nowhere to record help
+		}
+		query := e.Request.URL.Query()
+		person, err := chosenPerson(e, w, query.Get("beneficiaire"), "")
+		if err != nil {
+			return err
+		}
+		structure := query.Get("structure")
+		if person != nil {
+			structure = person.Structure // the person's structure is the help's
+		}
+		s := w.chosen(structure)
+		form := newAccompagnementForm(s.ID, clock.Now(e.App).In(s.Loc))
+		if person != nil {
+			form.Beneficiaire = person.ID
+		}
+		p, err := newHelpFormPage(e, w, form, person, false, "/espace/accompagnements/nouveau")
+		if err != nil {
+			return err
+		}
+		return pe.renderHelpForm(e, http.StatusOK, p)
+	}
+}
+
+// checkHelpForm validates a posted form for structure s and checks the
+// chosen person, who must be followed by the same structure. A wrong
+// person posted in the form is an error of the form (422), not a 404:
+// nothing is revealed, nothing is saved.
+func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnementForm, s helpStructure, linked string) (formulaire.Erreurs, *helpPerson) {
+	errs := form.validate(clock.Now(e.App).In(s.Loc))
+	if form.Beneficiaire == "" {
+		return errs, nil
+	}
+	person, err := loadHelpPerson(e.App, e.Auth, w, form.Beneficiaire, linked)
+	if err != nil || person.Structure != s.ID {
+		errs["beneficiaire"] = "Cette personne n'est pas suivie par la structure de l'accompagnement. Cherchez-la à nouveau, ou laissez l'accompagnement anonyme."
+		return errs, nil
+	}
+	return errs, person
+}
+
+func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		if len(w.structures) == 0 {
+			return access.ErrForbidden
+		}
+		if err := e.Request.ParseForm(); err != nil {
+			return fmt.Errorf("read help form: %w", err)
+		}
+		form := parseAccompagnementForm(e.Request.PostForm)
+		if form.Structure == "" {
+			form.Structure = w.structures[0].ID
+		}
+		s, member := w.structure(form.Structure)
+		var errs formulaire.Erreurs
+		var person *helpPerson
+		if member {
+			errs, person = checkHelpForm(e, w, &form, s, "")
+		} else {
+			errs = form.validate(clock.Now(e.App).In(w.structures[0].Loc))
+			errs["structure"] = "Choisissez une de vos structures."
+			if len(w.structures) == 1 {
+				errs[""] = "Cette structure n'est pas la vôtre : rien n'a été enregistré. Rechargez la page et recommencez."
+			}
+		}
+		if len(errs) > 0 {
+			return pe.helpFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
+		}
+		collection, err := e.App.FindCachedCollectionByNameOrId("accompagnements")
+		if err != nil {
+			return fmt.Errorf("help collection: %w", err)
+		}
+		record := core.NewRecord(collection)
+		record.Set("conseiller", e.Auth.Id)
+		record.Set("structure", s.ID)
+		for field, value := range form.changes() {
+			record.Set(field, value)
+		}
+		err = e.App.RunInTransaction(func(tx core.App) error {
+			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
+				return err
+			}
+			return touchBeneficiaire(tx, e.Auth, person, form.date)
+		})
+		if errs, ok := helpSaveErrors(err); ok {
+			return pe.helpFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
+		}
+		if err != nil {
+			return fmt.Errorf("create help: %w", err)
+		}
+		message := "Accompagnement enregistré : " + form.summary() + "."
+		if e.Request.PostFormValue("suite") == "autre" {
+			next := "/espace/accompagnements/nouveau"
+			if len(w.structures) > 1 {
+				next += "?" + url.Values{"structure": {s.ID}}.Encode()
+			}
+			return redirectWithFlash(e, next, message+" Vous pouvez saisir le suivant.")
+		}
+		return redirectWithFlash(e, "/espace/accompagnements", message)
+	}
+}
+
+// helpFormErrors answers a refused form: 422, the form as typed, the
+// messages next to the fields.
+func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, form accompagnementForm, person *helpPerson,
+	errs formulaire.Erreurs, edition bool, action string) error {
+	p := helpFormPageOf(w, form, errs, edition, action)
+	p.Personne = person
+	if person == nil && p.Form.Beneficiaire != "" {
+		// The refused person is not shown again (they may be another
+		// structure's): the form goes back to anonymous.
+		p.Form.Beneficiaire = ""
+		p.Form.validateAnonyme(formulaire.Erreurs{})
+	}
+	p.prepareSearch(e, w)
+	return pe.renderHelpForm(e, http.StatusUnprocessableEntity, p)
+}
+
+// touchBeneficiaire moves the person's last activity to the help's day
+// (never backwards: an old help typed late does not make them less recent),
+// through the update rule like any other write.
+func touchBeneficiaire(tx core.App, auth *core.Record, person *helpPerson, day time.Time) error {
+	if person == nil {
+		return nil
+	}
+	r, err := tx.FindRecordById("beneficiaires", person.ID)
+	if err != nil {
+		return fmt.Errorf("find beneficiary %s: %w", person.ID, err)
+	}
+	if r.GetBool("anonymise") || r.GetString("fusionne_vers") != "" {
+		return nil // nobody to follow any more
+	}
+	if last := r.GetDateTime("derniere_activite"); !last.IsZero() && !last.Time().Before(day) {
+		return nil
+	}
+	if err := access.UpdateChecked(tx, auth, r, map[string]any{"derniere_activite": day.UTC()}); err != nil {
+		return fmt.Errorf("update last activity of %s: %w", person.ID, err)
+	}
+	return nil
+}
+
+// loadOwnHelp reads a help of the conseiller's structures (404 otherwise)
+// that they may change (403 otherwise: it is a colleague's).
+func loadOwnHelp(e *core.RequestEvent, w *helpWorkspace, may func(core.App, *core.Record, *core.Record) bool) (*core.Record, helpStructure, error) {
+	record, err := access.WorkspaceRecord(e.App, e.Auth, "accompagnements", e.Request.PathValue("id"))
+	if err != nil {
+		return nil, helpStructure{}, err
+	}
+	s, ok := w.structure(record.GetString("structure"))
+	if !ok {
+		return nil, helpStructure{}, model.ErrNotFound
+	}
+	if !may(e.App, e.Auth, record) {
+		return nil, helpStructure{}, access.ErrForbidden
+	}
+	return record, s, nil
+}
+
+func mayUpdateHelp(app core.App, auth, record *core.Record) bool {
+	return access.MayUpdate(app, auth, record, nil)
+}
+
+func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		record, s, err := loadOwnHelp(e, w, mayUpdateHelp)
+		if err != nil {
+			return err
+		}
+		form := accompagnementFormOf(record, s.Loc)
+		query := e.Request.URL.Query()
+		if query.Has("beneficiaire") {
+			form.Beneficiaire = query.Get("beneficiaire")
+			if form.Beneficiaire == "" && form.TrancheAge == "" {
+				form.TrancheAge, form.Genre, form.StatutSocial = "non_communique", "non_communique", "non_communique"
+			}
+		}
+		person, err := chosenPerson(e, w, form.Beneficiaire, record.GetString("beneficiaire"))
+		if err != nil {
+			return err
+		}
+		if person != nil && person.Structure != s.ID {
+			return model.ErrNotFound // a person of another of my structures cannot join this help
+		}
+		p, err := newHelpFormPage(e, w, form, person, true, helpEditPath(record.Id))
+		if err != nil {
+			return err
+		}
+		return pe.renderHelpForm(e, http.StatusOK, p)
+	}
+}
+
+func helpEditPath(id string) string { return "/espace/accompagnements/" + id + "/modifier" }
+
+func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		record, s, err := loadOwnHelp(e, w, mayUpdateHelp)
+		if err != nil {
+			return err
+		}
+		if err := e.Request.ParseForm(); err != nil {
+			return fmt.Errorf("read help form: %w", err)
+		}
+		form := parseAccompagnementForm(e.Request.PostForm)
+		// A help stays in its structure (the update rule refuses a move).
+		form.Structure = s.ID
+		form.original = accompagnementFormOf(record, s.Loc).original
+		errs, person := checkHelpForm(e, w, &form, s, record.GetString("beneficiaire"))
+		if len(errs) > 0 {
+			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
+		}
+		err = e.App.RunInTransaction(func(tx core.App) error {
+			if err := access.UpdateChecked(tx, e.Auth, record, form.changes()); err != nil {
+				return err
+			}
+			return touchBeneficiaire(tx, e.Auth, person, form.date)
+		})
+		if errs, ok := helpSaveErrors(err); ok {
+			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
+		}
+		if err != nil {
+			return fmt.Errorf("save help %s: %w", record.Id, err)
+		}
+		return redirectWithFlash(e, "/espace/accompagnements", "Accompagnement modifié : "+form.summary()+".")
+	}
+}
+
+type helpDeletePage struct {
+	ID, Personne, Thematiques string
+	Date                      time.Time
+	Minutes                   int
+}
+
+func helpDeleteConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		record, s, err := loadOwnHelp(e, w, access.MayDelete)
+		if err != nil {
+			return err
+		}
+		p := &helpDeletePage{ID: record.Id, Date: record.GetDateTime("date").Time().In(s.Loc),
+			Minutes: record.GetInt("duree_minutes"), Personne: "Personne anonyme"}
+		if id := record.GetString("beneficiaire"); id != "" {
+			if person, err := loadHelpPerson(e.App, e.Auth, w, id, id); err == nil {
+				p.Personne = person.Nom
+			}
+		}
+		var labels []string
+		for _, t := range record.GetStringSlice("thematiques") {
+			labels = append(labels, referentiel.Thematiques.Label(t))
+		}
+		p.Thematiques = strings.Join(labels, ", ")
+		return pe.render(e, http.StatusOK, "accompagnement_supprimer", "Supprimer un accompagnement", p)
+	}
+}
+
+func helpDeleteHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		record, s, err := loadOwnHelp(e, w, access.MayDelete)
+		if err != nil {
+			return err
+		}
+		day := record.GetDateTime("date").Time().In(s.Loc)
+		if err := access.DeleteChecked(e.App, e.Auth, record); err != nil {
+			return fmt.Errorf("delete help %s: %w", record.Id, err)
+		}
+		return redirectWithFlash(e, "/espace/accompagnements", "L'accompagnement du "+frfmt.Date(day)+" a été supprimé.")
+	}
+}
+
+type helpFilters struct {
+	Du, Au, Thematique, Qui, Beneficiaire string
+	Page                                  int
+	du, au                                time.Time // parsed days, zero when not set
+}
+
+func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
+	f := helpFilters{Du: query.Get("du"), Au: query.Get("au"), Thematique: query.Get("thematique"),
+		Qui: query.Get("qui"), Beneficiaire: query.Get("beneficiaire"), Page: 1}
+	errs := formulaire.Erreurs{}
+	for _, d := range []struct {
+		value  string
+		target *time.Time
+		name   string
+	}{{f.Du, &f.du, "du"}, {f.Au, &f.au, "au"}} {
+		if d.value == "" {
+			continue
+		}
+		day, err := time.Parse(helpDayLayout, d.value)
+		if err != nil {
+			errs[d.name] = "Indiquez une date valide, par exemple 01/03/2026."
+			continue
+		}
+		*d.target = day
+	}
+	if !f.du.IsZero() && !f.au.IsZero() && f.au.Before(f.du) {
+		errs["au"] = "La fin de la période doit être après son début."
+		f.au = time.Time{}
+	}
+	if f.Thematique != "" && !referentiel.Thematiques.Has(f.Thematique) {
+		errs["thematique"] = "Choisissez une thématique dans la liste."
+		f.Thematique = ""
+	}
+	if f.Qui != "moi" {
+		f.Qui = ""
+	}
+	if n, err := strconv.Atoi(query.Get("page")); err == nil && n > 1 {
+		f.Page = n
+	}
+	return f, errs
+}
+
+// query is the list's address with these filters, on page n.
+func (f helpFilters) query(page int) string {
+	q := url.Values{}
+	for name, value := range map[string]string{"du": f.Du, "au": f.Au, "thematique": f.Thematique, "qui": f.Qui,
+		"beneficiaire": f.Beneficiaire} {
+		if value != "" {
+			q.Set(name, value)
+		}
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return "/espace/accompagnements"
+	}
+	return "/espace/accompagnements?" + q.Encode()
+}
+
+// where restricts the list to the person's structures and the filters.
+// A period is a range of days of each help's structure, so each structure
+// gets its own bounds in its own time zone.
+func (f helpFilters) where(w *helpWorkspace) dbx.Expression {
+	where := []dbx.Expression{w.staff.Scope("a.structure")}
+	if f.Qui == "moi" {
+		where = append(where, dbx.NewExp("a.conseiller = {:moi}", dbx.Params{"moi": w.staff.ID}))
+	}
+	if f.Thematique != "" {
+		where = append(where, dbx.NewExp("EXISTS (SELECT 1 FROM json_each(a.thematiques) WHERE json_each.value = {:thematique})",
+			dbx.Params{"thematique": f.Thematique}))
+	}
+	if f.Beneficiaire != "" {
+		where = append(where, dbx.NewExp("a.beneficiaire = {:beneficiaire}", dbx.Params{"beneficiaire": f.Beneficiaire}))
+	}
+	if !f.du.IsZero() || !f.au.IsZero() {
+		var periods []dbx.Expression
+		for i, s := range w.structures {
+			period := []dbx.Expression{dbx.NewExp(fmt.Sprintf("a.structure = {:ps%d}", i), dbx.Params{fmt.Sprintf("ps%d", i): s.ID})}
+			if !f.du.IsZero() {
+				start := time.Date(f.du.Year(), f.du.Month(), f.du.Day(), 0, 0, 0, 0, s.Loc)
+				period = append(period, dbx.NewExp(fmt.Sprintf("a.date >= {:du%d}", i), dbx.Params{fmt.Sprintf("du%d", i): model.DBDate(start)}))
+			}
+			if !f.au.IsZero() {
+				end := time.Date(f.au.Year(), f.au.Month(), f.au.Day()+1, 0, 0, 0, 0, s.Loc)
+				period = append(period, dbx.NewExp(fmt.Sprintf("a.date < {:au%d}", i), dbx.Params{fmt.Sprintf("au%d", i): model.DBDate(end)}))
+			}
+			periods = append(periods, dbx.And(period...))
+		}
+		where = append(where, dbx.Or(periods...))
+	}
+	return dbx.And(where...)
+}
+
+type helpRow struct {
+	ID, Conseiller, Personne, PersonneID, Tranche, Demarche, Structure string
+	Date                                                               time.Time
+	Minutes                                                            int
+	Thematiques                                                        []string
+	Anonyme, PeutModifier, PeutSupprimer                               bool
+}
+
+type helpListPage struct {
+	Filtres             helpFilters
+	Errors              formulaire.Erreurs
+	Qui                 []formulaire.Option
+	Personne            *helpPerson // the person the list is restricted to
+	Lignes              []helpRow
+	Total, Minutes      int
+	Page, Pages         int
+	Precedente          string
+	Suivante            string
+	Effacer             string
+	PlusieursStructures bool
+}
+
+func helpListHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		w, err := loadHelpWorkspace(e)
+		if err != nil {
+			return err
+		}
+		filters, errs := parseHelpFilters(e.Request.URL.Query())
+		p := &helpListPage{Filtres: filters, Errors: errs, PlusieursStructures: len(w.structures) > 1,
+			Qui: []formulaire.Option{{Value: "moi", Label: "Mes accompagnements"}}}
+		if filters.Beneficiaire != "" {
+			// An id of another structure's person in the address is a 404.
+			if p.Personne, err = loadHelpPerson(e.App, e.Auth, w, filters.Beneficiaire, filters.Beneficiaire); err != nil {
+				return err
+			}
+		}
+		if err := p.load(e, w); err != nil {
+			return err
+		}
+		if filters.Page > 1 {
+			p.Precedente = filters.query(filters.Page - 1)
+		}
+		if filters.Page < p.Pages {
+			p.Suivante = filters.query(filters.Page + 1)
+		}
+		p.Effacer = "/espace/accompagnements"
+		if filters.Beneficiaire != "" {
+			p.Effacer += "?" + url.Values{"beneficiaire": {filters.Beneficiaire}}.Encode()
+		}
+		return pe.render(e, http.StatusOK, "accompagnements", "Accompagnements individuels", p)
+	}
+}
+
+// load counts the filtered help, then reads one page of it, newest first.
+func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
+	where := p.Filtres.where(w)
+	err := e.App.DB().Select("count(*)", "coalesce(sum(a.duree_minutes), 0)").From("accompagnements a").
+		Where(where).Row(&p.Total, &p.Minutes)
+	if err != nil {
+		return fmt.Errorf("count help: %w", err)
+	}
+	p.Pages = max(1, (p.Total+helpPageSize-1)/helpPageSize)
+	p.Page = min(p.Filtres.Page, p.Pages)
+	var rows []struct {
+		ID          string `db:"id"`
+		Date        string `db:"date"`
+		Minutes     int    `db:"duree_minutes"`
+		Thematiques string `db:"thematiques"`
+		Demarche    string `db:"demarche"`
+		Tranche     string `db:"tranche_age"`
+		Beneficiary string `db:"beneficiaire"`
+		CPrenom     string `db:"c_prenom"`
+		CNom        string `db:"c_nom"`
+		BPrenom     string `db:"b_prenom"`
+		BNom        string `db:"b_nom"`
+		Structure   string `db:"structure_nom"`
+		Fuseau      string `db:"fuseau"`
+	}
+	err = e.App.DB().Select("a.id", "a.date", "a.duree_minutes", "a.thematiques", "a.demarche", "a.tranche_age",
+		"a.beneficiaire", "coalesce(u.prenom, '') AS c_prenom", "coalesce(u.nom, '') AS c_nom",
+		"coalesce(b.prenom, '') AS b_prenom", "coalesce(b.nom, '') AS b_nom", "st.nom AS structure_nom", "st.fuseau").
+		From("accompagnements a").
+		InnerJoin("structures st", dbx.NewExp("st.id = a.structure")).
+		LeftJoin("utilisateurs u", dbx.NewExp("u.id = a.conseiller")).
+		LeftJoin("beneficiaires b", dbx.NewExp("b.id = a.beneficiaire")).
+		Where(where).OrderBy("a.date DESC", "a.created DESC", "a.id").
+		Limit(helpPageSize).Offset(int64((p.Page - 1) * helpPageSize)).All(&rows)
+	if err != nil {
+		return fmt.Errorf("list help: %w", err)
+	}
+	ids := make([]string, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	rights, err := helpRights(e, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		day, _ := types.ParseDateTime(r.Date)
+		row := helpRow{ID: r.ID, Date: day.Time().In(frfmt.Location(r.Fuseau)), Minutes: r.Minutes, Demarche: r.Demarche,
+			Conseiller: r.CPrenom + " " + r.CNom, Structure: r.Structure, PersonneID: r.Beneficiary,
+			Personne: r.BPrenom + " " + r.BNom, Anonyme: r.Beneficiary == "" || r.BPrenom+r.BNom == ""}
+		if r.Beneficiary == "" {
+			row.Tranche = r.Tranche
+		}
+		if err := json.Unmarshal([]byte(r.Thematiques), &row.Thematiques); err != nil && r.Thematiques != "" {
+			return fmt.Errorf("themes of help %s: %w", r.ID, err)
+		}
+		row.PeutModifier, row.PeutSupprimer = rights[r.ID][0], rights[r.ID][1]
+		p.Lignes = append(p.Lignes, row)
+	}
+	return nil
+}
+
+// helpRights tells, for each help of a page, whether the signed-in person
+// may change and delete it: the API rules decide (only one's own).
+func helpRights(e *core.RequestEvent, ids []string) (map[string][2]bool, error) {
+	rights := map[string][2]bool{}
+	if len(ids) == 0 {
+		return rights, nil
+	}
+	records, err := e.App.FindRecordsByIds("accompagnements", ids)
+	if err != nil {
+		return nil, fmt.Errorf("load help of the page: %w", err)
+	}
+	for _, r := range records {
+		rights[r.Id] = [2]bool{access.MayUpdate(e.App, e.Auth, r, nil), access.MayDelete(e.App, e.Auth, r)}
+	}
+	return rights, nil
+}

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/mails"
+	"github.com/pocketbase/pocketbase/tools/hook"
+)
+
+const SessionCookie = "atelier_session"
+
+type connexionData struct {
+	Email  string
+	Suite  string
+	Erreur string
+	Envoye bool
+}
+
+func RegisterAuthPages(se *core.ServeEvent, pe *pageEngine) {
+	se.Router.GET("/connexion", pe.Page(func(e *core.RequestEvent) error {
+		if staff := currentStaff(e); staff != nil {
+			return e.Redirect(http.StatusSeeOther, "/espace")
+		}
+		privatePage(e)
+		return pe.render(e, http.StatusOK, "connexion", "Connexion", connexionData{Suite: safeNext(e.Request.URL.Query().Get("suite"))})
+	}))
+	se.Router.POST("/connexion", pe.Page(signInHandler(pe))).Bind(SameOrigin(pe))
+	se.Router.POST("/deconnexion", pe.Page(func(e *core.RequestEvent) error {
+		clearSessionCookie(e)
+		return e.Redirect(http.StatusSeeOther, "/connexion")
+	})).Bind(SameOrigin(pe))
+	se.Router.GET("/mot-de-passe-oublie", pe.Page(func(e *core.RequestEvent) error {
+		return pe.render(e, http.StatusOK, "mot_de_passe", "Mot de passe oublié", connexionData{})
+	}))
+	se.Router.POST("/mot-de-passe-oublie", pe.Page(passwordResetHandler(pe))).Bind(SameOrigin(pe))
+}
+
+func signInHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
+		data := connexionData{Email: email, Suite: safeNext(e.Request.FormValue("suite"))}
+		staff, err := e.App.FindAuthRecordByEmail("utilisateurs", email)
+		if err != nil || !staff.ValidatePassword(e.Request.FormValue("mot_de_passe")) {
+			data.Erreur = "Adresse e-mail ou mot de passe incorrect."
+			return pe.render(e, http.StatusUnauthorized, "connexion", "Connexion", data)
+		}
+		if !staff.GetBool("actif") {
+			data.Erreur = "Ce compte est désactivé. Demandez à votre coordinateur de le réactiver."
+			return pe.render(e, http.StatusForbidden, "connexion", "Connexion", data)
+		}
+		token, err := staff.NewAuthToken()
+		if err != nil {
+			return err
+		}
+		e.SetCookie(&http.Cookie{
+			Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: e.IsTLS(),
+			SameSite: http.SameSiteLaxMode,
+			MaxAge:   int(staff.Collection().AuthToken.Duration), // seconds, as the token
+		})
+		return e.Redirect(http.StatusSeeOther, data.Suite)
+	}
+}
+
+// passwordResetHandler sends PocketBase's reset e-mail; the answer is the
+// same whether the account exists or not, so nobody learns who has one.
+func passwordResetHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
+		if staff, err := e.App.FindAuthRecordByEmail("utilisateurs", email); err == nil && staff.GetBool("actif") {
+			if err := mails.SendRecordPasswordReset(e.App, staff); err != nil {
+				e.App.Logger().Error("password reset e-mail", "error", err)
+			}
+		}
+		return pe.render(e, http.StatusOK, "mot_de_passe", "Mot de passe oublié", connexionData{Email: email, Envoye: true})
+	}
+}
+
+// currentStaff returns the signed-in, active staff member of the cookie,
+// or nil (no cookie, expired or forged token, inactive account).
+func currentStaff(e *core.RequestEvent) *core.Record {
+	cookie, err := e.Request.Cookie(SessionCookie)
+	if err != nil || cookie.Value == "" {
+		return nil
+	}
+	staff, err := e.App.FindAuthRecordByToken(cookie.Value, core.TokenTypeAuth)
+	if err != nil || staff.Collection().Name != "utilisateurs" || !staff.GetBool("actif") {
+		return nil
+	}
+	return staff
+}
+
+// requireStaff guards the workspace: without a valid session, back to the
+// sign-in page, which then brings the person back where they were going.
+func RequireStaff() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id: "atelierRequireStaff",
+		Func: func(e *core.RequestEvent) error {
+			staff := currentStaff(e)
+			if staff == nil {
+				clearSessionCookie(e)
+				return e.Redirect(http.StatusSeeOther, "/connexion?suite="+url.QueryEscape(e.Request.URL.RequestURI()))
+			}
+			e.Auth = staff // the same identity the API rules see
+			privatePage(e)
+			return e.Next()
+		},
+	}
+}
+
+// sameOrigin refuses a state-changing request sent from another site.
+func SameOrigin(pe *pageEngine) *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id: "atelierSameOrigin",
+		Func: func(e *core.RequestEvent) error {
+			if e.Request.Method == http.MethodGet || e.Request.Method == http.MethodHead || fromThisSite(e) {
+				return e.Next()
+			}
+			return pe.ErrorPage(e, http.StatusForbidden)
+		},
+	}
+}
+
+func fromThisSite(e *core.RequestEvent) bool {
+	source := e.Request.Header.Get("Origin")
+	if source == "" || source == "null" {
+		source = e.Request.Header.Get("Referer")
+	}
+	u, err := url.Parse(source)
+	if source == "" || err != nil {
+		return false
+	}
+	return u.Host == e.Request.Host
+}
+
+func clearSessionCookie(e *core.RequestEvent) {
+	e.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: e.IsTLS(),
+		SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// safeNext keeps a redirection inside the workspace: a path of this site,
+// never another host.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/espace") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/espace"
+	}
+	return next
+}

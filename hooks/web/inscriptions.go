@@ -1,0 +1,15 @@
+package web
+
+import (
+	"net/url"
+
+	"atelier/hooks/inscriptions"
+)
+
+func parseRegistrationForm(values url.Values) inscriptions.RegistrationForm {
+	return inscriptions.RegistrationForm{
+		Prenom: values.Get("prenom"), Nom: values.Get("nom"), Telephone: values.Get("telephone"),
+		Email: values.Get("email"), CodePostal: values.Get("code_postal"), InscritPar: values.Get("inscrit_par"),
+		Consentement: values.Get("consentement") != "", Piege: values.Get("site_web"),
+	}
+}

@@ -1,0 +1,513 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/access"
+	"atelier/hooks/beneficiaires"
+	"atelier/hooks/clock"
+	"atelier/hooks/envois"
+	"atelier/hooks/inscriptions"
+	"atelier/hooks/lib/contact"
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
+	"atelier/hooks/statistiques"
+)
+
+func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
+	h := &seancePages{pe: pe}
+	g.GET("/seances/{id}", pe.Page(h.show))
+	g.POST("/seances/{id}/inscriptions", pe.Page(h.addPerson))
+	g.POST("/seances/{id}/inscriptions/nouvelle", pe.Page(h.addNewPerson))
+	g.POST("/seances/{id}/inscriptions/{inscription}/promouvoir", pe.Page(h.promote))
+	g.POST("/seances/{id}/inscriptions/{inscription}/annuler", pe.Page(h.cancel))
+	g.GET("/seances/{id}/presences", pe.Page(h.sheet))
+	g.POST("/seances/{id}/presences", pe.Page(h.saveSheet))
+	g.POST("/seances/{id}/presences/ajout", pe.Page(h.walkIn))
+	g.POST("/seances/{id}/presences/nouvelle", pe.Page(h.walkInNew))
+	g.POST("/seances/{id}/cloturer", pe.Page(h.close))
+	g.GET("/seances/{id}/participants.csv", pe.Page(h.exportCSV))
+}
+
+type seancePages struct{ pe *pageEngine }
+
+// splitWaiting separates people with a place from the waiting list.
+func splitWaiting(all []inscriptions.SeanceParticipant) (placed, waiting []inscriptions.SeanceParticipant) {
+	for _, p := range all {
+		if p.Statut == "liste_attente" {
+			waiting = append(waiting, p)
+		} else {
+			placed = append(placed, p)
+		}
+	}
+	return placed, waiting
+}
+
+// sessionSearchHit is a person found by the search, with their state in this
+// session ("" when they have no live registration).
+type sessionSearchHit struct {
+	beneficiaires.BeneficiaireHit
+	Statut string
+}
+
+type sessionSearch struct {
+	Q         string
+	Done      bool
+	Resultats []sessionSearchHit
+}
+
+// searchForSession runs the ?q= search among the session's structure's
+// people and tells for each one whether they are already registered.
+func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant) (sessionSearch, error) {
+	search := sessionSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
+	if search.Q == "" {
+		return search, nil
+	}
+	hits, err := beneficiaires.SearchBeneficiaires(e.App, model.NewStaffView(e.Auth), s.Structure.Id, search.Q, 20)
+	if err != nil {
+		return search, err
+	}
+	statut := map[string]string{}
+	for _, p := range people {
+		statut[p.Beneficiaire] = p.Statut
+	}
+	search.Done = true
+	for _, h := range hits {
+		search.Resultats = append(search.Resultats, sessionSearchHit{BeneficiaireHit: h, Statut: statut[h.ID]})
+	}
+	return search, nil
+}
+
+// sessionPersonForm is the « Nouvelle personne » form of both pages.
+type sessionPersonForm struct {
+	beneficiaires.BeneficiaireForm
+	InscritPar string
+}
+
+func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formulaire.Erreurs) {
+	if err := e.Request.ParseForm(); err != nil {
+		return sessionPersonForm{}, formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
+	}
+	f := sessionPersonForm{BeneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
+		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par"))}
+	errs := f.ValidateNew(clock.Now(e.App))
+	if len([]rune(f.InscritPar)) > 200 {
+		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
+	}
+	return f, errs
+}
+
+// seanceEspacePage is what the session's page shows.
+type seanceEspacePage struct {
+	S            *seances.StaffSeance
+	Inscrits     []inscriptions.SeanceParticipant // people with a place
+	Attente      []inscriptions.SeanceParticipant // waiting list, by rank
+	Recherche    sessionSearch
+	Form         sessionPersonForm
+	Errors       formulaire.Erreurs
+	Consentement []formulaire.Option
+	Refus        string // why nobody can be registered now, "" when one can
+	Ouvert       bool   // the « Ajouter une personne » block starts open
+	ACloturer    int    // people still only registered: absent at closing
+	PeutCloturer bool
+}
+
+// Complet: no place left for a confirmed registration.
+func (p *seanceEspacePage) Complet() bool { return p.S.PlacesRestantes() == 0 }
+
+func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeance) (*seanceEspacePage, error) {
+	page := &seanceEspacePage{S: s, Errors: formulaire.Erreurs{}, Consentement: beneficiaires.StaffConsentOptions}
+	if !s.VoitPersonnes {
+		return page, nil // counts only: people are never read for this person
+	}
+	now := clock.Now(e.App)
+	page.Refus = inscriptions.RegistrationRefusal(s.Record, now)
+	page.PeutCloturer = s.Statut == "planifiee" && !now.Before(s.Debut)
+	page.ACloturer = s.Inscrits
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	page.Inscrits, page.Attente = splitWaiting(people)
+	if page.Recherche, err = searchForSession(e, s, people); err != nil {
+		return nil, err
+	}
+	// Nobody found: the new-person form is probably next.
+	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
+	return page, nil
+}
+
+func (h *seancePages) renderSeance(e *core.RequestEvent, status int, page *seanceEspacePage) error {
+	return h.pe.render(e, status, "seance_espace", page.S.Titre, page)
+}
+
+func (h *seancePages) show(e *core.RequestEvent) error {
+	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	page, err := h.loadSeancePage(e, s)
+	if err != nil {
+		return err
+	}
+	return h.renderSeance(e, http.StatusOK, page)
+}
+
+// seanceWithPeople loads the session for an action on people: a session of
+// another structure is a 404, a person who reads no people gets the 403 page.
+func seanceWithPeople(e *core.RequestEvent) (*seances.StaffSeance, error) {
+	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	if !s.VoitPersonnes {
+		return nil, access.ErrForbidden
+	}
+	return s, nil
+}
+
+func seanceEspacePath(s *seances.StaffSeance) string { return "/espace/seances/" + s.ID }
+
+// refuseOnSeance shows the session's page again with the refusal's message.
+func (h *seancePages) refuseOnSeance(e *core.RequestEvent, s *seances.StaffSeance, why string) error {
+	page, err := h.loadSeancePage(e, s)
+	if err != nil {
+		return err
+	}
+	page.Errors[""] = why
+	return h.renderSeance(e, http.StatusConflict, page)
+}
+
+func (h *seancePages) addPerson(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, formText(e, "beneficiaire"), nil, "", clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	notifyStaffRegistration(e, result)
+	return redirectWithFlash(e, seanceEspacePath(s), registrationFlash(result))
+}
+
+// addNewPerson is the phone-call case: a person not yet known to the
+// structure is created and registered together.
+func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	form, errs := parseSessionPerson(e)
+	if len(errs) == 0 {
+		result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
+		if why := inscriptions.StaffRefusalOf(err); why != "" {
+			errs[""] = why
+		} else if err != nil {
+			return err
+		} else {
+			notifyStaffRegistration(e, result)
+			return redirectWithFlash(e, seanceEspacePath(s), registrationFlash(result))
+		}
+	}
+	page, err := h.loadSeancePage(e, s)
+	if err != nil {
+		return err
+	}
+	page.Form, page.Errors, page.Ouvert = form, errs, true
+	return h.renderSeance(e, http.StatusUnprocessableEntity, page)
+}
+
+func (h *seancePages) promote(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := inscriptions.PromoteByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	envois.NotifyPromotion(e.App, baseURL(e), result.Inscription)
+	return redirectWithFlash(e, seanceEspacePath(s), promotionFlash(result, s.Capacite))
+}
+
+func (h *seancePages) cancel(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := inscriptions.CancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	if result.Promoted != nil {
+		envois.NotifyPromotion(e.App, baseURL(e), result.Promoted)
+	}
+	return redirectWithFlash(e, seanceEspacePath(s), cancelFlash(e.App, result))
+}
+
+// presencesPage is what the attendance sheet shows.
+type presencesPage struct {
+	S            *seances.StaffSeance
+	Refus        string                           // why attendance cannot be taken now
+	Lignes       []inscriptions.SeanceParticipant // registered, present or absent
+	EnAttente    int
+	Anonymes     string
+	Choix        []formulaire.Option
+	Recherche    sessionSearch
+	Form         sessionPersonForm
+	Errors       formulaire.Erreurs
+	Consentement []formulaire.Option
+	Ouvert       bool // the walk-in block starts open
+	ACloturer    int
+}
+
+var presenceOptions = []formulaire.Option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
+
+func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*presencesPage, error) {
+	page := &presencesPage{S: s, Refus: inscriptions.AttendanceRefusal(s.Record, s.Loc, clock.Now(e.App)), Choix: presenceOptions,
+		Errors: formulaire.Erreurs{}, Consentement: beneficiaires.StaffConsentOptions, Anonymes: fmt.Sprint(s.Anonymes), EnAttente: s.EnAttente}
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	page.Lignes, _ = splitWaiting(people)
+	for _, l := range page.Lignes {
+		if l.Statut == "inscrit" {
+			page.ACloturer++
+		}
+	}
+	if page.Recherche, err = searchForSession(e, s, people); err != nil {
+		return nil, err
+	}
+	// Nobody found: the new-person form is probably next.
+	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
+	return page, nil
+}
+
+func (h *seancePages) renderSheet(e *core.RequestEvent, status int, page *presencesPage) error {
+	return h.pe.render(e, status, "seance_espace_presences", "Feuille de présence : "+page.S.Titre, page)
+}
+
+func (h *seancePages) sheet(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	return h.renderSheet(e, http.StatusOK, page)
+}
+
+func (h *seancePages) saveSheet(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	if err := e.Request.ParseForm(); err != nil {
+		page.Errors[""] = "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."
+		return h.renderSheet(e, http.StatusBadRequest, page)
+	}
+	in := parseAttendance(e.Request.PostForm)
+	in.KeepSheet(page.Lignes)
+	errs := in.Validate()
+	if len(errs) == 0 {
+		_, err = inscriptions.SaveAttendance(e.App, e.Auth, s, in, clock.Now(e.App))
+		if why := inscriptions.StaffRefusalOf(err); why != "" {
+			errs[""] = why
+		} else if err != nil {
+			return err
+		} else {
+			return redirectWithFlash(e, seanceEspacePath(s)+"/presences", "Présences enregistrées.")
+		}
+	}
+	// Show the sheet as it was filled in, with the messages.
+	for i := range page.Lignes {
+		if v, ok := in.Statuts[page.Lignes[i].ID]; ok {
+			page.Lignes[i].Choix = v
+		}
+	}
+	page.Anonymes, page.Errors = in.Anonymes, errs
+	return h.renderSheet(e, http.StatusUnprocessableEntity, page)
+}
+
+// refuseOnSheet shows the attendance sheet again with the refusal's message.
+func (h *seancePages) refuseOnSheet(e *core.RequestEvent, s *seances.StaffSeance, why string) error {
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	page.Errors[""] = why
+	return h.renderSheet(e, http.StatusConflict, page)
+}
+
+func (h *seancePages) walkIn(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := inscriptions.WalkInByStaff(e.App, e.Auth, s, formText(e, "beneficiaire"), nil, clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSheet(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithFlash(e, seanceEspacePath(s)+"/presences", result.Name()+" : présence notée.")
+}
+
+func (h *seancePages) walkInNew(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	form, errs := parseSessionPerson(e)
+	if len(errs) == 0 {
+		result, err := inscriptions.WalkInByStaff(e.App, e.Auth, s, "", &form.BeneficiaireForm, clock.Now(e.App))
+		if why := inscriptions.StaffRefusalOf(err); why != "" {
+			errs[""] = why
+		} else if err != nil {
+			return err
+		} else {
+			return redirectWithFlash(e, seanceEspacePath(s)+"/presences", result.Name()+" : présence notée.")
+		}
+	}
+	page, err := h.loadSheet(e, s)
+	if err != nil {
+		return err
+	}
+	page.Form, page.Errors, page.Ouvert = form, errs, true
+	return h.renderSheet(e, http.StatusUnprocessableEntity, page)
+}
+
+func (h *seancePages) close(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	absents, err := inscriptions.CloseByStaff(e.App, e.Auth, s, clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	message := "Séance close : elle compte comme réalisée."
+	switch {
+	case absents == 1:
+		message += " 1 personne sans présence notée est notée absente."
+	case absents > 1:
+		message += fmt.Sprintf(" %d personnes sans présence notée sont notées absentes.", absents)
+	}
+	return redirectWithFlash(e, seanceEspacePath(s), message)
+}
+
+// participantsHeader is the first row of the CSV export.
+var participantsHeader = []string{"Nom", "Prénom", "Téléphone", "E-mail", "Statut", "Rang d'attente", "Source", "Inscrit par", "Inscrit le"}
+
+// exportCSV sends the session's participants for a spreadsheet: UTF-8 with
+// a byte order mark and « ; » (what French spreadsheets expect), never
+// cached (it holds people's contacts).
+func (h *seancePages) exportCSV(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
+	if err != nil {
+		return err
+	}
+	body, err := participantsCSV(people, s.Loc)
+	if err != nil {
+		return err
+	}
+	header := e.Response.Header()
+	header.Set("Content-Disposition", `attachment; filename="`+participantsFilename(s)+`"`)
+	header.Set("Cache-Control", "no-store")
+	header.Set("X-Content-Type-Options", "nosniff")
+	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+}
+
+func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location) ([]byte, error) {
+	rows := [][]string{participantsHeader}
+	for _, p := range people {
+		rang := ""
+		if p.Statut == "liste_attente" {
+			rang = fmt.Sprint(p.Rang)
+		}
+		created := ""
+		if dt, err := types.ParseDateTime(p.Created); err == nil && !dt.IsZero() {
+			created = dt.Time().In(loc).Format("02/01/2006 15:04")
+		}
+		nom, prenom := p.Nom, p.Prenom
+		if p.Anonymise {
+			nom, prenom = "Personne anonymisée", ""
+		}
+		rows = append(rows, []string{nom, prenom, contact.FormaterTelephone(p.Telephone), p.Email,
+			referentiel.StatutsInscription.Label(p.Statut), rang, referentiel.SourcesInscription.Label(p.Source),
+			p.InscritPar, created})
+	}
+	var buf bytes.Buffer
+	if err := statistiques.WriteFrenchCSV(&buf, rows); err != nil {
+		return nil, fmt.Errorf("write participants CSV: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// participantsFilename is « participants-<titre>-<date>.csv » in plain
+// ASCII, safe in a header and on every file system.
+func participantsFilename(s *seances.StaffSeance) string {
+	return "participants-" + participantsSlug(s.Titre, 50) + "-" + s.Debut.Format("2006-01-02") + ".csv"
+}
+
+var accentsFolded = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "á", "a", "ç", "c", "é", "e", "è", "e", "ê", "e",
+	"ë", "e", "î", "i", "ï", "i", "í", "i", "ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u",
+	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae")
+
+func participantsSlug(s string, max int) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range accentsFolded.Replace(strings.ToLower(s)) {
+		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= max {
+			break
+		}
+	}
+	slug := strings.Trim(b.String(), "-")
+	if slug == "" {
+		return "seance"
+	}
+	return slug
+}

@@ -1,0 +1,555 @@
+package web
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"atelier/hooks/access"
+	"atelier/hooks/clock"
+	"atelier/hooks/envois"
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/serie"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
+)
+
+const sessionsPerPage = 50
+
+func RegisterSessionPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
+	g.GET("/seances", pe.Page(sessionListHandler(pe)))
+	g.GET("/seances/nouvelle", pe.Page(planFormHandler(pe)))
+	g.POST("/seances/nouvelle", pe.Page(planPostHandler(pe)))
+	g.GET("/seances/{id}/modifier", pe.Page(editSessionHandler(pe)))
+	g.POST("/seances/{id}/modifier", pe.Page(editSessionPostHandler(pe)))
+	g.GET("/seances/{id}/annuler", pe.Page(cancelSessionHandler(pe)))
+	g.POST("/seances/{id}/annuler", pe.Page(cancelSessionPostHandler(pe)))
+}
+
+type sessionListData struct {
+	Quand         string
+	Quands        []formulaire.Option
+	Seances       []dashboardSeance
+	Page, Pages   int
+	Total         int
+	PeutPlanifier bool
+}
+
+var sessionPeriods = []formulaire.Option{{Value: "a_venir", Label: "À venir"}, {Value: "passees", Label: "Passées"},
+	{Value: "annulees", Label: "Annulées"}}
+
+func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		staff := model.NewStaffView(e.Auth)
+		q := e.Request.URL.Query()
+		data := sessionListData{Quand: q.Get("quand"), Page: 1, PeutPlanifier: staff.PeutPlanifier()}
+		if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
+			data.Page = p
+		}
+		now := dbx.Params{"now": model.DBDate(clock.Now(e.App))}
+		where, order := dbx.NewExp("s.statut = 'planifiee' AND s.fin >= {:now}", now), "s.debut ASC"
+		switch data.Quand {
+		case "passees":
+			where, order = dbx.NewExp("s.statut != 'annulee' AND s.fin < {:now}", now), "s.debut DESC"
+		case "annulees":
+			where, order = dbx.NewExp("s.statut = 'annulee'"), "s.debut DESC"
+		default:
+			data.Quand = "a_venir"
+		}
+		where = dbx.And(staff.Scope("s.structure"), where)
+		for _, o := range sessionPeriods {
+			data.Quands = append(data.Quands, formulaire.Option{Value: o.Value, Label: o.Label, Selected: o.Value == data.Quand})
+		}
+		if err := e.App.DB().Select("count(*)").From("seances s").Where(where).Row(&data.Total); err != nil {
+			return fmt.Errorf("count sessions: %w", err)
+		}
+		data.Pages = max(1, (data.Total+sessionsPerPage-1)/sessionsPerPage)
+		var err error
+		data.Seances, err = dashboardSeances(e.App, where, order, sessionsPerPage, int64((data.Page-1)*sessionsPerPage))
+		if err != nil {
+			return err
+		}
+		return pe.render(e, http.StatusOK, "seances", "Séances", data)
+	}
+}
+
+type seanceFormData struct {
+	Form           seanceForm
+	Errors         formulaire.Erreurs
+	Choices        *seanceChoices
+	Atelier        *core.Record
+	Seance         *seances.StaffSeance // when editing
+	Suivantes      int                  // later planned occurrences of the series, when editing
+	Bloquee        string               // why the session cannot be edited, or ""
+	Repetitions    []formulaire.Option
+	FinsRepetition []formulaire.Option
+	Portees        []formulaire.Option
+}
+
+var finsRepetition = []formulaire.Option{{Value: "nombre", Label: "Après un nombre de séances"}, {Value: "date", Label: "À une date"}}
+
+// scopeOptions offer to apply a change to one session or to the rest of its series.
+func scopeOptions(later int) []formulaire.Option {
+	return []formulaire.Option{{Value: "seance", Label: "Cette séance seulement"},
+		{Value: "suivantes", Label: "Cette séance et " + frfmt.Pluriel(later, "la suivante de la série",
+			fmt.Sprintf("les %d suivantes de la série", later))}}
+}
+
+var repetitions = []formulaire.Option{{Value: "", Label: "Une seule séance"}, {Value: "1", Label: "Chaque semaine"},
+	{Value: "2", Label: "Toutes les deux semaines"}}
+
+func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		staff := model.NewStaffView(e.Auth)
+		if !staff.PeutPlanifier() {
+			return access.ErrForbidden
+		}
+		id := e.Request.URL.Query().Get("atelier")
+		if id == "" {
+			return chooseWorkshop(pe, e, staff, "")
+		}
+		atelier, err := plannableWorkshop(e, staff, id)
+		if err != nil {
+			return err
+		}
+		choices, err := loadSeanceChoices(e.App, staff, atelier.GetString("structure"))
+		if err != nil {
+			return err
+		}
+		return pe.render(e, http.StatusOK, "seance_form", "Planifier une séance", seanceFormData{
+			Form: newSeanceForm(atelier, staff, choices), Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
+	}
+}
+
+// chooseWorkshop is the first step of planning: pick the catalogue entry.
+func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *model.StaffView, message string) error {
+	choices, err := loadSeanceChoices(e.App, staff, "")
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	errs := formulaire.Erreurs{}
+	if message != "" {
+		errs["atelier"], status = message, http.StatusUnprocessableEntity
+	}
+	return pe.render(e, status, "seance_choix", "Planifier une séance", seanceFormData{Choices: choices, Errors: errs})
+}
+
+// plannableWorkshop is an active catalogue entry shared or of one of the
+// staff member's structures; anything else is not found.
+func plannableWorkshop(e *core.RequestEvent, staff *model.StaffView, id string) (*core.Record, error) {
+	atelier, err := access.WorkspaceRecord(e.App, e.Auth, "ateliers", id)
+	if err != nil {
+		return nil, err
+	}
+	if !atelier.GetBool("actif") {
+		return nil, model.ErrNotFound
+	}
+	return atelier, nil
+}
+
+func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		staff := model.NewStaffView(e.Auth)
+		if !staff.PeutPlanifier() {
+			return access.ErrForbidden
+		}
+		if err := e.Request.ParseForm(); err != nil {
+			return chooseWorkshop(pe, e, staff, "Le formulaire n'a pas pu être lu. Réessayez.")
+		}
+		form := parseSeanceForm(e.Request.PostForm)
+		atelier, err := plannableWorkshop(e, staff, form.Atelier)
+		if err != nil {
+			return chooseWorkshop(pe, e, staff, "Choisissez un atelier du catalogue.")
+		}
+		choices, err := loadSeanceChoices(e.App, staff, atelier.GetString("structure"))
+		if err != nil {
+			return err
+		}
+		answer := func(errs formulaire.Erreurs) error {
+			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Planifier une séance", seanceFormData{
+				Form: form, Errors: errs, Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
+		}
+		if errs := form.validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
+			return answer(errs)
+		}
+		ids, err := planSessions(e.App, e.Auth, &form)
+		if errs, ok := validationMessages(err); ok {
+			return answer(errs)
+		}
+		if err != nil {
+			return err
+		}
+		first, last := form.starts[0], form.starts[len(form.starts)-1]
+		message := "Séance planifiée le " + frfmt.Date(first) + " à " + frfmt.Heure(first) + "."
+		if len(ids) > 1 {
+			message = fmt.Sprintf("Série de %d séances planifiée, du %s au %s.", len(ids), frfmt.Date(first), frfmt.Date(last))
+		}
+		return redirectWithFlash(e, "/espace/seances/"+ids[0], message)
+	}
+}
+
+// planSessions creates every occurrence in one transaction, each checked
+// against the seances create rule: all or nothing.
+func planSessions(app core.App, auth *core.Record, f *seanceForm) ([]string, error) {
+	collection, err := app.FindCachedCollectionByNameOrId("seances")
+	if err != nil {
+		return nil, err
+	}
+	serieID := ""
+	if len(f.starts) > 1 {
+		serieID = newSerieID()
+	}
+	var ids []string
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, start := range f.starts {
+			record := core.NewRecord(collection)
+			record.Load(f.fields(start))
+			record.Set("statut", "planifiee")
+			record.Set("serie", serieID)
+			if err := access.CreateChecked(tx, auth, record); err != nil {
+				return err
+			}
+			ids = append(ids, record.Id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("plan sessions: %w", err)
+	}
+	return ids, nil
+}
+
+func newSerieID() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+	b := make([]byte, 15)
+	_, _ = rand.Read(b)
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}
+
+// editableSession loads a session the staff member may change.
+func editableSession(e *core.RequestEvent) (*seances.StaffSeance, *model.StaffView, error) {
+	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if !s.PeutModifier {
+		return nil, nil, access.ErrForbidden
+	}
+	return s, model.NewStaffView(e.Auth), nil
+}
+
+// blockedReason tells why a session can no longer be edited or cancelled.
+func blockedReason(s *seances.StaffSeance) string {
+	switch s.Statut {
+	case "annulee":
+		return "Cette séance est annulée : elle ne peut plus être modifiée."
+	case "realisee":
+		return "Cette séance a eu lieu et elle est close : elle ne peut plus être modifiée. Les présences restent modifiables sur sa feuille de présence."
+	}
+	return ""
+}
+
+// laterInSeries are the planned occurrences of the series after s.
+func laterInSeries(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
+	if s.Serie == "" {
+		return nil, nil
+	}
+	later, err := app.FindRecordsByFilter("seances", "serie = {:serie} && debut > {:debut} && statut = 'planifiee'",
+		"debut", 0, 0, dbx.Params{"serie": s.Serie, "debut": s.Record.GetDateTime("debut").String()})
+	if err != nil {
+		return nil, fmt.Errorf("later occurrences of %s: %w", s.ID, err)
+	}
+	return later, nil
+}
+
+func editSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		data, err := loadEditPage(e)
+		if err != nil {
+			return err
+		}
+		data.Form = seanceFormOf(data.Seance)
+		return pe.render(e, http.StatusOK, "seance_form", "Modifier la séance", data)
+	}
+}
+
+// loadEditPage loads a session the staff member may change, with the
+// choices of its form.
+func loadEditPage(e *core.RequestEvent) (seanceFormData, error) {
+	s, staff, err := editableSession(e)
+	if err != nil {
+		return seanceFormData{}, err
+	}
+	choices, err := loadSeanceChoices(e.App, staff, s.Structure.Id)
+	if err != nil {
+		return seanceFormData{}, err
+	}
+	later, err := laterInSeries(e.App, s)
+	if err != nil {
+		return seanceFormData{}, err
+	}
+	return seanceFormData{Choices: choices, Atelier: s.Atelier, Seance: s, Suivantes: len(later), Bloquee: blockedReason(s),
+		Portees: scopeOptions(len(later))}, nil
+}
+
+func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		data, err := loadEditPage(e)
+		if err != nil {
+			return err
+		}
+		s := data.Seance
+		if data.Bloquee != "" {
+			return pe.render(e, http.StatusConflict, "seance_form", "Modifier la séance", data)
+		}
+		if err := e.Request.ParseForm(); err != nil {
+			return err
+		}
+		form := parseSeanceForm(e.Request.PostForm)
+		form.Atelier = s.Atelier.Id // the workshop of a session does not change
+		answer := func(errs formulaire.Erreurs) error {
+			data.Form, data.Errors = form, errs
+			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Modifier la séance", data)
+		}
+		errs := form.validate(e.App, data.Choices, false, clock.Now(e.App))
+		if len(errs) == 0 && form.structure.Id != s.Structure.Id {
+			errs["lieu"] = "Choisissez un lieu de la même structure que la séance."
+		}
+		if taken := s.Inscrits + s.Presents; len(errs) == 0 && form.capacite < taken {
+			errs["capacite"] = fmt.Sprintf("%d personnes ont déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.", taken)
+		}
+		if len(errs) > 0 {
+			return answer(errs)
+		}
+		result, err := updateSessions(e.App, e.Auth, s, &form)
+		if errs, ok := validationMessages(err); ok {
+			return answer(errs)
+		}
+		if err != nil {
+			return err
+		}
+		message := "Séance modifiée."
+		if result.count > 1 {
+			message = fmt.Sprintf("%d séances de la série modifiées.", result.count)
+		}
+		base := baseURL(e)
+		for _, p := range result.promoted {
+			envois.NotifyPromotion(e.App, base, p)
+		}
+		if len(result.promoted) > 0 {
+			message += fmt.Sprintf(" %d %s de la liste d'attente.", len(result.promoted),
+				frfmt.Pluriel(len(result.promoted), "personne inscrite", "personnes inscrites"))
+		}
+		var warned envois.WarnOutcome
+		for _, moved := range result.moved {
+			out, err := envois.NotifySessionChanged(e.App, base, moved)
+			if err != nil {
+				return err
+			}
+			warned.Add(out)
+		}
+		if len(result.moved) > 0 {
+			message += " Changement d'horaire ou de lieu : " + warned.Summary()
+		}
+		return redirectWithFlash(e, "/espace/seances/"+s.ID, message)
+	}
+}
+
+type sessionUpdate struct {
+	count    int
+	promoted []*core.Record // registrations moved off the waiting list by a larger capacity
+	moved    []*core.Record // sessions whose date, time or place changed
+}
+
+// updateSessions applies the form to the session and, when asked, to the
+// later occurrences of its series: each keeps its own date, moved by as
+// many days as this one, and takes the new time, duration and settings.
+func updateSessions(app core.App, auth *core.Record, s *seances.StaffSeance, f *seanceForm) (sessionUpdate, error) {
+	var result sessionUpdate
+	targets := []*core.Record{s.Record}
+	if f.Portee == "suivantes" {
+		later, err := laterInSeries(app, s)
+		if err != nil {
+			return result, err
+		}
+		targets = append(targets, later...)
+	}
+	shift := serie.DaysBetween(s.Debut, f.debut)
+	now := clock.Now(app)
+	err := app.RunInTransaction(func(tx core.App) error {
+		for i, target := range targets {
+			start := f.debut
+			if i > 0 {
+				own := target.GetDateTime("debut").Time().In(s.Loc)
+				start = serie.ShiftDays(time.Date(own.Year(), own.Month(), own.Day(), f.debut.Hour(), f.debut.Minute(), 0, 0, s.Loc), shift)
+			}
+			fields := f.fields(start)
+			moved := !target.GetDateTime("debut").Time().Equal(start) || target.GetString("lieu") != f.Lieu
+			grew := f.capacite > target.GetInt("capacite")
+			if err := access.UpdateChecked(tx, auth, target, fields); err != nil {
+				return err
+			}
+			if grew && now.Before(start) {
+				promoted, err := refillAll(tx, target)
+				if err != nil {
+					return err
+				}
+				result.promoted = append(result.promoted, promoted...)
+			}
+			if moved {
+				result.moved = append(result.moved, target)
+			}
+			result.count++
+		}
+		return nil
+	})
+	if err != nil {
+		return sessionUpdate{}, fmt.Errorf("update session %s: %w", s.ID, err)
+	}
+	return result, nil
+}
+
+// refillAll gives every free place to the waiting list, in order.
+func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
+	var promoted []*core.Record
+	for {
+		p, err := seances.RefillAndRerank(tx, seance, true)
+		if err != nil || p == nil {
+			return promoted, err
+		}
+		promoted = append(promoted, p)
+	}
+}
+
+type cancelSessionData struct {
+	Seance      *seances.StaffSeance
+	Suivantes   int
+	Bloquee     string
+	Motif       string
+	Portee      string
+	Errors      formulaire.Erreurs
+	Registrants []envois.Registrant // people to warn, for people-readers (phone numbers of those without e-mail)
+	AvecEmail   int
+	SansEmail   int
+	Portees     []formulaire.Option
+}
+
+func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, error) {
+	later, err := laterInSeries(app, s)
+	if err != nil {
+		return nil, err
+	}
+	people, err := envois.RegistrantsOf(app, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	data := &cancelSessionData{Seance: s, Suivantes: len(later), Bloquee: blockedReason(s), Portee: "seance",
+		Portees: scopeOptions(len(later))}
+	for _, p := range people {
+		if p.Email != "" {
+			data.AvecEmail++
+		} else {
+			data.SansEmail++
+		}
+	}
+	if s.VoitPersonnes {
+		data.Registrants = people
+	}
+	return data, nil
+}
+
+func cancelSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		s, _, err := editableSession(e)
+		if err != nil {
+			return err
+		}
+		data, err := loadCancelData(e.App, s)
+		if err != nil {
+			return err
+		}
+		return pe.render(e, http.StatusOK, "seance_annulation", "Annuler la séance", data)
+	}
+}
+
+func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		s, _, err := editableSession(e)
+		if err != nil {
+			return err
+		}
+		data, err := loadCancelData(e.App, s)
+		if err != nil {
+			return err
+		}
+		if data.Bloquee != "" {
+			return pe.render(e, http.StatusConflict, "seance_annulation", "Annuler la séance", data)
+		}
+		data.Motif, data.Portee = formText(e, "motif"), formText(e, "portee")
+		switch {
+		case data.Motif == "":
+			data.Errors = formulaire.Erreurs{"motif": "Indiquez la raison de l'annulation : elle est envoyée aux personnes inscrites."}
+		case len([]rune(data.Motif)) > 1000:
+			data.Errors = formulaire.Erreurs{"motif": "La raison est trop longue (1 000 caractères au plus)."}
+		}
+		if data.Errors != nil {
+			return pe.render(e, http.StatusUnprocessableEntity, "seance_annulation", "Annuler la séance", data)
+		}
+		cancelled, err := cancelSessions(e.App, e.Auth, s, data.Motif, data.Portee == "suivantes")
+		if err != nil {
+			return err
+		}
+		var warned envois.WarnOutcome
+		for _, c := range cancelled {
+			out, err := envois.NotifySessionCancelled(e.App, c)
+			if err != nil {
+				return err
+			}
+			warned.Add(out)
+		}
+		message := "Séance annulée. "
+		if len(cancelled) > 1 {
+			message = fmt.Sprintf("%d séances de la série annulées. ", len(cancelled))
+		}
+		return redirectWithFlash(e, "/espace/seances/"+s.ID, message+warned.Summary())
+	}
+}
+
+// cancelSessions cancels the session (and the rest of its series when
+// asked) in one transaction. Registrations are kept as they were: the
+// statistics count the demand for a cancelled session.
+func cancelSessions(app core.App, auth *core.Record, s *seances.StaffSeance, reason string, rest bool) ([]*core.Record, error) {
+	targets := []*core.Record{s.Record}
+	if rest {
+		later, err := laterInSeries(app, s)
+		if err != nil {
+			return nil, err
+		}
+		targets = append(targets, later...)
+	}
+	err := app.RunInTransaction(func(tx core.App) error {
+		for _, target := range targets {
+			err := access.UpdateChecked(tx, auth, target, map[string]any{"statut": "annulee", "motif_annulation": reason,
+				"inscriptions_ouvertes": false})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cancel session %s: %w", s.ID, err)
+	}
+	return targets, nil
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/access"
+	"atelier/hooks/clock"
+	"atelier/hooks/lib/stats"
+	"atelier/hooks/model"
+	"atelier/hooks/statistiques"
+)
+
+// statsExport is one downloadable file of the statistics page.
+type statsExport struct {
+	detail      bool // rows about people: conseillers only
+	name, ext   string
+	contentType string
+	write       func(w io.Writer, q *statsQuery, d *stats.Donnees) error
+}
+
+var (
+	exportActivitiesXLSX = statsExport{detail: true, name: "activites", ext: "xlsx", contentType: statistiques.XlsxContentType,
+		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
+			return statistiques.WriteActivitiesXLSX(w, statistiques.ActivityRows(d, q.Filtre))
+		}}
+	exportActivitiesCSV = statsExport{detail: true, name: "activites", ext: "csv", contentType: "text/csv; charset=utf-8",
+		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
+			return statistiques.WriteActivitiesCSV(w, statistiques.ActivityRows(d, q.Filtre))
+		}}
+	exportSummaryXLSX = statsExport{name: "synthese", ext: "xlsx", contentType: statistiques.XlsxContentType,
+		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
+			return statistiques.WriteSummaryXLSX(w, q.summary(d))
+		}}
+	exportSummaryCSV = statsExport{name: "synthese", ext: "csv", contentType: "text/csv; charset=utf-8",
+		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
+			return statistiques.WriteSummaryCSV(w, q.summary(d))
+		}}
+)
+
+func (q *statsQuery) summary(d *stats.Donnees) statistiques.SummaryExport {
+	return statistiques.SummaryExport{Perimetre: q.perimetre(), Periode: intitulePeriode(q.Filtre.Periode), Resultat: stats.Calculer(d, q.Filtre)}
+}
+
+// statsExportHandler sends a file for the page's filters. Activities
+// (people's attributes, row by row) are refused to référents and
+// coordinateurs with the 403 page: they get the summary.
+func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		staff := model.NewStaffView(e.Auth)
+		if x.detail && !staff.VoitPersonnes() {
+			return access.ErrForbidden
+		}
+		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
+		if err != nil {
+			return err
+		}
+		if len(q.Errors) > 0 {
+			return pe.render(e, http.StatusUnprocessableEntity, "statistiques", "Statistiques", newStatsPage(q, staff))
+		}
+		span := q.Filtre.Periode
+		if !x.detail {
+			span = q.Filtre.Etendue() // the summary holds the monthly series
+		}
+		d, err := statistiques.LoadStatsData(e.App, q.ids(), span)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := x.write(&buf, q, d); err != nil {
+			return fmt.Errorf("export %s.%s: %w", x.name, x.ext, err)
+		}
+		header := e.Response.Header()
+		header.Set("Content-Disposition", `attachment; filename="`+q.filename(x)+`"`)
+		header.Set("Cache-Control", "no-store")
+		header.Set("X-Content-Type-Options", "nosniff")
+		return e.Blob(http.StatusOK, x.contentType, buf.Bytes())
+	}
+}
+
+// filename is « activites-mediatheque-alpha-2026-10-01-2026-10-31.xlsx »,
+// plain ASCII.
+func (q *statsQuery) filename(x statsExport) string {
+	who := "structures"
+	if len(q.Comptees) == 1 {
+		who = participantsSlug(q.Comptees[0].Nom, 40)
+	}
+	return x.name + "-" + who + "-" + q.Filtre.Du.String() + "-" + q.Filtre.Au.String() + "." + x.ext
+}

@@ -1,0 +1,132 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/clock"
+	"atelier/hooks/lib/ical"
+	"atelier/hooks/model"
+	"atelier/hooks/seances"
+)
+
+// calendarWeeks is how far ahead the feed goes.
+const calendarWeeks = 26
+
+type structurePageData struct {
+	Structure seances.StructureView
+	Lieux     []seances.LieuView
+	Days      []dayGroup
+	Total     int
+}
+
+func findStructureBySlug(app core.App, slug string) (*core.Record, error) {
+	if slug == "" || len(slug) > 80 || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
+		return nil, model.ErrNotFound
+	}
+	return app.FindFirstRecordByData("structures", "slug", slug)
+}
+
+func StructurePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		slug := e.Request.PathValue("slug")
+		return pe.renderCachedTitle(e, "/s/"+slug, "structure", func() (string, any, error) {
+			data, err := loadStructurePage(e.App, slug, clock.Now(e.App))
+			if err != nil {
+				return "", nil, err
+			}
+			return "Ateliers de " + data.Structure.Nom, data, nil
+		})
+	}
+}
+
+func loadStructurePage(app core.App, slug string, now time.Time) (*structurePageData, error) {
+	record, err := findStructureBySlug(app, slug)
+	if err != nil {
+		return nil, err
+	}
+	data := &structurePageData{Structure: seances.NewStructureView(record)}
+	lieux, err := app.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
+	if err != nil {
+		return nil, fmt.Errorf("places of %s: %w", slug, err)
+	}
+	for _, l := range lieux {
+		data.Lieux = append(data.Lieux, seances.LieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
+			CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
+			Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
+	}
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(now.AddDate(0, 0, 7*homeWeeks)),
+		"structure": record.Id, "limit": 100, "offset": 0}
+	cards, err := upcomingCards(app, publicUpcomingWhere+" AND s.structure = {:structure}", params)
+	if err != nil {
+		return nil, err
+	}
+	data.Days, data.Total = groupByDay(cards), len(cards)
+	return data, nil
+}
+
+func StructureCalendarHandler(e *core.RequestEvent) error {
+	record, err := findStructureBySlug(e.App, e.Request.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	now := clock.Now(e.App)
+	// Recent past sessions stay in the feed so that calendars keep them.
+	records, err := e.App.FindRecordsByFilter("seances",
+		"structure = {:s} && publique = true && debut >= {:from} && debut < {:to}", "debut", 500, 0,
+		dbx.Params{"s": record.Id, "from": model.DBDate(now.AddDate(0, 0, -30)), "to": model.DBDate(now.AddDate(0, 0, 7*calendarWeeks))})
+	if err != nil {
+		return fmt.Errorf("calendar of %s: %w", record.Id, err)
+	}
+	views := make([]*seances.SeanceView, 0, len(records))
+	for _, s := range records {
+		v, err := seances.BuildSeanceView(e.App, s)
+		if model.IsNotFound(err) {
+			continue // archived workshop: not public
+		}
+		if err != nil {
+			return err
+		}
+		views = append(views, v)
+	}
+	e.Response.Header().Set("Cache-Control", "public, max-age=900")
+	return writeCalendar(e, record.GetString("slug")+".ics", seances.NewStructureView(record), views, true)
+}
+
+// writeCalendar sends sessions as an iCalendar file in the structure's time zone.
+func writeCalendar(e *core.RequestEvent, filename string, st seances.StructureView, seances []*seances.SeanceView, feed bool) error {
+	base := baseURL(e)
+	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
+	cal := ical.Calendar{ProdID: "-//Atelier//Ateliers numériques//FR", Name: st.Nom, Zone: st.Fuseau}
+	if feed {
+		cal.Method = "PUBLISH"
+	}
+	for _, s := range seances {
+		status := "CONFIRMED"
+		if s.Annulee() {
+			status = "CANCELLED"
+		}
+		location := s.Lieu.Nom
+		if addr := s.Lieu.AdresseComplete(); addr != "" {
+			location += ", " + addr
+		}
+		description := s.Resume
+		if s.AApporter != "" {
+			description += "\nÀ apporter : " + s.AApporter
+		}
+		description += "\nOrganisé par " + st.Nom
+		cal.Events = append(cal.Events, ical.Event{
+			UID: "seance-" + s.ID + "@" + host, Start: s.Debut, End: s.Fin, Summary: s.Titre,
+			Description: description, Location: location, URL: base + "/ateliers/" + s.ID,
+			Status: status, Modified: s.Modifie,
+		})
+	}
+	h := e.Response.Header()
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	return e.Blob(http.StatusOK, "text/calendar; charset=utf-8", cal.Bytes())
+}
