@@ -15,6 +15,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
+	"atelier/hooks/seances"
 )
 
 // Each morning, from 07:30 in the structure's time zone, the animators of
@@ -34,16 +35,6 @@ const (
 	nudgeAt       = 7*time.Hour + 30*time.Minute
 	nudgeLookback = 30 * 24 * time.Hour
 )
-
-// attendanceToFill selects (alias s) the past sessions still planned with
-// no attendance at all: nobody marked present or absent, no walk-in. The
-// dashboard and the morning nudge share this definition.
-func AttendanceToFill(now time.Time) dbx.Expression {
-	return dbx.NewExp(`s.statut = 'planifiee' AND s.fin < {:now}
-		AND s.participants_anonymes = 0
-		AND NOT EXISTS (SELECT 1 FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('present', 'absent'))`,
-		dbx.Params{"now": model.DBDate(now)})
-}
 
 // nudgeSeance is one session to fill for one animator.
 type nudgeSeance struct {
@@ -123,7 +114,7 @@ func sessionsToNudge(app core.App, now time.Time) ([]nudgeSeance, error) {
 		InnerJoin("lieux l", dbx.NewExp("l.id = s.lieu")).
 		InnerJoin("structures st", dbx.NewExp("st.id = s.structure")).
 		InnerJoin("utilisateurs u", dbx.NewExp("u.id IN (SELECT value FROM json_each(s.animateurs))")).
-		Where(dbx.And(AttendanceToFill(now),
+		Where(dbx.And(seances.AttendanceToFill(now),
 			dbx.NewExp("s.fin >= {:since} AND u.actif = TRUE AND u.email != ''", dbx.Params{"since": model.DBDate(now.Add(-nudgeLookback))}))).
 		OrderBy("s.structure", "u.id", "s.debut").All(&rows)
 	if err != nil {

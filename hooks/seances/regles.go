@@ -5,6 +5,10 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/pocketbase/dbx"
+
+	"atelier/hooks/model"
 )
 
 // registrationDeadline is how long before the start online registration
@@ -22,4 +26,14 @@ func RegistrationDeadline() time.Duration {
 		return d
 	}
 	return 0
+}
+
+// AttendanceToFill selects (alias s) the past sessions still planned with
+// no attendance at all: nobody marked present or absent, no walk-in. The
+// dashboard and the morning nudge share this definition.
+func AttendanceToFill(now time.Time) dbx.Expression {
+	return dbx.NewExp(`s.statut = 'planifiee' AND s.fin < {:now}
+		AND s.participants_anonymes = 0
+		AND NOT EXISTS (SELECT 1 FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('present', 'absent'))`,
+		dbx.Params{"now": model.DBDate(now)})
 }

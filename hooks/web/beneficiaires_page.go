@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/seances"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -89,7 +91,7 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		data := &beneficiairesData{Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 50}
-		if data.Structures, err = structureNames(e.App, staff.Structures); err != nil {
+		if data.Structures, err = seances.StructureNames(e.App, staff.Structures); err != nil {
 			return err
 		}
 		if data.Q != "" {
@@ -160,7 +162,7 @@ func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure str
 		return nil, access.ErrForbidden // a conseiller attached to no structure follows nobody
 	}
 	if len(staff.Structures) > 1 {
-		names, err := structureNames(app, staff.Structures)
+		names, err := seances.StructureNames(app, staff.Structures)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/seances"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -220,7 +222,7 @@ func loadCatalogue(app core.App, auth *core.Record, staff *model.StaffView, filt
 	if len(records) > catalogueLimit {
 		records, data.Tronque = records[:catalogueLimit], true
 	}
-	names, err := structureNames(app, workshopStructures(records))
+	names, err := seances.StructureNames(app, workshopStructures(records))
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +329,7 @@ func atelierDetailHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func loadAtelierDetail(app core.App, auth *core.Record, r *core.Record, now time.Time) (*atelierDetail, error) {
 	staff := model.NewStaffView(auth)
-	names, err := structureNames(app, workshopStructures([]*core.Record{r}))
+	names, err := seances.StructureNames(app, workshopStructures([]*core.Record{r}))
 	if err != nil {
 		return nil, err
 	}

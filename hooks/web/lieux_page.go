@@ -12,6 +12,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"atelier/hooks/seances"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -69,7 +71,7 @@ func loadLieux(app core.App, auth *core.Record, now time.Time) (*lieuxListData, 
 	if len(records) > lieuxLimit {
 		records, data.Tronque = records[:lieuxLimit], true
 	}
-	names, err := structureNames(app, workshopStructures(records))
+	names, err := seances.StructureNames(app, workshopStructures(records))
 	if err != nil {
 		return nil, err
 	}

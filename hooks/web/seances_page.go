@@ -36,7 +36,7 @@ func RegisterSessionPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEng
 type sessionListData struct {
 	Quand         string
 	Quands        []formulaire.Option
-	Seances       []dashboardSeance
+	Seances       []seances.DashboardSeance
 	Page, Pages   int
 	Total         int
 	PeutPlanifier bool
@@ -72,7 +72,7 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		data.Pages = max(1, (data.Total+sessionsPerPage-1)/sessionsPerPage)
 		var err error
-		data.Seances, err = dashboardSeances(e.App, where, order, sessionsPerPage, int64((data.Page-1)*sessionsPerPage))
+		data.Seances, err = seances.DashboardSeances(e.App, where, order, sessionsPerPage, int64((data.Page-1)*sessionsPerPage))
 		if err != nil {
 			return err
 		}

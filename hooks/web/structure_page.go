@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -15,28 +14,11 @@ import (
 	"atelier/hooks/seances"
 )
 
-// calendarWeeks is how far ahead the feed goes.
-const calendarWeeks = 26
-
-type structurePageData struct {
-	Structure seances.StructureView
-	Lieux     []seances.LieuView
-	Days      []dayGroup
-	Total     int
-}
-
-func findStructureBySlug(app core.App, slug string) (*core.Record, error) {
-	if slug == "" || len(slug) > 80 || strings.Trim(slug, "abcdefghijklmnopqrstuvwxyz0123456789-") != "" {
-		return nil, model.ErrNotFound
-	}
-	return app.FindFirstRecordByData("structures", "slug", slug)
-}
-
 func StructurePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		slug := e.Request.PathValue("slug")
 		return pe.renderCachedTitle(e, "/s/"+slug, "structure", func() (string, any, error) {
-			data, err := loadStructurePage(e.App, slug, clock.Now(e.App))
+			data, err := seances.LoadStructurePage(e.App, slug, clock.Now(e.App))
 			if err != nil {
 				return "", nil, err
 			}
@@ -45,33 +27,8 @@ func StructurePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func loadStructurePage(app core.App, slug string, now time.Time) (*structurePageData, error) {
-	record, err := findStructureBySlug(app, slug)
-	if err != nil {
-		return nil, err
-	}
-	data := &structurePageData{Structure: seances.NewStructureView(record)}
-	lieux, err := app.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
-	if err != nil {
-		return nil, fmt.Errorf("places of %s: %w", slug, err)
-	}
-	for _, l := range lieux {
-		data.Lieux = append(data.Lieux, seances.LieuView{Nom: l.GetString("nom"), Adresse: l.GetString("adresse"),
-			CodePostal: l.GetString("code_postal"), Commune: l.GetString("commune"),
-			Accessibilite: l.GetString("accessibilite"), Latitude: l.GetFloat("latitude"), Longitude: l.GetFloat("longitude")})
-	}
-	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(now.AddDate(0, 0, 7*homeWeeks)),
-		"structure": record.Id, "limit": 100, "offset": 0}
-	cards, err := upcomingCards(app, publicUpcomingWhere+" AND s.structure = {:structure}", params)
-	if err != nil {
-		return nil, err
-	}
-	data.Days, data.Total = groupByDay(cards), len(cards)
-	return data, nil
-}
-
 func StructureCalendarHandler(e *core.RequestEvent) error {
-	record, err := findStructureBySlug(e.App, e.Request.PathValue("slug"))
+	record, err := seances.FindStructureBySlug(e.App, e.Request.PathValue("slug"))
 	if err != nil {
 		return err
 	}
@@ -79,7 +36,7 @@ func StructureCalendarHandler(e *core.RequestEvent) error {
 	// Recent past sessions stay in the feed so that calendars keep them.
 	records, err := e.App.FindRecordsByFilter("seances",
 		"structure = {:s} && publique = true && debut >= {:from} && debut < {:to}", "debut", 500, 0,
-		dbx.Params{"s": record.Id, "from": model.DBDate(now.AddDate(0, 0, -30)), "to": model.DBDate(now.AddDate(0, 0, 7*calendarWeeks))})
+		dbx.Params{"s": record.Id, "from": model.DBDate(now.AddDate(0, 0, -30)), "to": model.DBDate(now.AddDate(0, 0, 7*seances.CalendarWeeks))})
 	if err != nil {
 		return fmt.Errorf("calendar of %s: %w", record.Id, err)
 	}

@@ -1,0 +1,312 @@
+package seances
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/model"
+)
+
+func LoadHome(app core.App, filter HomeFilter, now time.Time) (*homeData, error) {
+	// "d'ici le 4 avril" includes the whole of 4 April (in Paris, like the
+	// page's dates), whatever the hour the page is read.
+	last := now.In(frfmt.Location("")).AddDate(0, 0, 7*filter.Semaines)
+	to := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, last.Location())
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(to)}
+	where := filter.where(params)
+
+	joins := "" // only what the filter needs: counting is the slow part of the page
+	if strings.HasPrefix(filter.Ou, "c:") {
+		joins = " JOIN lieux l ON l.id = s.lieu"
+	} else if strings.HasPrefix(filter.Ou, "s:") {
+		joins = " JOIN structures st ON st.id = s.structure"
+	}
+	var total int
+	err := app.DB().NewQuery(`SELECT count(*) FROM seances s JOIN ateliers a ON a.id = s.atelier` + joins +
+		` WHERE ` + where).Bind(params).Row(&total)
+	if err != nil {
+		return nil, fmt.Errorf("count upcoming sessions: %w", err)
+	}
+
+	pages := max(1, (total+homePerPage-1)/homePerPage)
+	filter.Page = min(filter.Page, pages)
+	params["limit"] = homePerPage
+	params["offset"] = (filter.Page - 1) * homePerPage
+	cards, err := UpcomingCards(app, where, params)
+	if err != nil {
+		return nil, err
+	}
+
+	data := &homeData{Filter: filter, Total: total, Page: filter.Page, Pages: pages, Jusquau: last,
+		Days: GroupByDay(cards)}
+	if data.Lieux, err = lieuOptions(app, filter, now); err != nil {
+		return nil, err
+	}
+	for _, p := range Periodes {
+		data.Periodes = append(data.Periodes, periodeOption{p.Semaines, p.Label, p.Semaines == filter.Semaines})
+	}
+	if filter.Besoin != "" {
+		data.BesoinLabel = referentiel.Besoins.Label(filter.Besoin)
+	}
+	for _, b := range referentiel.Besoins {
+		link := filter
+		link.Besoin = b.Value
+		if b.Value == filter.Besoin {
+			link.Besoin = "" // a second click on the active need shows every need again
+		}
+		data.Besoins = append(data.Besoins, besoinLink{Value: b.Value, Label: b.Label,
+			URL: link.Url(1), Active: b.Value == filter.Besoin})
+	}
+	if filter.Page > 1 {
+		data.PrevURL = filter.Url(filter.Page - 1)
+	}
+	if filter.Page < pages {
+		data.NextURL = filter.Url(filter.Page + 1)
+	}
+	return data, nil
+}
+
+// lieuOptions lists the communes and structures that have upcoming public
+// sessions, for the "Où ?" filter.
+func lieuOptions(app core.App, filter HomeFilter, now time.Time) ([]lieuOption, error) {
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(now.AddDate(0, 0, 7*HomeWeeks))}
+	var rows []struct {
+		Kind  string `db:"kind"`
+		Value string `db:"value"`
+		Label string `db:"label"`
+	}
+	// From the few places and structures, keep those with an upcoming public
+	// session: cheaper than a DISTINCT over every session.
+	upcoming := `EXISTS (SELECT 1 FROM seances s JOIN ateliers a ON a.id = s.atelier
+		WHERE s.%s = %s.id AND ` + PublicUpcomingWhere + `)`
+	err := app.DB().NewQuery(`SELECT DISTINCT 'c' AS kind, l.commune AS value, l.commune AS label FROM lieux l
+			WHERE l.commune != '' AND ` + fmt.Sprintf(upcoming, "lieu", "l") + `
+		UNION SELECT 's' AS kind, st.slug AS value, st.nom AS label FROM structures st
+			WHERE ` + fmt.Sprintf(upcoming, "structure", "st") + `
+		ORDER BY kind, label`).Bind(params).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("list communes and structures: %w", err)
+	}
+	options := make([]lieuOption, 0, len(rows))
+	for _, r := range rows {
+		value := r.Kind + ":" + r.Value
+		label := r.Label
+		if r.Kind == "s" {
+			label = "Structure : " + r.Label
+		}
+		options = append(options, lieuOption{Value: value, Label: label, Selected: value == filter.Ou})
+	}
+	return options, nil
+}
+
+// upcomingCards reads one page of sessions with their workshop, place,
+// structure and taken places in a single query.
+func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard, error) {
+	var rows []cardRow
+	err := app.DB().NewQuery(`SELECT s.id, a.titre, a.resume, a.niveau, a.a_apporter, a.besoin,
+			s.debut, s.fin, s.capacite, s.inscriptions_ouvertes,
+			l.nom AS lieu, l.commune, st.nom AS structure, st.slug, st.fuseau,
+			(SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) AS occupees
+		FROM seances s
+		JOIN ateliers a ON a.id = s.atelier
+		JOIN lieux l ON l.id = s.lieu
+		JOIN structures st ON st.id = s.structure
+		WHERE ` + where + `
+		ORDER BY s.debut, s.rowid
+		LIMIT {:limit} OFFSET {:offset}`).Bind(params).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("list upcoming sessions: %w", err)
+	}
+	cards := make([]seanceCard, 0, len(rows))
+	for _, r := range rows {
+		debut, err := types.ParseDateTime(r.Debut)
+		if err != nil {
+			return nil, fmt.Errorf("session %s start: %w", r.ID, err)
+		}
+		fin, err := types.ParseDateTime(r.Fin)
+		if err != nil {
+			return nil, fmt.Errorf("session %s end: %w", r.ID, err)
+		}
+		loc := frfmt.Location(r.Fuseau)
+		cards = append(cards, seanceCard{
+			ID: r.ID, Titre: r.Titre, Resume: r.Resume, Niveau: r.Niveau, AApporter: r.AApporter, Besoin: r.Besoin,
+			Debut: debut.Time().In(loc), Fin: fin.Time().In(loc),
+			DureeMinutes: int(fin.Time().Sub(debut.Time()).Minutes()),
+			Lieu:         r.Lieu, Commune: r.Commune, Structure: r.Structure, StructureSlug: r.Slug,
+			Capacite: r.Capacite, Occupees: r.Occupees, InscriptionsOuvertes: r.InscriptionsOuvertes,
+		})
+	}
+	return cards, nil
+}
+
+// groupByDay puts consecutive cards of the same local day under one heading.
+func GroupByDay(cards []seanceCard) []DayGroup {
+	var days []DayGroup
+	for _, c := range cards {
+		n := len(days)
+		if n > 0 && sameDay(days[n-1].Jour, c.Debut) {
+			days[n-1].Cards = append(days[n-1].Cards, c)
+			continue
+		}
+		days = append(days, DayGroup{Jour: c.Debut, Cards: []seanceCard{c}})
+	}
+	return days
+}
+
+func sameDay(a, b time.Time) bool {
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+// homeFilter is what the visitor chose; url() writes it back canonically,
+// which also makes it the page cache key.
+type HomeFilter struct {
+	Besoin    string
+	Ou        string // "c:<commune>" or "s:<structure slug>", "" for everywhere
+	Semaines  int    // how far ahead, in weeks
+	AvecPlace bool   // only sessions with a place left (on by default)
+	Page      int
+}
+
+// periodes are the choices of the "Quand ?" filter, in weeks.
+var Periodes = []struct {
+	Semaines int
+	Label    string
+}{{1, "Cette semaine et la suivante"}, {2, "Dans les 2 semaines"}, {4, "Dans le mois"}, {HomeWeeks, "Dans les 2 mois"}}
+
+// seanceCard is one upcoming session as the public sees it; Debut and Fin
+// are in the structure's time zone.
+type seanceCard struct {
+	ID, Titre, Resume, Niveau, AApporter string
+	Besoin                               string
+	Debut, Fin                           time.Time
+	DureeMinutes                         int
+	Lieu, Commune                        string
+	Structure, StructureSlug             string
+	Capacite, Occupees                   int
+	InscriptionsOuvertes                 bool
+}
+
+type DayGroup struct {
+	Jour  time.Time
+	Cards []seanceCard
+}
+
+type besoinLink struct {
+	Value, Label, URL string
+	Active            bool
+}
+
+type homeData struct {
+	Filter           HomeFilter
+	Besoins          []besoinLink
+	BesoinLabel      string
+	Days             []DayGroup
+	Lieux            []lieuOption
+	Periodes         []periodeOption
+	Total            int
+	Page, Pages      int
+	PrevURL, NextURL string
+	Jusquau          time.Time
+}
+
+// publicUpcomingWhere selects what the anonymous API rules let through:
+// public sessions (seances list rule) of active workshops (ateliers rule).
+const PublicUpcomingWhere = `s.publique = TRUE AND s.statut = 'planifiee' AND a.actif = TRUE
+	AND s.debut >= {:from} AND s.debut < {:to}`
+
+type lieuOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type periodeOption struct {
+	Semaines int
+	Label    string
+	Selected bool
+}
+
+type cardRow struct {
+	ID                   string `db:"id"`
+	Titre                string `db:"titre"`
+	Resume               string `db:"resume"`
+	Niveau               string `db:"niveau"`
+	AApporter            string `db:"a_apporter"`
+	Besoin               string `db:"besoin"`
+	Debut                string `db:"debut"`
+	Fin                  string `db:"fin"`
+	Lieu                 string `db:"lieu"`
+	Commune              string `db:"commune"`
+	Structure            string `db:"structure"`
+	Slug                 string `db:"slug"`
+	Fuseau               string `db:"fuseau"`
+	Capacite             int    `db:"capacite"`
+	Occupees             int    `db:"occupees"`
+	InscriptionsOuvertes bool   `db:"inscriptions_ouvertes"`
+}
+
+const (
+	HomeWeeks   = 8
+	homePerPage = 20
+)
+
+func (f HomeFilter) Url(page int) string {
+	q := url.Values{}
+	if f.Besoin != "" {
+		q.Set("besoin", f.Besoin)
+	}
+	if f.Ou != "" {
+		q.Set("ou", f.Ou)
+	}
+	if f.Semaines != HomeWeeks && f.Semaines != 0 {
+		q.Set("semaines", strconv.Itoa(f.Semaines))
+	}
+	if !f.AvecPlace {
+		q.Set("places", "0")
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
+	}
+	if len(q) == 0 {
+		return "/"
+	}
+	return "/?" + q.Encode()
+}
+
+// where adds the filter's conditions, with bound values only.
+func (f HomeFilter) where(params dbx.Params) string {
+	where := PublicUpcomingWhere
+	if f.Besoin != "" {
+		where += " AND a.besoin = {:besoin}"
+		params["besoin"] = f.Besoin
+	}
+	if commune, ok := strings.CutPrefix(f.Ou, "c:"); ok {
+		where += " AND l.commune = {:commune}"
+		params["commune"] = commune
+	}
+	if slug, ok := strings.CutPrefix(f.Ou, "s:"); ok {
+		where += " AND st.slug = {:slug}"
+		params["slug"] = slug
+	}
+	if f.AvecPlace {
+		where += ` AND (SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) < s.capacite`
+	}
+	return where
+}
+
+func (c seanceCard) PlacesRestantes() int {
+	if left := c.Capacite - c.Occupees; left > 0 {
+		return left
+	}
+	return 0
+}
+
+func (c seanceCard) Complet() bool { return c.PlacesRestantes() == 0 }
