@@ -60,7 +60,7 @@ const journalPerPage = 50
 type JournalFilters struct {
 	Du, Au, Structure, Action string
 	Page                      int
-	Du, Au                    time.Time
+	Debut, Fin                time.Time // the days typed in Du and Au, once valid
 }
 
 type journalLine struct {
@@ -128,11 +128,11 @@ func (f JournalFilters) query(page int) string {
 // where turns the valid filters into bound SQL conditions on journal j.
 func (f JournalFilters) where() dbx.Expression {
 	conds := []dbx.Expression{dbx.NewExp("1 = 1")}
-	if !f.Du.IsZero() {
-		conds = append(conds, dbx.NewExp("j.created >= {:du}", dbx.Params{"du": model.DBDate(f.Du)}))
+	if !f.Debut.IsZero() {
+		conds = append(conds, dbx.NewExp("j.created >= {:du}", dbx.Params{"du": model.DBDate(f.Debut)}))
 	}
-	if !f.Au.IsZero() {
-		conds = append(conds, dbx.NewExp("j.created < {:au}", dbx.Params{"au": model.DBDate(f.Au.AddDate(0, 0, 1))}))
+	if !f.Fin.IsZero() {
+		conds = append(conds, dbx.NewExp("j.created < {:au}", dbx.Params{"au": model.DBDate(f.Fin.AddDate(0, 0, 1))}))
 	}
 	if f.Structure != "" {
 		conds = append(conds, dbx.HashExp{"j.structure": f.Structure})

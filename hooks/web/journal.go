@@ -53,7 +53,7 @@ func parseJournalFilters(q url.Values, structures []formulaire.Option) (journal.
 	for _, d := range []struct {
 		value, name string
 		target      *time.Time
-	}{{f.Du, "du", &f.Du}, {f.Au, "au", &f.Au}} {
+	}{{f.Du, "du", &f.Debut}, {f.Au, "au", &f.Fin}} {
 		if d.value == "" {
 			continue
 		}
@@ -64,9 +64,9 @@ func parseJournalFilters(q url.Values, structures []formulaire.Option) (journal.
 		}
 		*d.target = day
 	}
-	if !f.Du.IsZero() && !f.Au.IsZero() && f.Au.Before(f.Du) {
+	if !f.Debut.IsZero() && !f.Fin.IsZero() && f.Fin.Before(f.Debut) {
 		errs["au"] = "La fin de la période doit être après son début."
-		f.Au = time.Time{}
+		f.Fin = time.Time{}
 	}
 	if f.Structure != "" && !journal.HasOption(structures, f.Structure) {
 		errs["structure"] = "Choisissez une structure dans la liste."
