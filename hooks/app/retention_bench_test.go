@@ -4,7 +4,7 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"atelier/hooks/web"
+	"atelier/hooks/lieux"
 
 	"atelier/hooks/rgpd"
 
@@ -47,7 +47,7 @@ func BenchmarkOpenData(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		if _, err := web.OpenDataLieux(app, "https://ateliers.exemple.fr", testkit.Now()); err != nil {
+		if _, err := lieux.OpenDataLieux(app, "https://ateliers.exemple.fr", testkit.Now()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,29 +5,21 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
-	"time"
-	"unicode/utf8"
 
-	"atelier/hooks/seances"
+	"atelier/hooks/lieux"
 
-	"github.com/pocketbase/dbx"
+	"atelier/hooks/ateliers"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/contact"
-	"atelier/hooks/lib/demodata"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/model"
 )
-
-// lieuxLimit bounds the list; a structure has a handful of places.
-const lieuxLimit = 500
 
 func RegisterLieuxPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
 	g.GET("/lieux", pe.Page(lieuxListHandler(pe)))
@@ -37,22 +29,9 @@ func RegisterLieuxPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngin
 	g.POST("/lieux/{id}/modifier", pe.Page(lieuUpdateHandler(pe)))
 }
 
-type lieuEntry struct {
-	ID, Nom, Structure, Adresse, Accessibilite string
-	AVenir                                     int
-	PeutModifier                               bool
-}
-
-type lieuxListData struct {
-	Lieux            []lieuEntry
-	Tronque          bool
-	PeutCreer        bool
-	ToutesStructures bool
-}
-
 func lieuxListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		data, err := loadLieux(e.App, e.Auth, clock.Now(e.App))
+		data, err := lieux.LoadLieux(e.App, e.Auth, clock.Now(e.App))
 		if err != nil {
 			return err
 		}
@@ -60,85 +39,9 @@ func lieuxListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func loadLieux(app core.App, auth *core.Record, now time.Time) (*lieuxListData, error) {
-	staff := model.NewStaffView(auth)
-	var records []*core.Record
-	err := app.RecordQuery("lieux").Where(staff.Scope("structure")).OrderBy("nom").Limit(lieuxLimit + 1).All(&records)
-	if err != nil {
-		return nil, fmt.Errorf("list places: %w", err)
-	}
-	data := &lieuxListData{PeutCreer: staff.PeutCreerLieux(), ToutesStructures: staff.Coordinateur()}
-	if len(records) > lieuxLimit {
-		records, data.Tronque = records[:lieuxLimit], true
-	}
-	names, err := seances.StructureNames(app, workshopStructures(records))
-	if err != nil {
-		return nil, err
-	}
-	upcoming, err := upcomingSessionsByPlace(app, staff, now)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range records {
-		data.Lieux = append(data.Lieux, lieuEntry{ID: r.Id, Nom: r.GetString("nom"),
-			Structure: names[r.GetString("structure")], Adresse: lieuAdresse(r),
-			Accessibilite: r.GetString("accessibilite"), AVenir: upcoming[r.Id],
-			PeutModifier: access.MayUpdate(app, auth, r, nil)})
-	}
-	slices.SortStableFunc(data.Lieux, func(a, b lieuEntry) int {
-		return strings.Compare(demodata.Fold(a.Nom), demodata.Fold(b.Nom))
-	})
-	return data, nil
-}
-
-// lieuAdresse is the address on one line: street, postcode and town.
-func lieuAdresse(r *core.Record) string {
-	ville := strings.TrimSpace(r.GetString("code_postal") + " " + r.GetString("commune"))
-	parts := []string{}
-	for _, p := range []string{r.GetString("adresse"), ville} {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-// upcomingSessionsByPlace counts the planned sessions to come of each place,
-// among the sessions of the person's structures.
-func upcomingSessionsByPlace(app core.App, staff *model.StaffView, now time.Time) (map[string]int, error) {
-	var rows []struct {
-		Lieu string `db:"lieu"`
-		N    int    `db:"n"`
-	}
-	err := app.DB().Select("lieu", "count(*) AS n").From("seances").
-		Where(dbx.And(staff.Scope("structure"),
-			dbx.NewExp("statut = 'planifiee' AND debut >= {:now}", dbx.Params{"now": model.DBDate(now)}))).
-		GroupBy("lieu").All(&rows)
-	if err != nil {
-		return nil, fmt.Errorf("count upcoming sessions by place: %w", err)
-	}
-	counts := make(map[string]int, len(rows))
-	for _, r := range rows {
-		counts[r.Lieu] = r.N
-	}
-	return counts, nil
-}
-
-// lieuForm holds the fields as typed, so that a form with errors shows them
-// back unchanged.
-type lieuForm struct {
-	Structure, Nom, Adresse, CodePostal, Commune, CodeInsee, Accessibilite string
-	Latitude, Longitude                                                    string
-	// Set by validate.
-	codePostalNormalise string
-	latitude, longitude float64
-}
-
-var codeInseePattern = regexp.MustCompile(`^(?:[0-9][0-9AB][0-9]{3})?$`)
-
-func parseLieuForm(values url.Values) lieuForm {
+func parseLieuForm(values url.Values) lieux.LieuForm {
 	get := func(name string) string { return strings.TrimSpace(values.Get(name)) }
-	return lieuForm{Structure: get("structure"), Nom: contact.NormaliserNom(values.Get("nom")),
+	return lieux.LieuForm{Structure: get("structure"), Nom: contact.NormaliserNom(values.Get("nom")),
 		Adresse: get("adresse"), CodePostal: get("code_postal"), Commune: get("commune"),
 		CodeInsee: strings.ToUpper(get("code_insee")),
 		// Browsers send a textarea's line breaks as CRLF: stored as LF.
@@ -146,84 +49,16 @@ func parseLieuForm(values url.Values) lieuForm {
 		Latitude:      get("latitude"), Longitude: get("longitude")}
 }
 
-// lieuFormOf fills the form with a stored place. No coordinates are stored
-// as 0, 0 (a number field has no empty value): shown as empty boxes.
-func lieuFormOf(r *core.Record) lieuForm {
-	f := lieuForm{Structure: r.GetString("structure"), Nom: r.GetString("nom"), Adresse: r.GetString("adresse"),
-		CodePostal: r.GetString("code_postal"), Commune: r.GetString("commune"), CodeInsee: r.GetString("code_insee"),
-		Accessibilite: r.GetString("accessibilite")}
-	if lat, lon := r.GetFloat("latitude"), r.GetFloat("longitude"); lat != 0 || lon != 0 {
-		f.Latitude = strconv.FormatFloat(lat, 'f', -1, 64)
-		f.Longitude = strconv.FormatFloat(lon, 'f', -1, 64)
-	}
-	return f
-}
-
-func (f *lieuForm) validate() formulaire.Erreurs {
-	errs := formulaire.Erreurs{}
-	if f.Structure == "" {
-		errs["structure"] = "Choisissez la structure du lieu."
-	}
-	switch n := utf8.RuneCountInString(f.Nom); {
-	case n == 0:
-		errs["nom"] = "Indiquez le nom du lieu, par exemple « Salle du conseil »."
-	case n > 200:
-		errs["nom"] = "Le nom est trop long : 200 caractères au plus."
-	}
-	if utf8.RuneCountInString(f.Adresse) > 200 {
-		errs["adresse"] = "L'adresse est trop longue : 200 caractères au plus."
-	}
-	if utf8.RuneCountInString(f.Commune) > 200 {
-		errs["commune"] = "Le nom de la commune est trop long : 200 caractères au plus."
-	}
-	cp, err := contact.NormaliserCodePostal(f.CodePostal)
-	if err != nil {
-		errs["code_postal"] = "Le code postal s'écrit avec 5 chiffres, par exemple 86000."
-	}
-	f.codePostalNormalise = cp
-	if !codeInseePattern.MatchString(f.CodeInsee) {
-		errs["code_insee"] = "Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004."
-	}
-	if utf8.RuneCountInString(f.Accessibilite) > 1000 {
-		errs["accessibilite"] = "Le texte sur l'accessibilité est trop long : 1 000 caractères au plus."
-	}
-	var ok bool
-	if f.latitude, ok = coordinate(f.Latitude, 90); !ok {
-		errs["latitude"] = "La latitude est un nombre entre -90 et 90, par exemple 46,58."
-	}
-	if f.longitude, ok = coordinate(f.Longitude, 180); !ok {
-		errs["longitude"] = "La longitude est un nombre entre -180 et 180, par exemple 0,34."
-	}
-	return errs
-}
-
-// coordinate reads an optional decimal number between -limit and limit,
-// with a comma or a dot as decimal separator (French keyboards type a comma).
-func coordinate(s string, limit float64) (float64, bool) {
-	if s == "" {
-		return 0, true
-	}
-	v, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	return v, err == nil && v >= -limit && v <= limit
-}
-
-// changes are the fields a validated form writes.
-func (f *lieuForm) changes() map[string]any {
-	return map[string]any{"structure": f.Structure, "nom": f.Nom, "adresse": f.Adresse,
-		"code_postal": f.codePostalNormalise, "commune": f.Commune, "code_insee": f.CodeInsee,
-		"accessibilite": f.Accessibilite, "latitude": f.latitude, "longitude": f.longitude}
-}
-
 type lieuFormData struct {
-	Form       lieuForm
+	Form       lieux.LieuForm
 	Errors     formulaire.Erreurs
 	Structures []formulaire.Option // the structures the place may belong to
 	Action     string
 	Modifier   bool
 }
 
-func newLieuFormData(app core.App, staff *model.StaffView, form lieuForm) (*lieuFormData, error) {
-	structures, err := staffStructures(app, staff)
+func newLieuFormData(app core.App, staff *model.StaffView, form lieux.LieuForm) (*lieuFormData, error) {
+	structures, err := ateliers.StaffStructures(app, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +71,7 @@ func lieuNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if !staff.PeutCreerLieux() {
 			return access.ErrForbidden
 		}
-		data, err := newLieuFormData(e.App, staff, lieuForm{})
+		data, err := newLieuFormData(e.App, staff, lieux.LieuForm{})
 		if err != nil {
 			return err
 		}
@@ -260,7 +95,7 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if data.Errors = data.Form.validate(); len(data.Errors) > 0 {
+		if data.Errors = data.Form.Validate(); len(data.Errors) > 0 {
 			return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, "")
 		}
 		collection, err := e.App.FindCachedCollectionByNameOrId("lieux")
@@ -268,7 +103,7 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return fmt.Errorf("lieux collection: %w", err)
 		}
 		record := core.NewRecord(collection)
-		record.Load(data.Form.changes())
+		record.Load(data.Form.Changes())
 		switch err := access.CreateChecked(e.App, e.Auth, record); {
 		case errors.Is(err, model.ErrNotFound):
 			return access.ErrForbidden // another structure than the person's: the create rule refused
@@ -289,7 +124,7 @@ func lieuEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		data, err := newLieuFormData(e.App, model.NewStaffView(e.Auth), lieuFormOf(record))
+		data, err := newLieuFormData(e.App, model.NewStaffView(e.Auth), lieux.LieuFormOf(record))
 		if err != nil {
 			return err
 		}
@@ -315,10 +150,10 @@ func lieuUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if data.Form.Structure != "" && !access.MayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
 			return access.ErrForbidden
 		}
-		if data.Errors = data.Form.validate(); len(data.Errors) > 0 {
+		if data.Errors = data.Form.Validate(); len(data.Errors) > 0 {
 			return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
 		}
-		if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.changes()); err != nil {
+		if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.Changes()); err != nil {
 			if errs, ok := validationMessages(err); ok {
 				data.Errors = errs
 				return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
