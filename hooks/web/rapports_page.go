@@ -10,11 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 	"github.com/pocketbase/pocketbase/tools/router"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"atelier/hooks/access"
 	"atelier/hooks/lib/formulaire"
@@ -26,22 +24,14 @@ import (
 	"atelier/hooks/rapports"
 )
 
-const reportsPageSize = 50
-
 func RegisterReportPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
 	g.GET("/rapports", pe.Page(reportsListHandler(pe)))
 	g.GET("/rapports/{id}", pe.Page(reportPageHandler(pe)))
 	g.GET("/rapports/{id}/{format}", pe.Page(reportDownloadHandler))
 }
 
-type reportFilters struct {
-	Structure string // part of a structure's name
-	Mois      string // 2026-10
-	Page      int
-}
-
-func parseReportFilters(q url.Values) (reportFilters, formulaire.Erreurs) {
-	f := reportFilters{Structure: strings.TrimSpace(q.Get("structure")), Mois: q.Get("mois"), Page: 1}
+func parseReportFilters(q url.Values) (rapports.ReportFilters, formulaire.Erreurs) {
+	f := rapports.ReportFilters{Structure: strings.TrimSpace(q.Get("structure")), Mois: q.Get("mois"), Page: 1}
 	errs := formulaire.Erreurs{}
 	if f.Mois != "" && !rapports.MoisPattern.MatchString(f.Mois) {
 		errs["mois"] = "Choisissez un mois dans la liste."
@@ -57,126 +47,23 @@ func parseReportFilters(q url.Values) (reportFilters, formulaire.Erreurs) {
 	return f, errs
 }
 
-// query is the list's address with these filters, on page n.
-func (f reportFilters) query(page int) string {
-	q := url.Values{}
-	if f.Structure != "" {
-		q.Set("structure", f.Structure)
-	}
-	if f.Mois != "" {
-		q.Set("mois", f.Mois)
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/espace/rapports"
-	}
-	return "/espace/rapports?" + q.Encode()
-}
-
-// where restricts the list to the person's structures and the filters.
-func (f reportFilters) where(staff *model.StaffView) dbx.Expression {
-	parts := []dbx.Expression{staff.Scope("r.structure")}
-	if f.Structure != "" {
-		parts = append(parts, dbx.Like("st.nom", f.Structure))
-	}
-	if f.Mois != "" {
-		parts = append(parts, dbx.HashExp{"r.mois": f.Mois})
-	}
-	return dbx.And(parts...)
-}
-
-type reportLine struct {
-	ID, Mois, MoisCle, Structure string
-	GenereLe                     time.Time
-	PDF, XLSX                    bool
-}
-
-type reportsPage struct {
-	Filtres             reportFilters
-	Errors              formulaire.Erreurs
-	PlusieursStructures bool
-	MoisPossibles       []formulaire.Option
-	Lignes              []reportLine
-	Total, Page, Pages  int
-	Precedente          string
-	Suivante            string
-	Effacer             string
-}
-
 func reportsListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		filters, errs := parseReportFilters(e.Request.URL.Query())
-		p := &reportsPage{Filtres: filters, Errors: errs, Effacer: "/espace/rapports",
+		p := &rapports.ReportsPage{Filtres: filters, Errors: errs, Effacer: "/espace/rapports",
 			PlusieursStructures: staff.Coordinateur() || len(staff.Structures) > 1}
-		if err := p.load(e.App, staff); err != nil {
+		if err := p.Load(e.App, staff); err != nil {
 			return err
 		}
 		if p.Page > 1 {
-			p.Precedente = filters.query(p.Page - 1)
+			p.Precedente = filters.Query(p.Page - 1)
 		}
 		if p.Page < p.Pages {
-			p.Suivante = filters.query(p.Page + 1)
+			p.Suivante = filters.Query(p.Page + 1)
 		}
 		return pe.render(e, http.StatusOK, "rapports", "Rapports mensuels", p)
 	}
-}
-
-func (p *reportsPage) load(app core.App, staff *model.StaffView) error {
-	months, err := reportMonths(app, staff)
-	if err != nil {
-		return err
-	}
-	for _, m := range months {
-		p.MoisPossibles = append(p.MoisPossibles, formulaire.Option{Value: m, Label: rapports.MoisLabel(m)})
-	}
-	where := p.Filtres.where(staff)
-	err = app.DB().Select("count(*)").From("rapports r").
-		InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).Where(where).Row(&p.Total)
-	if err != nil {
-		return fmt.Errorf("count reports: %w", err)
-	}
-	p.Pages = max(1, (p.Total+reportsPageSize-1)/reportsPageSize)
-	p.Page = min(p.Filtres.Page, p.Pages)
-	var rows []struct {
-		ID        string `db:"id"`
-		Mois      string `db:"mois"`
-		PDF       string `db:"pdf"`
-		XLSX      string `db:"xlsx"`
-		GenereLe  string `db:"genere_le"`
-		Structure string `db:"structure_nom"`
-		Fuseau    string `db:"fuseau"`
-	}
-	err = app.DB().Select("r.id", "r.mois", "r.pdf", "r.xlsx", "r.genere_le", "st.nom AS structure_nom", "st.fuseau").
-		From("rapports r").InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).
-		Where(where).OrderBy("r.mois DESC", "st.nom ASC").
-		Limit(reportsPageSize).Offset(int64((p.Page - 1) * reportsPageSize)).All(&rows)
-	if err != nil {
-		return fmt.Errorf("list reports: %w", err)
-	}
-	for _, r := range rows {
-		line := reportLine{ID: r.ID, MoisCle: r.Mois, Mois: rapports.MoisLabel(r.Mois), Structure: r.Structure,
-			PDF: r.PDF != "", XLSX: r.XLSX != ""}
-		if d, err := types.ParseDateTime(r.GenereLe); err == nil && !d.IsZero() {
-			line.GenereLe = d.Time().In(frfmt.Location(r.Fuseau))
-		}
-		p.Lignes = append(p.Lignes, line)
-	}
-	return nil
-}
-
-// reportMonths lists the months that have a report in the person's
-// structures, newest first (the month filter's choices).
-func reportMonths(app core.App, staff *model.StaffView) ([]string, error) {
-	var months []string
-	err := app.DB().Select("r.mois").Distinct(true).From("rapports r").Where(staff.Scope("r.structure")).
-		OrderBy("r.mois DESC").Limit(240).Column(&months)
-	if err != nil {
-		return nil, fmt.Errorf("months of reports: %w", err)
-	}
-	return months, nil
 }
 
 // reportFormats are the files of a report, by the address's last part.
