@@ -1,11 +1,9 @@
 package web
 
 import (
-	"crypto/rand"
 	"fmt"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -16,7 +14,6 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
-	"atelier/hooks/lib/serie"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
@@ -81,9 +78,9 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 type seanceFormData struct {
-	Form           seanceForm
+	Form           seances.SeanceForm
 	Errors         formulaire.Erreurs
-	Choices        *seanceChoices
+	Choices        *seances.SeanceChoices
 	Atelier        *core.Record
 	Seance         *seances.StaffSeance // when editing
 	Suivantes      int                  // later planned occurrences of the series, when editing
@@ -119,18 +116,18 @@ func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		choices, err := loadSeanceChoices(e.App, staff, atelier.GetString("structure"))
+		choices, err := seances.LoadSeanceChoices(e.App, staff, atelier.GetString("structure"))
 		if err != nil {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "seance_form", "Planifier une séance", seanceFormData{
-			Form: newSeanceForm(atelier, staff, choices), Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
+			Form: seances.NewSeanceForm(atelier, staff, choices), Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
 	}
 }
 
 // chooseWorkshop is the first step of planning: pick the catalogue entry.
 func chooseWorkshop(pe *pageEngine, e *core.RequestEvent, staff *model.StaffView, message string) error {
-	choices, err := loadSeanceChoices(e.App, staff, "")
+	choices, err := seances.LoadSeanceChoices(e.App, staff, "")
 	if err != nil {
 		return err
 	}
@@ -169,7 +166,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return chooseWorkshop(pe, e, staff, "Choisissez un atelier du catalogue.")
 		}
-		choices, err := loadSeanceChoices(e.App, staff, atelier.GetString("structure"))
+		choices, err := seances.LoadSeanceChoices(e.App, staff, atelier.GetString("structure"))
 		if err != nil {
 			return err
 		}
@@ -177,17 +174,17 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Planifier une séance", seanceFormData{
 				Form: form, Errors: errs, Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
 		}
-		if errs := form.validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
+		if errs := form.Validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
 			return answer(errs)
 		}
-		ids, err := planSessions(e.App, e.Auth, &form)
+		ids, err := seances.PlanSessions(e.App, e.Auth, &form)
 		if errs, ok := validationMessages(err); ok {
 			return answer(errs)
 		}
 		if err != nil {
 			return err
 		}
-		first, last := form.starts[0], form.starts[len(form.starts)-1]
+		first, last := form.Starts[0], form.Starts[len(form.Starts)-1]
 		message := "Séance planifiée le " + frfmt.Date(first) + " à " + frfmt.Heure(first) + "."
 		if len(ids) > 1 {
 			message = fmt.Sprintf("Série de %d séances planifiée, du %s au %s.", len(ids), frfmt.Date(first), frfmt.Date(last))
@@ -196,90 +193,13 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-// planSessions creates every occurrence in one transaction, each checked
-// against the seances create rule: all or nothing.
-func planSessions(app core.App, auth *core.Record, f *seanceForm) ([]string, error) {
-	collection, err := app.FindCachedCollectionByNameOrId("seances")
-	if err != nil {
-		return nil, err
-	}
-	serieID := ""
-	if len(f.starts) > 1 {
-		serieID = newSerieID()
-	}
-	var ids []string
-	err = app.RunInTransaction(func(tx core.App) error {
-		for _, start := range f.starts {
-			record := core.NewRecord(collection)
-			record.Load(f.fields(start))
-			record.Set("statut", "planifiee")
-			record.Set("serie", serieID)
-			if err := access.CreateChecked(tx, auth, record); err != nil {
-				return err
-			}
-			ids = append(ids, record.Id)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("plan sessions: %w", err)
-	}
-	return ids, nil
-}
-
-func newSerieID() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-	b := make([]byte, 15)
-	_, _ = rand.Read(b)
-	for i := range b {
-		b[i] = alphabet[int(b[i])%len(alphabet)]
-	}
-	return string(b)
-}
-
-// editableSession loads a session the staff member may change.
-func editableSession(e *core.RequestEvent) (*seances.StaffSeance, *model.StaffView, error) {
-	s, err := seances.LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
-	if err != nil {
-		return nil, nil, err
-	}
-	if !s.PeutModifier {
-		return nil, nil, access.ErrForbidden
-	}
-	return s, model.NewStaffView(e.Auth), nil
-}
-
-// blockedReason tells why a session can no longer be edited or cancelled.
-func blockedReason(s *seances.StaffSeance) string {
-	switch s.Statut {
-	case "annulee":
-		return "Cette séance est annulée : elle ne peut plus être modifiée."
-	case "realisee":
-		return "Cette séance a eu lieu et elle est close : elle ne peut plus être modifiée. Les présences restent modifiables sur sa feuille de présence."
-	}
-	return ""
-}
-
-// laterInSeries are the planned occurrences of the series after s.
-func laterInSeries(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
-	if s.Serie == "" {
-		return nil, nil
-	}
-	later, err := app.FindRecordsByFilter("seances", "serie = {:serie} && debut > {:debut} && statut = 'planifiee'",
-		"debut", 0, 0, dbx.Params{"serie": s.Serie, "debut": s.Record.GetDateTime("debut").String()})
-	if err != nil {
-		return nil, fmt.Errorf("later occurrences of %s: %w", s.ID, err)
-	}
-	return later, nil
-}
-
 func editSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		data, err := loadEditPage(e)
 		if err != nil {
 			return err
 		}
-		data.Form = seanceFormOf(data.Seance)
+		data.Form = seances.SeanceFormOf(data.Seance)
 		return pe.render(e, http.StatusOK, "seance_form", "Modifier la séance", data)
 	}
 }
@@ -287,19 +207,19 @@ func editSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // loadEditPage loads a session the staff member may change, with the
 // choices of its form.
 func loadEditPage(e *core.RequestEvent) (seanceFormData, error) {
-	s, staff, err := editableSession(e)
+	s, staff, err := seances.EditableSession(e)
 	if err != nil {
 		return seanceFormData{}, err
 	}
-	choices, err := loadSeanceChoices(e.App, staff, s.Structure.Id)
+	choices, err := seances.LoadSeanceChoices(e.App, staff, s.Structure.Id)
 	if err != nil {
 		return seanceFormData{}, err
 	}
-	later, err := laterInSeries(e.App, s)
+	later, err := seances.LaterInSeries(e.App, s)
 	if err != nil {
 		return seanceFormData{}, err
 	}
-	return seanceFormData{Choices: choices, Atelier: s.Atelier, Seance: s, Suivantes: len(later), Bloquee: blockedReason(s),
+	return seanceFormData{Choices: choices, Atelier: s.Atelier, Seance: s, Suivantes: len(later), Bloquee: seances.BlockedReason(s),
 		Portees: scopeOptions(len(later))}, nil
 }
 
@@ -322,17 +242,17 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			data.Form, data.Errors = form, errs
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Modifier la séance", data)
 		}
-		errs := form.validate(e.App, data.Choices, false, clock.Now(e.App))
-		if len(errs) == 0 && form.structure.Id != s.Structure.Id {
+		errs := form.Validate(e.App, data.Choices, false, clock.Now(e.App))
+		if len(errs) == 0 && form.Structure.Id != s.Structure.Id {
 			errs["lieu"] = "Choisissez un lieu de la même structure que la séance."
 		}
-		if taken := s.Inscrits + s.Presents; len(errs) == 0 && form.capacite < taken {
+		if taken := s.Inscrits + s.Presents; len(errs) == 0 && form.CapaciteNombre < taken {
 			errs["capacite"] = fmt.Sprintf("%d personnes ont déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.", taken)
 		}
 		if len(errs) > 0 {
 			return answer(errs)
 		}
-		result, err := updateSessions(e.App, e.Auth, s, &form)
+		result, err := seances.UpdateSessions(e.App, e.Auth, s, &form)
 		if errs, ok := validationMessages(err); ok {
 			return answer(errs)
 		}
@@ -340,95 +260,29 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		message := "Séance modifiée."
-		if result.count > 1 {
-			message = fmt.Sprintf("%d séances de la série modifiées.", result.count)
+		if result.Count > 1 {
+			message = fmt.Sprintf("%d séances de la série modifiées.", result.Count)
 		}
 		base := baseURL(e)
-		for _, p := range result.promoted {
+		for _, p := range result.Promoted {
 			envois.NotifyPromotion(e.App, base, p)
 		}
-		if len(result.promoted) > 0 {
-			message += fmt.Sprintf(" %d %s de la liste d'attente.", len(result.promoted),
-				frfmt.Pluriel(len(result.promoted), "personne inscrite", "personnes inscrites"))
+		if len(result.Promoted) > 0 {
+			message += fmt.Sprintf(" %d %s de la liste d'attente.", len(result.Promoted),
+				frfmt.Pluriel(len(result.Promoted), "personne inscrite", "personnes inscrites"))
 		}
 		var warned envois.WarnOutcome
-		for _, moved := range result.moved {
+		for _, moved := range result.Moved {
 			out, err := envois.NotifySessionChanged(e.App, base, moved)
 			if err != nil {
 				return err
 			}
 			warned.Add(out)
 		}
-		if len(result.moved) > 0 {
+		if len(result.Moved) > 0 {
 			message += " Changement d'horaire ou de lieu : " + warned.Summary()
 		}
 		return redirectWithFlash(e, "/espace/seances/"+s.ID, message)
-	}
-}
-
-type sessionUpdate struct {
-	count    int
-	promoted []*core.Record // registrations moved off the waiting list by a larger capacity
-	moved    []*core.Record // sessions whose date, time or place changed
-}
-
-// updateSessions applies the form to the session and, when asked, to the
-// later occurrences of its series: each keeps its own date, moved by as
-// many days as this one, and takes the new time, duration and settings.
-func updateSessions(app core.App, auth *core.Record, s *seances.StaffSeance, f *seanceForm) (sessionUpdate, error) {
-	var result sessionUpdate
-	targets := []*core.Record{s.Record}
-	if f.Portee == "suivantes" {
-		later, err := laterInSeries(app, s)
-		if err != nil {
-			return result, err
-		}
-		targets = append(targets, later...)
-	}
-	shift := serie.DaysBetween(s.Debut, f.debut)
-	now := clock.Now(app)
-	err := app.RunInTransaction(func(tx core.App) error {
-		for i, target := range targets {
-			start := f.debut
-			if i > 0 {
-				own := target.GetDateTime("debut").Time().In(s.Loc)
-				start = serie.ShiftDays(time.Date(own.Year(), own.Month(), own.Day(), f.debut.Hour(), f.debut.Minute(), 0, 0, s.Loc), shift)
-			}
-			fields := f.fields(start)
-			moved := !target.GetDateTime("debut").Time().Equal(start) || target.GetString("lieu") != f.Lieu
-			grew := f.capacite > target.GetInt("capacite")
-			if err := access.UpdateChecked(tx, auth, target, fields); err != nil {
-				return err
-			}
-			if grew && now.Before(start) {
-				promoted, err := refillAll(tx, target)
-				if err != nil {
-					return err
-				}
-				result.promoted = append(result.promoted, promoted...)
-			}
-			if moved {
-				result.moved = append(result.moved, target)
-			}
-			result.count++
-		}
-		return nil
-	})
-	if err != nil {
-		return sessionUpdate{}, fmt.Errorf("update session %s: %w", s.ID, err)
-	}
-	return result, nil
-}
-
-// refillAll gives every free place to the waiting list, in order.
-func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
-	var promoted []*core.Record
-	for {
-		p, err := seances.RefillAndRerank(tx, seance, true)
-		if err != nil || p == nil {
-			return promoted, err
-		}
-		promoted = append(promoted, p)
 	}
 }
 
@@ -446,7 +300,7 @@ type cancelSessionData struct {
 }
 
 func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, error) {
-	later, err := laterInSeries(app, s)
+	later, err := seances.LaterInSeries(app, s)
 	if err != nil {
 		return nil, err
 	}
@@ -454,7 +308,7 @@ func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, e
 	if err != nil {
 		return nil, err
 	}
-	data := &cancelSessionData{Seance: s, Suivantes: len(later), Bloquee: blockedReason(s), Portee: "seance",
+	data := &cancelSessionData{Seance: s, Suivantes: len(later), Bloquee: seances.BlockedReason(s), Portee: "seance",
 		Portees: scopeOptions(len(later))}
 	for _, p := range people {
 		if p.Email != "" {
@@ -471,7 +325,7 @@ func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, e
 
 func cancelSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, _, err := editableSession(e)
+		s, _, err := seances.EditableSession(e)
 		if err != nil {
 			return err
 		}
@@ -485,7 +339,7 @@ func cancelSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, _, err := editableSession(e)
+		s, _, err := seances.EditableSession(e)
 		if err != nil {
 			return err
 		}
@@ -506,7 +360,7 @@ func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if data.Errors != nil {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_annulation", "Annuler la séance", data)
 		}
-		cancelled, err := cancelSessions(e.App, e.Auth, s, data.Motif, data.Portee == "suivantes")
+		cancelled, err := seances.CancelSessions(e.App, e.Auth, s, data.Motif, data.Portee == "suivantes")
 		if err != nil {
 			return err
 		}
@@ -524,32 +378,4 @@ func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		return redirectWithFlash(e, "/espace/seances/"+s.ID, message+warned.Summary())
 	}
-}
-
-// cancelSessions cancels the session (and the rest of its series when
-// asked) in one transaction. Registrations are kept as they were: the
-// statistics count the demand for a cancelled session.
-func cancelSessions(app core.App, auth *core.Record, s *seances.StaffSeance, reason string, rest bool) ([]*core.Record, error) {
-	targets := []*core.Record{s.Record}
-	if rest {
-		later, err := laterInSeries(app, s)
-		if err != nil {
-			return nil, err
-		}
-		targets = append(targets, later...)
-	}
-	err := app.RunInTransaction(func(tx core.App) error {
-		for _, target := range targets {
-			err := access.UpdateChecked(tx, auth, target, map[string]any{"statut": "annulee", "motif_annulation": reason,
-				"inscriptions_ouvertes": false})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("cancel session %s: %w", s.ID, err)
-	}
-	return targets, nil
 }
