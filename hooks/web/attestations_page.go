@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -62,70 +61,10 @@ func sendPDF(e *core.RequestEvent, filename string, data []byte, download bool) 
 	return e.Blob(http.StatusOK, "application/pdf", data)
 }
 
-// attestationsProfil is the « Attestations » section of a profile: the
-// issued ones and the forms to issue one or to revoke one.
-type attestationsProfil struct {
-	BeneficiaireID string
-	Liste          []attestationLigne
-	Seances        []formulaire.Option // attended sessions, newest first
-	Form           attestationForm
-	Errors         formulaire.Erreurs
-	Revoquer       string             // the attestation whose revoke form is shown again
-	Motif          string             // as typed in that form
-	Aucune         formulaire.Erreurs // no error: for the other revoke forms
-}
-
-type attestationForm struct{ Seance, Du, Au string }
-
-type attestationLigne struct {
-	ID, Code, Periode, Emetteur, Motif string
-	Seances, Minutes                   int
-	EmiseLe, RevoqueeLe                time.Time
-}
-
-// Revoquee tells whether the attestation was cancelled.
-func (l attestationLigne) Revoquee() bool { return !l.RevoqueeLe.IsZero() }
-
-// loadAttestationsProfil reads the person's attestations (newest first)
-// and the sessions they attended, for the profile of r.
-func loadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record, loc *time.Location) (*attestationsProfil, error) {
-	p := &attestationsProfil{BeneficiaireID: r.Id, Errors: formulaire.Erreurs{}, Aucune: formulaire.Erreurs{}}
-	records, err := app.FindRecordsByFilter("attestations", "beneficiaire = {:b}", "-emise_le,-created", 0, 0, dbx.Params{"b": r.Id})
-	if err != nil {
-		return nil, fmt.Errorf("attestations of %s: %w", r.Id, err)
-	}
-	for _, a := range records {
-		c, err := attestations.ContenuOf(app, a)
-		if err != nil {
-			return nil, err
-		}
-		ligne := attestationLigne{ID: a.Id, Code: a.GetString("code"), Periode: attestations.AttestationPeriod(c, loc), Emetteur: c.Emetteur,
-			Motif: a.GetString("motif_revocation"), Seances: len(c.Seances), Minutes: c.MinutesTotal(),
-			EmiseLe: a.GetDateTime("emise_le").Time().In(loc)}
-		if t := a.GetDateTime("revoquee_le"); !t.IsZero() {
-			ligne.RevoqueeLe = t.Time().In(loc)
-		}
-		p.Liste = append(p.Liste, ligne)
-	}
-	attended, err := attestations.AttendedSessions(app, staff, r.Id, nil)
-	if err != nil {
-		return nil, err
-	}
-	for i := len(attended) - 1; i >= 0; i-- {
-		s := attended[i]
-		p.Seances = append(p.Seances, formulaire.Option{Value: s.ID, Label: s.Titre + " – " + frfmt.Date(s.Debut.In(loc))})
-	}
-	if n := len(attended); n > 0 {
-		p.Form.Du = attended[0].Debut.In(loc).Format(time.DateOnly)
-		p.Form.Au = attended[n-1].Debut.In(loc).Format(time.DateOnly)
-	}
-	return p, nil
-}
-
 // renderProfile shows the profile again (a form of the section refused),
 // with the section adjusted by change.
 func (h *attestationPages) renderProfile(e *core.RequestEvent, staff *model.StaffView, record *core.Record, status int,
-	change func(*attestationsProfil)) error {
+	change func(*attestations.AttestationsProfil)) error {
 	profil, err := loadProfil(e.App, e.Auth, staff, record)
 	if err != nil {
 		return err
@@ -168,8 +107,8 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 		return fmt.Errorf("parse attestation form: %w", err)
 	}
 	loc := frfmt.Location(structure.GetString("fuseau"))
-	form := attestationForm{Seance: formText(e, "seance"), Du: formText(e, "du"), Au: formText(e, "au")}
-	seances, errs, err := chosenSessions(e.App, staff, record, formText(e, "type"), form, loc)
+	form := attestations.AttestationForm{Seance: formText(e, "seance"), Du: formText(e, "du"), Au: formText(e, "au")}
+	seances, errs, err := attestations.ChosenSessions(e.App, staff, record, formText(e, "type"), form, loc)
 	if err != nil {
 		return err
 	}
@@ -177,7 +116,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 		errs = formulaire.Erreurs{"": "Cette personne a été anonymisée : on ne peut plus lui délivrer d'attestation."}
 	}
 	if len(errs) > 0 {
-		return h.renderProfile(e, staff, record, http.StatusUnprocessableEntity, func(p *attestationsProfil) {
+		return h.renderProfile(e, staff, record, http.StatusUnprocessableEntity, func(p *attestations.AttestationsProfil) {
 			p.Form, p.Errors = form, errs
 		})
 	}
@@ -191,51 +130,6 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 		message = "Cette attestation existait déjà (code " + result[0].Record.GetString("code") + ") : téléchargez-la ci-dessous."
 	}
 	return redirectWithFlash(e, profilePath(record.Id), message)
-}
-
-// chosenSessions reads the profile form: one attended session, or every
-// session attended over a period (dates in the structure's zone). Any
-// other session (not attended, another person's, another structure's)
-// is refused next to its field.
-func chosenSessions(app core.App, staff *model.StaffView, record *core.Record, kind string, form attestationForm,
-	loc *time.Location) ([]attestations.ContenuSeance, formulaire.Erreurs, error) {
-	errs := formulaire.Erreurs{}
-	switch kind {
-	case "seance":
-		if form.Seance == "" {
-			errs["seance"] = "Choisissez la séance."
-			return nil, errs, nil
-		}
-		seances, err := attestations.AttendedSessions(app, staff, record.Id, dbx.HashExp{"s.id": form.Seance})
-		if err == nil && len(seances) == 0 {
-			errs["seance"] = "Choisissez une séance à laquelle la personne était présente."
-		}
-		return seances, errs, err
-	case "periode":
-		du, errDu := time.ParseInLocation(time.DateOnly, form.Du, loc)
-		au, errAu := time.ParseInLocation(time.DateOnly, form.Au, loc)
-		if errDu != nil {
-			errs["du"] = "Indiquez la date de début, par exemple 2026-09-01."
-		}
-		if errAu != nil {
-			errs["au"] = "Indiquez la date de fin, par exemple 2026-12-31."
-		}
-		if len(errs) == 0 && au.Before(du) {
-			errs["au"] = "La date de fin doit suivre la date de début."
-		}
-		if len(errs) > 0 {
-			return nil, errs, nil
-		}
-		seances, err := attestations.AttendedSessions(app, staff, record.Id, dbx.NewExp("s.debut >= {:du} AND s.debut < {:au}",
-			dbx.Params{"du": model.DBDate(du), "au": model.DBDate(au.AddDate(0, 0, 1))}))
-		if err == nil && len(seances) == 0 {
-			errs["du"] = fmt.Sprintf("La personne n'a été présente à aucune séance entre le %s et le %s : changez les dates.",
-				frfmt.DateCourte(du), frfmt.DateCourte(au))
-		}
-		return seances, errs, err
-	}
-	errs[""] = "Choisissez une séance ou une période."
-	return nil, errs, nil
 }
 
 // attestationOfPath loads the attestation of the URL for a conseiller of
@@ -293,7 +187,7 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 		errs["motif"] = fmt.Sprintf("Ce motif est trop long (%d caractères au plus).", maxMotif)
 	}
 	if len(errs) > 0 {
-		return h.renderProfile(e, staff, beneficiaire, http.StatusUnprocessableEntity, func(p *attestationsProfil) {
+		return h.renderProfile(e, staff, beneficiaire, http.StatusUnprocessableEntity, func(p *attestations.AttestationsProfil) {
 			p.Revoquer, p.Motif, p.Errors = record.Id, motif, errs
 		})
 	}
@@ -304,42 +198,6 @@ func (h *attestationPages) revoke(e *core.RequestEvent) error {
 		"L'attestation "+code+" est révoquée : sa vérification indique désormais qu'elle est annulée.")
 }
 
-// attestationRefusal says why a session gives no attestation (yet), or "".
-func attestationRefusal(s *seances.StaffSeance) string {
-	switch {
-	case s.Statut == "annulee":
-		return "Cette séance est annulée : elle ne donne pas lieu à une attestation."
-	case !s.Passee():
-		return "La séance n'a pas encore eu lieu : les attestations se délivrent après, aux personnes notées présentes."
-	}
-	return ""
-}
-
-// presentPeople are the session's present participants who can still get
-// an attestation (not anonymised), by name.
-func presentPeople(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
-	people, err := inscriptions.LoadParticipants(app, s.ID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for _, p := range people {
-		if p.Statut == "present" && !p.Anonymise {
-			ids = append(ids, p.Beneficiaire)
-		}
-	}
-	records, err := app.FindRecordsByIds("beneficiaires", ids)
-	if err != nil {
-		return nil, fmt.Errorf("present people of %s: %w", s.ID, err)
-	}
-	slices.SortFunc(records, func(a, b *core.Record) int {
-		return slices.Index(ids, a.Id) - slices.Index(ids, b.Id)
-	})
-	return records, nil
-}
-
-const notPresent = "Cette personne n'est pas notée présente à cette séance : notez d'abord sa présence."
-
 // issueForOne issues (or gives back) the attestation of one present person
 // for this session, then sends its PDF.
 func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
@@ -347,10 +205,10 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if why := attestationRefusal(s); why != "" {
+	if why := attestations.AttestationRefusal(s); why != "" {
 		return h.seances.refuseOnSeance(e, s, why)
 	}
-	people, err := presentPeople(e.App, s)
+	people, err := attestations.PresentPeople(e.App, s)
 	if err != nil {
 		return err
 	}
@@ -359,7 +217,7 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 	wanted := formText(e, "beneficiaire")
 	i := slices.IndexFunc(people, func(r *core.Record) bool { return r.Id == wanted })
 	if i < 0 {
-		return h.seances.refuseOnSeance(e, s, notPresent)
+		return h.seances.refuseOnSeance(e, s, attestations.NotPresent)
 	}
 	result, err := attestations.IssueAttestations(e.App, []attestations.IssueRequest{h.sessionRequest(e, s, people[i])})
 	if err != nil {
@@ -381,10 +239,10 @@ func (h *attestationPages) issueForAll(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	if why := attestationRefusal(s); why != "" {
+	if why := attestations.AttestationRefusal(s); why != "" {
 		return h.seances.refuseOnSeance(e, s, why)
 	}
-	people, err := presentPeople(e.App, s)
+	people, err := attestations.PresentPeople(e.App, s)
 	if err != nil {
 		return err
 	}
@@ -409,7 +267,7 @@ func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	people, err := presentPeople(e.App, s)
+	people, err := attestations.PresentPeople(e.App, s)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"atelier/hooks/attestations"
 
 	"atelier/hooks/seances"
 
@@ -24,8 +25,6 @@ import (
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
-
-const beneficiairesPerPage = 25
 
 func RegisterBeneficiaryPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
 	g.GET("/beneficiaires", pe.Page(beneficiairesHandler(pe)))
@@ -67,30 +66,13 @@ func redirectToKept(e *core.RequestEvent, kept string) error {
 	return redirectWithFlash(e, "/espace/beneficiaires/"+kept, "Cette fiche a été fusionnée avec celle-ci.")
 }
 
-type beneficiairesData struct {
-	Q           string
-	Recherche   bool // a search was made
-	Hits        []beneficiaires.BeneficiaireHit
-	Tronque     bool // more matches than shown
-	Limite      int
-	Page, Pages int
-	Total       int
-	Structures  map[string]string // id → name, shown when the person works in several
-}
-
-func (d *beneficiairesData) Plusieurs() bool { return len(d.Structures) > 1 }
-
-func (d *beneficiairesData) Precedente() int { return d.Page - 1 }
-
-func (d *beneficiairesData) Suivante() int { return d.Page + 1 }
-
 func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff, err := access.PeopleReader(e)
 		if err != nil {
 			return err
 		}
-		data := &beneficiairesData{Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 50}
+		data := &beneficiaires.BeneficiairesData{Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 50}
 		if data.Structures, err = seances.StructureNames(e.App, staff.Structures); err != nil {
 			return err
 		}
@@ -102,31 +84,11 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if len(data.Hits) > data.Limite {
 				data.Hits, data.Tronque = data.Hits[:data.Limite], true
 			}
-		} else if err := recentBeneficiaires(e.App, staff, e.Request.URL.Query().Get("page"), data); err != nil {
+		} else if err := beneficiaires.RecentBeneficiaires(e.App, staff, e.Request.URL.Query().Get("page"), data); err != nil {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaires", "Bénéficiaires", data)
 	}
-}
-
-// recentBeneficiaires fills one page of the people of the staff member's
-// structures, the most recently active first (then the newest records).
-func recentBeneficiaires(app core.App, staff *model.StaffView, pageParam string, data *beneficiairesData) error {
-	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
-	if err := app.DB().Select("count(*)").From("beneficiaires").Where(where).Row(&data.Total); err != nil {
-		return fmt.Errorf("count beneficiaries: %w", err)
-	}
-	data.Pages = max(1, (data.Total+beneficiairesPerPage-1)/beneficiairesPerPage)
-	data.Page, _ = strconv.Atoi(pageParam)
-	data.Page = min(max(data.Page, 1), data.Pages)
-	data.Hits = []beneficiaires.BeneficiaireHit{}
-	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
-		From("beneficiaires").Where(where).OrderBy("derniere_activite DESC", "created DESC").
-		Limit(beneficiairesPerPage).Offset(int64((data.Page - 1) * beneficiairesPerPage)).All(&data.Hits)
-	if err != nil {
-		return fmt.Errorf("list beneficiaries: %w", err)
-	}
-	return nil
 }
 
 type beneficiaireFormData struct {
@@ -271,7 +233,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
-			if err := access.UpdateChecked(tx, e.Auth, record, beneficiaireChanges(record, &data.Form)); err != nil {
+			if err := access.UpdateChecked(tx, e.Auth, record, beneficiaires.BeneficiaireChanges(record, &data.Form)); err != nil {
 				return err
 			}
 			return journal.LogAccess(tx, e.Auth, journal.Modification, record, "")
@@ -281,19 +243,6 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		return redirectWithFlash(e, "/espace/beneficiaires/"+record.Id, "La fiche de "+model.PersonName(record)+" est enregistrée.")
 	}
-}
-
-// beneficiaireChanges are the fields a validated form sets, as the update
-// rule wants them (the record itself is only changed once allowed).
-func beneficiaireChanges(record *core.Record, f *beneficiaires.BeneficiaireForm) map[string]any {
-	draft := record.Clone()
-	f.Apply(draft)
-	changes := map[string]any{}
-	for _, name := range []string{"prenom", "nom", "telephone", "email", "annee_naissance", "genre",
-		"statut_social", "commune", "code_postal", "notes"} {
-		changes[name] = draft.Get(name)
-	}
-	return changes
 }
 
 type beneficiaireProfil struct {
@@ -306,7 +255,7 @@ type beneficiaireProfil struct {
 	Presences, Absences  int
 	MinutesPresent       int
 	Accompagnements      []profilAccompagnement
-	Attestations         *attestationsProfil // attestations_page.go
+	Attestations         *attestations.AttestationsProfil // attestations_page.go
 	PlusieursStructures  bool
 	AccompagnementsTotal int
 }
@@ -371,7 +320,7 @@ func loadProfil(app core.App, auth *core.Record, staff *model.StaffView, r *core
 	if err := p.loadAccompagnements(app, auth, loc); err != nil {
 		return nil, err
 	}
-	if p.Attestations, err = loadAttestationsProfil(app, staff, r, loc); err != nil {
+	if p.Attestations, err = attestations.LoadAttestationsProfil(app, staff, r, loc); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -489,31 +438,6 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 	}
 }
 
-// fusionFiche is one of the two records side by side.
-type fusionFiche struct {
-	Numero int
-	Record *core.Record
-	ID     string
-	Annee  int
-	beneficiaires.MergeCounts
-	Consentement time.Time
-	Cree         time.Time
-}
-
-func (f fusionFiche) Nom() string { return model.PersonName(f.Record) }
-
-type fusionConfirmData struct {
-	A, B     fusionFiche
-	Garder   string
-	Options  []formulaire.Option
-	Doublons []beneficiaires.MergeConflict
-	Errors   formulaire.Erreurs
-	Action   string
-}
-
-// Fiches are both records, for the rows of the side-by-side table.
-func (d *fusionConfirmData) Fiches() []fusionFiche { return []fusionFiche{d.A, d.B} }
-
 func beneficiaireMergeConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		data, err := loadMergeConfirm(e)
@@ -529,7 +453,7 @@ func beneficiaireMergeConfirmHandler(pe *pageEngine) func(*core.RequestEvent) er
 
 // loadMergeConfirm loads both records of a merge URL; it answers nil data
 // when the first one was already merged (the person is sent to the kept one).
-func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
+func loadMergeConfirm(e *core.RequestEvent) (*beneficiaires.FusionConfirmData, error) {
 	if _, err := access.PeopleReader(e); err != nil {
 		return nil, err
 	}
@@ -558,24 +482,15 @@ func loadMergeConfirm(e *core.RequestEvent) (*fusionConfirmData, error) {
 	if err != nil {
 		return nil, err
 	}
-	data := &fusionConfirmData{Garder: a.Id, Doublons: preview.Doublons, Errors: formulaire.Erreurs{},
+	data := &beneficiaires.FusionConfirmData{Garder: a.Id, Doublons: preview.Doublons, Errors: formulaire.Erreurs{},
 		Action: "/espace/beneficiaires/" + a.Id + "/fusionner/" + b.Id}
-	data.A = newFusionFiche(1, a, preview.Counts[a.Id], loc)
-	data.B = newFusionFiche(2, b, preview.Counts[b.Id], loc)
+	data.A = beneficiaires.NewFusionFiche(1, a, preview.Counts[a.Id], loc)
+	data.B = beneficiaires.NewFusionFiche(2, b, preview.Counts[b.Id], loc)
 	data.Options = []formulaire.Option{
 		{Value: a.Id, Label: "Fiche 1 : " + data.A.Nom()},
 		{Value: b.Id, Label: "Fiche 2 : " + data.B.Nom()},
 	}
 	return data, nil
-}
-
-func newFusionFiche(n int, r *core.Record, counts beneficiaires.MergeCounts, loc *time.Location) fusionFiche {
-	f := fusionFiche{Numero: n, Record: r, ID: r.Id, Annee: r.GetInt("annee_naissance"), MergeCounts: counts,
-		Cree: r.GetDateTime("created").Time().In(loc)}
-	if t := r.GetDateTime("consentement_le"); !t.IsZero() {
-		f.Consentement = t.Time().In(loc)
-	}
-	return f
 }
 
 func beneficiaireMergePostHandler(pe *pageEngine) func(*core.RequestEvent) error {

@@ -28,32 +28,6 @@ func RegisterStatisticsPages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.GET("/statistiques/synthese.csv", pe.Page(statsExportHandler(pe, exportSummaryCSV)))
 }
 
-// statsStructure is a structure the person may count.
-type statsStructure struct {
-	ID, Nom string
-	Loc     *time.Location
-}
-
-// staffStatsStructures lists the structures whose statistics the person
-// sees, by name: their own, or every one for a coordinateur.
-func staffStatsStructures(app core.App, staff *model.StaffView) ([]statsStructure, error) {
-	var rows []struct {
-		ID     string `db:"id"`
-		Nom    string `db:"nom"`
-		Fuseau string `db:"fuseau"`
-	}
-	err := app.DB().Select("id", "nom", "fuseau").From("structures").Where(staff.Scope("id")).
-		OrderBy("lower(nom)", "id").All(&rows)
-	if err != nil {
-		return nil, fmt.Errorf("structures for statistics: %w", err)
-	}
-	out := make([]statsStructure, len(rows))
-	for i, r := range rows {
-		out[i] = statsStructure{ID: r.ID, Nom: r.Nom, Loc: frfmt.Location(r.Fuseau)}
-	}
-	return out, nil
-}
-
 // Periods of the filter form.
 const (
 	periodeMois      = "mois"
@@ -91,8 +65,8 @@ type statsQuery struct {
 	Form     statsForm
 	Errors   formulaire.Erreurs
 	Filtre   stats.Filtre
-	Choix    []statsStructure // the structures the person may count
-	Comptees []statsStructure // the ones counted (all of Choix, or the chosen one)
+	Choix    []statistiques.StatsStructure // the structures the person may count
+	Comptees []statistiques.StatsStructure // the ones counted (all of Choix, or the chosen one)
 }
 
 // maxStatsDays bounds a custom period (three years): beyond, the page
@@ -103,7 +77,7 @@ const maxStatsDays = 3*366 + 1
 // not one of the person's answers 404, like any record of another
 // structure in a URL; a wrong date is a form error (422).
 func resolveStatsQuery(e *core.RequestEvent, staff *model.StaffView, now time.Time) (*statsQuery, error) {
-	choix, err := staffStatsStructures(e.App, staff)
+	choix, err := statistiques.StaffStatsStructures(e.App, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +86,7 @@ func resolveStatsQuery(e *core.RequestEvent, staff *model.StaffView, now time.Ti
 		q.Comptees = nil
 		for _, s := range choix {
 			if s.ID == id {
-				q.Comptees = []statsStructure{s}
+				q.Comptees = []statistiques.StatsStructure{s}
 			}
 		}
 		if q.Comptees == nil {

@@ -1,0 +1,99 @@
+package beneficiaires
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/model"
+)
+
+// recentBeneficiaires fills one page of the people of the staff member's
+// structures, the most recently active first (then the newest records).
+func RecentBeneficiaires(app core.App, staff *model.StaffView, pageParam string, data *BeneficiairesData) error {
+	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	if err := app.DB().Select("count(*)").From("beneficiaires").Where(where).Row(&data.Total); err != nil {
+		return fmt.Errorf("count beneficiaries: %w", err)
+	}
+	data.Pages = max(1, (data.Total+beneficiairesPerPage-1)/beneficiairesPerPage)
+	data.Page, _ = strconv.Atoi(pageParam)
+	data.Page = min(max(data.Page, 1), data.Pages)
+	data.Hits = []BeneficiaireHit{}
+	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
+		From("beneficiaires").Where(where).OrderBy("derniere_activite DESC", "created DESC").
+		Limit(beneficiairesPerPage).Offset(int64((data.Page - 1) * beneficiairesPerPage)).All(&data.Hits)
+	if err != nil {
+		return fmt.Errorf("list beneficiaries: %w", err)
+	}
+	return nil
+}
+
+const beneficiairesPerPage = 25
+
+type BeneficiairesData struct {
+	Q           string
+	Recherche   bool // a search was made
+	Hits        []BeneficiaireHit
+	Tronque     bool // more matches than shown
+	Limite      int
+	Page, Pages int
+	Total       int
+	Structures  map[string]string // id → name, shown when the person works in several
+}
+
+func NewFusionFiche(n int, r *core.Record, counts MergeCounts, loc *time.Location) fusionFiche {
+	f := fusionFiche{Numero: n, Record: r, ID: r.Id, Annee: r.GetInt("annee_naissance"), MergeCounts: counts,
+		Cree: r.GetDateTime("created").Time().In(loc)}
+	if t := r.GetDateTime("consentement_le"); !t.IsZero() {
+		f.Consentement = t.Time().In(loc)
+	}
+	return f
+}
+
+// fusionFiche is one of the two records side by side.
+type fusionFiche struct {
+	Numero int
+	Record *core.Record
+	ID     string
+	Annee  int
+	MergeCounts
+	Consentement time.Time
+	Cree         time.Time
+}
+
+type FusionConfirmData struct {
+	A, B     fusionFiche
+	Garder   string
+	Options  []formulaire.Option
+	Doublons []MergeConflict
+	Errors   formulaire.Erreurs
+	Action   string
+}
+
+// beneficiaireChanges are the fields a validated form sets, as the update
+// rule wants them (the record itself is only changed once allowed).
+func BeneficiaireChanges(record *core.Record, f *BeneficiaireForm) map[string]any {
+	draft := record.Clone()
+	f.Apply(draft)
+	changes := map[string]any{}
+	for _, name := range []string{"prenom", "nom", "telephone", "email", "annee_naissance", "genre",
+		"statut_social", "commune", "code_postal", "notes"} {
+		changes[name] = draft.Get(name)
+	}
+	return changes
+}
+
+func (d *BeneficiairesData) Plusieurs() bool { return len(d.Structures) > 1 }
+
+func (d *BeneficiairesData) Precedente() int { return d.Page - 1 }
+
+func (d *BeneficiairesData) Suivante() int { return d.Page + 1 }
+
+func (f fusionFiche) Nom() string { return model.PersonName(f.Record) }
+
+// Fiches are both records, for the rows of the side-by-side table.
+func (d *FusionConfirmData) Fiches() []fusionFiche { return []fusionFiche{d.A, d.B} }
