@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/accompagnements"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -105,7 +107,7 @@ type helpHit struct {
 }
 
 type helpFormPage struct {
-	Form       accompagnementForm
+	Form       accompagnements.AccompagnementForm
 	Errors     formulaire.Erreurs
 	Edition    bool
 	Action     string              // where the form posts
@@ -126,8 +128,8 @@ type helpFormPage struct {
 type hiddenField struct{ Name, Value string }
 
 func helpDureeOptions() []formulaire.Option {
-	opts := make([]formulaire.Option, len(dureesRapides))
-	for i, d := range dureesRapides {
+	opts := make([]formulaire.Option, len(accompagnements.DureesRapides))
+	for i, d := range accompagnements.DureesRapides {
 		opts[i] = formulaire.Option{Value: strconv.Itoa(d), Label: frfmt.Duree(d)}
 	}
 	return opts
@@ -135,10 +137,10 @@ func helpDureeOptions() []formulaire.Option {
 
 // helpFormPageOf prepares the page around a form: the structures to choose
 // from, the latest day allowed, the buttons.
-func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formulaire.Erreurs, edition bool, action string) *helpFormPage {
+func helpFormPageOf(w *helpWorkspace, form accompagnements.AccompagnementForm, errs formulaire.Erreurs, edition bool, action string) *helpFormPage {
 	s := w.chosen(form.Structure)
 	p := &helpFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
-		Aujourdhui: w.now.In(s.Loc).Format(helpDayLayout), Durees: helpDureeOptions(),
+		Aujourdhui: w.now.In(s.Loc).Format(accompagnements.HelpDayLayout), Durees: helpDureeOptions(),
 		Autonomies: []formulaire.Option{{Value: "", Label: "Non renseignée"}}}
 	for _, o := range referentiel.Autonomies {
 		p.Autonomies = append(p.Autonomies, formulaire.Option{Value: o.Value, Label: o.Label})
@@ -153,7 +155,7 @@ func helpFormPageOf(w *helpWorkspace, form accompagnementForm, errs formulaire.E
 
 // newHelpFormPage is helpFormPageOf for a GET, with the chosen person (or
 // nil) and the search of the page's query.
-func newHelpFormPage(e *core.RequestEvent, w *helpWorkspace, form accompagnementForm, person *helpPerson,
+func newHelpFormPage(e *core.RequestEvent, w *helpWorkspace, form accompagnements.AccompagnementForm, person *helpPerson,
 	edition bool, action string) (*helpFormPage, error) {
 	p := helpFormPageOf(w, form, formulaire.Erreurs{}, edition, action)
 	p.Personne = person
@@ -287,7 +289,7 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			structure = person.Structure // the person's structure is the help's
 		}
 		s := w.chosen(structure)
-		form := newAccompagnementForm(s.ID, clock.Now(e.App).In(s.Loc))
+		form := accompagnements.NewAccompagnementForm(s.ID, clock.Now(e.App).In(s.Loc))
 		if person != nil {
 			form.Beneficiaire = person.ID
 		}
@@ -303,8 +305,8 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // chosen person, who must be followed by the same structure. A wrong
 // person posted in the form is an error of the form (422), not a 404:
 // nothing is revealed, nothing is saved.
-func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnementForm, s helpStructure, linked string) (formulaire.Erreurs, *helpPerson) {
-	errs := form.validate(clock.Now(e.App).In(s.Loc))
+func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnements.AccompagnementForm, s helpStructure, linked string) (formulaire.Erreurs, *helpPerson) {
+	errs := form.Validate(clock.Now(e.App).In(s.Loc))
 	if form.Beneficiaire == "" {
 		return errs, nil
 	}
@@ -338,7 +340,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if member {
 			errs, person = checkHelpForm(e, w, &form, s, "")
 		} else {
-			errs = form.validate(clock.Now(e.App).In(w.structures[0].Loc))
+			errs = form.Validate(clock.Now(e.App).In(w.structures[0].Loc))
 			errs["structure"] = "Choisissez une de vos structures."
 			if len(w.structures) == 1 {
 				errs[""] = "Cette structure n'est pas la vôtre : rien n'a été enregistré. Rechargez la page et recommencez."
@@ -354,22 +356,22 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		record := core.NewRecord(collection)
 		record.Set("conseiller", e.Auth.Id)
 		record.Set("structure", s.ID)
-		for field, value := range form.changes() {
+		for field, value := range form.Changes() {
 			record.Set(field, value)
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
 			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
 				return err
 			}
-			return touchBeneficiaire(tx, e.Auth, person, form.date)
+			return touchBeneficiaire(tx, e.Auth, person, form.DateValide)
 		})
-		if errs, ok := helpSaveErrors(err); ok {
+		if errs, ok := accompagnements.HelpSaveErrors(err); ok {
 			return pe.helpFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
 		}
 		if err != nil {
 			return fmt.Errorf("create help: %w", err)
 		}
-		message := "Accompagnement enregistré : " + form.summary() + "."
+		message := "Accompagnement enregistré : " + form.Summary() + "."
 		if e.Request.PostFormValue("suite") == "autre" {
 			next := "/espace/accompagnements/nouveau"
 			if len(w.structures) > 1 {
@@ -383,7 +385,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 // helpFormErrors answers a refused form: 422, the form as typed, the
 // messages next to the fields.
-func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, form accompagnementForm, person *helpPerson,
+func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, form accompagnements.AccompagnementForm, person *helpPerson,
 	errs formulaire.Erreurs, edition bool, action string) error {
 	p := helpFormPageOf(w, form, errs, edition, action)
 	p.Personne = person
@@ -391,7 +393,7 @@ func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, for
 		// The refused person is not shown again (they may be another
 		// structure's): the form goes back to anonymous.
 		p.Form.Beneficiaire = ""
-		p.Form.validateAnonyme(formulaire.Erreurs{})
+		p.Form.ValidateAnonyme(formulaire.Erreurs{})
 	}
 	p.prepareSearch(e, w)
 	return pe.renderHelpForm(e, http.StatusUnprocessableEntity, p)
@@ -451,7 +453,7 @@ func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		form := accompagnementFormOf(record, s.Loc)
+		form := accompagnements.AccompagnementFormOf(record, s.Loc)
 		query := e.Request.URL.Query()
 		if query.Has("beneficiaire") {
 			form.Beneficiaire = query.Get("beneficiaire")
@@ -492,24 +494,24 @@ func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		form := parseAccompagnementForm(e.Request.PostForm)
 		// A help stays in its structure (the update rule refuses a move).
 		form.Structure = s.ID
-		form.original = accompagnementFormOf(record, s.Loc).original
+		form.Original = accompagnements.AccompagnementFormOf(record, s.Loc).Original
 		errs, person := checkHelpForm(e, w, &form, s, record.GetString("beneficiaire"))
 		if len(errs) > 0 {
 			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
-			if err := access.UpdateChecked(tx, e.Auth, record, form.changes()); err != nil {
+			if err := access.UpdateChecked(tx, e.Auth, record, form.Changes()); err != nil {
 				return err
 			}
-			return touchBeneficiaire(tx, e.Auth, person, form.date)
+			return touchBeneficiaire(tx, e.Auth, person, form.DateValide)
 		})
-		if errs, ok := helpSaveErrors(err); ok {
+		if errs, ok := accompagnements.HelpSaveErrors(err); ok {
 			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
 		}
 		if err != nil {
 			return fmt.Errorf("save help %s: %w", record.Id, err)
 		}
-		return redirectWithFlash(e, "/espace/accompagnements", "Accompagnement modifié : "+form.summary()+".")
+		return redirectWithFlash(e, "/espace/accompagnements", "Accompagnement modifié : "+form.Summary()+".")
 	}
 }
 
@@ -581,7 +583,7 @@ func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
 		if d.value == "" {
 			continue
 		}
-		day, err := time.Parse(helpDayLayout, d.value)
+		day, err := time.Parse(accompagnements.HelpDayLayout, d.value)
 		if err != nil {
 			errs[d.name] = "Indiquez une date valide, par exemple 01/03/2026."
 			continue
