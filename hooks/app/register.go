@@ -1,6 +1,3 @@
-// Package hooks holds all of Atelier's behaviour on top of PocketBase: one
-// file per capability, registered from Register. Logic that needs no
-// PocketBase lives in pure sub-packages (frfmt, referentiel…).
 package app
 
 import (

@@ -23,6 +23,11 @@ import (
 	"atelier/hooks/model"
 )
 
+// The page engine: html/template files embedded from hooks/web/views, one
+// layout, shared partials and one file per page. Pages are rendered into a
+// buffer first, so that a template error gives a clean 500 page instead of
+// half a page.
+
 // loadPages prepares the static files and the templates once, at start-up.
 func LoadPages(public fs.FS, cache *PageCache) (*pageEngine, error) {
 	assets, err := loadStaticAssets(public)

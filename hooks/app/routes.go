@@ -11,12 +11,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// The page engine: html/template files embedded from hooks/views, one
-// layout, shared partials and one file per page. Pages are rendered into a
-// buffer first, so that a template error gives a clean 500 page instead of
-// half a page.
-
-// registerPages binds the public pages, then the static files of pb_public
+// registerPages is the route table: the public pages, the sign-in pages,
+// the workspace (/espace, staff only, same-origin POSTs), then the static files of pb_public
 // behind every other route, with a French 404 page for unknown addresses.
 func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) error {
 	pe, err := web.LoadPages(public, cache)
