@@ -2,7 +2,6 @@ package accompagnements
 
 import (
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
 	"time"
@@ -118,8 +117,6 @@ const helpDureeMax = 1440
 // helpDayLayout is the value of an <input type="date">.
 const HelpDayLayout = "2006-01-02"
 
-var helpInseePattern = regexp.MustCompile(`^[0-9][0-9AB][0-9]{3}$`)
-
 // helpFormFields are the fields the quick form shows with their errors.
 var helpFormFields = map[string]bool{"structure": true, "beneficiaire": true, "date": true, "duree": true,
 	"duree_autre": true, "type_lieu": true, "commune": true, "code_postal": true, "code_insee": true,
@@ -231,10 +228,9 @@ func (f *AccompagnementForm) validateLieu(errs formulaire.Erreurs) {
 		errs["code_postal"] = err.Error()
 	}
 	f.codePostalNormalise = code
-	if f.CodeInsee != "" && !helpInseePattern.MatchString(f.CodeInsee) {
-		errs["code_insee"] = "Le code INSEE a 5 caractères, par exemple 86194 (ou 2A004 en Corse)."
+	if f.codeInseeNormalise, err = contact.NormaliserCodeInsee(f.CodeInsee); err != nil {
+		errs["code_insee"] = err.Error()
 	}
-	f.codeInseeNormalise = f.CodeInsee
 }
 
 // validateAnonyme: a person who stays anonymous is still counted by age,

@@ -13,6 +13,7 @@ import (
 // Cases the matrix cannot express: ownership inside a structure, fields one
 // may not change, cross-structure links, inactive accounts.
 func TestAccessEdgeCases(t *testing.T) {
+	t.Parallel()
 	id := testkit.ID
 	tok := func(name string) map[string]string { return map[string]string{"Authorization": testkit.Token(t, name)} }
 	records := "/api/collections/"
@@ -228,6 +229,7 @@ func urlq(s string) string {
 // A shared workshop with sessions in two structures cannot be given to one
 // of them, whatever the way (here a direct save, as the API would).
 func TestWorkshopWithSessionsElsewhereCannotMove(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	shared, err := testkit.SharedAtelierID(app)
 	if err != nil {
@@ -248,6 +250,7 @@ func TestWorkshopWithSessionsElsewhereCannotMove(t *testing.T) {
 // change the session (conseillers of its structure, coordinateurs), like on
 // the workspace's edit page; never by anybody else, even for a public session.
 func TestInternalNotesGoToTheSessionTeamOnly(t *testing.T) {
+	t.Parallel()
 	url := "/api/collections/seances/records/" + testkit.ID(testkit.SeancePubliqueA)
 	for role, sees := range map[string]bool{anonymous: false, testkit.ConseillerA: true, testkit.Coordinateur: true,
 		testkit.ConseillerB: false, testkit.ReferentA: false} {

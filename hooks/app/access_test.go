@@ -226,6 +226,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestAccessMatrix(t *testing.T) {
+	t.Parallel()
 	for _, a := range accessMatrix(t) {
 		for _, op := range operations {
 			for _, role := range roles {

@@ -69,6 +69,7 @@ func localDay(t *testing.T, r *core.Record, zone string) string {
 }
 
 func TestHelpQuickFormWithMinimalFields(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	today := todayIn(t, "Europe/Paris")
@@ -110,6 +111,7 @@ func TestHelpQuickFormWithMinimalFields(t *testing.T) {
 
 // The date defaults to today in the structure's own zone.
 func TestHelpFormDateInTheStructureZone(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	today := todayIn(t, "Indian/Reunion")
 	cookie := s.signIn(testkit.ConseillerB)
@@ -125,6 +127,7 @@ func TestHelpFormDateInTheStructureZone(t *testing.T) {
 }
 
 func TestHelpCustomDurationAndNextOne(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	form := quickHelp(testkit.StructureA, todayIn(t, "Europe/Paris"), "30", "email", "sante")
@@ -147,6 +150,7 @@ func TestHelpCustomDurationAndNextOne(t *testing.T) {
 }
 
 func TestHelpAnonymousWithEveryField(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	date := testkit.Now().AddDate(0, 0, -3).Format("2006-01-02")
@@ -180,6 +184,7 @@ func TestHelpAnonymousWithEveryField(t *testing.T) {
 }
 
 func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	benefA := testkit.ID(testkit.BeneficiaireA)
@@ -224,6 +229,7 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 }
 
 func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	today := todayIn(t, "Europe/Paris")
@@ -242,7 +248,7 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 		"no date":            {url.Values{"date": {""}}, "Indiquez la date de l&#39;accompagnement."},
 		"future date":        {url.Values{"date": {testkit.Now().AddDate(0, 0, 3).Format("2006-01-02")}}, "ne peut pas être dans le futur"},
 		"bad postcode":       {url.Values{"code_postal": {"860"}}, "code postal"},
-		"bad insee":          {url.Values{"code_insee": {"ABCDE"}}, "Le code INSEE a 5 caractères"},
+		"bad insee":          {url.Values{"code_insee": {"ABCDE"}}, "Le code INSEE s&#39;écrit avec 5 caractères"},
 		"no equipment and a phone": {url.Values{"materiel": {"aucun", "telephone"}},
 			"« Pas de matériel » ne peut pas être coché"},
 		"redirection not ticked": {url.Values{"structure_redirection": {"aide_sociale"}}, "Cochez « Réorienté »"},
@@ -273,6 +279,7 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 
 // Another structure's ids posted in the form are refused and change nothing.
 func TestHelpCrossStructureFormFields(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	before := helpCount(t, s.app)
 	lastB := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireB).GetString("derniere_activite")
@@ -307,6 +314,7 @@ func TestHelpCrossStructureFormFields(t *testing.T) {
 }
 
 func TestHelpOfAnotherStructureIsNotFound(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerB)
 	original := mustFind(t, s.app, "accompagnements", testkit.AccompagnementA)
@@ -325,6 +333,7 @@ func TestHelpOfAnotherStructureIsNotFound(t *testing.T) {
 }
 
 func TestHelpOfAColleagueIsReadOnly(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA2)
 	idA := testkit.ID(testkit.AccompagnementA)
@@ -346,6 +355,7 @@ func TestHelpOfAColleagueIsReadOnly(t *testing.T) {
 }
 
 func TestHelpPagesForOtherRoles(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	before := helpCount(t, s.app)
 	paths := []string{"/espace/accompagnements", helpNew, helpPath(testkit.AccompagnementA, "modifier"),
@@ -377,6 +387,7 @@ func TestHelpPagesForOtherRoles(t *testing.T) {
 }
 
 func TestHelpPostsFromAnotherSiteAreRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := helpCount(t, s.app)
@@ -400,6 +411,7 @@ func TestHelpPostsFromAnotherSiteAreRefused(t *testing.T) {
 }
 
 func TestHelpEditOwn(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	path := helpPath(testkit.AccompagnementA, "modifier")
@@ -460,6 +472,7 @@ func TestHelpEditOwn(t *testing.T) {
 }
 
 func TestHelpDeleteOwn(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	path := helpPath(testkit.AccompagnementA, "supprimer")
@@ -497,6 +510,7 @@ func addHelp(t *testing.T, app core.App, conseiller, structure, beneficiaire str
 }
 
 func TestHelpListFiltersAndTotals(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	paris, _ := time.LoadLocation("Europe/Paris")
 	at := func(month time.Month, day, hour int) time.Time {
@@ -572,6 +586,7 @@ func TestHelpListFiltersAndTotals(t *testing.T) {
 }
 
 func TestHelpListPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	start := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	for i := 0; i < 55; i++ {
@@ -596,6 +611,7 @@ func TestHelpListPages(t *testing.T) {
 // A conseiller of two structures chooses where the help goes; choosing a
 // person sets it.
 func TestHelpFormWithSeveralStructures(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "utilisateurs", testkit.ConseillerA2, map[string]any{
 		"structures": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)}})

@@ -144,6 +144,7 @@ func expectPDFText(t *testing.T, pdf []byte, want, absent []string) string {
 }
 
 func TestAttestationFromProfile(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t)
 	before := a.count("attestations")
 	r := a.issueForSession(t)
@@ -196,6 +197,7 @@ func frDate(t time.Time) string {
 
 // A parcours: every session attended over a period, with the total time.
 func TestAttestationForAPeriod(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t)
 	second := attended(t, a.site, testkit.SeancePriveeA, testkit.BeneficiaireA, 10)
 	du := second.AddDate(0, 0, -1).Format(time.DateOnly)
@@ -223,6 +225,7 @@ func TestAttestationForAPeriod(t *testing.T) {
 // Bad input is answered next to its field and creates nothing, including a
 // session the person did not attend or of another structure.
 func TestAttestationFormRefusals(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t)
 	path := "/espace/beneficiaires/" + testkit.ID(testkit.BeneficiaireA) + "/attestations"
 	before := a.count("attestations")
@@ -254,6 +257,7 @@ func TestAttestationFormRefusals(t *testing.T) {
 // print; another structure's conseiller gets 404, référent and
 // coordinateur the 403 page, anonymous the sign-in page; nothing changes.
 func TestAttestationAccess(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t, testkit.ConseillerB, testkit.ReferentA, testkit.Coordinateur)
 	issued := a.issueForSession(t)
 	seance := "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA)
@@ -313,6 +317,7 @@ func TestAttestationAccess(t *testing.T) {
 // The session page offers the sign-in sheet before the workshop and the
 // attestations after it, to conseillers only.
 func TestSessionPageDocuments(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t, testkit.ReferentA)
 	page := "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA)
 	expectBody(t, a.getAs(a.cookies[testkit.ConseillerA], page), http.StatusOK, []string{"Documents à imprimer",
@@ -340,6 +345,7 @@ func TestSessionPageDocuments(t *testing.T) {
 // One present person's attestation from the session page, then everyone's
 // in one PDF: the person who had one keeps the same code.
 func TestSessionAttestationsInBulk(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t)
 	page := "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA)
 	names := []string{"Zoé D’Artagnan", "Éloïse Lefèvre-Müller", "Noël Œuvray"}
@@ -387,6 +393,7 @@ func TestSessionAttestationsInBulk(t *testing.T) {
 // The sign-in sheet lists people with a place (not the waiting list), in
 // the structure's time zone, before the workshop.
 func TestFeuilleEmargementOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerB)
 	newInscription(t, s.app, testkit.SeancePubliqueB, newPerson(t, s.app, testkit.StructureB, "Jean", "Enattente", ""), "liste_attente", 1)
@@ -404,6 +411,7 @@ func TestFeuilleEmargementOverHTTP(t *testing.T) {
 }
 
 func TestRevokeAttestation(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t)
 	r := a.issueForSession(t)
 	code := r.GetString("code")
@@ -440,6 +448,7 @@ func TestRevokeAttestation(t *testing.T) {
 // The public verification shows initials, structure, workshops and dates:
 // never the name, the phone or anything else of the person.
 func TestVerificationPage(t *testing.T) {
+	t.Parallel()
 	a := newAttestationSite(t)
 	r := a.issueForSession(t)
 	code := r.GetString("code")
@@ -472,6 +481,7 @@ func TestVerificationPage(t *testing.T) {
 // The verification is rate-limited per address (rule "/verifier/" of the
 // migrations, 30 a minute), with the French page.
 func TestVerificationIsRateLimited(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	var last *httptest.ResponseRecorder
 	for i := range 31 {
@@ -486,6 +496,7 @@ func TestVerificationIsRateLimited(t *testing.T) {
 // La Réunion: a conseiller of B issues an attestation whose times are in
 // the structure's zone.
 func TestAttestationInTheStructureTimeZone(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	start := attended(t, s, testkit.SeancePubliqueB, testkit.BeneficiaireB, 2)
 	cookie := s.signIn(testkit.ConseillerB)

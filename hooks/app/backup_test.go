@@ -66,6 +66,7 @@ func dataFingerprint(t *testing.T, app core.App) map[string]string {
 }
 
 func TestBackupAndRestoreRoundTrip(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	c := rgpdCase(t, app, testkit.Now()) // people, sessions, help, an attestation PDF…
 	before := dataFingerprint(t, app)

@@ -83,6 +83,7 @@ func beneficiaryState(t testing.TB, app core.App) string {
 }
 
 func TestBeneficiaryPagesByRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	pages := []struct {
 		path string
@@ -139,6 +140,7 @@ func TestBeneficiaryPagesByRole(t *testing.T) {
 }
 
 func TestBeneficiarySearch(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	// by name, any case
@@ -164,6 +166,7 @@ func TestBeneficiarySearch(t *testing.T) {
 
 // Without a query, the most recently active people come first, 25 a page.
 func TestBeneficiaryListIsRecentFirstAndPaginated(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := testkit.ID(testkit.StructureA)
 	now := testkit.Now().UTC()
@@ -191,6 +194,7 @@ func TestBeneficiaryListIsRecentFirstAndPaginated(t *testing.T) {
 }
 
 func TestBeneficiaryCreate(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := beneficiaryState(t, s.app)
@@ -199,7 +203,7 @@ func TestBeneficiaryCreate(t *testing.T) {
 	expectBody(t, s.postAs(cookie, "/espace/beneficiaires/nouveau", bad), http.StatusUnprocessableEntity,
 		[]string{"Rien n'a été enregistré", "Indiquez le nom de famille.", "année de naissance en 4 chiffres", "une fois que la personne a donné son accord",
 			"Choisissez un genre dans la liste.", `value="Jeanne"`, `value="12 34"`, `value="jeanne@"`, `value="54"`,
-			"Vient avec sa fille", `aria-invalid="true"`},
+			"Vient avec sa fille", `aria-invalid="true"`, "<title>Erreur : "},
 		nil)
 	// another structure, by form field
 	expectBody(t, s.postAs(cookie, "/espace/beneficiaires/nouveau", benefForm("prenom", "Jeanne", "nom", "Martin",
@@ -233,6 +237,7 @@ func TestBeneficiaryCreate(t *testing.T) {
 }
 
 func TestBeneficiaryCreateWarnsAboutDuplicates(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	n := s.count("beneficiaires")
@@ -260,6 +265,7 @@ func TestBeneficiaryCreateWarnsAboutDuplicates(t *testing.T) {
 }
 
 func TestBeneficiaryEdit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := beneficiaryState(t, s.app)
@@ -296,6 +302,7 @@ func TestBeneficiaryEdit(t *testing.T) {
 }
 
 func TestBeneficiaryProfileShowsHistory(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := testkit.ID(testkit.StructureA)
 	// a past session A attended, 2 h long
@@ -335,6 +342,7 @@ func TestBeneficiaryProfileShowsHistory(t *testing.T) {
 
 // A merged record's old links lead to the kept record.
 func TestMergedBeneficiaryRedirects(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA2, map[string]any{"fusionne_vers": benefA})
 	cookie := s.signIn(testkit.ConseillerA)
@@ -353,6 +361,7 @@ func TestMergedBeneficiaryRedirects(t *testing.T) {
 }
 
 func TestBeneficiaryMergeChoice(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := testkit.ID(testkit.StructureA)
 	twin := benefRecord(t, s.app, "beneficiaires", map[string]any{"structure": a, "prenom": "CAMILLE", "nom": "fixturenom alpha"})
@@ -375,6 +384,7 @@ func TestBeneficiaryMergeChoice(t *testing.T) {
 // The whole merge through the pages: confirmation page with counts and the
 // same-session conflict, then the POST; nothing is lost.
 func TestBeneficiaryMergeOverHTTP(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	a := testkit.ID(testkit.StructureA)
 	publique := testkit.ID(testkit.SeancePubliqueA)
@@ -460,6 +470,7 @@ func TestBeneficiaryMergeOverHTTP(t *testing.T) {
 
 // Keeping the second record moves the first one's history to it.
 func TestBeneficiaryMergeKeepsTheChosenRecord(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.postAs(cookie, benefPath(benefA, "/fusionner/", benefA2), benefForm("garder", benefA2))
@@ -482,6 +493,7 @@ func TestBeneficiaryMergeKeepsTheChosenRecord(t *testing.T) {
 // A conseiller of two structures chooses the structure of a new person and
 // sees each person's structure in the list.
 func TestBeneficiaryPagesForSeveralStructures(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	benefRecord(t, s.app, "utilisateurs", map[string]any{"email": testkit.Email("multistructure"), "password": testkit.StaffPassword,
 		"verified": true, "nom": "Deux", "prenom": "Structures", "role": "conseiller", "actif": true,

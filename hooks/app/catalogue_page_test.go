@@ -61,6 +61,7 @@ func ateliersTitled(t *testing.T, app core.App, titre string) []*core.Record {
 }
 
 func TestCatalogueListPerRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	shared := sharedEntry(t, s.app)
 	sharedTitle := html.EscapeString(shared.GetString("titre"))
@@ -101,6 +102,7 @@ func TestCatalogueListPerRole(t *testing.T) {
 }
 
 func TestCatalogueFilters(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.Coordinateur)
 	expectBody(t, s.getAs(cookie, catalogue+"?besoin=emploi"), http.StatusOK,
@@ -129,6 +131,7 @@ func TestCatalogueFilters(t *testing.T) {
 }
 
 func TestCatalogueDetail(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "ateliers", testkit.AtelierA, map[string]any{"description": "Tout sur le courriel.",
 		"objectifs": "Envoyer un message.", "prerequis": "Aucun.", "a_apporter": "Sa carte Vitale.", "materiel": []string{"ordinateur"}})
@@ -153,6 +156,7 @@ func TestCatalogueDetail(t *testing.T) {
 }
 
 func TestCatalogueOtherStructureIsNotFound(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	conseiller := s.signIn(testkit.ConseillerA)
 	before := mustFind(t, s.app, "ateliers", testkit.AtelierB)
@@ -173,6 +177,7 @@ func TestCatalogueOtherStructureIsNotFound(t *testing.T) {
 }
 
 func TestCatalogueCreate(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	conseiller := s.signIn(testkit.ConseillerA)
 	structureA := testkit.ID(testkit.StructureA)
@@ -203,6 +208,7 @@ func TestCatalogueCreate(t *testing.T) {
 }
 
 func TestCatalogueCreateRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	conseiller := s.signIn(testkit.ConseillerA)
 	before := s.count("ateliers")
@@ -252,6 +258,7 @@ func TestCatalogueCreateRefusesBadInput(t *testing.T) {
 }
 
 func TestCatalogueEdit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	conseiller := s.signIn(testkit.ConseillerA)
 	expectBody(t, s.getAs(conseiller, atelierURL(testkit.AtelierA, "modifier")), http.StatusOK,
@@ -313,6 +320,7 @@ func TestCatalogueEdit(t *testing.T) {
 // A workshop with sessions keeps them consistent: it cannot move to a
 // structure its sessions are not in.
 func TestCatalogueEditKeepsSessionsConsistent(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	coordinateur := s.signIn(testkit.Coordinateur)
 	expectBody(t, s.postAs(coordinateur, atelierURL(testkit.AtelierA, "modifier"), validAtelier(testkit.ID(testkit.StructureB))),
@@ -331,6 +339,7 @@ func TestCatalogueEditKeepsSessionsConsistent(t *testing.T) {
 }
 
 func TestCatalogueArchiveHidesPublicSessions(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	expectBody(t, s.get("/"), http.StatusOK, []string{"Atelier propre à Alpha"}, nil)
 	expectBody(t, s.get("/s/mediatheque-alpha/agenda.ics"), http.StatusOK, []string{"SUMMARY:Atelier propre à Alpha"}, nil)
@@ -368,6 +377,7 @@ func TestCatalogueArchiveHidesPublicSessions(t *testing.T) {
 }
 
 func TestCatalogueCopyOfASharedEntry(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	shared := sharedEntry(t, s.app)
 	title := shared.GetString("titre")
@@ -403,6 +413,7 @@ func TestCatalogueCopyOfASharedEntry(t *testing.T) {
 }
 
 func TestCataloguePostsNeedTheSiteOrigin(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := s.count("ateliers")

@@ -77,6 +77,7 @@ func demoAll(t *testing.T, app core.App, collection string) []*core.Record {
 }
 
 func TestDemoLoadsRealisticVolumes(t *testing.T) {
+	t.Parallel()
 	app, now, _ := loadedDemo(t)
 	inRange := func(what string, got, lo, hi int) {
 		t.Helper()
@@ -159,6 +160,7 @@ func TestDemoLoadsRealisticVolumes(t *testing.T) {
 }
 
 func TestDemoIsConsistent(t *testing.T) {
+	t.Parallel()
 	app, now, _ := loadedDemo(t)
 
 	zero := map[string]string{
@@ -245,6 +247,7 @@ func TestDemoIsConsistent(t *testing.T) {
 
 // Every value of a closed list comes from the referentiel.
 func TestDemoUsesReferenceValues(t *testing.T) {
+	t.Parallel()
 	app, _, _ := loadedDemo(t)
 	lists := map[string]map[string]referentiel.List{
 		"structures":   {"typologie": referentiel.Typologies},
@@ -275,6 +278,7 @@ func TestDemoUsesReferenceValues(t *testing.T) {
 }
 
 func TestDemoStaffCanSignIn(t *testing.T) {
+	t.Parallel()
 	app, _, out := loadedDemo(t)
 	staff := demodata.Generate(testkit.Now(), cli.DemoSeed).Staff
 	if len(staff) != demoCount(t, app, "utilisateurs") {
@@ -313,6 +317,7 @@ func demoCounts(t *testing.T, app core.App) map[string]int {
 }
 
 func TestDemoRefusesANonEmptyInstance(t *testing.T) {
+	t.Parallel()
 	app, now, _ := loadedDemo(t)
 	before := demoCounts(t, app)
 	var out bytes.Buffer
@@ -346,6 +351,7 @@ func TestDemoRefusesANonEmptyInstance(t *testing.T) {
 }
 
 func TestDemoNeedsTheCatalogue(t *testing.T) {
+	t.Parallel()
 	app := newDemoTestApp(t)
 	if _, err := app.DB().NewQuery("DELETE FROM ateliers").Execute(); err != nil {
 		t.Fatal(err)
@@ -362,6 +368,7 @@ func TestDemoNeedsTheCatalogue(t *testing.T) {
 }
 
 func TestDemoCommand(t *testing.T) {
+	t.Parallel()
 	app := newDemoTestApp(t)
 	cmd := cli.NewDemoCommand(app)
 	var out bytes.Buffer

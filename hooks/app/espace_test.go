@@ -81,6 +81,7 @@ func followFlash(rec *httptest.ResponseRecorder) string {
 }
 
 func TestWorkspaceNeedsSignIn(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	rec := s.get("/espace")
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/connexion?suite=%2Fespace" {
@@ -98,6 +99,7 @@ func TestWorkspaceNeedsSignIn(t *testing.T) {
 // An expired session token (signed with the account's real key) sends back
 // to the sign-in page like no token at all.
 func TestExpiredSessionSendsBackToSignIn(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	staff := mustFind(t, s.app, "utilisateurs", testkit.ConseillerA)
 	expired, err := security.NewJWT(jwt.MapClaims{
@@ -121,6 +123,7 @@ func TestExpiredSessionSendsBackToSignIn(t *testing.T) {
 }
 
 func TestSignInSetsASafeCookie(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	rec := s.do(http.MethodPost, "/connexion", url.Values{"email": {" ConseillerA@Fixture.test "},
 		"mot_de_passe": {testkit.StaffPassword}, "suite": {"/espace?x=1"}}, map[string]string{"Origin": origin})
@@ -142,6 +145,7 @@ func TestSignInSetsASafeCookie(t *testing.T) {
 }
 
 func TestSignInRefusals(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	expectBody(t, s.do(http.MethodPost, "/connexion", url.Values{"email": {testkit.Email(testkit.ConseillerA)},
 		"mot_de_passe": {"mauvais"}}, map[string]string{"Origin": origin}),
@@ -162,6 +166,7 @@ func TestSignInRefusals(t *testing.T) {
 }
 
 func TestCrossSitePostsAreRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	for name, headers := range map[string]map[string]string{
@@ -193,6 +198,7 @@ func TestCrossSitePostsAreRefused(t *testing.T) {
 }
 
 func TestPasswordResetAnswersTheSameForEveryone(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, email := range []string{testkit.Email(testkit.ConseillerA), "inconnu@nulle.part", testkit.Email(testkit.InactifA)} {
 		expectBody(t, s.do(http.MethodPost, "/mot-de-passe-oublie", url.Values{"email": {email}}, map[string]string{"Origin": origin}),
@@ -204,6 +210,7 @@ func TestPasswordResetAnswersTheSameForEveryone(t *testing.T) {
 }
 
 func TestDashboardShowsOnlyOwnStructures(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	// a past session of A with no attendance, animated by conseiller A
 	past := testkit.Now().UTC().Add(-50 * time.Hour)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"atelier/hooks/beneficiaires"
+	"atelier/hooks/lib/texte"
 
 	"atelier/hooks/model"
 
@@ -124,6 +125,7 @@ func setUpFusionCase(t *testing.T, app core.App) fusionCase {
 }
 
 func TestMergeMovesEverythingAndFillsTheKeptRecord(t *testing.T) {
+	t.Parallel()
 	app := fusionApp(t)
 	c := setUpFusionCase(t, app)
 	totalBefore := fusionCount(t, app, "inscriptions", nil)
@@ -239,6 +241,7 @@ func fusionSnapshot(t *testing.T, app core.App) string {
 }
 
 func TestMergeRefusalsChangeNothing(t *testing.T) {
+	t.Parallel()
 	app := fusionApp(t)
 	c := setUpFusionCase(t, app)
 	both := fusionRecord(t, app, "utilisateurs", map[string]any{"email": "deux@fixture.test", "password": "mot-de-passe-test",
@@ -277,6 +280,7 @@ func TestMergeRefusalsChangeNothing(t *testing.T) {
 // A failure after the first moves (here the kept record cannot be saved)
 // rolls everything back: the merge is one transaction.
 func TestMergeIsAllOrNothing(t *testing.T) {
+	t.Parallel()
 	app := fusionApp(t)
 	c := setUpFusionCase(t, app)
 	// A name too long for the field, written behind validation's back.
@@ -296,6 +300,7 @@ func TestMergeIsAllOrNothing(t *testing.T) {
 }
 
 func TestLikelyDuplicates(t *testing.T) {
+	t.Parallel()
 	app := fusionApp(t)
 	a := testkit.ID(testkit.StructureA)
 	keep, _ := app.FindRecordById("beneficiaires", testkit.ID(testkit.BeneficiaireA))
@@ -315,13 +320,14 @@ func TestLikelyDuplicates(t *testing.T) {
 		t.Errorf("duplicates %v", reasons)
 	}
 	for in, want := range map[string]string{"Éloïse  Le-Dû": "eloise le du", "D'ARTAGNAN Œdipe": "d artagnan oedipe"} {
-		if got := beneficiaires.FoldName(in); got != want {
+		if got := texte.Plier(in); got != want {
 			t.Errorf("foldName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
 
 func TestAppendNotesKeepsBothAndFits(t *testing.T) {
+	t.Parallel()
 	if got, ok := beneficiaires.AppendNotes("Vient le mardi.", "Préfère le matin."); !ok || got != "Vient le mardi.\n\nPréfère le matin." {
 		t.Errorf("append: %q %v", got, ok)
 	}

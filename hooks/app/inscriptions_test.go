@@ -77,6 +77,7 @@ func expectBody(t testing.TB, rec *httptest.ResponseRecorder, status int, want [
 }
 
 func TestSessionPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "lieux", testkit.LieuA, map[string]any{"adresse": "1 rue de la Paix", "code_postal": "86000",
 		"accessibilite": "Entrée de plain-pied, ascenseur", "latitude": 46.58, "longitude": 0.34})
@@ -101,6 +102,7 @@ func TestSessionPage(t *testing.T) {
 }
 
 func TestCancelledSessionPageHasNoForm(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueB, map[string]any{"statut": "annulee", "motif_annulation": "Salle inondée"})
 	expectBody(t, s.get(seanceURL(testkit.SeancePubliqueB)), http.StatusOK,
@@ -114,6 +116,7 @@ func TestCancelledSessionPageHasNoForm(t *testing.T) {
 }
 
 func TestRegistrationFormErrorsKeepWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	before := [2]int{s.count("beneficiaires"), s.count("inscriptions")}
 	cases := []struct {
@@ -122,7 +125,7 @@ func TestRegistrationFormErrorsKeepWhatWasTyped(t *testing.T) {
 	}{
 		{url.Values{"prenom": {"Jean"}, "nom": {""}, "telephone": {"06 12"}, "email": {"jean@"}},
 			[]string{"Indiquez votre nom de famille.", "10 chiffres", "L&#39;adresse e-mail", "Cochez la case",
-				`value="Jean"`, `value="06 12"`, `value="jean@"`, `aria-invalid="true"`, "Votre inscription n'est pas encore faite"}},
+				`value="Jean"`, `value="06 12"`, `value="jean@"`, `aria-invalid="true"`, "Votre inscription n'est pas encore faite", "<title>Erreur : "}},
 		{url.Values{"prenom": {"Jean"}, "nom": {"Dupont"}, "consentement": {"2026-11"}},
 			[]string{"Indiquez un numéro de téléphone ou une adresse e-mail", `value="Dupont"`, "checked"}},
 		{url.Values{"prenom": {"Jean"}, "nom": {"Dupont"}, "email": {"jean@gmail.con"}, "consentement": {"1"}, "code_postal": {"8600"}},
@@ -142,6 +145,7 @@ func TestRegistrationFormErrorsKeepWhatWasTyped(t *testing.T) {
 }
 
 func TestRegistrationCreatesPersonAndGivesPersonalLink(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	form := person("  Jean ", "Dupont", "06.98.76.54.32", "Jean.Dupont@Example.org")
 	form.Set("code_postal", "86 000")
@@ -207,6 +211,7 @@ func TestRegistrationCreatesPersonAndGivesPersonalLink(t *testing.T) {
 }
 
 func TestSamePersonTwiceGetsTheSameRegistration(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	path := seanceURL(testkit.SeancePubliqueA) + "/inscription"
 	first := s.post(path, person("Jean", "Dupont", "0698765432", ""))
@@ -230,6 +235,7 @@ func TestSamePersonTwiceGetsTheSameRegistration(t *testing.T) {
 }
 
 func TestWaitingListPromotionAndRanks(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
 	path := seanceURL(testkit.SeancePubliqueA) + "/inscription"
@@ -299,6 +305,7 @@ func assertRanks(t testing.TB, app core.App, seanceID string, wantConfirmed, wan
 }
 
 func TestRegistrationClosesAtTheStart(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	moveSession(t, s.app, testkit.SeancePubliqueA, testkit.Now().Add(-time.Hour), 2*time.Hour)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueB, map[string]any{"inscriptions_ouvertes": false})
@@ -313,6 +320,7 @@ func TestRegistrationClosesAtTheStart(t *testing.T) {
 }
 
 func TestUnknownTokensAreNotFound(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for _, jeton := range []string{"inconnu", strings.Repeat("A", 43), "../../etc", testkit.SecretJeton + "x"} {
 		expectBody(t, s.get("/inscription/"+url.PathEscape(jeton)), http.StatusNotFound, []string{"Page introuvable"}, nil)
@@ -323,6 +331,7 @@ func TestUnknownTokensAreNotFound(t *testing.T) {
 }
 
 func TestPublicFormIsRateLimitedWithAFrenchPage(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	path := seanceURL(testkit.SeancePubliqueA) + "/inscription"
 	var last *httptest.ResponseRecorder
@@ -337,6 +346,7 @@ func TestPublicFormIsRateLimitedWithAFrenchPage(t *testing.T) {
 }
 
 func TestStructurePageAndCalendar(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "structures", testkit.StructureB, map[string]any{"adresse": "2 rue de Paris",
 		"horaires": "Lundi au vendredi, 8 h – 16 h", "telephone": "+262262123456", "courriel": "contact@beta.example"})
@@ -364,6 +374,7 @@ func TestStructurePageAndCalendar(t *testing.T) {
 // Registration saves without the generic validation (for speed): what it
 // writes must still pass it, whatever the person typed.
 func TestRegisteredRecordsPassValidation(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	long := strings.Repeat("é", 80)
 	forms := []url.Values{

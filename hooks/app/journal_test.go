@@ -37,6 +37,7 @@ func journalEntries(t testing.TB, app core.App) []string {
 }
 
 func TestJournalRecordsEachAccess(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	me, structureA := testkit.ID(testkit.ConseillerA), testkit.ID(testkit.StructureA)
@@ -105,6 +106,7 @@ func TestJournalRecordsEachAccess(t *testing.T) {
 
 // Not even an administrator may write the log through the API.
 func TestJournalIsNotWritableEvenBySuperusers(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	c, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
 	if err != nil {
@@ -147,6 +149,7 @@ func TestJournalIsNotWritableEvenBySuperusers(t *testing.T) {
 }
 
 func TestJournalPageByRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	// an entry per action, over two structures
 	for i, action := range []string{"consultation", "export", "modification", "fusion", "effacement", "creation"} {
@@ -183,6 +186,7 @@ func TestJournalPageByRole(t *testing.T) {
 }
 
 func TestJournalPages(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	for i := range 120 {
 		benefRecord(t, s.app, "journal", map[string]any{"auteur_nom": fmt.Sprintf("Auteur-%03d", i), "action": "consultation",

@@ -36,6 +36,7 @@ func validLieu(structure string) url.Values {
 }
 
 func TestLieuxListPerRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	alpha, beta := "Salle Alpha", html.EscapeString("Salle Bêta")
 	expectBody(t, s.getAs(s.signIn(testkit.ConseillerA), lieuxPath), http.StatusOK,
@@ -56,6 +57,7 @@ func TestLieuxListPerRole(t *testing.T) {
 }
 
 func TestLieuCreateValid(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	expectBody(t, s.getAs(cookie, lieuxPath+"/nouveau"), http.StatusOK,
@@ -79,6 +81,7 @@ func TestLieuCreateValid(t *testing.T) {
 }
 
 func TestLieuCreateInvalid(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := s.count("lieux")
@@ -100,6 +103,7 @@ func TestLieuCreateInvalid(t *testing.T) {
 }
 
 func TestLieuCreateOtherStructureRefused(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	before := s.count("lieux")
 	rec := s.postAs(s.signIn(testkit.ConseillerA), lieuxPath+"/nouveau", validLieu(testkit.ID(testkit.StructureB)))
@@ -112,6 +116,7 @@ func TestLieuCreateOtherStructureRefused(t *testing.T) {
 }
 
 func TestLieuEdit(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	expectBody(t, s.getAs(cookie, lieuEditURL(testkit.LieuA)), http.StatusOK,
@@ -140,6 +145,7 @@ func TestLieuEdit(t *testing.T) {
 }
 
 func TestLieuOtherStructureByURL(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	if rec := s.getAs(cookie, lieuEditURL(testkit.LieuB)); rec.Code != http.StatusNotFound {
@@ -155,6 +161,7 @@ func TestLieuOtherStructureByURL(t *testing.T) {
 }
 
 func TestLieuCSRF(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := s.count("lieux")

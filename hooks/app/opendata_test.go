@@ -165,6 +165,7 @@ func fetch(t *testing.T, s *site, path string, gz bool) (*httptest.ResponseRecor
 }
 
 func TestOpenDataFollowsTheNationalSchema(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	fillOpenDataFixture(t, s)
 
@@ -265,6 +266,7 @@ func TestOpenDataFollowsTheNationalSchema(t *testing.T) {
 
 // The files are kept in memory, and follow a change of a place at once.
 func TestOpenDataFollowsWrites(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	fillOpenDataFixture(t, s)
 	_, first := fetch(t, s, "/donnees/lieux.json", false)
@@ -292,6 +294,7 @@ func keys[V any](m map[string]V) []string {
 
 // The public privacy routes answer the same to everybody, signed in or not.
 func TestPublicPrivacyRoutesForEveryRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	fillOpenDataFixture(t, s)
 	cookies := map[string]string{"anonyme": ""}

@@ -17,6 +17,7 @@ import (
 // A failing page handler gives the French 500 page and never leaks the
 // internal error; a missing record gives the French 404 page.
 func TestPageErrorsAreFrenchPages(t *testing.T) {
+	t.Parallel()
 	public := fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}}
 	factory := func(t testing.TB) *tests.TestApp {
 		app := testkit.NewApp(t)

@@ -28,6 +28,7 @@ var secretsOfFixture = []string{testkit.SecretJeton, testkit.SecretNoteSeance,
 	testkit.NomBeneficiaireA, testkit.NomBeneficiaireB, "Camille", "+33612345678", "fixture.test"}
 
 func TestHomeListsUpcomingPublicSessions(t *testing.T) {
+	t.Parallel()
 	(&tests.ApiScenario{
 		Name:           "home page",
 		Method:         http.MethodGet,
@@ -61,6 +62,7 @@ func TestHomeListsUpcomingPublicSessions(t *testing.T) {
 // A session at 10:00 UTC is at 14 h in Saint-Denis de La Réunion; the same
 // instant in structure A is shown in Paris time.
 func TestHomeShowsTimesInTheStructureTimeZone(t *testing.T) {
+	t.Parallel()
 	day := testkit.Now().UTC().AddDate(0, 0, 10)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 10, 0, 0, 0, time.UTC)
 	paris, _ := time.LoadLocation("Europe/Paris")
@@ -86,6 +88,7 @@ func TestHomeShowsTimesInTheStructureTimeZone(t *testing.T) {
 }
 
 func TestHomeFiltersByBesoin(t *testing.T) {
+	t.Parallel()
 	(&tests.ApiScenario{
 		Name:               "besoin debuter",
 		Method:             http.MethodGet,
@@ -108,6 +111,7 @@ func TestHomeFiltersByBesoin(t *testing.T) {
 }
 
 func TestHomeHidesWhatTheAnonymousAPICannotRead(t *testing.T) {
+	t.Parallel()
 	(&tests.ApiScenario{
 		Name:   "cancelled, past, private and archived sessions",
 		Method: http.MethodGet,
@@ -139,6 +143,7 @@ func TestHomeHidesWhatTheAnonymousAPICannotRead(t *testing.T) {
 }
 
 func TestHomeShowsFullSessionsAsWaitingList(t *testing.T) {
+	t.Parallel()
 	full := func(t testing.TB) *tests.TestApp {
 		app := appWithHooks(t)
 		setFields(t, app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
@@ -164,6 +169,7 @@ func TestHomeShowsFullSessionsAsWaitingList(t *testing.T) {
 }
 
 func TestHomeFiltersByPlaceAndPeriod(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		url          string
 		want, absent []string
@@ -192,6 +198,7 @@ func TestHomeFiltersByPlaceAndPeriod(t *testing.T) {
 }
 
 func TestHomePaginates(t *testing.T) {
+	t.Parallel()
 	factory := func(t testing.TB) *tests.TestApp {
 		app := appWithHooks(t)
 		seances, err := app.FindCollectionByNameOrId("seances")
@@ -244,6 +251,7 @@ func TestHomePaginates(t *testing.T) {
 }
 
 func TestUnknownAddressesGetTheFrench404Page(t *testing.T) {
+	t.Parallel()
 	for _, url := range []string{"/nexiste-pas", "/static/nope.css"} {
 		(&tests.ApiScenario{
 			Name:               "404 " + url,
@@ -274,6 +282,7 @@ func TestUnknownAddressesGetTheFrench404Page(t *testing.T) {
 }
 
 func TestStaticFilesAreCompressedAndCached(t *testing.T) {
+	t.Parallel()
 	var version string
 	(&tests.ApiScenario{
 		Name:               "stylesheet, compressed",
@@ -338,6 +347,7 @@ func TestStaticFilesAreCompressedAndCached(t *testing.T) {
 }
 
 func TestAnonymousAPIGivesNoPerson(t *testing.T) {
+	t.Parallel()
 	for _, collection := range []string{"beneficiaires", "inscriptions", "accompagnements", "utilisateurs"} {
 		(&tests.ApiScenario{
 			Name:            "anonymous list " + collection,
@@ -386,6 +396,7 @@ func setFields(t testing.TB, app core.App, collection, name string, fields map[s
 // The home page is served from memory, but a registration, a cancelled
 // session or a changed capacity shows at once.
 func TestHomeCacheFollowsWrites(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	handler := testkit.Handler(t, app)
 	home := func() string {

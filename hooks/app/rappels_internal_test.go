@@ -82,6 +82,7 @@ func reminderTime(t testing.TB, app core.App) time.Time {
 }
 
 func TestReminderReachesARealSMTPServerOnce(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	catcher := realSMTP(t, app)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
@@ -123,6 +124,7 @@ func TestReminderReachesARealSMTPServerOnce(t *testing.T) {
 }
 
 func TestOverlappingReminderRunsSendOnce(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
@@ -161,6 +163,7 @@ func (f *fakeSMS) Send(to, text string) error {
 
 // The fixture's person of A gave only a phone number.
 func TestReminderToAPhoneOnly(t *testing.T) {
+	t.Parallel()
 	t.Run("no SMS provider: recorded as failed, to be phoned, never retried", func(t *testing.T) {
 		app := jobApp(t)
 		now := reminderTime(t, app)
@@ -198,6 +201,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 }
 
 func TestNoReminderForLateRegistrationsOrOtherStatuses(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	seance := jobRecord(t, app, "seances", testkit.SeancePubliqueA)
 	// The session is moved to 30 hours from now: the person registered
@@ -223,6 +227,7 @@ func TestNoReminderForLateRegistrationsOrOtherStatuses(t *testing.T) {
 // A session moved after its reminder reminds its registrants again before
 // the new date.
 func TestMovedSessionRemindsAgain(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	now := reminderTime(t, app)
@@ -247,6 +252,7 @@ func TestMovedSessionRemindsAgain(t *testing.T) {
 // The copy of a message kept for retries holds personal data: the REST API
 // never returns it, even to the conseillers who read envois.
 func TestMessageBodiesAreHiddenFromTheAPI(t *testing.T) {
+	t.Parallel()
 	for _, path := range []string{"/api/collections/envois/records", "/api/collections/envois/records/" + testkit.ID(testkit.EnvoiA)} {
 		(&tests.ApiScenario{
 			Name:   path,

@@ -108,6 +108,7 @@ func octoberReport(t testing.TB) (*core.Record, []byte, []byte, *tests.TestApp) 
 func flat(s string) string { return strings.Join(strings.Fields(s), "") }
 
 func TestReportPDFShowsTheMonthsFigures(t *testing.T) {
+	t.Parallel()
 	_, pdf, _, _ := octoberReport(t)
 	text := flat(pdftest.Text(t, pdf))
 	for _, want := range []string{
@@ -139,6 +140,7 @@ func TestReportPDFShowsTheMonthsFigures(t *testing.T) {
 }
 
 func TestReportXLSXHasTheFiguresAndNoPerson(t *testing.T) {
+	t.Parallel()
 	r, pdf, xlsx, _ := octoberReport(t)
 	book, err := excelize.OpenReader(bytes.NewReader(xlsx))
 	if err != nil {
@@ -202,6 +204,7 @@ func TestReportXLSXHasTheFiguresAndNoPerson(t *testing.T) {
 }
 
 func TestReportSnapshotAndEmail(t *testing.T) {
+	t.Parallel()
 	r, _, _, app := octoberReport(t)
 	var snap rapportdoc.Snapshot
 	raw, _ := json.Marshal(r.Get("statistiques"))

@@ -75,6 +75,7 @@ func runReportsAt(t testing.TB, app core.App, at string) rapports.ReportOutcome 
 }
 
 func TestDueMonth(t *testing.T) {
+	t.Parallel()
 	paris, _ := time.LoadLocation("Europe/Paris")
 	reunion, _ := time.LoadLocation("Indian/Reunion")
 	cases := []struct {
@@ -101,6 +102,7 @@ func TestDueMonth(t *testing.T) {
 // At the month boundary, each structure gets its report at 06:00 of its
 // own zone: La Réunion (UTC+4) four hours before Paris (UTC+1 in winter).
 func TestMonthlyReportAtSixInEachZone(t *testing.T) {
+	t.Parallel()
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	steps := []struct {
 		at   string
@@ -147,6 +149,7 @@ func TestMonthlyReportAtSixInEachZone(t *testing.T) {
 // the month after the latest report (or the structure's first month), at
 // most a year back; the référent gets one e-mail for them.
 func TestMonthlyReportsCatchUpAfterDowntime(t *testing.T) {
+	t.Parallel()
 	app := reportApp(t, "2026-09-10 10:00:00.000Z")
 	// A already had its September and October reports.
 	for _, mois := range []string{"2026-09", "2026-10"} {
@@ -188,6 +191,7 @@ func TestMonthlyReportsCatchUpAfterDowntime(t *testing.T) {
 // line next to the server) make one report per structure and month, and
 // one e-mail.
 func TestOverlappingMonthlyRunsMakeOneReport(t *testing.T) {
+	t.Parallel()
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	var wg sync.WaitGroup
 	outs := make([]rapports.ReportOutcome, 4)
@@ -217,6 +221,7 @@ func TestOverlappingMonthlyRunsMakeOneReport(t *testing.T) {
 // The scheduler, on a fake clock, makes Paris's report when its clock
 // reaches 06:00 local on the 1st, not at 05:59.
 func TestSchedulerMakesTheReportAtSixParis(t *testing.T) {
+	t.Parallel()
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	clock := clockwork.NewFakeClockAt(utcTime(t, "2027-02-01T04:59:00Z"))
 	log := &runLog{runs: map[string]int{}}
@@ -250,6 +255,7 @@ func findReportKey(app core.App, key string) (string, error) {
 }
 
 func TestGenerateCommand(t *testing.T) {
+	t.Parallel()
 	app := reportApp(t, "2027-01-10 10:00:00.000Z")
 	now := utcTime(t, "2027-03-02T10:00:00Z")
 	var out bytes.Buffer

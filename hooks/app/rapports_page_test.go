@@ -46,6 +46,7 @@ func attachReportFiles(t *testing.T, s *site, name, pdfText string) {
 }
 
 func TestReportsPageForEachRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	attachReportFiles(t, s, testkit.RapportA, "rapport A")
 	attachReportFiles(t, s, testkit.RapportB, "rapport B")
@@ -104,6 +105,7 @@ func TestReportsPageForEachRole(t *testing.T) {
 }
 
 func TestReportsPageFilters(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.Coordinateur)
 	a, b := "Médiathèque Alpha", "France Services Bêta"
@@ -120,6 +122,7 @@ func TestReportsPageFilters(t *testing.T) {
 // A real report, downloaded by the référent: figures, and no person's name
 // in either file, although a named person attended.
 func TestReferentDownloadsReportsWithoutNames(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	seances, _ := s.app.FindCollectionByNameOrId("seances")
 	seance := core.NewRecord(seances)

@@ -21,6 +21,7 @@ import (
 // registration decided alone: exact capacity, consecutive ranks, one
 // registration per person, and a refusal for one never fails the others.
 func TestConcurrentRegistrationsInBatches(t *testing.T) {
+	t.Parallel()
 	app := testkit.NewApp(t)
 	Register(app, fstest.MapFS{})
 	seance, err := app.FindRecordById("seances", testkit.ID(testkit.SeancePubliqueA))
@@ -81,6 +82,7 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 }
 
 func TestTokensAreLongRandomAndWellFormed(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	counts := map[rune]int{}
 	for range 2000 {

@@ -57,6 +57,7 @@ func morningInParis() time.Time {
 }
 
 func TestNudgeHourInEachZone(t *testing.T) {
+	t.Parallel()
 	utc := func(s string) time.Time {
 		v, err := time.Parse(time.RFC3339, s)
 		if err != nil {
@@ -84,6 +85,7 @@ func TestNudgeHourInEachZone(t *testing.T) {
 }
 
 func TestMorningNudgeOncePerAnimatorAndDay(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	mine := pastSeance(t, app, testkit.ConseillerA, testkit.ConseillerA2)
 	other := pastSeance(t, app, testkit.ConseillerA)
@@ -156,6 +158,7 @@ func failingSMTP(app *tests.TestApp, down *bool) {
 }
 
 func TestFailedMessagesAreRetriedWithBackoff(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	down := true
 	failingSMTP(app, &down)
@@ -206,6 +209,7 @@ func TestFailedMessagesAreRetriedWithBackoff(t *testing.T) {
 }
 
 func TestRetryStopsAfterFiveAttemptsOrADay(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	down := true
 	failingSMTP(app, &down)
@@ -232,6 +236,7 @@ func TestRetryStopsAfterFiveAttemptsOrADay(t *testing.T) {
 // A message recorded but never sent (the server stopped in between) is
 // picked up once it has been pending for 15 minutes.
 func TestAbandonedMessageIsSent(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	envoi, err := envois.RecordMessage(app, "email", envois.Notification{Evenement: "autre", Destinataire: "c@example.org", Objet: "C", Texte: "C"})
 	if err != nil {
@@ -252,6 +257,7 @@ func TestAbandonedMessageIsSent(t *testing.T) {
 // Erasing a person (RGPD) erases the copy of their failed reminder, which
 // is then never sent again.
 func TestErasedPersonsMessagesAreNotRetried(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	down := true
 	failingSMTP(app, &down)

@@ -9,6 +9,7 @@ import (
 
 // The retention rule on its own: nothing since the limit, nothing ahead.
 func TestDueForAnonymisation(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	limit := now.AddDate(-1, 0, 0)
 	old, recent := now.AddDate(-2, 0, 0), now.AddDate(0, -1, 0)
@@ -35,6 +36,7 @@ func TestDueForAnonymisation(t *testing.T) {
 }
 
 func TestRetentionLimits(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	activite, envois := rgpd.RetentionLimits(rgpd.PrivacySettings{InactiviteMois: 12, EnvoisMois: 6}, now)
 	if !activite.Equal(time.Date(2025, 11, 23, 10, 0, 0, 0, time.UTC)) || !envois.Equal(time.Date(2026, 5, 23, 10, 0, 0, 0, time.UTC)) {

@@ -216,6 +216,7 @@ func traces(t testing.TB, app core.App, needles ...string) []string {
 }
 
 func TestRetentionDryRunChangesNothing(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	now := testkit.Now()
 	rgpdCase(t, app, now)
@@ -243,6 +244,7 @@ func TestRetentionDryRunChangesNothing(t *testing.T) {
 }
 
 func TestRetentionAnonymisesAndKeepsEveryStatistic(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	now := testkit.Now()
 	c := rgpdCase(t, app, now)
@@ -313,6 +315,7 @@ func TestRetentionAnonymisesAndKeepsEveryStatistic(t *testing.T) {
 
 // A person inactive for long but registered for a session ahead is kept.
 func TestRetentionSparesUpcomingRegistrations(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	now := testkit.Now()
 	setFields(t, app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"derniere_activite": dbTime(now.AddDate(-3, 0, 0))})
@@ -335,6 +338,7 @@ func TestRetentionSparesUpcomingRegistrations(t *testing.T) {
 
 // The retention period is the administrator's setting.
 func TestRetentionFollowsTheSettings(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	now := testkit.Now()
 	c := rgpdCase(t, app, now)
@@ -352,6 +356,7 @@ func TestRetentionFollowsTheSettings(t *testing.T) {
 }
 
 func TestRetentionCommand(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	rgpdCase(t, app, testkit.Now())
 	before := databaseState(t, app)
@@ -389,6 +394,7 @@ func TestRetentionCommand(t *testing.T) {
 // ---- Rights pages ---------------------------------------------------------
 
 func TestRightsPagesByRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	conseillerA, conseillerB := s.signIn(testkit.ConseillerA), s.signIn(testkit.ConseillerB)
 	referent, coordinateur := s.signIn(testkit.ReferentA), s.signIn(testkit.Coordinateur)
@@ -471,6 +477,7 @@ type exportFile struct {
 }
 
 func TestExportHoldsEverythingAboutThePersonAndNothingElse(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	c := rgpdCase(t, s.app, testkit.Now())
 	cookie := s.signIn(testkit.ConseillerA)
@@ -520,6 +527,7 @@ func TestExportHoldsEverythingAboutThePersonAndNothingElse(t *testing.T) {
 }
 
 func TestErasureLeavesNoNameAnywhere(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	now := testkit.Now()
 	c := rgpdCase(t, s.app, now)
@@ -610,6 +618,7 @@ func requestLogTraces(t testing.TB, app core.App, needle string) int {
 // ---- Privacy page -----------------------------------------------------------
 
 func TestPrivacyPageFollowsTheSettings(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	expectBody(t, s.get("/confidentialite"), http.StatusOK, []string{"<h1>Vos données personnelles</h1>",
 		"pendant 12 mois, votre nom et vos coordonnées sont effacés", "est gardée 12 mois", "Version 2026-11 de ce texte",
@@ -629,6 +638,7 @@ func TestPrivacyPageFollowsTheSettings(t *testing.T) {
 }
 
 func TestPrivacySettingsStayOneRecord(t *testing.T) {
+	t.Parallel()
 	app := appWithHooks(t)
 	c, err := app.FindCollectionByNameOrId("parametres")
 	if err != nil {

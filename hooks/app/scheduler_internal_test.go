@@ -67,6 +67,7 @@ func sentTo(app *tests.TestApp, address string) int {
 // with a fake clock, the reminder due at a quarter hour goes out when the
 // clock reaches it, and not before.
 func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	debut := jobRecord(t, app, "seances", testkit.SeancePubliqueA).GetDateTime("debut").Time() // 09:00 UTC
@@ -120,6 +121,7 @@ func TestSchedulerRunsJobsOnItsClock(t *testing.T) {
 // `serve` starts the scheduler, which catches up at once (a reminder due
 // while the server was down goes out), and the end of the process stops it.
 func TestServeStartsAndStopsTheScheduler(t *testing.T) {
+	t.Parallel()
 	app := jobApp(t)
 	jobSet(t, app, jobRecord(t, app, "beneficiaires", testkit.BeneficiaireA), map[string]any{"email": "camille.alpha@example.org"})
 	debut := testkit.Now().Add(40 * time.Hour)

@@ -87,6 +87,7 @@ func expectRedirect(t testing.TB, rec *httptest.ResponseRecorder, to string) {
 }
 
 func TestSessionPageByRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	page := espaceSeance(testkit.SeancePubliqueA)
 	jetonOnly := []string{testkit.SecretJeton}
@@ -136,6 +137,7 @@ func TestSessionPageByRole(t *testing.T) {
 // Référents and coordinateurs read no person: every people page and action
 // answers the 403 page and changes nothing.
 func TestPeopleActionsAreForConseillersOnly(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
 	page := espaceSeance(testkit.SeancePubliqueA)
@@ -169,6 +171,7 @@ func TestPeopleActionsAreForConseillersOnly(t *testing.T) {
 }
 
 func TestConseillerAddsAKnownPerson(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	page := espaceSeance(testkit.SeancePubliqueA)
@@ -211,6 +214,7 @@ func TestConseillerAddsAKnownPerson(t *testing.T) {
 }
 
 func TestConseillerRegistersANewPersonOnThePhone(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	path := espaceSeance(testkit.SeancePubliqueA) + "/inscriptions/nouvelle"
@@ -259,6 +263,7 @@ func TestConseillerRegistersANewPersonOnThePhone(t *testing.T) {
 }
 
 func TestFullSessionWaitingListAndPromotion(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
 	cookie := s.signIn(testkit.ConseillerA)
@@ -303,6 +308,7 @@ func TestFullSessionWaitingListAndPromotion(t *testing.T) {
 }
 
 func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
 	first := newPerson(t, s.app, testkit.StructureA, "Alice", "Attente", "alice@example.org")
@@ -348,6 +354,7 @@ func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
 // Ids of another session or structure, in the URL or in a form field, are
 // refused and change nothing.
 func TestOtherSessionsAndStructuresAreOutOfReach(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
 	page := espaceSeance(testkit.SeancePubliqueA)
@@ -408,6 +415,7 @@ func TestOtherSessionsAndStructuresAreOutOfReach(t *testing.T) {
 }
 
 func TestAttendanceSheet(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	sheet := espaceSeance(testkit.SeancePubliqueA) + "/presences"
@@ -478,6 +486,7 @@ func TestAttendanceSheet(t *testing.T) {
 }
 
 func TestWalkIns(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
@@ -542,6 +551,7 @@ func TestWalkIns(t *testing.T) {
 }
 
 func TestClosingTheSession(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	page := espaceSeance(testkit.SeancePubliqueA)
@@ -589,6 +599,7 @@ func TestClosingTheSession(t *testing.T) {
 }
 
 func TestParticipantsCSV(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	path := espaceSeance(testkit.SeancePubliqueA) + "/participants.csv"
 	waiting := newPerson(t, s.app, testkit.StructureA, "Wanda", "=Enattente", "wanda@example.org")
@@ -636,6 +647,7 @@ func TestParticipantsCSV(t *testing.T) {
 
 // Every form of the page refuses a request from another site.
 func TestSessionFormsRefuseCrossSitePosts(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
 	cookie := s.signIn(testkit.ConseillerA)

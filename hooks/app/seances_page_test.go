@@ -51,6 +51,7 @@ func countSessions(t *testing.T, app core.App) int {
 }
 
 func TestPlanningPagesByRole(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	conseiller := s.signIn(testkit.ConseillerA)
 	expectBody(t, s.getAs(conseiller, "/espace/seances/nouvelle"), http.StatusOK,
@@ -79,6 +80,7 @@ func TestPlanningPagesByRole(t *testing.T) {
 }
 
 func TestPlanOneSession(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	rec := s.postAs(s.signIn(testkit.ConseillerA), "/espace/seances/nouvelle", planForm(nil))
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/espace/seances/") {
@@ -104,6 +106,7 @@ func TestPlanOneSession(t *testing.T) {
 }
 
 func TestPlanRecurringSeries(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "1", "fin_repetition": "nombre", "occurrences": "4"}))
@@ -131,6 +134,7 @@ func TestPlanRecurringSeries(t *testing.T) {
 }
 
 func TestPlanRefusesBadInputAndOtherStructures(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	before := countSessions(t, s.app)
@@ -181,6 +185,7 @@ func TestPlanRefusesBadInputAndOtherStructures(t *testing.T) {
 }
 
 func TestEditOneOccurrenceOrTheRestOfTheSeries(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "1", "occurrences": "4"}))
@@ -225,6 +230,7 @@ func TestEditOneOccurrenceOrTheRestOfTheSeries(t *testing.T) {
 }
 
 func TestEditCapacityPromotesAndCannotDropBelowTaken(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	seance := mustFind(t, s.app, "seances", testkit.SeancePubliqueA)
@@ -253,6 +259,7 @@ func TestEditCapacityPromotesAndCannotDropBelowTaken(t *testing.T) {
 }
 
 func TestMovingASessionTellsTheRegistrants(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"email": "camille@example.org"})
 	seance := mustFind(t, s.app, "seances", testkit.SeancePubliqueA)
@@ -269,6 +276,7 @@ func TestMovingASessionTellsTheRegistrants(t *testing.T) {
 }
 
 func TestCancelASessionTellsEveryRegistrant(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"email": "camille@example.org"})
@@ -309,6 +317,7 @@ func TestCancelASessionTellsEveryRegistrant(t *testing.T) {
 }
 
 func TestCancelTheRestOfASeries(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "2", "occurrences": "5"}))
@@ -337,6 +346,7 @@ func TestCancelTheRestOfASeries(t *testing.T) {
 }
 
 func TestSessionChangesAcrossStructuresAndRoles(t *testing.T) {
+	t.Parallel()
 	s := newSite(t)
 	id := testkit.ID(testkit.SeancePubliqueA)
 	conseillerB := s.signIn(testkit.ConseillerB)

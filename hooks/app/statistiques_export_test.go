@@ -52,6 +52,7 @@ func cell(header, row []string, column string) string {
 }
 
 func TestActivitiesXLSX(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	setFields(t, s.app, "accompagnements", testkit.AccompagnementA, map[string]any{"demarche": formula,
 		"materiel": []string{"telephone", "ordinateur"}, "thematiques": []string{"email", "sante"}, "oriente": true,
@@ -142,6 +143,7 @@ func TestActivitiesXLSX(t *testing.T) {
 }
 
 func TestActivitiesCSV(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	setFields(t, s.app, "accompagnements", testkit.AccompagnementA, map[string]any{"demarche": formula})
 	setFields(t, s.app, "accompagnements", testkit.AccompagnementA2, map[string]any{"demarche": "+33 6 12 34 56 78"})
@@ -174,6 +176,7 @@ func TestActivitiesCSV(t *testing.T) {
 // attributes row by row): 403, whatever the format; they get the summary,
 // which names nobody.
 func TestSummaryExportsHaveNoNames(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	period := statsPeriod()
 	for _, who := range []string{testkit.ReferentA, testkit.Coordinateur} {
@@ -233,6 +236,7 @@ func TestSummaryExportsHaveNoNames(t *testing.T) {
 }
 
 func TestExportRefusals(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	rec := s.get("/espace/statistiques/activites.xlsx")
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/connexion") {

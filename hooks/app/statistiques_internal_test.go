@@ -16,6 +16,7 @@ import (
 // registration that went through the waiting list by the message the
 // server sent about it.
 func TestLoadStatsData(t *testing.T) {
+	t.Parallel()
 	app := testkit.NewApp(t)
 	envois, err := app.FindCollectionByNameOrId("envois")
 	if err != nil {

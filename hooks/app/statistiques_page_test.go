@@ -52,6 +52,7 @@ func figure(value, label string) string {
 }
 
 func TestStatisticsPageForEachRole(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	period := "/espace/statistiques?" + statsPeriod()
 	names := []string{testkit.NomBeneficiaireA, testkit.NomBeneficiaireB, "Fixturenom"}
@@ -86,6 +87,7 @@ func TestStatisticsPageForEachRole(t *testing.T) {
 }
 
 func TestStatisticsPageRefusals(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	// Anonymous: to the sign-in page.
 	rec := s.get("/espace/statistiques")
@@ -113,6 +115,7 @@ func TestStatisticsPageRefusals(t *testing.T) {
 }
 
 func TestStatisticsPeriods(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	cookie := s.signIn(testkit.ReferentA)
 	paris, _ := time.LoadLocation("Europe/Paris")
@@ -136,6 +139,7 @@ func TestStatisticsPeriods(t *testing.T) {
 // Every chart is an SVG image named by its title, followed by its table
 // (caption, column and row headers) before the next chart.
 func TestStatisticsChartsAreImagesFollowedByTables(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	rec := s.getAs(s.signIn(testkit.ConseillerA), "/espace/statistiques?"+statsPeriod())
 	body := rec.Body.String()
@@ -175,6 +179,7 @@ func TestStatisticsChartsAreImagesFollowedByTables(t *testing.T) {
 // With nothing in the period, the page says so instead of drawing empty
 // charts.
 func TestStatisticsOfAnEmptyStructure(t *testing.T) {
+	t.Parallel()
 	s := statsSite(t)
 	rec := s.getAs(s.signIn(testkit.Coordinateur), "/espace/statistiques?"+statsPeriod()+"&structure="+testkit.ID(testkit.StructureC))
 	expectBody(t, rec, http.StatusOK, []string{"Tiers-lieu Gamma :", figure("0", "Accompagnements au total"), "Aucun chiffre sur cette période.",

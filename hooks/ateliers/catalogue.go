@@ -14,35 +14,12 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/beneficiaires"
-	"atelier/hooks/lib/demodata"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
-
-// staffStructures lists the structures the person works in (all of them
-// for a coordinateur), by name.
-func StaffStructures(app core.App, staff *model.StaffView) ([]formulaire.Option, error) {
-	var records []*core.Record
-	var err error
-	if staff.Coordinateur() {
-		records, err = app.FindRecordsByFilter("structures", "", "nom", 0, 0)
-	} else {
-		records, err = app.FindRecordsByIds("structures", staff.Structures)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("structures of %s: %w", staff.ID, err)
-	}
-	opts := make([]formulaire.Option, len(records))
-	for i, r := range records {
-		opts[i] = formulaire.Option{Value: r.Id, Label: r.GetString("nom")}
-	}
-	slices.SortFunc(opts, func(a, b formulaire.Option) int {
-		return strings.Compare(demodata.Fold(a.Label), demodata.Fold(b.Label))
-	})
-	return opts, nil
-}
 
 func LoadCatalogue(app core.App, auth *core.Record, staff *model.StaffView, filter CatalogueFilter, now time.Time) (*catalogueListData, error) {
 	var records []*core.Record
@@ -121,7 +98,7 @@ func upcomingSessionCounts(app core.App, staff *model.StaffView, ateliers []stri
 // the public browses by), each group sorted by title, accents ignored.
 func groupByBesoin(entries []catalogueEntry) []catalogueGroup {
 	slices.SortStableFunc(entries, func(a, b catalogueEntry) int {
-		return strings.Compare(demodata.Fold(a.Titre), demodata.Fold(b.Titre))
+		return strings.Compare(texte.Plier(a.Titre), texte.Plier(b.Titre))
 	})
 	var groups []catalogueGroup
 	for _, b := range referentiel.Besoins {
@@ -276,7 +253,7 @@ func newCatalogueEntry(app core.App, auth *core.Record, staff *model.StaffView, 
 // structureFilterOptions offers to narrow the list to the shared catalogue
 // or one structure, for people who work in more than one.
 func StructureFilterOptions(app core.App, staff *model.StaffView) ([]formulaire.Option, error) {
-	structures, err := StaffStructures(app, staff)
+	structures, err := model.StructureOptions(app, staff)
 	if err != nil || len(structures) < 2 {
 		return nil, err
 	}

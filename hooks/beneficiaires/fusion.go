@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -15,6 +14,7 @@ import (
 	"atelier/hooks/access"
 	"atelier/hooks/journal"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/seances"
 )
 
@@ -390,7 +390,7 @@ func FindLikelyDuplicates(app core.App, r *core.Record) ([]LikelyDuplicate, erro
 	}
 	// Names are compared here rather than in SQL: SQLite folds neither
 	// accents nor non-ASCII case. One structure's people are few enough.
-	name := FoldName(r.GetString("prenom") + " " + r.GetString("nom"))
+	name := texte.Plier(r.GetString("prenom") + " " + r.GetString("nom"))
 	tel, email := r.GetString("telephone"), strings.ToLower(r.GetString("email"))
 	var out []LikelyDuplicate
 	for _, h := range rows {
@@ -401,7 +401,7 @@ func FindLikelyDuplicates(app core.App, r *core.Record) ([]LikelyDuplicate, erro
 		if email != "" && strings.ToLower(h.Email) == email {
 			why = append(why, "même e-mail")
 		}
-		if FoldName(h.Prenom+" "+h.Nom) == name {
+		if texte.Plier(h.Prenom+" "+h.Nom) == name {
 			why = append(why, "même nom")
 		}
 		if len(why) > 0 {
@@ -433,32 +433,4 @@ func FindContactDuplicates(app core.App, structure, telephone, email string) ([]
 		return nil, fmt.Errorf("contact duplicates in %s: %w", structure, err)
 	}
 	return hits, nil
-}
-
-// foldName makes names comparable: lower case, no accents, hyphens and
-// apostrophes as spaces, single spaces (« Éloïse  Le-Dû » = « eloise le du »).
-func FoldName(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if folded, ok := accentFolds[r]; ok {
-			b.WriteString(folded)
-			continue
-		}
-		if r == '-' || r == '\'' || r == '’' || unicode.IsSpace(r) {
-			b.WriteRune(' ')
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
-// accentFolds covers the letters of French and of the usual names met in
-// French structures.
-var accentFolds = map[rune]string{
-	'à': "a", 'á': "a", 'â': "a", 'ä': "a", 'ã': "a", 'å': "a", 'æ': "ae",
-	'ç': "c", 'è': "e", 'é': "e", 'ê': "e", 'ë': "e",
-	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n",
-	'ò': "o", 'ó': "o", 'ô': "o", 'ö': "o", 'õ': "o", 'ø': "o", 'œ': "oe",
-	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y",
 }

@@ -2,30 +2,29 @@ package beneficiaires
 
 import (
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/model"
 )
 
-// recentBeneficiaires fills one page of the people of the staff member's
-// structures, the most recently active first (then the newest records).
-func RecentBeneficiaires(app core.App, staff *model.StaffView, pageParam string, data *BeneficiairesData) error {
+// recentBeneficiaires fills the page asked (pagination.Demandee) of the
+// people of the staff member's structures, the most recently active first
+// (then the newest records).
+func RecentBeneficiaires(app core.App, staff *model.StaffView, page int, data *BeneficiairesData) error {
 	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
 	if err := app.DB().Select("count(*)").From("beneficiaires").Where(where).Row(&data.Total); err != nil {
 		return fmt.Errorf("count beneficiaries: %w", err)
 	}
-	data.Pages = max(1, (data.Total+beneficiairesPerPage-1)/beneficiairesPerPage)
-	data.Page, _ = strconv.Atoi(pageParam)
-	data.Page = min(max(data.Page, 1), data.Pages)
+	data.Pagination = pagination.New(page, data.Total, beneficiairesPerPage, "/espace/beneficiaires", nil)
 	data.Hits = []BeneficiaireHit{}
 	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
 		From("beneficiaires").Where(where).OrderBy("derniere_activite DESC", "created DESC").
-		Limit(beneficiairesPerPage).Offset(int64((data.Page - 1) * beneficiairesPerPage)).All(&data.Hits)
+		Limit(beneficiairesPerPage).Offset(int64(data.Pagination.Offset())).All(&data.Hits)
 	if err != nil {
 		return fmt.Errorf("list beneficiaries: %w", err)
 	}
@@ -35,14 +34,14 @@ func RecentBeneficiaires(app core.App, staff *model.StaffView, pageParam string,
 const beneficiairesPerPage = 25
 
 type BeneficiairesData struct {
-	Q           string
-	Recherche   bool // a search was made
-	Hits        []BeneficiaireHit
-	Tronque     bool // more matches than shown
-	Limite      int
-	Page, Pages int
-	Total       int
-	Structures  map[string]string // id → name, shown when the person works in several
+	Q          string
+	Recherche  bool // a search was made
+	Hits       []BeneficiaireHit
+	Tronque    bool // more matches than shown
+	Limite     int
+	Pagination pagination.Pagination
+	Total      int
+	Structures map[string]string // id → name, shown when the person works in several
 }
 
 func NewFusionFiche(n int, r *core.Record, counts MergeCounts, loc *time.Location) fusionFiche {
@@ -88,10 +87,6 @@ func BeneficiaireChanges(record *core.Record, f *BeneficiaireForm) map[string]an
 }
 
 func (d *BeneficiairesData) Plusieurs() bool { return len(d.Structures) > 1 }
-
-func (d *BeneficiairesData) Precedente() int { return d.Page - 1 }
-
-func (d *BeneficiairesData) Suivante() int { return d.Page + 1 }
 
 func (f fusionFiche) Nom() string { return model.PersonName(f.Record) }
 

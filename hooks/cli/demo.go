@@ -18,6 +18,7 @@ import (
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/demodata"
 	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/lib/texte"
 )
 
 // demoSeed fixes the generated data: two runs on the same day give the same
@@ -268,7 +269,7 @@ func (l *demoLoader) resolveAteliers() error {
 
 // demoWords folds s to lowercase words without accents separated by one space.
 func demoWords(s string) string {
-	return strings.Join(strings.FieldsFunc(demodata.Fold(s), func(r rune) bool {
+	return strings.Join(strings.FieldsFunc(texte.Plier(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
 }

@@ -86,18 +86,12 @@ func seanceInTx(tx core.App, id string) (*core.Record, error) {
 	return seance, nil
 }
 
-// registrationRefusal says why staff may not register anyone now, or "".
-// Once the session has started, people are added on the attendance sheet.
+// registrationRefusal says why staff may not register anyone now, or ""
+// (seances.InscriptionFermee, for a conseiller). Once the session has
+// started, people are added on the attendance sheet.
 func RegistrationRefusal(seance *core.Record, now time.Time) string {
-	switch {
-	case seance.GetString("statut") == "annulee":
-		return "Cette séance est annulée : on ne peut plus y inscrire personne."
-	case seance.GetString("statut") == "realisee":
-		return "Cette séance est close : ajoutez plutôt la personne sur la feuille de présence."
-	case !now.Before(seance.GetDateTime("debut").Time()):
-		return "La séance a commencé : ajoutez plutôt la personne sur la feuille de présence, comme présente."
-	}
-	return ""
+	return seances.InscriptionFermee(seance.GetString("statut"), seance.GetBool("publique"),
+		seance.GetBool("inscriptions_ouvertes"), seance.GetDateTime("debut").Time(), now, seances.ParEquipe)
 }
 
 // alreadyRegistered is the refusal for a person with a live registration.
@@ -116,16 +110,16 @@ func nextPlace(tx core.App, seance *core.Record) (statut string, rang, taken int
 	if err != nil {
 		return "", 0, 0, err
 	}
-	if taken < seance.GetInt("capacite") {
-		return "inscrit", 0, taken + 1, nil
+	if seances.PlacesRestantes(seance.GetInt("capacite"), taken) > 0 {
+		return model.StatutInscrit, 0, taken + 1, nil
 	}
 	var last int
 	err = tx.DB().NewQuery(`SELECT coalesce(max(rang_attente), 0) FROM inscriptions
-		WHERE seance = {:seance} AND statut = 'liste_attente'`).Bind(dbx.Params{"seance": seance.Id}).Row(&last)
+		WHERE seance = {:seance} AND statut = '` + model.StatutListeAttente + `'`).Bind(dbx.Params{"seance": seance.Id}).Row(&last)
 	if err != nil {
 		return "", 0, 0, fmt.Errorf("last waiting rank of session %s: %w", seance.Id, err)
 	}
-	return "liste_attente", last + 1, taken, nil
+	return model.StatutListeAttente, last + 1, taken, nil
 }
 
 // saveInscription creates the person's registration, or reuses their

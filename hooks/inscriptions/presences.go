@@ -16,18 +16,11 @@ import (
 	"atelier/hooks/seances"
 )
 
-// attendanceRefusal says why attendance cannot be taken now, or "".
-// A closed session (realisee) can still be corrected.
+// attendanceRefusal says why attendance cannot be taken now, or ""
+// (seances.PresencesFermees). A closed session (realisee) can still be
+// corrected.
 func AttendanceRefusal(seance *core.Record, loc *time.Location, now time.Time) string {
-	debut := seance.GetDateTime("debut").Time()
-	switch {
-	case seance.GetString("statut") == "annulee":
-		return "Cette séance est annulée : il n'y a pas de présence à noter."
-	case now.Before(debut):
-		return "La séance n'a pas encore commencé : la feuille de présence s'ouvre à son début, le " +
-			frfmt.DateHeure(debut.In(loc)) + "."
-	}
-	return ""
+	return seances.PresencesFermees(seance.GetString("statut"), seance.GetDateTime("debut").Time().In(loc), now)
 }
 
 // saveAttendance records the sheet in one transaction and returns how many

@@ -70,7 +70,7 @@ func registerInTx(tx *registrationTx, job *registrationJob) (RegistrationResult,
 	}
 	result.Person = person
 	if !result.Existing {
-		if result.Inscription.GetString("statut") == "inscrit" {
+		if result.Inscription.GetString("statut") == model.StatutInscrit {
 			state.Taken++
 		} else {
 			state.LastRank = result.Inscription.GetInt("rang_attente")
@@ -129,6 +129,11 @@ func runRegistrationBatch(app core.App, batch []*registrationJob) {
 	}
 }
 
+// sessionPlacesSQL reads the places taken (the shared definition) and the
+// last waiting rank of session {:id}.
+var sessionPlacesSQL = `SELECT ` + seances.PlacesPrisesSQL("{:id}") + `,
+	(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = {:id} AND statut = '` + model.StatutListeAttente + `')`
+
 func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error) {
 	var st sessionState
 	// Two simple statements: cheaper for SQLite than one with correlated
@@ -142,10 +147,7 @@ func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error
 	// Two index seeks on (seance, statut, rang_attente): the places taken
 	// (at most the capacity) and the last waiting rank, however long the
 	// waiting list.
-	err = tx.query(`SELECT
-			(SELECT count(*) FROM inscriptions WHERE seance = {:id} AND statut IN ('inscrit', 'present')),
-			(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = {:id} AND statut = 'liste_attente')`,
-		dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
+	err = tx.query(sessionPlacesSQL, dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
 	if err != nil {
 		return nil, fmt.Errorf("places of session %s: %w", seanceID, err)
 	}
@@ -222,7 +224,7 @@ func placeRegistration(tx *registrationTx, state *sessionState, person *core.Rec
 			return RegistrationResult{}, err
 		}
 	}
-	if existing != nil && existing.GetString("statut") != "annule" {
+	if existing != nil && existing.GetString("statut") != model.StatutAnnule {
 		return RegistrationResult{Inscription: existing, Existing: true}, nil
 	}
 	inscription := existing
@@ -235,11 +237,11 @@ func placeRegistration(tx *registrationTx, state *sessionState, person *core.Rec
 		inscription.Id = core.GenerateDefaultRandomId()
 		inscription.Load(map[string]any{"seance": state.ID, "beneficiaire": person.Id})
 	}
-	if state.Taken < state.Capacite {
-		inscription.Set("statut", "inscrit")
+	if seances.PlacesRestantes(state.Capacite, state.Taken) > 0 {
+		inscription.Set("statut", model.StatutInscrit)
 		inscription.Set("rang_attente", 0)
 	} else {
-		inscription.Set("statut", "liste_attente")
+		inscription.Set("statut", model.StatutListeAttente)
 		inscription.Set("rang_attente", state.LastRank+1)
 	}
 	inscription.Set("source", "public")
@@ -481,12 +483,12 @@ func (b *registrationBatcher) do(app core.App, job *registrationJob) (Registrati
 
 func (s *sessionState) public() bool { return s.Publique && s.AtelierActif }
 
-// open mirrors seanceView.registrationClosedReason, on the state read in
-// the transaction (the page may be a few seconds old).
+// open applies the online registration rule (seances.InscriptionFermee)
+// to the state read in the transaction (the page may be a few seconds old).
 func (s *sessionState) open(now time.Time) bool {
 	debut, err := types.ParseDateTime(s.Debut)
 	if err != nil {
 		return false
 	}
-	return s.Statut == "planifiee" && s.InscriptionsOuvertes && now.Before(debut.Time().Add(-seances.RegistrationDeadline()))
+	return seances.InscriptionFermee(s.Statut, s.Publique, s.InscriptionsOuvertes, debut.Time(), now, seances.EnLigne) == ""
 }

@@ -3,7 +3,6 @@ package journal
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -12,6 +11,7 @@ import (
 
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
@@ -21,14 +21,8 @@ func LoadJournal(app core.App, data *JournalData) error {
 	if err := app.DB().Select("count(*)").From("journal j").Where(where).Row(&data.Total); err != nil {
 		return fmt.Errorf("count journal: %w", err)
 	}
-	data.Pages = max(1, (data.Total+journalPerPage-1)/journalPerPage)
-	data.Page = min(data.Filtres.Page, data.Pages)
-	if data.Page > 1 {
-		data.Precedente = data.Filtres.query(data.Page - 1)
-	}
-	if data.Page < data.Pages {
-		data.Suivante = data.Filtres.query(data.Page + 1)
-	}
+	data.Pagination = pagination.New(data.Filtres.Page, data.Total, journalPerPage, "/espace/journal", data.Filtres.values())
+	data.Pagination.Libelle = "Pages du journal"
 	var rows []struct {
 		Created      string `db:"created"`
 		Auteur       string `db:"auteur_nom"`
@@ -42,7 +36,7 @@ func LoadJournal(app core.App, data *JournalData) error {
 		"coalesce(s.nom, '') AS structure_nom", "coalesce(s.fuseau, '') AS fuseau").
 		From("journal j").LeftJoin("structures s", dbx.NewExp("s.id = j.structure")).
 		Where(where).OrderBy("j.created DESC", "j.id DESC").
-		Limit(journalPerPage).Offset(int64((data.Page - 1) * journalPerPage)).All(&rows)
+		Limit(journalPerPage).Offset(int64(data.Pagination.Offset())).All(&rows)
 	if err != nil {
 		return fmt.Errorf("list journal: %w", err)
 	}
@@ -70,15 +64,13 @@ type journalLine struct {
 }
 
 type JournalData struct {
-	Filtres     JournalFilters
-	Errors      formulaire.Erreurs
-	Structures  []formulaire.Option
-	Actions     referentiel.List
-	Lignes      []journalLine
-	Total       int
-	Page, Pages int
-	Precedente  string
-	Suivante    string
+	Filtres    JournalFilters
+	Errors     formulaire.Erreurs
+	Structures []formulaire.Option
+	Actions    referentiel.List
+	Lignes     []journalLine
+	Total      int
+	Pagination pagination.Pagination
 }
 
 // journalDayLayout is the value of an <input type="date">.
@@ -93,36 +85,9 @@ func HasOption(opts []formulaire.Option, value string) bool {
 	return false
 }
 
-func AllStructureOptions(app core.App) ([]formulaire.Option, error) {
-	var rows []struct {
-		ID  string `db:"id"`
-		Nom string `db:"nom"`
-	}
-	if err := app.DB().Select("id", "nom").From("structures").OrderBy("nom").All(&rows); err != nil {
-		return nil, fmt.Errorf("structures for the journal: %w", err)
-	}
-	opts := make([]formulaire.Option, len(rows))
-	for i, r := range rows {
-		opts[i] = formulaire.Option{Value: r.ID, Label: r.Nom}
-	}
-	return opts, nil
-}
-
-// query writes the filters back, for the page links.
-func (f JournalFilters) query(page int) string {
-	q := url.Values{}
-	for name, value := range map[string]string{"du": f.Du, "au": f.Au, "structure": f.Structure, "action": f.Action} {
-		if value != "" {
-			q.Set(name, value)
-		}
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/espace/journal"
-	}
-	return "/espace/journal?" + q.Encode()
+// values writes the filters back, for the page links.
+func (f JournalFilters) values() url.Values {
+	return url.Values{"du": {f.Du}, "au": {f.Au}, "structure": {f.Structure}, "action": {f.Action}}
 }
 
 // where turns the valid filters into bound SQL conditions on journal j.

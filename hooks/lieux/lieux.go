@@ -2,7 +2,6 @@ package lieux
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,8 +14,8 @@ import (
 	"atelier/hooks/access"
 	"atelier/hooks/ateliers"
 	"atelier/hooks/lib/contact"
-	"atelier/hooks/lib/demodata"
 	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
@@ -47,7 +46,7 @@ func LoadLieux(app core.App, auth *core.Record, now time.Time) (*lieuxListData, 
 			PeutModifier: access.MayUpdate(app, auth, r, nil)})
 	}
 	slices.SortStableFunc(data.Lieux, func(a, b lieuEntry) int {
-		return strings.Compare(demodata.Fold(a.Nom), demodata.Fold(b.Nom))
+		return strings.Compare(texte.Plier(a.Nom), texte.Plier(b.Nom))
 	})
 	return data, nil
 }
@@ -108,10 +107,9 @@ type LieuForm struct {
 	Latitude, Longitude                                                    string
 	// Set by validate.
 	codePostalNormalise string
+	codeInseeNormalise  string
 	latitude, longitude float64
 }
-
-var codeInseePattern = regexp.MustCompile(`^(?:[0-9][0-9AB][0-9]{3})?$`)
 
 // coordinate reads an optional decimal number between -limit and limit,
 // with a comma or a dot as decimal separator (French keyboards type a comma).
@@ -153,13 +151,12 @@ func (f *LieuForm) Validate() formulaire.Erreurs {
 	if utf8.RuneCountInString(f.Commune) > 200 {
 		errs["commune"] = "Le nom de la commune est trop long : 200 caractères au plus."
 	}
-	cp, err := contact.NormaliserCodePostal(f.CodePostal)
-	if err != nil {
-		errs["code_postal"] = "Le code postal s'écrit avec 5 chiffres, par exemple 86000."
+	var err error
+	if f.codePostalNormalise, err = contact.NormaliserCodePostal(f.CodePostal); err != nil {
+		errs["code_postal"] = err.Error()
 	}
-	f.codePostalNormalise = cp
-	if !codeInseePattern.MatchString(f.CodeInsee) {
-		errs["code_insee"] = "Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004."
+	if f.codeInseeNormalise, err = contact.NormaliserCodeInsee(f.CodeInsee); err != nil {
+		errs["code_insee"] = err.Error()
 	}
 	if utf8.RuneCountInString(f.Accessibilite) > 1000 {
 		errs["accessibilite"] = "Le texte sur l'accessibilité est trop long : 1 000 caractères au plus."
@@ -177,6 +174,6 @@ func (f *LieuForm) Validate() formulaire.Erreurs {
 // changes are the fields a validated form writes.
 func (f *LieuForm) Changes() map[string]any {
 	return map[string]any{"structure": f.Structure, "nom": f.Nom, "adresse": f.Adresse,
-		"code_postal": f.codePostalNormalise, "commune": f.Commune, "code_insee": f.CodeInsee,
+		"code_postal": f.codePostalNormalise, "commune": f.Commune, "code_insee": f.codeInseeNormalise,
 		"accessibilite": f.Accessibilite, "latitude": f.latitude, "longitude": f.longitude}
 }

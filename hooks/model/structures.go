@@ -1,12 +1,58 @@
 package model
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/lib/texte"
 )
+
+// StructuresOf lists the structures the staff member works in: every one
+// for a coordinateur, their own for anyone else (none for nil). They come
+// by name as people read it (texte.Plier: « Écrivains » before « France »),
+// then by id. This is the one list behind every « my structures » choice.
+func StructuresOf(app core.App, staff *StaffView) ([]*core.Record, error) {
+	var records []*core.Record
+	var err error
+	switch {
+	case staff == nil:
+		return nil, nil
+	case staff.Coordinateur():
+		records, err = app.FindAllRecords("structures")
+	case len(staff.Structures) == 0:
+		return nil, nil
+	default:
+		records, err = app.FindRecordsByIds("structures", staff.Structures)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("structures of %s: %w", staff.ID, err)
+	}
+	slices.SortFunc(records, func(a, b *core.Record) int {
+		return cmp.Or(strings.Compare(texte.Plier(a.GetString("nom")), texte.Plier(b.GetString("nom"))),
+			strings.Compare(a.Id, b.Id))
+	})
+	return records, nil
+}
+
+// StructureOptions is StructuresOf as the choices of a list (value: id,
+// label: name).
+func StructureOptions(app core.App, staff *StaffView) ([]formulaire.Option, error) {
+	records, err := StructuresOf(app, staff)
+	if err != nil {
+		return nil, err
+	}
+	opts := make([]formulaire.Option, len(records))
+	for i, r := range records {
+		opts[i] = formulaire.Option{Value: r.Id, Label: r.GetString("nom")}
+	}
+	return opts, nil
+}
 
 func StructureAddress(structure *core.Record) []string {
 	var lines []string

@@ -3,7 +3,6 @@ package rapports
 import (
 	"fmt"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -12,6 +11,7 @@ import (
 
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/model"
 )
 
@@ -45,30 +45,16 @@ type ReportsPage struct {
 	PlusieursStructures bool
 	MoisPossibles       []formulaire.Option
 	Lignes              []reportLine
-	Total, Page, Pages  int
-	Precedente          string
-	Suivante            string
+	Total               int
+	Pagination          pagination.Pagination
 	Effacer             string
 }
 
 const reportsPageSize = 50
 
-// query is the list's address with these filters, on page n.
-func (f ReportFilters) Query(page int) string {
-	q := url.Values{}
-	if f.Structure != "" {
-		q.Set("structure", f.Structure)
-	}
-	if f.Mois != "" {
-		q.Set("mois", f.Mois)
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/espace/rapports"
-	}
-	return "/espace/rapports?" + q.Encode()
+// values writes the filters back, for the page links.
+func (f ReportFilters) values() url.Values {
+	return url.Values{"structure": {f.Structure}, "mois": {f.Mois}}
 }
 
 // where restricts the list to the person's structures and the filters.
@@ -97,8 +83,7 @@ func (p *ReportsPage) Load(app core.App, staff *model.StaffView) error {
 	if err != nil {
 		return fmt.Errorf("count reports: %w", err)
 	}
-	p.Pages = max(1, (p.Total+reportsPageSize-1)/reportsPageSize)
-	p.Page = min(p.Filtres.Page, p.Pages)
+	p.Pagination = pagination.New(p.Filtres.Page, p.Total, reportsPageSize, "/espace/rapports", p.Filtres.values())
 	var rows []struct {
 		ID        string `db:"id"`
 		Mois      string `db:"mois"`
@@ -111,7 +96,7 @@ func (p *ReportsPage) Load(app core.App, staff *model.StaffView) error {
 	err = app.DB().Select("r.id", "r.mois", "r.pdf", "r.xlsx", "r.genere_le", "st.nom AS structure_nom", "st.fuseau").
 		From("rapports r").InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).
 		Where(where).OrderBy("r.mois DESC", "st.nom ASC").
-		Limit(reportsPageSize).Offset(int64((p.Page - 1) * reportsPageSize)).All(&rows)
+		Limit(reportsPageSize).Offset(int64(p.Pagination.Offset())).All(&rows)
 	if err != nil {
 		return fmt.Errorf("list reports: %w", err)
 	}

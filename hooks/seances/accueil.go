@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
@@ -37,16 +38,17 @@ func LoadHome(app core.App, filter HomeFilter, now time.Time) (*homeData, error)
 		return nil, fmt.Errorf("count upcoming sessions: %w", err)
 	}
 
-	pages := max(1, (total+homePerPage-1)/homePerPage)
-	filter.Page = min(filter.Page, pages)
+	pages := pagination.New(filter.Page, total, homePerPage, "/", filter.values())
+	pages.Libelle = "Pages de résultats"
+	filter.Page = pages.Page
 	params["limit"] = homePerPage
-	params["offset"] = (filter.Page - 1) * homePerPage
+	params["offset"] = pages.Offset()
 	cards, err := UpcomingCards(app, where, params)
 	if err != nil {
 		return nil, err
 	}
 
-	data := &homeData{Filter: filter, Total: total, Page: filter.Page, Pages: pages, Jusquau: last,
+	data := &homeData{Filter: filter, Total: total, Pagination: pages, Jusquau: last,
 		Days: GroupByDay(cards)}
 	if data.Lieux, err = lieuOptions(app, filter, now); err != nil {
 		return nil, err
@@ -65,12 +67,6 @@ func LoadHome(app core.App, filter HomeFilter, now time.Time) (*homeData, error)
 		}
 		data.Besoins = append(data.Besoins, besoinLink{Value: b.Value, Label: b.Label,
 			URL: link.Url(1), Active: b.Value == filter.Besoin})
-	}
-	if filter.Page > 1 {
-		data.PrevURL = filter.Url(filter.Page - 1)
-	}
-	if filter.Page < pages {
-		data.NextURL = filter.Url(filter.Page + 1)
 	}
 	return data, nil
 }
@@ -115,7 +111,7 @@ func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 	err := app.DB().NewQuery(`SELECT s.id, a.titre, a.resume, a.niveau, a.a_apporter, a.besoin,
 			s.debut, s.fin, s.capacite, s.inscriptions_ouvertes,
 			l.nom AS lieu, l.commune, st.nom AS structure, st.slug, st.fuseau,
-			(SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) AS occupees
+			` + PlacesPrisesSQL("s.id") + ` AS occupees
 		FROM seances s
 		JOIN ateliers a ON a.id = s.atelier
 		JOIN lieux l ON l.id = s.lieu
@@ -206,16 +202,15 @@ type besoinLink struct {
 }
 
 type homeData struct {
-	Filter           HomeFilter
-	Besoins          []besoinLink
-	BesoinLabel      string
-	Days             []DayGroup
-	Lieux            []lieuOption
-	Periodes         []periodeOption
-	Total            int
-	Page, Pages      int
-	PrevURL, NextURL string
-	Jusquau          time.Time
+	Filter      HomeFilter
+	Besoins     []besoinLink
+	BesoinLabel string
+	Days        []DayGroup
+	Lieux       []lieuOption
+	Periodes    []periodeOption
+	Total       int
+	Pagination  pagination.Pagination
+	Jusquau     time.Time
 }
 
 // publicUpcomingWhere selects what the anonymous API rules let through:
@@ -258,27 +253,20 @@ const (
 	homePerPage = 20
 )
 
-func (f HomeFilter) Url(page int) string {
-	q := url.Values{}
-	if f.Besoin != "" {
-		q.Set("besoin", f.Besoin)
-	}
-	if f.Ou != "" {
-		q.Set("ou", f.Ou)
-	}
+// Url is the home page's address with these filters, on page n (also the
+// page cache's key).
+func (f HomeFilter) Url(page int) string { return pagination.Lien("/", f.values(), page) }
+
+// values writes the filters that differ from the defaults.
+func (f HomeFilter) values() url.Values {
+	q := url.Values{"besoin": {f.Besoin}, "ou": {f.Ou}}
 	if f.Semaines != HomeWeeks && f.Semaines != 0 {
 		q.Set("semaines", strconv.Itoa(f.Semaines))
 	}
 	if !f.AvecPlace {
 		q.Set("places", "0")
 	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/"
-	}
-	return "/?" + q.Encode()
+	return q
 }
 
 // where adds the filter's conditions, with bound values only.
@@ -297,16 +285,11 @@ func (f HomeFilter) where(params dbx.Params) string {
 		params["slug"] = slug
 	}
 	if f.AvecPlace {
-		where += ` AND (SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) < s.capacite`
+		where += ` AND ` + PlacesPrisesSQL("s.id") + ` < s.capacite` // PlacesRestantes > 0
 	}
 	return where
 }
 
-func (c seanceCard) PlacesRestantes() int {
-	if left := c.Capacite - c.Occupees; left > 0 {
-		return left
-	}
-	return 0
-}
+func (c seanceCard) PlacesRestantes() int { return PlacesRestantes(c.Capacite, c.Occupees) }
 
 func (c seanceCard) Complet() bool { return c.PlacesRestantes() == 0 }

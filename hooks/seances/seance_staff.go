@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/access"
@@ -38,13 +37,13 @@ type StaffSeance struct {
 	now time.Time // when it was loaded, from the app's clock
 }
 
-// Places left for confirmed registrations.
-func (s *StaffSeance) PlacesRestantes() int {
-	if left := s.Capacite - s.Inscrits - s.Presents; left > 0 {
-		return left
-	}
-	return 0
+// PlacesPrises: places taken by confirmed people (registered or present).
+func (s *StaffSeance) PlacesPrises() int {
+	return Effectifs{Inscrits: s.Inscrits, Presents: s.Presents}.Prises()
 }
+
+// Places left for confirmed registrations.
+func (s *StaffSeance) PlacesRestantes() int { return PlacesRestantes(s.Capacite, s.PlacesPrises()) }
 
 // Passee: the session has started (attendance can be taken).
 func (s *StaffSeance) Passee() bool { return !s.now.Before(s.Debut) }
@@ -87,26 +86,10 @@ func LoadStaffSeance(app core.App, auth *core.Record, id string) (*StaffSeance, 
 }
 
 func (s *StaffSeance) count(app core.App) error {
-	var counts []struct {
-		Statut string `db:"statut"`
-		N      int    `db:"n"`
-	}
-	err := app.DB().NewQuery("SELECT statut, count(*) AS n FROM inscriptions WHERE seance = {:seance} GROUP BY statut").
-		Bind(dbx.Params{"seance": s.ID}).All(&counts)
+	e, err := CountEffectifs(app, s.ID)
 	if err != nil {
-		return fmt.Errorf("count registrations of session %s: %w", s.ID, err)
+		return err
 	}
-	for _, c := range counts {
-		switch c.Statut {
-		case "inscrit":
-			s.Inscrits = c.N
-		case "liste_attente":
-			s.EnAttente = c.N
-		case "present":
-			s.Presents = c.N
-		case "absent":
-			s.Absents = c.N
-		}
-	}
+	s.Inscrits, s.EnAttente, s.Presents, s.Absents = e.Inscrits, e.EnAttente, e.Presents, e.Absents
 	return nil
 }

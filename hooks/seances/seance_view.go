@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/frfmt"
@@ -74,26 +73,16 @@ type StructureView struct {
 	Horaires, Presentation       string
 }
 
-func (s SeanceView) PlacesRestantes() int { return max(0, s.Capacite-s.Occupees) }
+func (s SeanceView) PlacesRestantes() int { return PlacesRestantes(s.Capacite, s.Occupees) }
 
 func (s SeanceView) Complet() bool { return s.PlacesRestantes() == 0 }
 
-func (s SeanceView) Annulee() bool { return s.Statut == "annulee" }
+func (s SeanceView) Annulee() bool { return s.Statut == model.SeanceAnnulee }
 
-// registrationClosedReason says in French why nobody can register now, or
-// "" when registration is open.
+// registrationClosedReason says in French why nobody can register online
+// now, or "" when registration is open (see InscriptionFermee).
 func (s SeanceView) RegistrationClosedReason(now time.Time) string {
-	switch {
-	case s.Statut == "annulee":
-		return "Cette séance est annulée : il n'est plus possible de s'y inscrire."
-	case s.Statut == "realisee" || !now.Before(s.Debut):
-		return "Cette séance a déjà eu lieu : il n'est plus possible de s'y inscrire."
-	case !now.Before(s.Debut.Add(-RegistrationDeadline())):
-		return "Les inscriptions en ligne sont closes pour cette séance. Contactez la structure pour savoir s'il reste de la place."
-	case !s.InscriptionsOuvertes:
-		return "Les inscriptions en ligne ne sont pas ouvertes pour cette séance. Contactez la structure pour vous inscrire."
-	}
-	return ""
+	return InscriptionFermee(s.Statut, s.Publique, s.InscriptionsOuvertes, s.Debut, now, EnLigne)
 }
 
 // loadPublicSeance reads a session that the anonymous API may read: a
@@ -162,29 +151,6 @@ func NewStructureView(r *core.Record) StructureView {
 		Telephone: r.GetString("telephone"), Courriel: r.GetString("courriel"), SiteWeb: r.GetString("site_web"),
 		Horaires: r.GetString("horaires"), Presentation: r.GetString("presentation"),
 	}
-}
-
-// countPlaces returns the places taken (registered or present) and the
-// length of the waiting list.
-func CountPlaces(app core.App, seanceID string) (taken, waiting int, err error) {
-	var counts []struct {
-		Statut string `db:"statut"`
-		N      int    `db:"n"`
-	}
-	err = app.DB().NewQuery(`SELECT statut, count(*) AS n FROM inscriptions
-		WHERE seance = {:seance} AND statut IN ('inscrit', 'present', 'liste_attente') GROUP BY statut`).
-		Bind(dbx.Params{"seance": seanceID}).All(&counts)
-	if err != nil {
-		return 0, 0, fmt.Errorf("count places of session %s: %w", seanceID, err)
-	}
-	for _, c := range counts {
-		if c.Statut == "liste_attente" {
-			waiting += c.N
-		} else {
-			taken += c.N
-		}
-	}
-	return taken, waiting, nil
 }
 
 // firstNames of the animators: the public sees who leads the workshop,

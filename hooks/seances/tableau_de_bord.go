@@ -50,8 +50,7 @@ func DashboardSeances(app core.App, where dbx.Expression, order string, limit, o
 		EnAttente int    `db:"en_attente"`
 	}
 	err := app.DB().Select("s.id", "a.titre", "l.nom AS lieu", "st.nom AS structure", "st.fuseau", "s.debut", "s.fin", "s.publique", "s.statut", "s.capacite",
-		"(SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut IN ('inscrit', 'present')) AS inscrits",
-		"(SELECT count(*) FROM inscriptions i WHERE i.seance = s.id AND i.statut = 'liste_attente') AS en_attente").
+		PlacesPrisesSQL("s.id")+" AS inscrits", EnAttenteSQL("s.id")+" AS en_attente").
 		From("seances s").
 		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
 		InnerJoin("lieux l", dbx.NewExp("l.id = s.lieu")).

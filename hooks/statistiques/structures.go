@@ -1,7 +1,6 @@
 package statistiques
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -13,19 +12,13 @@ import (
 // staffStatsStructures lists the structures whose statistics the person
 // sees, by name: their own, or every one for a coordinateur.
 func StaffStatsStructures(app core.App, staff *model.StaffView) ([]StatsStructure, error) {
-	var rows []struct {
-		ID     string `db:"id"`
-		Nom    string `db:"nom"`
-		Fuseau string `db:"fuseau"`
-	}
-	err := app.DB().Select("id", "nom", "fuseau").From("structures").Where(staff.Scope("id")).
-		OrderBy("lower(nom)", "id").All(&rows)
+	records, err := model.StructuresOf(app, staff)
 	if err != nil {
-		return nil, fmt.Errorf("structures for statistics: %w", err)
+		return nil, err
 	}
-	out := make([]StatsStructure, len(rows))
-	for i, r := range rows {
-		out[i] = StatsStructure{ID: r.ID, Nom: r.Nom, Loc: frfmt.Location(r.Fuseau)}
+	out := make([]StatsStructure, len(records))
+	for i, r := range records {
+		out[i] = StatsStructure{ID: r.Id, Nom: r.GetString("nom"), Loc: frfmt.Location(r.GetString("fuseau"))}
 	}
 	return out, nil
 }

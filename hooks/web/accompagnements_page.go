@@ -22,6 +22,7 @@ import (
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
@@ -60,10 +61,12 @@ func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
 		return nil, err
 	}
 	w := &helpWorkspace{staff: staff, now: clock.Now(e.App)}
-	records, err := e.App.FindRecordsByIds("structures", staff.Structures)
+	records, err := model.StructuresOf(e.App, staff)
 	if err != nil {
-		return nil, fmt.Errorf("load structures of %s: %w", staff.ID, err)
+		return nil, err
 	}
+	// The account's order, not the names': its first structure is the
+	// form's default one.
 	byID := map[string]*core.Record{}
 	for _, r := range records {
 		byID[r.Id] = r
@@ -601,28 +604,14 @@ func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
 	if f.Qui != "moi" {
 		f.Qui = ""
 	}
-	if n, err := strconv.Atoi(query.Get("page")); err == nil && n > 1 {
-		f.Page = n
-	}
+	f.Page = pagination.Demandee(query)
 	return f, errs
 }
 
-// query is the list's address with these filters, on page n.
-func (f helpFilters) query(page int) string {
-	q := url.Values{}
-	for name, value := range map[string]string{"du": f.Du, "au": f.Au, "thematique": f.Thematique, "qui": f.Qui,
-		"beneficiaire": f.Beneficiaire} {
-		if value != "" {
-			q.Set(name, value)
-		}
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
-	}
-	if len(q) == 0 {
-		return "/espace/accompagnements"
-	}
-	return "/espace/accompagnements?" + q.Encode()
+// values writes the filters back, for the page links.
+func (f helpFilters) values() url.Values {
+	return url.Values{"du": {f.Du}, "au": {f.Au}, "thematique": {f.Thematique}, "qui": {f.Qui},
+		"beneficiaire": {f.Beneficiaire}}
 }
 
 // where restricts the list to the person's structures and the filters.
@@ -674,9 +663,7 @@ type helpListPage struct {
 	Personne            *helpPerson // the person the list is restricted to
 	Lignes              []helpRow
 	Total, Minutes      int
-	Page, Pages         int
-	Precedente          string
-	Suivante            string
+	Pagination          pagination.Pagination
 	Effacer             string
 	PlusieursStructures bool
 }
@@ -699,12 +686,6 @@ func helpListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := p.load(e, w); err != nil {
 			return err
 		}
-		if filters.Page > 1 {
-			p.Precedente = filters.query(filters.Page - 1)
-		}
-		if filters.Page < p.Pages {
-			p.Suivante = filters.query(filters.Page + 1)
-		}
 		p.Effacer = "/espace/accompagnements"
 		if filters.Beneficiaire != "" {
 			p.Effacer += "?" + url.Values{"beneficiaire": {filters.Beneficiaire}}.Encode()
@@ -721,8 +702,7 @@ func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
 	if err != nil {
 		return fmt.Errorf("count help: %w", err)
 	}
-	p.Pages = max(1, (p.Total+helpPageSize-1)/helpPageSize)
-	p.Page = min(p.Filtres.Page, p.Pages)
+	p.Pagination = pagination.New(p.Filtres.Page, p.Total, helpPageSize, "/espace/accompagnements", p.Filtres.values())
 	var rows []struct {
 		ID          string `db:"id"`
 		Date        string `db:"date"`
@@ -746,7 +726,7 @@ func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
 		LeftJoin("utilisateurs u", dbx.NewExp("u.id = a.conseiller")).
 		LeftJoin("beneficiaires b", dbx.NewExp("b.id = a.beneficiaire")).
 		Where(where).OrderBy("a.date DESC", "a.created DESC", "a.id").
-		Limit(helpPageSize).Offset(int64((p.Page - 1) * helpPageSize)).All(&rows)
+		Limit(helpPageSize).Offset(int64(p.Pagination.Offset())).All(&rows)
 	if err != nil {
 		return fmt.Errorf("list help: %w", err)
 	}

@@ -45,22 +45,6 @@ type attestationPages struct {
 	seances *seancePages // to show a session's page again with a refusal
 }
 
-// sendPDF answers a generated or stored PDF. Documents name people: never
-// cached, never indexed. Attestations are downloaded (to be sent or
-// filed), sign-in sheets open in the browser to be printed.
-func sendPDF(e *core.RequestEvent, filename string, data []byte, download bool) error {
-	disposition := "inline"
-	if download {
-		disposition = "attachment"
-	}
-	header := e.Response.Header()
-	header.Set("Content-Disposition", disposition+`; filename="`+filename+`"`)
-	header.Set("Cache-Control", "no-store")
-	header.Set("X-Content-Type-Options", "nosniff")
-	header.Set("X-Robots-Tag", "noindex, nofollow")
-	return e.Blob(http.StatusOK, "application/pdf", data)
-}
-
 // renderProfile shows the profile again (a form of the section refused),
 // with the section adjusted by change.
 func (h *attestationPages) renderProfile(e *core.RequestEvent, staff *model.StaffView, record *core.Record, status int,
@@ -160,7 +144,7 @@ func (h *attestationPages) download(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	return sendPDF(e, "attestation-"+record.GetString("code")+".pdf", data, true)
+	return sendFile(e, download{Name: "attestation-" + record.GetString("code") + ".pdf", ContentType: "application/pdf"}, data)
 }
 
 const maxMotif = 500
@@ -298,7 +282,8 @@ func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
 	if err != nil {
 		return fmt.Errorf("draw attestations of session %s: %w", s.ID, err)
 	}
-	return sendPDF(e, "attestations-"+participantsSlug(s.Titre, 50)+"-"+s.Debut.Format(time.DateOnly)+".pdf", pdf, true)
+	return sendFile(e, download{Name: "attestations-" + participantsSlug(s.Titre, 50) + "-" + s.Debut.Format(time.DateOnly) + ".pdf",
+		ContentType: "application/pdf"}, pdf)
 }
 
 // feuille sends the session's sign-in sheet: everyone with a place (not
@@ -331,7 +316,9 @@ func (h *attestationPages) feuille(e *core.RequestEvent) error {
 	if err != nil {
 		return fmt.Errorf("draw sign-in sheet of %s: %w", s.ID, err)
 	}
-	return sendPDF(e, "emargement-"+participantsSlug(s.Titre, 50)+"-"+s.Debut.Format(time.DateOnly)+".pdf", pdf, false)
+	// Opened in the browser, to be printed.
+	return sendFile(e, download{Name: "emargement-" + participantsSlug(s.Titre, 50) + "-" + s.Debut.Format(time.DateOnly) + ".pdf",
+		ContentType: "application/pdf", Inline: true}, pdf)
 }
 
 // verificationPage is what /verifier shows: the form, and for a code the

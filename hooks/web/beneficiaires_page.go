@@ -22,6 +22,7 @@ import (
 	"atelier/hooks/journal"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
@@ -84,7 +85,7 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if len(data.Hits) > data.Limite {
 				data.Hits, data.Tronque = data.Hits[:data.Limite], true
 			}
-		} else if err := beneficiaires.RecentBeneficiaires(e.App, staff, e.Request.URL.Query().Get("page"), data); err != nil {
+		} else if err := beneficiaires.RecentBeneficiaires(e.App, staff, pagination.Demandee(e.Request.URL.Query()), data); err != nil {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaires", "Bénéficiaires", data)
@@ -124,12 +125,9 @@ func newBeneficiaireFormData(app core.App, staff *model.StaffView, structure str
 		return nil, access.ErrForbidden // a conseiller attached to no structure follows nobody
 	}
 	if len(staff.Structures) > 1 {
-		names, err := seances.StructureNames(app, staff.Structures)
-		if err != nil {
+		var err error
+		if data.Structures, err = model.StructureOptions(app, staff); err != nil {
 			return nil, err
-		}
-		for _, id := range staff.Structures {
-			data.Structures = append(data.Structures, formulaire.Option{Value: id, Label: names[id]})
 		}
 	}
 	return data, nil

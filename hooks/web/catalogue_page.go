@@ -105,7 +105,7 @@ type atelierFormData struct {
 
 // newAtelierFormData prepares the form's choices for the signed-in person.
 func newAtelierFormData(app core.App, staff *model.StaffView, form ateliers.AtelierForm) (*atelierFormData, error) {
-	structures, err := ateliers.StaffStructures(app, staff)
+	structures, err := model.StructureOptions(app, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -241,9 +241,6 @@ func renderAtelierForm(pe *pageEngine, e *core.RequestEvent, status int, data *a
 		data.Action, data.Annuler, data.Modifier = "/espace/catalogue/"+id+"/modifier", "/espace/catalogue/"+id, true
 	case data.Copie != "":
 		title = "Copier un atelier dans mon catalogue"
-	}
-	if len(data.Errors) > 0 {
-		title = "Erreur : " + title
 	}
 	return pe.render(e, status, "catalogue_formulaire", title, data)
 }

@@ -10,11 +10,12 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/clock"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/lib/referentiel"
 )
 
 func parseHomeFilter(q url.Values) seances.HomeFilter {
-	f := seances.HomeFilter{Besoin: q.Get("besoin"), Ou: q.Get("ou"), Semaines: seances.HomeWeeks, AvecPlace: true, Page: 1}
+	f := seances.HomeFilter{Besoin: q.Get("besoin"), Ou: q.Get("ou"), Semaines: seances.HomeWeeks, AvecPlace: true}
 	if !referentiel.Besoins.Has(f.Besoin) {
 		f.Besoin = ""
 	}
@@ -33,9 +34,7 @@ func parseHomeFilter(q url.Values) seances.HomeFilter {
 	if v := q["places"]; len(v) > 0 && v[len(v)-1] == "0" {
 		f.AvecPlace = false
 	}
-	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
-		f.Page = p
-	}
+	f.Page = pagination.Demandee(q)
 	return f
 }
 

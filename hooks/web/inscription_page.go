@@ -46,7 +46,6 @@ func InscriptionCalendarHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	privatePage(e)
 	return writeCalendar(e, "atelier.ics", data.Seance.Structure, []*seances.SeanceView{data.Seance}, false)
 }
 

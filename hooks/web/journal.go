@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"atelier/hooks/access"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
@@ -26,7 +26,7 @@ func journalHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return access.ErrForbidden
 		}
 		data := &journal.JournalData{Actions: referentiel.ActionsJournal}
-		structures, err := journal.AllStructureOptions(e.App)
+		structures, err := model.StructureOptions(e.App, staff) // a coordinateur's: every one
 		if err != nil {
 			return err
 		}
@@ -76,8 +76,6 @@ func parseJournalFilters(q url.Values, structures []formulaire.Option) (journal.
 		errs["action"] = "Choisissez une action dans la liste."
 		f.Action = ""
 	}
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		f.Page = n
-	}
+	f.Page = pagination.Demandee(q)
 	return f, errs
 }

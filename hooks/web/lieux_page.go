@@ -9,8 +9,6 @@ import (
 
 	"atelier/hooks/lieux"
 
-	"atelier/hooks/ateliers"
-
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -58,7 +56,7 @@ type lieuFormData struct {
 }
 
 func newLieuFormData(app core.App, staff *model.StaffView, form lieux.LieuForm) (*lieuFormData, error) {
-	structures, err := ateliers.StaffStructures(app, staff)
+	structures, err := model.StructureOptions(app, staff)
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +167,6 @@ func renderLieuForm(pe *pageEngine, e *core.RequestEvent, status int, data *lieu
 	data.Action = "/espace/lieux/nouveau"
 	if id != "" {
 		title, data.Action, data.Modifier = "Modifier le lieu", "/espace/lieux/"+id+"/modifier", true
-	}
-	if len(data.Errors) > 0 {
-		title = "Erreur : " + title
 	}
 	return pe.render(e, status, "lieux_formulaire", title, data)
 }

@@ -53,16 +53,15 @@ func openDataHandler(pe *pageEngine, format openDataFormat) func(*core.RequestEv
 			pe.cache.put(key, generation, page)
 		}
 		header := e.Response.Header()
-		header.Set("Content-Disposition", `inline; filename="`+format.filename+`"`)
 		header.Set("Access-Control-Allow-Origin", "*") // open data: any site may read it
-		header.Set("Cache-Control", "public, max-age=300")
-		header.Set("X-Content-Type-Options", "nosniff")
 		header.Add("Vary", "Accept-Encoding")
 		body := page.plain
 		if acceptsGzip(e.Request) {
 			header.Set("Content-Encoding", "gzip")
 			body = page.gzipped
 		}
-		return e.Blob(page.status, format.contentType, body)
+		// Public data: caches may keep it for 5 minutes, search engines index it.
+		return sendFile(e, download{Name: format.filename, ContentType: format.contentType, Inline: true,
+			Cache: "public, max-age=300"}, body)
 	}
 }

@@ -136,12 +136,18 @@ type pageEngine struct {
 }
 
 func (pe *pageEngine) render(e *core.RequestEvent, status int, page, title string, data any) error {
+	if status == http.StatusUnprocessableEntity && !strings.HasPrefix(title, refusedTitle) {
+		title = refusedTitle + title // a screen reader hears first that the form was refused
+	}
 	body, err := pe.execute(e, page, title, data)
 	if err != nil {
 		return err
 	}
 	return pe.write(e, status, body, nil)
 }
+
+// refusedTitle starts the title of every page answering a refused form.
+const refusedTitle = "Erreur : "
 
 // renderCached serves an anonymous public page from the page cache, or
 // loads its data, renders it and keeps it for the next visitors. key must

@@ -85,9 +85,7 @@ func exportJSONHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return fmt.Errorf("export %s: %w", record.Id, err)
 	}
-	e.Response.Header().Set("Content-Disposition", `attachment; filename="donnees-`+record.Id+`.json"`)
-	e.Response.Header().Set("X-Content-Type-Options", "nosniff")
-	return e.Blob(http.StatusOK, "application/json; charset=utf-8", body)
+	return sendFile(e, download{Name: "donnees-" + record.Id + ".json", ContentType: "application/json; charset=utf-8"}, body)
 }
 
 func erasePageHandler(pe *pageEngine) func(*core.RequestEvent) error {

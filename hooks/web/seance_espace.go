@@ -20,6 +20,7 @@ import (
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 	"atelier/hooks/statistiques"
@@ -447,11 +448,7 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	header := e.Response.Header()
-	header.Set("Content-Disposition", `attachment; filename="`+participantsFilename(s)+`"`)
-	header.Set("Cache-Control", "no-store")
-	header.Set("X-Content-Type-Options", "nosniff")
-	return e.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
+	return sendFile(e, download{Name: participantsFilename(s), ContentType: "text/csv; charset=utf-8"}, body)
 }
 
 func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location) ([]byte, error) {
@@ -486,14 +483,10 @@ func participantsFilename(s *seances.StaffSeance) string {
 	return "participants-" + participantsSlug(s.Titre, 50) + "-" + s.Debut.Format("2006-01-02") + ".csv"
 }
 
-var accentsFolded = strings.NewReplacer("à", "a", "â", "a", "ä", "a", "á", "a", "ç", "c", "é", "e", "è", "e", "ê", "e",
-	"ë", "e", "î", "i", "ï", "i", "í", "i", "ô", "o", "ö", "o", "ó", "o", "ù", "u", "û", "u", "ü", "u", "ú", "u",
-	"ÿ", "y", "ñ", "n", "œ", "oe", "æ", "ae")
-
 func participantsSlug(s string, max int) string {
 	var b strings.Builder
 	dash := false
-	for _, r := range accentsFolded.Replace(strings.ToLower(s)) {
+	for _, r := range texte.Plier(s) {
 		if r < unicode.MaxASCII && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
 			b.WriteRune(r)
 			dash = false

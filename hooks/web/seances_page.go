@@ -3,7 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strconv"
+	"net/url"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -14,6 +14,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pagination"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
@@ -34,7 +35,7 @@ type sessionListData struct {
 	Quand         string
 	Quands        []formulaire.Option
 	Seances       []seances.DashboardSeance
-	Page, Pages   int
+	Pagination    pagination.Pagination
 	Total         int
 	PeutPlanifier bool
 }
@@ -46,10 +47,7 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		q := e.Request.URL.Query()
-		data := sessionListData{Quand: q.Get("quand"), Page: 1, PeutPlanifier: staff.PeutPlanifier()}
-		if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
-			data.Page = p
-		}
+		data := sessionListData{Quand: q.Get("quand"), PeutPlanifier: staff.PeutPlanifier()}
 		now := dbx.Params{"now": model.DBDate(clock.Now(e.App))}
 		where, order := dbx.NewExp("s.statut = 'planifiee' AND s.fin >= {:now}", now), "s.debut ASC"
 		switch data.Quand {
@@ -67,9 +65,10 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := e.App.DB().Select("count(*)").From("seances s").Where(where).Row(&data.Total); err != nil {
 			return fmt.Errorf("count sessions: %w", err)
 		}
-		data.Pages = max(1, (data.Total+sessionsPerPage-1)/sessionsPerPage)
+		data.Pagination = pagination.New(pagination.Demandee(q), data.Total, sessionsPerPage, "/espace/seances",
+			url.Values{"quand": {data.Quand}})
 		var err error
-		data.Seances, err = seances.DashboardSeances(e.App, where, order, sessionsPerPage, int64((data.Page-1)*sessionsPerPage))
+		data.Seances, err = seances.DashboardSeances(e.App, where, order, sessionsPerPage, int64(data.Pagination.Offset()))
 		if err != nil {
 			return err
 		}
@@ -246,7 +245,7 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if len(errs) == 0 && form.Structure.Id != s.Structure.Id {
 			errs["lieu"] = "Choisissez un lieu de la même structure que la séance."
 		}
-		if taken := s.Inscrits + s.Presents; len(errs) == 0 && form.CapaciteNombre < taken {
+		if taken := s.PlacesPrises(); len(errs) == 0 && form.CapaciteNombre < taken {
 			errs["capacite"] = fmt.Sprintf("%d personnes ont déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.", taken)
 		}
 		if len(errs) > 0 {

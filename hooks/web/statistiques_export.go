@@ -74,11 +74,7 @@ func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) 
 		if err := x.write(&buf, q, d); err != nil {
 			return fmt.Errorf("export %s.%s: %w", x.name, x.ext, err)
 		}
-		header := e.Response.Header()
-		header.Set("Content-Disposition", `attachment; filename="`+q.filename(x)+`"`)
-		header.Set("Cache-Control", "no-store")
-		header.Set("X-Content-Type-Options", "nosniff")
-		return e.Blob(http.StatusOK, x.contentType, buf.Bytes())
+		return sendFile(e, download{Name: q.filename(x), ContentType: x.contentType}, buf.Bytes())
 	}
 }
 

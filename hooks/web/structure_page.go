@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -51,7 +50,6 @@ func StructureCalendarHandler(e *core.RequestEvent) error {
 		}
 		views = append(views, v)
 	}
-	e.Response.Header().Set("Cache-Control", "public, max-age=900")
 	return writeCalendar(e, record.GetString("slug")+".ics", seances.NewStructureView(record), views, true)
 }
 
@@ -83,7 +81,10 @@ func writeCalendar(e *core.RequestEvent, filename string, st seances.StructureVi
 			Status: status, Modified: s.Modifie,
 		})
 	}
-	h := e.Response.Header()
-	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
-	return e.Blob(http.StatusOK, "text/calendar; charset=utf-8", cal.Bytes())
+	d := download{Name: filename, ContentType: "text/calendar; charset=utf-8"}
+	if feed {
+		// The structure's public calendar, which calendar apps poll.
+		d.Cache = "public, max-age=900"
+	}
+	return sendFile(e, d, cal.Bytes())
 }

@@ -1,15 +1,17 @@
 // Package contact cleans up the contact details typed into the public
-// registration form (telephone, e-mail, postal code, names). The people
-// filling it in are often far from digital: they write numbers with dots,
-// spaces or « +33 (0) », so we accept every usual writing, store one
-// canonical form, and answer mistakes with a plain French sentence that can
-// be shown as is next to the field. Standard library only, so it can be
+// registration form and the workspace's forms (telephone, e-mail, postal
+// and INSEE codes, names). The people filling them in are often far from
+// digital: they write numbers with dots, spaces or « +33 (0) », so we
+// accept every usual writing, store one canonical form, and answer
+// mistakes with a plain French sentence that can be shown as is next to
+// the field. Standard library only, so it can be
 // tested and reused without PocketBase.
 package contact
 
 import (
 	"errors"
 	"net/mail"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +31,8 @@ var (
 	errEmailEspace  = errors.New("L'adresse e-mail ne doit pas contenir d'espace.")
 	errEmailArobase = errors.New("L'adresse e-mail doit contenir un seul signe @, par exemple nom@exemple.fr.")
 	errEmail        = errors.New("L'adresse e-mail n'est pas valide : vérifiez qu'elle ressemble à nom@exemple.fr.")
-	errCodePostal   = errors.New("Le code postal doit comporter 5 chiffres, par exemple 86000.")
+	errCodePostal   = errors.New("Le code postal s'écrit avec 5 chiffres, par exemple 86000.")
+	errCodeInsee    = errors.New("Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004.")
 	errNomVide      = errors.New("Le nom ne peut pas être vide.")
 	errNomLong      = errors.New("Le nom ne doit pas dépasser 100 caractères.")
 	errNomLettre    = errors.New("Le nom doit contenir au moins une lettre.")
@@ -273,12 +276,7 @@ func domaineValide(d string) bool {
 // NormaliserCodePostal removes every space (« 86 000 ») and checks the
 // result is 5 digits. The field is optional, so "" is accepted.
 func NormaliserCodePostal(s string) (string, error) {
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
+	s = sansEspaces(s)
 	if s == "" {
 		return "", nil
 	}
@@ -286,6 +284,39 @@ func NormaliserCodePostal(s string) (string, error) {
 		return "", errCodePostal
 	}
 	return s, nil
+}
+
+// NormaliserCodeInsee removes every space and upper-cases (« 2a 004 » →
+// « 2A004 »), then checks the result is a commune's INSEE code. The field
+// is optional, so "" is accepted. Every form with an INSEE code uses it.
+func NormaliserCodeInsee(s string) (string, error) {
+	s = strings.ToUpper(sansEspaces(s))
+	if s == "" {
+		return "", nil
+	}
+	if !CodeInseeValide(s) {
+		return "", errCodeInsee
+	}
+	return s, nil
+}
+
+// codeInsee is how the code officiel géographique of a commune is written:
+// its department (01 to 19, 21 to 95, 2A or 2B for Corsica, 97x overseas)
+// then 3 digits. The open data schema wants the same.
+var codeInsee = regexp.MustCompile(`^(?:[013-9][0-9]|2[1-9AB])[0-9]{3}$`)
+
+// CodeInseeValide tells whether code, as stored (no space, upper case), is
+// an INSEE code.
+func CodeInseeValide(code string) bool { return codeInsee.MatchString(code) }
+
+// sansEspaces removes every kind of space, non-breaking ones included.
+func sansEspaces(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // NormaliserNom trims a name, collapses inner whitespace to single spaces

@@ -277,6 +277,24 @@ func TestSuggestionEmail(t *testing.T) {
 	}
 }
 
+func TestNormaliserCodeInsee(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"86194", "86194"}, {" 86 194 ", "86194"}, {"2A004", "2A004"}, {"2b033", "2B033"},
+		{"01053", "01053"}, {"97411", "97411"}, {"", ""}, {" \u00a0", ""},
+	} {
+		got, err := NormaliserCodeInsee(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("NormaliserCodeInsee(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	for _, in := range []string{"ABCDE", "8619", "861940", "20004", "2C004", "A6194", "86.194", "８６１９４"} {
+		got, err := NormaliserCodeInsee(in)
+		if err == nil || err.Error() != "Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004." {
+			t.Errorf("NormaliserCodeInsee(%q) = %q, %v; want the 5 caractères error", in, got, err)
+		}
+	}
+}
+
 func TestNormaliserCodePostal(t *testing.T) {
 	ok := []struct{ in, want string }{
 		{"86000", "86000"},

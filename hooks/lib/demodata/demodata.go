@@ -16,6 +16,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // Indian/Reunion must resolve whatever the host has
+
+	"atelier/hooks/lib/texte"
 )
 
 // Password is the one password of every demo account, printed by the command.
@@ -404,18 +406,11 @@ func (g *generator) email(prenom, nom string) string {
 	}
 }
 
-var folder = strings.NewReplacer(
-	"à", "a", "â", "a", "ä", "a", "ç", "c", "é", "e", "è", "e", "ê", "e", "ë", "e",
-	"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u", "ÿ", "y",
-	"œ", "oe", "æ", "ae",
-)
-
-// Fold lowercases s and removes French accents, for matching titles.
-func Fold(s string) string { return folder.Replace(strings.ToLower(s)) }
-
-// emailLocal turns a name into the local part of an address: "N'Diaye" → "ndiaye".
+// emailLocal turns a name into the local part of an address: "N'Diaye" →
+// "ndiaye", "Le-Dû" → "le-du". Apostrophes join the parts of a name here,
+// where texte.Plier would make them a space.
 func emailLocal(s string) string {
-	s = Fold(s)
+	s = texte.Plier(strings.NewReplacer("'", "", "’", "").Replace(s))
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -14,6 +14,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"atelier/hooks/lib/contact"
 )
 
 // Lieu is one place, field by field in the order of the schema.
@@ -161,7 +163,6 @@ func Join(values ...string) string {
 
 var (
 	codePostal = regexp.MustCompile(`^\d{5}$`)
-	codeInsee  = regexp.MustCompile(`^([013-9]\d|2[AB1-9])\d{3}$`)
 	telephone  = regexp.MustCompile(`^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$`)
 	pivot      = regexp.MustCompile(`^[a-zA-Z0-9]{9,14}$`)
 	day        = `(?:Mo|Tu|We|Th|Fr|Sa|Su|PH)`
@@ -172,7 +173,7 @@ var (
 
 // CodeInsee keeps an INSEE code only if the schema accepts it.
 func CodeInsee(code string) string {
-	if codeInsee.MatchString(code) {
+	if contact.CodeInseeValide(code) {
 		return code
 	}
 	return ""

@@ -1,0 +1,44 @@
+package texte
+
+import "testing"
+
+func TestPlier(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", ""},
+		{"Atelier", "atelier"},
+		// titles: accents and case go, other punctuation stays
+		{"Sécuriser ses COMPTES, éviter les arnaques", "securiser ses comptes, eviter les arnaques"},
+		// names: hyphens, apostrophes and runs of spaces are one space
+		{"Éloïse  Le-Dû", "eloise le du"},
+		{"D'ARTAGNAN Œdipe", "d artagnan oedipe"},
+		{"N’Diaye", "n diaye"},
+		{"  Jean -- Pierre\t", "jean pierre"},
+		// every folded letter, upper and lower case
+		{"ÀÁÂÄÃÅÆ àáâäãåæ", "aaaaaaae aaaaaaae"},
+		{"ÇÈÉÊË çèéêë", "ceeee ceeee"},
+		{"ÌÍÎÏÑ ìíîïñ", "iiiin iiiin"},
+		{"ÒÓÔÖÕØŒ òóôöõøœ", "oooooooe oooooooe"},
+		{"ÙÚÛÜÝ ùúûüýÿ", "uuuuy uuuuyy"},
+		// what it does not know is kept, lower-cased
+		{"Łódź", "łodź"},
+		{"Saint-Benoît 86280", "saint benoit 86280"},
+	} {
+		if got := Plier(c.in); got != c.want {
+			t.Errorf("Plier(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSansAccents(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                       "",
+		"Éloïse Le-Dû":           "Eloise Le-Du",
+		"Œuvre, cœur & Æsop":     "OEuvre, coeur & AEsop",
+		"ÀÉÎÕÜÇÑÝ àéîõüçñýÿ":     "AEIOUCNY aeioucnyy",
+		`L'atelier « 2 » "Łódź"`: `L'atelier « 2 » "Łodź"`,
+	} {
+		if got := SansAccents(in); got != want {
+			t.Errorf("SansAccents(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
