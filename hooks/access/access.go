@@ -17,11 +17,11 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// errForbidden is an action the person may not do on a record they can
+// ErrForbidden is an action the person may not do on a record they can
 // see (a référent on a session's attendance…): the French 403 page.
 var ErrForbidden = errors.New("forbidden")
 
-// forbidden reports whether err is an access refusal that should answer
+// Forbidden reports whether err is an access refusal that should answer
 // with the 403 page.
 func Forbidden(err error) bool {
 	if errors.Is(err, ErrForbidden) {
@@ -40,7 +40,7 @@ func ruleRequest(auth *core.Record, method string, body map[string]any) *core.Re
 	return &core.RequestInfo{Auth: auth, Method: method, Body: body, Context: core.RequestInfoContextDefault}
 }
 
-// readable finds a record that auth may read through the API, or errNotFound.
+// Readable finds a record that auth may read through the API, or errNotFound.
 func Readable(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
 	if id == "" {
 		return nil, model.ErrNotFound
@@ -59,7 +59,7 @@ func Readable(app core.App, auth *core.Record, collection, id string) (*core.Rec
 	return record, nil
 }
 
-// workspaceRecord is readable for the workspace: readable through the API
+// WorkspaceRecord is readable for the workspace: readable through the API
 // and, for a record with a structure, of one of the staff member's
 // structures. A public session of another structure is readable through the
 // API, but it is not part of this person's workspace: 404, like a missing one.
@@ -78,7 +78,7 @@ func WorkspaceRecord(app core.App, auth *core.Record, collection, id string) (*c
 	return record, nil
 }
 
-// editableRecord is a workspace record the staff member may update: another
+// EditableRecord is a workspace record the staff member may update: another
 // structure's is a 404 (workspaceRecord), a read-only one a 403.
 func EditableRecord(app core.App, auth *core.Record, collection, id string) (*core.Record, error) {
 	record, err := WorkspaceRecord(app, auth, collection, id)
@@ -91,7 +91,7 @@ func EditableRecord(app core.App, auth *core.Record, collection, id string) (*co
 	return record, nil
 }
 
-// peopleReader is the signed-in staff member if they may read people
+// PeopleReader is the signed-in staff member if they may read people
 // (conseillers); référents and coordinateurs get the 403 page: they see
 // counts, never a person.
 func PeopleReader(e *core.RequestEvent) (*model.StaffView, error) {
@@ -108,19 +108,19 @@ func mayRead(app core.App, auth *core.Record, record *core.Record) bool {
 	return err == nil && ok
 }
 
-// mayUpdate tells whether auth may change the given fields of a stored record.
+// MayUpdate tells whether auth may change the given fields of a stored record.
 func MayUpdate(app core.App, auth *core.Record, record *core.Record, changes map[string]any) bool {
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodPatch, changes), record.Collection().UpdateRule)
 	return err == nil && ok
 }
 
-// mayDelete tells whether auth may delete a stored record.
+// MayDelete tells whether auth may delete a stored record.
 func MayDelete(app core.App, auth *core.Record, record *core.Record) bool {
 	ok, err := app.CanAccessRecord(record, ruleRequest(auth, http.MethodDelete, nil), record.Collection().DeleteRule)
 	return err == nil && ok
 }
 
-// createChecked saves a new record if auth may create it. The create rule
+// CreateChecked saves a new record if auth may create it. The create rule
 // reads the submitted fields (@request.body.structure…), so the record is
 // saved first inside a transaction and the rule is evaluated on the saved
 // row; a refusal rolls the save back (with everything else of the
@@ -141,7 +141,7 @@ func CreateChecked(app core.App, auth *core.Record, record *core.Record) error {
 	})
 }
 
-// updateChecked applies changes to a stored record and saves it if auth
+// UpdateChecked applies changes to a stored record and saves it if auth
 // may make them; the record is left untouched when refused.
 func UpdateChecked(app core.App, auth *core.Record, record *core.Record, changes map[string]any) error {
 	if !MayUpdate(app, auth, record, changes) {
@@ -153,7 +153,7 @@ func UpdateChecked(app core.App, auth *core.Record, record *core.Record, changes
 	return app.Save(record)
 }
 
-// deleteChecked deletes a stored record if auth may.
+// DeleteChecked deletes a stored record if auth may.
 func DeleteChecked(app core.App, auth *core.Record, record *core.Record) error {
 	if !MayDelete(app, auth, record) {
 		return ErrForbidden
@@ -161,7 +161,7 @@ func DeleteChecked(app core.App, auth *core.Record, record *core.Record) error {
 	return app.Delete(record)
 }
 
-// registerInternalNotes: a session's internal notes (a hidden field) are for
+// RegisterInternalNotes: a session's internal notes (a hidden field) are for
 // the team that runs it: the REST API returns them to the people who may
 // change the session, as the workspace's edit page shows them, and to
 // nobody else, even when the session is public.

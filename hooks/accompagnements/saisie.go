@@ -23,7 +23,7 @@ type AccompagnementForm struct {
 	Oriente                                                    bool
 	TrancheAge, Genre, StatutSocial                            string
 
-	// original is the stored instant of the help being edited: when its day
+	// Original is the stored instant of the help being edited: when its day
 	// is not changed, its time of day is kept.
 	Original time.Time
 	// Normalised values, set by validate.
@@ -32,7 +32,7 @@ type AccompagnementForm struct {
 	codePostalNormalise, codeInseeNormalise string
 }
 
-// newAccompagnementForm is the empty quick form: today, at the place of
+// NewAccompagnementForm is the empty quick form: today, at the place of
 // activity, and « Non communiqué » for an anonymous person, so that the
 // usual case needs only a duration and a theme.
 func NewAccompagnementForm(structure string, today time.Time) AccompagnementForm {
@@ -40,7 +40,7 @@ func NewAccompagnementForm(structure string, today time.Time) AccompagnementForm
 		TrancheAge: "non_communique", Genre: "non_communique", StatutSocial: "non_communique"}
 }
 
-// accompagnementFormOf fills the form with a stored help, for editing; loc
+// AccompagnementFormOf fills the form with a stored help, for editing; loc
 // is its structure's time zone.
 func AccompagnementFormOf(r *core.Record, loc *time.Location) AccompagnementForm {
 	original := r.GetDateTime("date").Time().In(loc)
@@ -66,7 +66,7 @@ func AccompagnementFormOf(r *core.Record, loc *time.Location) AccompagnementForm
 	return f
 }
 
-// helpSaveErrors turns the validation errors of a refused save (a field
+// HelpSaveErrors turns the validation errors of a refused save (a field
 // rule, the integrity hook) into form errors, so the form shows them in
 // French next to their field; a field the form does not show gets the
 // summary message.
@@ -108,13 +108,13 @@ func helpAllIn(list referentiel.List, values []string) bool {
 	return true
 }
 
-// dureesRapides are the durations offered as one-tap buttons, in minutes.
+// DureesRapides are the durations offered as one-tap buttons, in minutes.
 var DureesRapides = []int{15, 30, 45, 60, 90, 120}
 
 // helpDureeMax is the longest help the schema accepts (a whole day).
 const helpDureeMax = 1440
 
-// helpDayLayout is the value of an <input type="date">.
+// HelpDayLayout is the value of an <input type="date">.
 const HelpDayLayout = "2006-01-02"
 
 // helpFormFields are the fields the quick form shows with their errors.
@@ -130,7 +130,7 @@ func (f *AccompagnementForm) Anonyme() bool { return f.Beneficiaire == "" }
 // Autre: the person typed a duration in minutes instead of a button.
 func (f *AccompagnementForm) Autre() bool { return f.DureeAutre != "" }
 
-// validate normalises the form and returns the errors, one per field.
+// Validate normalises the form and returns the errors, one per field.
 // today is the current time in the structure's zone, whose day is the
 // latest a help may have.
 func (f *AccompagnementForm) Validate(today time.Time) formulaire.Erreurs {
@@ -233,7 +233,7 @@ func (f *AccompagnementForm) validateLieu(errs formulaire.Erreurs) {
 	}
 }
 
-// validateAnonyme: a person who stays anonymous is still counted by age,
+// ValidateAnonyme: a person who stays anonymous is still counted by age,
 // gender and status; an unanswered question is « Non communiqué ».
 func (f *AccompagnementForm) ValidateAnonyme(errs formulaire.Erreurs) {
 	for _, q := range []struct {
@@ -254,7 +254,7 @@ func (f *AccompagnementForm) ValidateAnonyme(errs formulaire.Erreurs) {
 	}
 }
 
-// changes are the fields of a validated form, as stored. The place's
+// Changes are the fields of a validated form, as stored. The place's
 // address is kept only away from the place of activity, and the person's
 // age, gender and status only when the person is anonymous (otherwise they
 // are the beneficiary's).
@@ -275,7 +275,7 @@ func (f *AccompagnementForm) Changes() map[string]any {
 	return c
 }
 
-// summary names the help in a confirmation: « mardi 3 mars 2026, 30 min ».
+// Summary names the help in a confirmation: « mardi 3 mars 2026, 30 min ».
 func (f *AccompagnementForm) Summary() string {
 	return frfmt.Date(f.DateValide) + ", " + frfmt.Duree(f.dureeMinutes)
 }

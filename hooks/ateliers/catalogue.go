@@ -54,7 +54,7 @@ func LoadCatalogue(app core.App, auth *core.Record, staff *model.StaffView, filt
 	return data, nil
 }
 
-// workshopStructures are the structure ids of the workshops, once each.
+// WorkshopStructures are the structure ids of the workshops, once each.
 func WorkshopStructures(ateliers []*core.Record) []string {
 	var ids []string
 	for _, a := range ateliers {
@@ -139,7 +139,7 @@ func LoadAtelierDetail(app core.App, auth *core.Record, r *core.Record, now time
 	return d, nil
 }
 
-// atelierFormOf fills the form with a stored workshop.
+// AtelierFormOf fills the form with a stored workshop.
 func AtelierFormOf(r *core.Record) AtelierForm {
 	return AtelierForm{
 		Titre: r.GetString("titre"), Besoin: r.GetString("besoin"), Resume: r.GetString("resume"),
@@ -169,7 +169,7 @@ func intBetween(s string, low, high int) (int, bool) {
 // narrows it with the filters rather than scrolling thousands of entries.
 const catalogueLimit = 300
 
-// catalogueFilter is what the person chose; url() writes it back, so that
+// CatalogueFilter is what the person chose; url() writes it back, so that
 // an action on an entry returns to the same list.
 type CatalogueFilter struct {
 	Besoin    string
@@ -219,7 +219,7 @@ type atelierDetail struct {
 	Coordinateur                                         bool // counts cover every structure
 }
 
-// atelierForm holds the fields as typed, so that a form with errors shows
+// AtelierForm holds the fields as typed, so that a form with errors shows
 // them back unchanged.
 type AtelierForm struct {
 	Titre, Besoin, Resume, Description, Objectifs, Prerequis   string
@@ -250,7 +250,7 @@ func newCatalogueEntry(app core.App, auth *core.Record, staff *model.StaffView, 
 	return entry
 }
 
-// structureFilterOptions offers to narrow the list to the shared catalogue
+// StructureFilterOptions offers to narrow the list to the shared catalogue
 // or one structure, for people who work in more than one.
 func StructureFilterOptions(app core.App, staff *model.StaffView) ([]formulaire.Option, error) {
 	structures, err := model.StructureOptions(app, staff)
@@ -308,7 +308,7 @@ func (f CatalogueFilter) where(staff *model.StaffView) dbx.Expression {
 	return dbx.And(parts...)
 }
 
-// validate checks the values and returns the errors, one per field. Who may
+// Validate checks the values and returns the errors, one per field. Who may
 // save in which structure is not checked here: the API rules decide.
 func (f *AtelierForm) Validate() formulaire.Erreurs {
 	errs := formulaire.Erreurs{}
@@ -351,7 +351,7 @@ func (f *AtelierForm) Validate() formulaire.Erreurs {
 	return errs
 }
 
-// changes are the fields a validated form writes.
+// Changes are the fields a validated form writes.
 func (f *AtelierForm) Changes() map[string]any {
 	materiel := f.Materiel
 	if materiel == nil {

@@ -55,7 +55,7 @@ var wellFormedCode = regexp.MustCompile(`^[A-Z0-9-]{4,32}$`)
 
 var codeDashes = strings.NewReplacer(" ", "", "\u00a0", "", "\u2010", "-", "\u2011", "-", "\u2013", "-", "\u2014", "-")
 
-// normalizeCode reads a code as a person types it (lower case, spaces, a
+// NormalizeCode reads a code as a person types it (lower case, spaces, a
 // dash of another kind, no dash at all) and tells whether it is well formed.
 func NormalizeCode(typed string) (string, bool) {
 	code := strings.ToUpper(codeDashes.Replace(strings.TrimSpace(typed)))
@@ -65,7 +65,7 @@ func NormalizeCode(typed string) (string, bool) {
 	return code, wellFormedCode.MatchString(code)
 }
 
-// attestationContenu is what an attestation states, kept with it as it
+// AttestationContenu is what an attestation states, kept with it as it
 // was printed (field contenu): the PDF can be drawn again identically and
 // the verification page shows the workshops even if a session is later
 // edited or deleted.
@@ -115,7 +115,7 @@ func (c *AttestationContenu) MinutesTotal() int {
 	return total
 }
 
-// ids are the sessions' record ids, sorted: the identity of an attestation.
+// Ids are the sessions' record ids, sorted: the identity of an attestation.
 func (c *AttestationContenu) Ids() []string {
 	ids := make([]string, 0, len(c.Seances))
 	for _, s := range c.Seances {
@@ -125,7 +125,7 @@ func (c *AttestationContenu) Ids() []string {
 	return ids
 }
 
-// attendedSessions lists the sessions the person attended in the staff
+// AttendedSessions lists the sessions the person attended in the staff
 // member's structures (never a cancelled one), oldest first; where narrows
 // them (one session, a period).
 func AttendedSessions(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]ContenuSeance, error) {
@@ -175,7 +175,7 @@ type issued struct {
 	Reused  bool // it existed already: nothing was created
 }
 
-// issueRequest is one attestation to issue: for whom, by whom, for which
+// IssueRequest is one attestation to issue: for whom, by whom, for which
 // sessions (already checked as attended), with the site's public address.
 type IssueRequest struct {
 	Auth         *core.Record
@@ -186,7 +186,7 @@ type IssueRequest struct {
 	Now          time.Time
 }
 
-// issueAttestations issues one attestation per request. A person who
+// IssueAttestations issues one attestation per request. A person who
 // already holds a valid attestation for exactly the same sessions gets it
 // back (a double click, the bulk issue after a single one): downloading it
 // again gives the same document. The PDFs are drawn before the write
@@ -332,7 +332,7 @@ func derefIssued(i *issued) issued {
 	return *i
 }
 
-// validAttestations are the person's attestations that are not revoked,
+// ValidAttestations are the person's attestations that are not revoked,
 // newest first.
 func ValidAttestations(app core.App, beneficiaire string) ([]issued, error) {
 	records, err := app.FindRecordsByFilter("attestations", "beneficiaire = {:b} && revoquee_le = ''", "-emise_le,-created", 0, 0,
@@ -351,7 +351,7 @@ func ValidAttestations(app core.App, beneficiaire string) ([]issued, error) {
 	return out, nil
 }
 
-// contenuOf reads what an attestation states. Records made before the
+// ContenuOf reads what an attestation states. Records made before the
 // contenu field (or by hand in the admin UI) are read from the live
 // records instead.
 func ContenuOf(app core.App, r *core.Record) (*AttestationContenu, error) {
@@ -388,14 +388,14 @@ func ContenuOf(app core.App, r *core.Record) (*AttestationContenu, error) {
 	return c, nil
 }
 
-// participantOf is one attestation to draw.
+// ParticipantOf is one attestation to draw.
 type ParticipantOf struct {
 	Contenu *AttestationContenu
 	Code    string
 	EmiseLe time.Time
 }
 
-// attestationData turns attestations of one structure into what pdfdoc draws.
+// AttestationData turns attestations of one structure into what pdfdoc draws.
 func AttestationData(structure string, adresse []string, zone string, logo []byte, list []ParticipantOf) pdfdoc.AttestationData {
 	data := pdfdoc.AttestationData{Structure: pdfdoc.Structure{Nom: structure, Adresse: adresse, Logo: logo}, Zone: zone}
 	for _, p := range list {
@@ -410,7 +410,7 @@ func AttestationData(structure string, adresse []string, zone string, logo []byt
 	return data
 }
 
-// revokeAttestation marks an attestation as cancelled with its reason: the
+// RevokeAttestation marks an attestation as cancelled with its reason: the
 // record and its PDF stay (what was issued is kept), the verification page
 // says it is no longer valid.
 func RevokeAttestation(app core.App, record *core.Record, motif string, now time.Time) error {
@@ -422,7 +422,7 @@ func RevokeAttestation(app core.App, record *core.Record, motif string, now time
 	return nil
 }
 
-// attestationPeriod describes the sessions of an attestation: one title and
+// AttestationPeriod describes the sessions of an attestation: one title and
 // date, or « 3 séances du … au … ».
 func AttestationPeriod(c *AttestationContenu, loc *time.Location) string {
 	switch n := len(c.Seances); n {

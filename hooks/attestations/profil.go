@@ -15,7 +15,7 @@ import (
 	"atelier/hooks/seances"
 )
 
-// loadAttestationsProfil reads the person's attestations (newest first)
+// LoadAttestationsProfil reads the person's attestations (newest first)
 // and the sessions they attended, for the profile of r.
 func LoadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record, loc *time.Location) (*AttestationsProfil, error) {
 	p := &AttestationsProfil{BeneficiaireID: r.Id, Errors: formulaire.Erreurs{}, Aucune: formulaire.Erreurs{}}
@@ -51,7 +51,7 @@ func LoadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record
 	return p, nil
 }
 
-// attestationsProfil is the « Attestations » section of a profile: the
+// AttestationsProfil is the « Attestations » section of a profile: the
 // issued ones and the forms to issue one or to revoke one.
 type AttestationsProfil struct {
 	BeneficiaireID string
@@ -70,7 +70,7 @@ type attestationLigne struct {
 	EmiseLe, RevoqueeLe                time.Time
 }
 
-// presentPeople are the session's present participants who can still get
+// PresentPeople are the session's present participants who can still get
 // an attestation (not anonymised), by name.
 func PresentPeople(app core.App, s *seances.StaffSeance) ([]*core.Record, error) {
 	people, err := inscriptions.LoadParticipants(app, s.ID)
@@ -95,7 +95,7 @@ func PresentPeople(app core.App, s *seances.StaffSeance) ([]*core.Record, error)
 
 const NotPresent = "Cette personne n'est pas notée présente à cette séance : notez d'abord sa présence."
 
-// chosenSessions reads the profile form: one attended session, or every
+// ChosenSessions reads the profile form: one attended session, or every
 // session attended over a period (dates in the structure's zone). Any
 // other session (not attended, another person's, another structure's)
 // is refused next to its field.
@@ -140,7 +140,7 @@ func ChosenSessions(app core.App, staff *model.StaffView, record *core.Record, k
 	return nil, errs, nil
 }
 
-// attestationRefusal says why a session gives no attestation (yet), or "".
+// AttestationRefusal says why a session gives no attestation (yet), or "".
 func AttestationRefusal(s *seances.StaffSeance) string {
 	switch {
 	case s.Statut == "annulee":

@@ -1,5 +1,5 @@
 package beneficiaires
 
-// privacyVersion is the version of the privacy text shown next to the
+// PrivacyVersion is the version of the privacy text shown next to the
 // consent box; each beneficiary records the version they accepted.
 const PrivacyVersion = "2026-11"

@@ -25,7 +25,7 @@ import (
 // stays, pointing to the kept one (fusionne_vers), so that old links still
 // lead somewhere; searches and registration matching leave it out.
 
-// mergeRefusal is a merge the pages explain to the person, in French.
+// MergeRefusal is a merge the pages explain to the person, in French.
 type MergeRefusal string
 
 func (m MergeRefusal) Error() string { return string(m) }
@@ -66,7 +66,7 @@ func (s mergeSummary) Message() string {
 	return b.String()
 }
 
-// mergeBeneficiaires merges dropID into keepID for the staff member auth.
+// MergeBeneficiaires merges dropID into keepID for the staff member auth.
 // Both must be readable and updatable by auth (the API rules, through
 // access.go) and of the same structure; any refusal or failure rolls the
 // whole merge back.
@@ -237,7 +237,7 @@ var mergedFields = []struct{ name, label string }{
 	{"genre", "genre"}, {"statut_social", "situation"}, {"commune", "commune"}, {"code_postal", "code postal"},
 }
 
-// maxNotes is the length of the notes field (pb_migrations maxLong).
+// MaxNotes is the length of the notes field (pb_migrations maxLong).
 const MaxNotes = 5000
 
 // absorbFields completes keep with what only drop knows and returns the
@@ -281,7 +281,7 @@ func later(a, b types.DateTime) bool {
 	return !a.IsZero() && (b.IsZero() || a.Time().After(b.Time()))
 }
 
-// appendNotes adds the dropped record's notes after the kept ones, unless
+// AppendNotes adds the dropped record's notes after the kept ones, unless
 // they are already there. Past the field's length the kept text is cut
 // with a pointer: the dropped record keeps its full notes.
 func AppendNotes(kept, dropped string) (string, bool) {
@@ -308,7 +308,7 @@ type mergePreview struct {
 
 type MergeCounts struct{ Inscriptions, Accompagnements, Attestations int }
 
-// mergeConflict is a session both records are registered to.
+// MergeConflict is a session both records are registered to.
 type MergeConflict struct {
 	Titre        string
 	Debut        time.Time
@@ -319,7 +319,7 @@ type MergeConflict struct {
 	SeanceID     string
 }
 
-// previewMerge counts what each record holds and finds the sessions both
+// PreviewMerge counts what each record holds and finds the sessions both
 // are registered to, with the registration that will be kept.
 func PreviewMerge(app core.App, a, b *core.Record, loc *time.Location) (*mergePreview, error) {
 	p := &mergePreview{Counts: map[string]MergeCounts{}}
@@ -368,14 +368,14 @@ func strongestStatus(a, b string) string {
 	return a
 }
 
-// likelyDuplicate is a record of the same structure that may be the same
+// LikelyDuplicate is a record of the same structure that may be the same
 // person, with the reasons to think so.
 type LikelyDuplicate struct {
 	BeneficiaireHit
 	Raisons []string
 }
 
-// findLikelyDuplicates lists the records of r's structure with the same
+// FindLikelyDuplicates lists the records of r's structure with the same
 // phone, the same e-mail or the same first and last name (ignoring case and
 // accents). Merged and anonymised records are left out.
 func FindLikelyDuplicates(app core.App, r *core.Record) ([]LikelyDuplicate, error) {
@@ -411,7 +411,7 @@ func FindLikelyDuplicates(app core.App, r *core.Record) ([]LikelyDuplicate, erro
 	return out, nil
 }
 
-// findContactDuplicates lists the people of structure with this phone or
+// FindContactDuplicates lists the people of structure with this phone or
 // e-mail (already normalised), before a new record is created.
 func FindContactDuplicates(app core.App, structure, telephone, email string) ([]BeneficiaireHit, error) {
 	hits := []BeneficiaireHit{}

@@ -12,7 +12,7 @@ import (
 	"atelier/hooks/model"
 )
 
-// recentBeneficiaires fills the page asked (pagination.Demandee) of the
+// RecentBeneficiaires fills the page asked (pagination.Demandee) of the
 // people of the staff member's structures, the most recently active first
 // (then the newest records).
 func RecentBeneficiaires(app core.App, staff *model.StaffView, page int, data *BeneficiairesData) error {
@@ -73,7 +73,7 @@ type FusionConfirmData struct {
 	Action   string
 }
 
-// beneficiaireChanges are the fields a validated form sets, as the update
+// BeneficiaireChanges are the fields a validated form sets, as the update
 // rule wants them (the record itself is only changed once allowed).
 func BeneficiaireChanges(record *core.Record, f *BeneficiaireForm) map[string]any {
 	draft := record.Clone()

@@ -25,14 +25,14 @@ type BeneficiaireForm struct {
 	anneeNormalise                                          int
 }
 
-// recordConsent notes on a new person the version of the privacy text they
+// RecordConsent notes on a new person the version of the privacy text they
 // accepted, and when.
 func RecordConsent(person *core.Record, now time.Time) {
 	person.Set("consentement_le", now.UTC())
 	person.Set("consentement_version", PrivacyVersion)
 }
 
-// beneficiaireFormOf fills the form with a stored beneficiary, for editing.
+// BeneficiaireFormOf fills the form with a stored beneficiary, for editing.
 func BeneficiaireFormOf(r *core.Record) BeneficiaireForm {
 	f := BeneficiaireForm{
 		Prenom: r.GetString("prenom"), Nom: r.GetString("nom"), Telephone: contact.FormaterTelephone(r.GetString("telephone")),
@@ -45,7 +45,7 @@ func BeneficiaireFormOf(r *core.Record) BeneficiaireForm {
 	return f
 }
 
-// beneficiaireHit is one line of a search result.
+// BeneficiaireHit is one line of a search result.
 type BeneficiaireHit struct {
 	ID        string `db:"id"`
 	Prenom    string `db:"prenom"`
@@ -57,7 +57,7 @@ type BeneficiaireHit struct {
 	Structure string `db:"structure"`
 }
 
-// searchBeneficiaires finds the people of the staff member's structures
+// SearchBeneficiaires finds the people of the staff member's structures
 // (only conseillers read people: others get nothing) whose name or phone
 // matches q. Every word of q must match the first name, the last name or the
 // phone number; digits match the phone whatever the way it is written
@@ -109,18 +109,18 @@ func phoneDigits(word string) string {
 	return strings.TrimPrefix(b.String(), "0")
 }
 
-// escapeLike makes % and _ typed by a person match themselves.
+// EscapeLike makes % and _ typed by a person match themselves.
 func EscapeLike(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }
 
-// staffConsentOptions is the one box staff tick, for a person they record,
+// StaffConsentOptions is the one box staff tick, for a person they record,
 // once that person has been told and has agreed (the public form has its
 // own wording, in the first person).
 var StaffConsentOptions = []formulaire.Option{{Value: PrivacyVersion,
 	Label: "La personne a été informée et accepte que la structure garde ses coordonnées pour l'accompagner."}}
 
-// validateNew validates a person being recorded: their agreement is required.
+// ValidateNew validates a person being recorded: their agreement is required.
 func (f *BeneficiaireForm) ValidateNew(now time.Time) formulaire.Erreurs {
 	errs := f.Validate(now)
 	if len(f.Consentement) == 0 {
@@ -129,7 +129,7 @@ func (f *BeneficiaireForm) ValidateNew(now time.Time) formulaire.Erreurs {
 	return errs
 }
 
-// validate normalises the form and returns the errors, one per field.
+// Validate normalises the form and returns the errors, one per field.
 // Unlike the public form, contact details are optional: a person met at the
 // desk may have neither phone nor e-mail.
 func (f *BeneficiaireForm) Validate(now time.Time) formulaire.Erreurs {
@@ -182,7 +182,7 @@ func (f *BeneficiaireForm) Validate(now time.Time) formulaire.Erreurs {
 	return errs
 }
 
-// apply copies a validated form onto a beneficiary record.
+// Apply copies a validated form onto a beneficiary record.
 func (f *BeneficiaireForm) Apply(r *core.Record) {
 	r.Set("prenom", f.Prenom)
 	r.Set("nom", f.Nom)

@@ -21,7 +21,7 @@ import (
 	"atelier/hooks/lib/texte"
 )
 
-// demoSeed fixes the generated data: two runs on the same day give the same
+// DemoSeed fixes the generated data: two runs on the same day give the same
 // people and sessions.
 const DemoSeed = 2026
 

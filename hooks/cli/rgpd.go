@@ -10,7 +10,7 @@ import (
 	"atelier/hooks/rgpd"
 )
 
-// newRGPDCommand is `atelier rgpd retention [--dry-run]`.
+// NewRGPDCommand is `atelier rgpd retention [--dry-run]`.
 func NewRGPDCommand(app core.App) *cobra.Command {
 	command := &cobra.Command{
 		Use:   "rgpd",

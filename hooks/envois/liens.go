@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// instanceURL is the public address of the instance for links in messages
+// InstanceURL is the public address of the instance for links in messages
 // sent without a visitor's request (scheduled jobs): the Application URL of
 // the settings.
 func InstanceURL(app core.App) string {

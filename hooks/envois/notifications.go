@@ -26,7 +26,7 @@ type Notification struct {
 	HTML         string
 }
 
-// sendEmail records and sends one e-mail. Call it after the transaction
+// SendEmail records and sends one e-mail. Call it after the transaction
 // that caused it has committed: an SMTP server may take seconds.
 func SendEmail(app core.App, n Notification) error {
 	envoi, err := RecordMessage(app, "email", n)
@@ -36,7 +36,7 @@ func SendEmail(app core.App, n Notification) error {
 	return Deliver(app, envoi, n)
 }
 
-// recordMessage saves the message, pending, in envois with its body (kept
+// RecordMessage saves the message, pending, in envois with its body (kept
 // for retries, hidden from the API). Inside a transaction (app is then the
 // transaction), the row is written with what caused it, or not at all.
 func RecordMessage(app core.App, canal string, n Notification) (*core.Record, error) {
@@ -65,7 +65,7 @@ func storedNotification(envoi *core.Record) Notification {
 	}
 }
 
-// deliver makes one attempt and records its outcome on envoi.
+// Deliver makes one attempt and records its outcome on envoi.
 func Deliver(app core.App, envoi *core.Record, n Notification) error {
 	settings := app.Settings().Meta
 	message := &mailer.Message{

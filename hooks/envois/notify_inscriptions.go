@@ -78,7 +78,7 @@ func sendRegistrationMail(app core.App, base string, inscription, person *core.R
 	}
 }
 
-// sessionRecap is the summary of a session every e-mail to a person carries.
+// SessionRecap is the summary of a session every e-mail to a person carries.
 func SessionRecap(s *seances.SeanceView) [][2]string {
 	recap := [][2]string{
 		{"Atelier", s.Titre},

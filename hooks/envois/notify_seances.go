@@ -14,7 +14,7 @@ import (
 // move it: confirmed people and the waiting list alike. People without an
 // e-mail are counted, and listed on the staff's page, to be phoned.
 
-// warnOutcome tells staff how the registrants were told.
+// WarnOutcome tells staff how the registrants were told.
 type WarnOutcome struct {
 	Emailed      int
 	WithoutEmail int
@@ -42,7 +42,7 @@ func (w WarnOutcome) Summary() string {
 	return s
 }
 
-// registrant is a person to warn about a session.
+// Registrant is a person to warn about a session.
 type Registrant struct {
 	Inscription string `db:"inscription"`
 	Jeton       string `db:"jeton"`
@@ -53,7 +53,7 @@ type Registrant struct {
 	Statut      string `db:"statut"`
 }
 
-// registrantsOf lists the people still expected at a session (registered
+// RegistrantsOf lists the people still expected at a session (registered
 // or waiting), with their contacts.
 func RegistrantsOf(app core.App, seanceID string) ([]Registrant, error) {
 	var people []Registrant
@@ -67,7 +67,7 @@ func RegistrantsOf(app core.App, seanceID string) ([]Registrant, error) {
 	return people, nil
 }
 
-// notifySessionCancelled tells every registrant that the session will not
+// NotifySessionCancelled tells every registrant that the session will not
 // take place, with the reason given by staff.
 func NotifySessionCancelled(app core.App, seance *core.Record) (WarnOutcome, error) {
 	reason := seance.GetString("motif_annulation")
@@ -79,7 +79,7 @@ func NotifySessionCancelled(app core.App, seance *core.Record) (WarnOutcome, err
 	return warnRegistrants(app, "", seance, "annulation_seance", "Atelier annulé : ", intro, false)
 }
 
-// notifySessionChanged tells every registrant the new date, time or place.
+// NotifySessionChanged tells every registrant the new date, time or place.
 func NotifySessionChanged(app core.App, base string, seance *core.Record) (WarnOutcome, error) {
 	intro := []string{"Attention : l'atelier pour lequel vous êtes inscrit change de date, d'heure ou de lieu. Voici les nouvelles informations."}
 	return warnRegistrants(app, base, seance, "autre", "Changement d'horaire ou de lieu : ", intro, true)

@@ -26,7 +26,7 @@ type SMSSender interface {
 	Send(to, text string) error
 }
 
-// errNoSMSProvider is the recorded reason of an SMS that could not leave.
+// ErrNoSMSProvider is the recorded reason of an SMS that could not leave.
 var ErrNoSMSProvider = errors.New("aucun fournisseur SMS configuré : prévenez la personne par téléphone")
 
 type NoSMS struct{}
@@ -40,7 +40,7 @@ func smsConfigured(sms SMSSender) bool {
 	return sms != nil && !none
 }
 
-// sendSMS makes one attempt through the SMS channel and records it.
+// SendSMS makes one attempt through the SMS channel and records it.
 func SendSMS(app core.App, sms SMSSender, envoi *core.Record, n Notification) error {
 	if sms == nil {
 		sms = NoSMS{}
@@ -71,7 +71,7 @@ type RetryOutcome struct {
 	Envoyes, Echecs int
 }
 
-// retryMessages sends again the failed or abandoned messages that are due.
+// RetryMessages sends again the failed or abandoned messages that are due.
 func RetryMessages(ctx context.Context, app core.App, sms SMSSender, now time.Time) (RetryOutcome, error) {
 	var out RetryOutcome
 	canaux := []any{"email"}

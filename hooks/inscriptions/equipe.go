@@ -16,7 +16,7 @@ import (
 	"atelier/hooks/seances"
 )
 
-// staffRefusalOf returns the French message of a refusal, or "".
+// StaffRefusalOf returns the French message of a refusal, or "".
 func StaffRefusalOf(err error) string {
 	var r staffRefusal
 	if errors.As(err, &r) {
@@ -86,7 +86,7 @@ func seanceInTx(tx core.App, id string) (*core.Record, error) {
 	return seance, nil
 }
 
-// registrationRefusal says why staff may not register anyone now, or ""
+// RegistrationRefusal says why staff may not register anyone now, or ""
 // (seances.InscriptionFermee, for a conseiller). Once the session has
 // started, people are added on the attendance sheet.
 func RegistrationRefusal(seance *core.Record, now time.Time) string {
@@ -182,7 +182,7 @@ func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *
 	return person, nil
 }
 
-// registerByStaff registers a person of the session's structure: a new
+// RegisterByStaff registers a person of the session's structure: a new
 // one (form) or an existing one (personID). A full session puts them on
 // the waiting list; the e-mail is the caller's job, after the commit.
 func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaires.BeneficiaireForm, inscritPar string, now time.Time) (StaffRegistration, error) {
@@ -232,7 +232,7 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 	return result, nil
 }
 
-// promoteByStaff confirms a waiting person's registration, even when the
+// PromoteByStaff confirms a waiting person's registration, even when the
 // session is full (the conseiller decides: one more chair), and closes up
 // the ranks behind.
 func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffRegistration, error) {
@@ -271,7 +271,7 @@ func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 	return result, nil
 }
 
-// cancelByStaff cancels a registration (confirmed or waiting) of a session
+// CancelByStaff cancels a registration (confirmed or waiting) of a session
 // still ahead; the freed place goes at once to the next waiting person,
 // like a cancellation by the person themselves.
 func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffRegistration, error) {
@@ -318,7 +318,7 @@ func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 // why, in French, and nothing is changed.
 type staffRefusal string
 
-// staffRegistration is what a staff action did to one registration.
+// StaffRegistration is what a staff action did to one registration.
 type StaffRegistration struct {
 	Inscription *core.Record
 	Person      *core.Record

@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// seanceParticipant is one registration with its person, as conseillers see it.
+// SeanceParticipant is one registration with its person, as conseillers see it.
 type SeanceParticipant struct {
 	ID           string `db:"id"`
 	Beneficiaire string `db:"beneficiaire"`
@@ -24,7 +24,7 @@ type SeanceParticipant struct {
 	Choix        string `db:"-"` // present or absent on the sheet, as stored or as posted
 }
 
-// loadParticipants reads the session's registrations that are not
+// LoadParticipants reads the session's registrations that are not
 // cancelled: people with a place by name, then the waiting list by rank.
 // Callers check first that the staff member reads people (VoitPersonnes).
 func LoadParticipants(app core.App, seanceID string) ([]SeanceParticipant, error) {

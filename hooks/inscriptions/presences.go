@@ -16,14 +16,14 @@ import (
 	"atelier/hooks/seances"
 )
 
-// attendanceRefusal says why attendance cannot be taken now, or ""
+// AttendanceRefusal says why attendance cannot be taken now, or ""
 // (seances.PresencesFermees). A closed session (realisee) can still be
 // corrected.
 func AttendanceRefusal(seance *core.Record, loc *time.Location, now time.Time) string {
 	return seances.PresencesFermees(seance.GetString("statut"), seance.GetDateTime("debut").Time().In(loc), now)
 }
 
-// saveAttendance records the sheet in one transaction and returns how many
+// SaveAttendance records the sheet in one transaction and returns how many
 // lines changed. Lines are read again inside the transaction; people newly
 // present get their last activity updated.
 func SaveAttendance(app core.App, auth *core.Record, s *seances.StaffSeance, in AttendanceInput, now time.Time) (int, error) {
@@ -84,7 +84,7 @@ func noteActivityOf(tx core.App, auth, inscription *core.Record, now time.Time) 
 	return noteActivity(tx, auth, person, now)
 }
 
-// walkInByStaff notes a person who came without a confirmed place as
+// WalkInByStaff notes a person who came without a confirmed place as
 // present: a known person (personID) or a new one (form). Their
 // registration, whatever its state, becomes present (a waiting person
 // leaves the list and the ranks close up); a person never registered, or
@@ -143,7 +143,7 @@ func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, pers
 	return result, nil
 }
 
-// closeByStaff marks the session as done (realisee): people still only
+// CloseByStaff marks the session as done (realisee): people still only
 // registered did not come and become absent. It returns how many did.
 func CloseByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, now time.Time) (absents int, err error) {
 	err = app.RunInTransaction(func(tx core.App) error {
@@ -182,7 +182,7 @@ func CloseByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, now t
 	return absents, nil
 }
 
-// attendanceInput is the posted sheet, kept as typed to show it again.
+// AttendanceInput is the posted sheet, kept as typed to show it again.
 type AttendanceInput struct {
 	Statuts  map[string]string // registration id → "present" or "absent"
 	Anonymes string
@@ -192,7 +192,7 @@ type AttendanceInput struct {
 // maxAnonymes mirrors the schema's bound on participants_anonymes.
 const maxAnonymes = 1000
 
-// keepSheet drops the ids that are not lines of this session's sheet (a
+// KeepSheet drops the ids that are not lines of this session's sheet (a
 // registration of another session, a waiting person): they change nothing.
 func (in *AttendanceInput) KeepSheet(lines []SeanceParticipant) {
 	onSheet := map[string]bool{}

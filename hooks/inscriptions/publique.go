@@ -31,7 +31,7 @@ import (
 // time anyway; this pays the transaction's fixed cost and the hand-over
 // of the write lock once per batch instead of once per person.
 
-// register records the person's registration for the session: it finds the
+// Register records the person's registration for the session: it finds the
 // beneficiary of the structure by phone or e-mail (or creates them), then
 // confirms the registration if a place is left, else puts it on the
 // waiting list, all inside one write transaction.
@@ -267,7 +267,7 @@ func findRegistration(tx *registrationTx, seanceID, personID string) (*core.Reco
 	return tx.FindRecordById("inscriptions", id)
 }
 
-// newToken is the secret of a registration's personal link: 43 characters
+// NewToken is the secret of a registration's personal link: 43 characters
 // from 62, about 256 bits from crypto/rand, unguessable. One read of random
 // bytes with rejection sampling (bytes ≥ 248 are dropped so that every
 // character is equally likely), instead of one big.Int draw per character.
@@ -287,7 +287,7 @@ func NewToken() string {
 	return string(token)
 }
 
-// cancelRegistration cancels the registration with this token; a freed
+// CancelRegistration cancels the registration with this token; a freed
 // place goes at once to the first person on the waiting list, and the ranks
 // behind close up.
 func CancelRegistration(app core.App, jeton string, now time.Time) (cancelResult, error) {
@@ -320,7 +320,7 @@ func CancelRegistration(app core.App, jeton string, now time.Time) (cancelResult
 	return result, nil
 }
 
-// registrationForm is what the person typed, kept as typed to fill the
+// RegistrationForm is what the person typed, kept as typed to fill the
 // form again when something is wrong.
 type RegistrationForm struct {
 	Prenom, Nom, Telephone, Email, CodePostal, InscritPar string
@@ -330,7 +330,7 @@ type RegistrationForm struct {
 	TelephoneNormalise, emailNormalise, codePostalNormalise string
 }
 
-// registrationResult is what happened to a submitted registration.
+// RegistrationResult is what happened to a submitted registration.
 type RegistrationResult struct {
 	Inscription *core.Record
 	Person      *core.Record
@@ -390,7 +390,7 @@ type cancelResult struct {
 	Promoted *core.Record // the registration promoted from the waiting list, if any
 }
 
-// validate normalises the form and returns the errors, one per field.
+// Validate normalises the form and returns the errors, one per field.
 func (f *RegistrationForm) Validate() formulaire.Erreurs {
 	errs := formulaire.Erreurs{}
 	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)

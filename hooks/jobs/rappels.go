@@ -31,7 +31,7 @@ import (
 
 const ReminderLead = 48 * time.Hour
 
-// reminderOutcome counts what a run did, by channel.
+// ReminderOutcome counts what a run did, by channel.
 type ReminderOutcome struct {
 	Emails      int // e-mails sent
 	SMS         int // SMS sent
@@ -54,7 +54,7 @@ type dueReminder struct {
 	Telephone   string         `db:"telephone"`
 }
 
-// sendReminders sends the reminders due at now.
+// SendReminders sends the reminders due at now.
 func SendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now time.Time) (ReminderOutcome, error) {
 	var out ReminderOutcome
 	due, err := dueReminders(app, now)

@@ -55,7 +55,7 @@ type nudgeOutcome struct {
 	Envoyes, Echecs int
 }
 
-// nudgeAttendance sends the morning nudges due at now.
+// NudgeAttendance sends the morning nudges due at now.
 func NudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOutcome, error) {
 	var out nudgeOutcome
 	rows, err := sessionsToNudge(app, now)
@@ -94,7 +94,7 @@ func NudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOut
 	return out, nil
 }
 
-// nudgeDay returns the start of now's local day and whether the nudge
+// NudgeDay returns the start of now's local day and whether the nudge
 // hour has come in that zone.
 func NudgeDay(now time.Time, loc *time.Location) (time.Time, bool) {
 	local := now.In(loc)

@@ -36,12 +36,12 @@ import (
 // so each structure is served at its own 06:00 sharp, whatever zones the
 // instance holds, without one cron entry per zone.
 
-// schedulerOptions are what tests, and an instance with an SMS provider,
+// SchedulerOptions are what tests, and an instance with an SMS provider,
 // may change.
 type SchedulerOptions struct {
 	Clock clockwork.Clock  // nil: the app's clock
 	SMS   envois.SMSSender // nil: no SMS provider
-	// afterRun, when set, is called after each run of a job (tests).
+	// AfterRun, when set, is called after each run of a job (tests).
 	AfterRun func(job string)
 }
 
@@ -57,7 +57,7 @@ type scheduledJob struct {
 	Name string
 	when gocron.JobDefinition
 	run  func(ctx context.Context, s *scheduler, now time.Time) error
-	// atStart runs the job once as soon as the server starts, to catch up
+	// AtStart runs the job once as soon as the server starts, to catch up
 	// what was missed while it was down.
 	AtStart bool
 }
@@ -132,7 +132,7 @@ func (s *scheduler) add(job scheduledJob, afterRun func(string)) error {
 
 func (s *scheduler) Start() { s.cron.Start() }
 
-// stop waits for the running jobs (their context is cancelled) and stops.
+// Stop waits for the running jobs (their context is cancelled) and stops.
 func (s *scheduler) Stop() error {
 	if err := s.cron.Shutdown(); err != nil {
 		return fmt.Errorf("stop scheduler: %w", err)
@@ -140,7 +140,7 @@ func (s *scheduler) Stop() error {
 	return nil
 }
 
-// registerScheduler starts the scheduler with the server and stops it on
+// RegisterScheduler starts the scheduler with the server and stops it on
 // shutdown. Tests that only build the routes (no http.Server) get no
 // background jobs.
 func RegisterScheduler(app core.App) {

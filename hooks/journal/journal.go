@@ -10,7 +10,7 @@ import (
 	"atelier/hooks/envois"
 )
 
-// logAccess records that auth did action on person's data. Call it with
+// LogAccess records that auth did action on person's data. Call it with
 // the transaction that makes the change, so that both are kept or neither.
 func LogAccess(app core.App, auth *core.Record, action string, person *core.Record, details string) error {
 	collection, err := app.FindCachedCollectionByNameOrId("journal")
@@ -45,7 +45,7 @@ func journalAuthor(auth *core.Record) (id, name string) {
 	}
 }
 
-// registerJournalHooks keeps the log out of reach of the API's writers and
+// RegisterJournalHooks keeps the log out of reach of the API's writers and
 // records the accesses to beneficiaries made through the REST API (the
 // pages log their own). Lists are not logged: only records opened one by one.
 func RegisterJournalHooks(app core.App) {

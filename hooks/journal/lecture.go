@@ -73,7 +73,7 @@ type JournalData struct {
 	Pagination pagination.Pagination
 }
 
-// journalDayLayout is the value of an <input type="date">.
+// JournalDayLayout is the value of an <input type="date">.
 const JournalDayLayout = "2006-01-02"
 
 func HasOption(opts []formulaire.Option, value string) bool {

@@ -100,7 +100,7 @@ type lieuxListData struct {
 	ToutesStructures bool
 }
 
-// lieuForm holds the fields as typed, so that a form with errors shows them
+// LieuForm holds the fields as typed, so that a form with errors shows them
 // back unchanged.
 type LieuForm struct {
 	Structure, Nom, Adresse, CodePostal, Commune, CodeInsee, Accessibilite string
@@ -121,7 +121,7 @@ func coordinate(s string, limit float64) (float64, bool) {
 	return v, err == nil && v >= -limit && v <= limit
 }
 
-// lieuFormOf fills the form with a stored place. No coordinates are stored
+// LieuFormOf fills the form with a stored place. No coordinates are stored
 // as 0, 0 (a number field has no empty value): shown as empty boxes.
 func LieuFormOf(r *core.Record) LieuForm {
 	f := LieuForm{Structure: r.GetString("structure"), Nom: r.GetString("nom"), Adresse: r.GetString("adresse"),
@@ -171,7 +171,7 @@ func (f *LieuForm) Validate() formulaire.Erreurs {
 	return errs
 }
 
-// changes are the fields a validated form writes.
+// Changes are the fields a validated form writes.
 func (f *LieuForm) Changes() map[string]any {
 	return map[string]any{"structure": f.Structure, "nom": f.Nom, "adresse": f.Adresse,
 		"code_postal": f.codePostalNormalise, "commune": f.Commune, "code_insee": f.codeInseeNormalise,

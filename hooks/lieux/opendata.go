@@ -16,7 +16,7 @@ import (
 	"atelier/hooks/model"
 )
 
-// openDataLieux builds the export: every place of every structure, and the
+// OpenDataLieux builds the export: every place of every structure, and the
 // structure's own address when none of its places is there; places missing
 // a required field of the schema (address, postal code, commune) are left
 // out.

@@ -24,7 +24,7 @@ func ParseDBDate(s string) time.Time {
 	return d.Time()
 }
 
-// parseDBTime reads a stored date; the common layout is parsed directly
+// ParseDBTime reads a stored date; the common layout is parsed directly
 // (thousands of rows), anything else through PocketBase's parser.
 func ParseDBTime(s string) time.Time {
 	if t, err := time.Parse(types.DefaultDateLayout, s); err == nil {

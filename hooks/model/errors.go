@@ -9,7 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 )
 
-// errNotFound marks a record that exists but that the visitor may not see:
+// ErrNotFound marks a record that exists but that the visitor may not see:
 // it answers exactly like a missing one.
 var ErrNotFound = errors.New("not found")
 

@@ -6,7 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// findByToken finds a registration by its secret token; a malformed token
+// FindByToken finds a registration by its secret token; a malformed token
 // is simply not found.
 func FindByToken(app core.App, jeton string) (*core.Record, error) {
 	if len(jeton) < 32 || len(jeton) > 64 || strings.Trim(jeton, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != "" {

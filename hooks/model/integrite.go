@@ -87,7 +87,7 @@ func RegisterIntegrity(app core.App) {
 	})
 }
 
-// frenchError is a validation error whose message is meant for staff as is
+// FrenchError is a validation error whose message is meant for staff as is
 // (PocketBase's own messages are English): forms show it next to the field.
 func FrenchError(code, message string) validation.Error {
 	return validation.NewError(FrenchErrorPrefix+code, message)

@@ -65,7 +65,7 @@ func StructureAddress(structure *core.Record) []string {
 	return lines
 }
 
-// structureLogo reads the structure's logo file, or nil: an unreadable logo
+// StructureLogo reads the structure's logo file, or nil: an unreadable logo
 // leaves the attestation without one rather than failing it.
 func StructureLogo(app core.App, structure *core.Record) []byte {
 	name := structure.GetString("logo")
@@ -80,7 +80,7 @@ func StructureLogo(app core.App, structure *core.Record) []byte {
 	return data
 }
 
-// readStoredFile reads a file of a record's file field from the storage
+// ReadStoredFile reads a file of a record's file field from the storage
 // (local disk or S3, as configured).
 func ReadStoredFile(app core.App, record *core.Record, name string) ([]byte, error) {
 	fsys, err := app.NewFilesystem()

@@ -48,10 +48,10 @@ func monthStart(year int, month time.Month) time.Time {
 	return time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
 }
 
-// moisCle is the month's key in rapports.mois: "2026-10".
+// MoisCle is the month's key in rapports.mois: "2026-10".
 func MoisCle(month time.Time) string { return month.Format("2006-01") }
 
-// parseMois reads "2026-10".
+// ParseMois reads "2026-10".
 func ParseMois(cle string) (time.Time, error) {
 	if !MoisPattern.MatchString(cle) {
 		return time.Time{}, fmt.Errorf("mois %q : attendu sous la forme 2026-10", cle)
@@ -59,7 +59,7 @@ func ParseMois(cle string) (time.Time, error) {
 	return time.Parse("2006-01", cle)
 }
 
-// dueMonth is the latest month whose report is due at now in loc: the
+// DueMonth is the latest month whose report is due at now in loc: the
 // previous month once the 1st, 06:00 local has come, else the one before.
 func DueMonth(now time.Time, loc *time.Location) time.Time {
 	local := now.In(loc)
@@ -71,7 +71,7 @@ func DueMonth(now time.Time, loc *time.Location) time.Time {
 	return current.AddDate(0, -1, 0)
 }
 
-// monthEnded tells whether month is over at now in loc (a report of a
+// MonthEnded tells whether month is over at now in loc (a report of a
 // month still running would be wrong and never redone).
 func MonthEnded(month, now time.Time, loc *time.Location) bool {
 	end := time.Date(month.Year(), month.Month()+1, 1, 0, 0, 0, 0, loc)
@@ -90,7 +90,7 @@ type reportStructure struct {
 
 func (s reportStructure) Location() *time.Location { return frfmt.Location(s.Fuseau) }
 
-// reportStructures lists the structures (all, or those of the given ids)
+// ReportStructures lists the structures (all, or those of the given ids)
 // with their latest report.
 func ReportStructures(app core.App, where dbx.Expression) ([]reportStructure, error) {
 	var rows []reportStructure
@@ -130,7 +130,7 @@ type ReportOutcome struct {
 	Generes, Echecs, Emails int
 }
 
-// runMonthlyReports makes the reports due at now and e-mails them.
+// RunMonthlyReports makes the reports due at now and e-mails them.
 func RunMonthlyReports(ctx context.Context, app core.App, now time.Time) (ReportOutcome, error) {
 	var out ReportOutcome
 	structures, err := ReportStructures(app, nil)
@@ -168,7 +168,7 @@ type madeReport struct {
 	Resume [][2]string
 }
 
-// generateReports computes the reports of one structure for the months
+// GenerateReports computes the reports of one structure for the months
 // given (oldest first), then stores them in one transaction: a month
 // whose report exists meanwhile is left alone (or, with replace, gets the
 // new files: the command line's regeneration). It returns the reports it
@@ -270,7 +270,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 	return made, nil
 }
 
-// findReport returns the report of a structure and month, or nil.
+// FindReport returns the report of a structure and month, or nil.
 func FindReport(app core.App, structure, mois string) (*core.Record, error) {
 	r, err := app.FindFirstRecordByFilter("rapports", "structure = {:s} && mois = {:m}", dbx.Params{"s": structure, "m": mois})
 	if errors.Is(err, sql.ErrNoRows) {

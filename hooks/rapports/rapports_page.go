@@ -9,7 +9,7 @@ import (
 	"atelier/hooks/lib/frfmt"
 )
 
-// moisLabel writes "2026-10" as « Octobre 2026 ».
+// MoisLabel writes "2026-10" as « Octobre 2026 ».
 func MoisLabel(cle string) string {
 	t, err := time.Parse("2006-01", cle)
 	if err != nil {

@@ -33,17 +33,17 @@ import (
 // 60-69 in 2025 and 70+ in 2026): storing the bracket instead would change
 // the figures of a past month as soon as it is recomputed, so the year stays.
 
-// erasedRecipient replaces the address of a message about an anonymised
+// ErasedRecipient replaces the address of a message about an anonymised
 // person (the field is required: the message itself stays counted).
 const ErasedRecipient = "(effacé)"
 
-// anonymisation tells what erasing one person changed.
+// Anonymisation tells what erasing one person changed.
 type Anonymisation struct {
 	Personnes int            // records anonymised: the person and the duplicates merged into them
 	Promues   []*core.Record // waiting registrations promoted to the places freed
 }
 
-// anonymiseBeneficiaire erases what identifies person, inside tx (the
+// AnonymiseBeneficiaire erases what identifies person, inside tx (the
 // caller's transaction). Registrations to sessions still ahead are
 // cancelled (the freed places go to the waiting list); the retention job
 // never meets any. auth is the conseiller acting on a request, nil for the
@@ -194,7 +194,7 @@ func dropAttestationFiles(tx core.App, personID string) error {
 	return nil
 }
 
-// personTraces are the strings by which a person could be found in the
+// PersonTraces are the strings by which a person could be found in the
 // request log (a search by name or e-mail is part of a page's address).
 func PersonTraces(person *core.Record) []string {
 	var traces []string
@@ -208,7 +208,7 @@ func PersonTraces(person *core.Record) []string {
 	return traces
 }
 
-// purgeRequestLogs deletes the request log entries that hold one of traces
+// PurgeRequestLogs deletes the request log entries that hold one of traces
 // (PocketBase keeps them a few days, Settings > Logs).
 func PurgeRequestLogs(app core.App, traces []string) error {
 	seen := map[string]bool{}

@@ -7,7 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 )
 
-// loadPrivacySettings reads the settings record (the oldest one, should an
+// LoadPrivacySettings reads the settings record (the oldest one, should an
 // administrator have made another); without one, the defaults apply.
 func LoadPrivacySettings(app core.App) (PrivacySettings, error) {
 	s := PrivacySettings{InactiviteMois: defaultInactiviteMois, EnvoisMois: defaultEnvoisMois}
@@ -33,7 +33,7 @@ func LoadPrivacySettings(app core.App) (PrivacySettings, error) {
 	return s, nil
 }
 
-// privacySettings are the instance's privacy settings.
+// PrivacySettings are the instance's privacy settings.
 type PrivacySettings struct {
 	Responsable, Adresse, Courriel string
 	DPONom, DPOCourriel            string

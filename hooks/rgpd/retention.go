@@ -12,13 +12,13 @@ import (
 	"atelier/hooks/model"
 )
 
-// dueForAnonymisation is the retention rule: nothing since limit and
+// DueForAnonymisation is the retention rule: nothing since limit and
 // nothing ahead.
 func DueForAnonymisation(p PersonActivity, limit time.Time) bool {
 	return !p.AVenir && p.lastActivity().Before(limit)
 }
 
-// retentionLimits are the two dates before which data goes.
+// RetentionLimits are the two dates before which data goes.
 func RetentionLimits(s PrivacySettings, now time.Time) (activite, envois time.Time) {
 	return now.AddDate(0, -s.InactiviteMois, 0), now.AddDate(0, -s.EnvoisMois, 0)
 }
@@ -190,7 +190,7 @@ type RetentionReport struct {
 	EnvoisSupprimes            int
 }
 
-// personActivity is what the retention rule looks at for one person.
+// PersonActivity is what the retention rule looks at for one person.
 type PersonActivity struct {
 	ID                    string
 	DerniereActivite      time.Time // as recorded (registration, help, staff)

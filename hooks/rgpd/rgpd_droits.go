@@ -14,7 +14,7 @@ import (
 	"atelier/hooks/model"
 )
 
-// exportPerson gathers the person's record, the duplicates merged into it,
+// ExportPerson gathers the person's record, the duplicates merged into it,
 // their registrations, help, attestations and the messages sent to them or
 // about them by their structure. Everything belongs to the person's
 // structure, which the conseiller reads through the API rules.
@@ -349,12 +349,12 @@ type effacementData struct {
 	Errors           formulaire.Erreurs
 }
 
-// requestLogDelay is longer than PocketBase's request log batching.
+// RequestLogDelay is longer than PocketBase's request log batching.
 const RequestLogDelay = 30 * time.Second
 
 var erasureConfirmation = []formulaire.Option{{Value: "oui", Label: "La personne a demandé que ses données soient effacées."}}
 
-// erasedFields are the fields the erasure empties on the record: the
+// ErasedFields are the fields the erasure empties on the record: the
 // update rule is asked about them before anything changes.
 var ErasedFields = map[string]any{"prenom": "", "nom": "", "telephone": "", "email": "", "notes": "", "anonymise": true}
 

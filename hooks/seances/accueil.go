@@ -104,7 +104,7 @@ func lieuOptions(app core.App, filter HomeFilter, now time.Time) ([]lieuOption, 
 	return options, nil
 }
 
-// upcomingCards reads one page of sessions with their workshop, place,
+// UpcomingCards reads one page of sessions with their workshop, place,
 // structure and taken places in a single query.
 func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard, error) {
 	var rows []cardRow
@@ -144,7 +144,7 @@ func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 	return cards, nil
 }
 
-// groupByDay puts consecutive cards of the same local day under one heading.
+// GroupByDay puts consecutive cards of the same local day under one heading.
 func GroupByDay(cards []seanceCard) []DayGroup {
 	var days []DayGroup
 	for _, c := range cards {
@@ -162,7 +162,7 @@ func sameDay(a, b time.Time) bool {
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
 }
 
-// homeFilter is what the visitor chose; url() writes it back canonically,
+// HomeFilter is what the visitor chose; url() writes it back canonically,
 // which also makes it the page cache key.
 type HomeFilter struct {
 	Besoin    string
@@ -172,7 +172,7 @@ type HomeFilter struct {
 	Page      int
 }
 
-// periodes are the choices of the "Quand ?" filter, in weeks.
+// Periodes are the choices of the "Quand ?" filter, in weeks.
 var Periodes = []struct {
 	Semaines int
 	Label    string
@@ -213,7 +213,7 @@ type homeData struct {
 	Jusquau     time.Time
 }
 
-// publicUpcomingWhere selects what the anonymous API rules let through:
+// PublicUpcomingWhere selects what the anonymous API rules let through:
 // public sessions (seances list rule) of active workshops (ateliers rule).
 const PublicUpcomingWhere = `s.publique = TRUE AND s.statut = 'planifiee' AND a.actif = TRUE
 	AND s.debut >= {:from} AND s.debut < {:to}`

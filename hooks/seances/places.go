@@ -86,7 +86,7 @@ func CountPlaces(app core.App, seanceID string) (taken, waiting int, err error) 
 	return e.Prises(), e.EnAttente, nil
 }
 
-// refillAndRerank promotes waiting people while places are free (only if
+// RefillAndRerank promotes waiting people while places are free (only if
 // the session is still ahead) and renumbers the waiting list 1, 2, 3…
 func RefillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Record, error) {
 	waiting, err := tx.FindRecordsByFilter("inscriptions", "seance = {:seance} && statut = '"+model.StatutListeAttente+"'",

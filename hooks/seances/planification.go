@@ -38,7 +38,7 @@ type SeanceForm struct {
 	Starts         []time.Time
 }
 
-// newSeanceForm pre-fills a plan from a catalogue entry.
+// NewSeanceForm pre-fills a plan from a catalogue entry.
 func NewSeanceForm(atelier *core.Record, staff *model.StaffView, choices *SeanceChoices) SeanceForm {
 	f := SeanceForm{Atelier: atelier.Id, Duree: strconv.Itoa(atelier.GetInt("duree_minutes")),
 		Capacite: strconv.Itoa(atelier.GetInt("capacite_defaut")), Publique: true, InscriptionsOuvertes: true,
@@ -52,7 +52,7 @@ func NewSeanceForm(atelier *core.Record, staff *model.StaffView, choices *Seance
 	return f
 }
 
-// seanceFormOf fills the form with a stored session, for editing.
+// SeanceFormOf fills the form with a stored session, for editing.
 func SeanceFormOf(s *StaffSeance) SeanceForm {
 	r := s.Record
 	return SeanceForm{Atelier: r.GetString("atelier"), Lieu: r.GetString("lieu"), Date: s.Debut.Format("2006-01-02"),
@@ -129,7 +129,7 @@ func LoadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure st
 	return c, nil
 }
 
-// seanceChoices are the options of the form's lists: only what the staff
+// SeanceChoices are the options of the form's lists: only what the staff
 // member may use (their structures' places and animators, active workshops
 // shared or of their structures).
 type SeanceChoices struct {
@@ -164,7 +164,7 @@ func scopeParams(staff *model.StaffView) dbx.Params {
 	return params
 }
 
-// planSessions creates every occurrence in one transaction, each checked
+// PlanSessions creates every occurrence in one transaction, each checked
 // against the seances create rule: all or nothing.
 func PlanSessions(app core.App, auth *core.Record, f *SeanceForm) ([]string, error) {
 	collection, err := app.FindCachedCollectionByNameOrId("seances")
@@ -205,7 +205,7 @@ func newSerieID() string {
 	return string(b)
 }
 
-// editableSession loads a session the staff member may change.
+// EditableSession loads a session the staff member may change.
 func EditableSession(e *core.RequestEvent) (*StaffSeance, *model.StaffView, error) {
 	s, err := LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
 	if err != nil {
@@ -217,7 +217,7 @@ func EditableSession(e *core.RequestEvent) (*StaffSeance, *model.StaffView, erro
 	return s, model.NewStaffView(e.Auth), nil
 }
 
-// blockedReason tells why a session can no longer be edited or cancelled.
+// BlockedReason tells why a session can no longer be edited or cancelled.
 func BlockedReason(s *StaffSeance) string {
 	switch s.Statut {
 	case "annulee":
@@ -228,7 +228,7 @@ func BlockedReason(s *StaffSeance) string {
 	return ""
 }
 
-// laterInSeries are the planned occurrences of the series after s.
+// LaterInSeries are the planned occurrences of the series after s.
 func LaterInSeries(app core.App, s *StaffSeance) ([]*core.Record, error) {
 	if s.Serie == "" {
 		return nil, nil
@@ -241,7 +241,7 @@ func LaterInSeries(app core.App, s *StaffSeance) ([]*core.Record, error) {
 	return later, nil
 }
 
-// updateSessions applies the form to the session and, when asked, to the
+// UpdateSessions applies the form to the session and, when asked, to the
 // later occurrences of its series: each keeps its own date, moved by as
 // many days as this one, and takes the new time, duration and settings.
 func UpdateSessions(app core.App, auth *core.Record, s *StaffSeance, f *SeanceForm) (sessionUpdate, error) {
@@ -301,7 +301,7 @@ func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
 	}
 }
 
-// cancelSessions cancels the session (and the rest of its series when
+// CancelSessions cancels the session (and the rest of its series when
 // asked) in one transaction. Registrations are kept as they were: the
 // statistics count the demand for a cancelled session.
 func CancelSessions(app core.App, auth *core.Record, s *StaffSeance, reason string, rest bool) ([]*core.Record, error) {
@@ -335,7 +335,7 @@ type sessionUpdate struct {
 	Moved    []*core.Record // sessions whose date, time or place changed
 }
 
-// validate checks the form against the choices and computes the starts of
+// Validate checks the form against the choices and computes the starts of
 // every occurrence. A new plan (creating) must be in the future.
 func (f *SeanceForm) Validate(app core.App, c *SeanceChoices, creating bool, now time.Time) formulaire.Erreurs {
 	errs := formulaire.Erreurs{}

@@ -69,7 +69,7 @@ func PresencesFermees(statut string, debut, now time.Time) string {
 	return ""
 }
 
-// registrationDeadline is how long before the start online registration
+// RegistrationDeadline is how long before the start online registration
 // closes: ATELIER_DELAI_INSCRIPTION (a Go duration such as "2h" or a number
 // of minutes), 0 by default (open until the start).
 func RegistrationDeadline() time.Duration {

@@ -12,7 +12,7 @@ import (
 	"atelier/hooks/model"
 )
 
-// staffSeance is a session as the workspace shows it: the records it joins,
+// StaffSeance is a session as the workspace shows it: the records it joins,
 // its times in the structure's zone, its counts, and what the signed-in
 // staff member may do with it. Loaded through workspaceRecord, so a session
 // of another structure is a 404.

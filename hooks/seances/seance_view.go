@@ -12,7 +12,7 @@ import (
 	"atelier/hooks/model"
 )
 
-// seanceView is a session as the public sees it: its workshop, place and
+// SeanceView is a session as the public sees it: its workshop, place and
 // structure, times in the structure's time zone, and the places taken. The
 // session page, the registration page, e-mails and calendars share it.
 type SeanceView struct {
@@ -79,13 +79,13 @@ func (s SeanceView) Complet() bool { return s.PlacesRestantes() == 0 }
 
 func (s SeanceView) Annulee() bool { return s.Statut == model.SeanceAnnulee }
 
-// registrationClosedReason says in French why nobody can register online
+// RegistrationClosedReason says in French why nobody can register online
 // now, or "" when registration is open (see InscriptionFermee).
 func (s SeanceView) RegistrationClosedReason(now time.Time) string {
 	return InscriptionFermee(s.Statut, s.Publique, s.InscriptionsOuvertes, s.Debut, now, EnLigne)
 }
 
-// loadPublicSeance reads a session that the anonymous API may read: a
+// LoadPublicSeance reads a session that the anonymous API may read: a
 // public session of an active workshop. Anything else is "not found".
 func LoadPublicSeance(app core.App, id string) (*SeanceView, error) {
 	seance, err := app.FindRecordById("seances", id)
@@ -98,7 +98,7 @@ func LoadPublicSeance(app core.App, id string) (*SeanceView, error) {
 	return BuildSeanceView(app, seance)
 }
 
-// buildSeanceView gathers what a session's public view needs.
+// BuildSeanceView gathers what a session's public view needs.
 func BuildSeanceView(app core.App, seance *core.Record) (*SeanceView, error) {
 	atelier, err := app.FindRecordById("ateliers", seance.GetString("atelier"))
 	if err != nil {

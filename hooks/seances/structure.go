@@ -43,7 +43,7 @@ func LoadStructurePage(app core.App, slug string, now time.Time) (*structurePage
 	return data, nil
 }
 
-// calendarWeeks is how far ahead the feed goes.
+// CalendarWeeks is how far ahead the feed goes.
 const CalendarWeeks = 26
 
 type structurePageData struct {

@@ -102,7 +102,7 @@ func monthCounters(app core.App, staff *model.StaffView, now time.Time) (time.Ti
 	}, nil
 }
 
-// structureNames maps structure ids to their names.
+// StructureNames maps structure ids to their names.
 func StructureNames(app core.App, ids []string) (map[string]string, error) {
 	names := map[string]string{}
 	if len(ids) == 0 {

@@ -30,7 +30,7 @@ import (
 // person may see (staffStatsStructures), as this reads people's
 // attributes (never their names) to count them.
 
-// loadStatsData reads every session and one-to-one help of the given
+// LoadStatsData reads every session and one-to-one help of the given
 // structures whose day falls in p in the structure's time zone. Days are
 // civil days: the SQL range is widened by a day on each side (zones run
 // from UTC−12 to UTC+14) and the engine keeps exactly the period.

@@ -17,7 +17,7 @@ import (
 	"atelier/hooks/lib/stats"
 )
 
-// activityRows lists the held sessions and the one-to-one help of the
+// ActivityRows lists the held sessions and the one-to-one help of the
 // filter, by date. Sessions not held (planned, cancelled) are not
 // activities. Session rows leave the beneficiary columns empty: a
 // workshop has several participants, counted in Participants.
@@ -83,7 +83,7 @@ func labels(list referentiel.List, values []string) string {
 	return strings.Join(list.Labels(values), ", ")
 }
 
-// writeActivitiesXLSX writes the activity rows as a one-sheet workbook:
+// WriteActivitiesXLSX writes the activity rows as a one-sheet workbook:
 // dates as dates, counts and minutes as numbers, text as text (a text
 // cell is never a formula, whatever it starts with).
 func WriteActivitiesXLSX(w io.Writer, rows []activityRow) error {
@@ -111,7 +111,7 @@ func WriteActivitiesXLSX(w io.Writer, rows []activityRow) error {
 	})
 }
 
-// writeActivitiesCSV writes the activity rows for a French spreadsheet.
+// WriteActivitiesCSV writes the activity rows for a French spreadsheet.
 func WriteActivitiesCSV(w io.Writer, rows []activityRow) error {
 	table := make([][]string, 0, len(rows)+1)
 	table = append(table, activityColumns)
@@ -121,7 +121,7 @@ func WriteActivitiesCSV(w io.Writer, rows []activityRow) error {
 	return WriteFrenchCSV(w, table)
 }
 
-// writeFrenchCSV writes UTF-8 with a byte order mark and « ; » separators
+// WriteFrenchCSV writes UTF-8 with a byte order mark and « ; » separators
 // (what French spreadsheets expect), every cell guarded against formulas.
 func WriteFrenchCSV(w io.Writer, table [][]string) error {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
@@ -198,7 +198,7 @@ func share(n, base int) float64 {
 	return math.Round(float64(n)/float64(base)*1000) / 10
 }
 
-// writeSummaryXLSX writes the summary as a workbook: the key figures, then
+// WriteSummaryXLSX writes the summary as a workbook: the key figures, then
 // one sheet per breakdown and the month-by-month series.
 func WriteSummaryXLSX(w io.Writer, s SummaryExport) error {
 	return writeWorkbook(w, func(x *xlsxBook) error {
@@ -237,7 +237,7 @@ func WriteSummaryXLSX(w io.Writer, s SummaryExport) error {
 	})
 }
 
-// writeSummaryCSV writes the summary as one long table « Tableau ;
+// WriteSummaryCSV writes the summary as one long table « Tableau ;
 // Libellé ; Valeur », easy to filter and pivot in a spreadsheet; each
 // column of a table with several figures is its own « Tableau ».
 func WriteSummaryCSV(w io.Writer, s SummaryExport) error {
@@ -317,7 +317,7 @@ type activityRow struct {
 	Conseiller                                                         string
 }
 
-// summaryExport is what the aggregate exports hold: counts, no person.
+// SummaryExport is what the aggregate exports hold: counts, no person.
 type SummaryExport struct {
 	Perimetre string // the structures counted
 	Periode   string // « octobre 2026 »

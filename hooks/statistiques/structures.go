@@ -9,7 +9,7 @@ import (
 	"atelier/hooks/model"
 )
 
-// staffStatsStructures lists the structures whose statistics the person
+// StaffStatsStructures lists the structures whose statistics the person
 // sees, by name: their own, or every one for a coordinateur.
 func StaffStatsStructures(app core.App, staff *model.StaffView) ([]StatsStructure, error) {
 	records, err := model.StructuresOf(app, staff)
@@ -23,7 +23,7 @@ func StaffStatsStructures(app core.App, staff *model.StaffView) ([]StatsStructur
 	return out, nil
 }
 
-// statsStructure is a structure the person may count.
+// StatsStructure is a structure the person may count.
 type StatsStructure struct {
 	ID, Nom string
 	Loc     *time.Location

@@ -23,7 +23,7 @@ import (
 	"atelier/hooks/seances"
 )
 
-// registerAttestationPages binds the workspace routes to g and the public
+// RegisterAttestationPages binds the workspace routes to g and the public
 // verification page to the router.
 func RegisterAttestationPages(se *core.ServeEvent, g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
 	h := &attestationPages{pe: pe, seances: &seancePages{pe: pe}}

@@ -92,7 +92,7 @@ func currentStaff(e *core.RequestEvent) *core.Record {
 	return staff
 }
 
-// requireStaff guards the workspace: without a valid session, back to the
+// RequireStaff guards the workspace: without a valid session, back to the
 // sign-in page, which then brings the person back where they were going.
 func RequireStaff() *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
@@ -110,7 +110,7 @@ func RequireStaff() *hook.Handler[*core.RequestEvent] {
 	}
 }
 
-// sameOrigin refuses a state-changing request sent from another site.
+// SameOrigin refuses a state-changing request sent from another site.
 func SameOrigin(pe *pageEngine) *hook.Handler[*core.RequestEvent] {
 	return &hook.Handler[*core.RequestEvent]{
 		Id: "atelierSameOrigin",

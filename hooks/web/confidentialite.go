@@ -11,7 +11,7 @@ import (
 	"atelier/hooks/rgpd"
 )
 
-// registerSettingsHooks keeps the settings a single record, and the public
+// RegisterSettingsHooks keeps the settings a single record, and the public
 // privacy page in step with them.
 func RegisterSettingsHooks(app core.App, cache *PageCache) {
 	app.OnRecordCreate("parametres").BindFunc(func(e *core.RecordEvent) error {

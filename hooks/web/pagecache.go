@@ -32,7 +32,7 @@ func NewPageCache() *PageCache {
 	return &PageCache{entries: map[string]*cachedPage{}, now: time.Now}
 }
 
-// invalidateOnWrites forgets every cached page after any committed change
+// InvalidateOnWrites forgets every cached page after any committed change
 // to the public data.
 func (c *PageCache) InvalidateOnWrites(app core.App) {
 	bump := func(e *core.ModelEvent) error {

@@ -28,7 +28,7 @@ import (
 // buffer first, so that a template error gives a clean 500 page instead of
 // half a page.
 
-// loadPages prepares the static files and the templates once, at start-up.
+// LoadPages prepares the static files and the templates once, at start-up.
 func LoadPages(public fs.FS, cache *PageCache) (*pageEngine, error) {
 	assets, err := loadStaticAssets(public)
 	if err != nil {
@@ -222,7 +222,7 @@ func (pe *pageEngine) write(e *core.RequestEvent, status int, plain, gzipped []b
 	return e.Blob(status, "text/html; charset=utf-8", body)
 }
 
-// errorPage renders the French page for an error status. It never fails:
+// ErrorPage renders the French page for an error status. It never fails:
 // if even the template breaks, a plain French sentence is sent.
 func (pe *pageEngine) ErrorPage(e *core.RequestEvent, status int) error {
 	title, page := "Page introuvable", "404"
@@ -241,7 +241,7 @@ func (pe *pageEngine) ErrorPage(e *core.RequestEvent, status int) error {
 	return nil
 }
 
-// frenchRateLimitPage turns the rate limiter's refusal on a page (not on
+// FrenchRateLimitPage turns the rate limiter's refusal on a page (not on
 // the REST API) into a French page: it runs just before PocketBase's rate
 // limiter and sees its error on the way back.
 func (pe *pageEngine) FrenchRateLimitPage() *hook.Handler[*core.RequestEvent] {
@@ -261,7 +261,7 @@ func (pe *pageEngine) FrenchRateLimitPage() *hook.Handler[*core.RequestEvent] {
 	}
 }
 
-// page wraps a page handler: a missing record becomes the French 404 page,
+// Page wraps a page handler: a missing record becomes the French 404 page,
 // any other error is logged and becomes the French 500 page (never a JSON
 // body, never an internal detail).
 func (pe *pageEngine) Page(handler func(*core.RequestEvent) error) func(*core.RequestEvent) error {

@@ -18,7 +18,7 @@ import (
 	"atelier/hooks/rgpd"
 )
 
-// registerPrivacyPages binds the public privacy page, the open data and
+// RegisterPrivacyPages binds the public privacy page, the open data and
 // the workspace pages of the rights and the audit log.
 func RegisterPrivacyPages(se *core.ServeEvent, g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
 	se.Router.GET("/confidentialite", pe.Page(confidentialiteHandler(pe))).Bind(apis.SkipSuccessActivityLog())

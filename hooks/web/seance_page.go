@@ -39,7 +39,7 @@ func SeancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-// registrationPostHandler goes straight to the registration when the form
+// RegistrationPostHandler goes straight to the registration when the form
 // is valid (the transaction checks the session); the session's page is only
 // loaded to answer with an error.
 func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {

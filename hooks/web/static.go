@@ -100,7 +100,7 @@ func (a *staticAssets) url(name string) string {
 	return "/" + name + "?v=" + f.version
 }
 
-// serve writes the named file and reports whether it exists.
+// Serve writes the named file and reports whether it exists.
 func (a *staticAssets) Serve(e *core.RequestEvent, name string) bool {
 	f, ok := a.files[name]
 	if !ok {
