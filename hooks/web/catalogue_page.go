@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -162,26 +161,17 @@ func atelierCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		data.Copie = e.Request.PostForm.Get("copie")
-		if data.Errors = data.Form.Validate(); len(data.Errors) > 0 {
-			return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, "")
-		}
-		collection, err := e.App.FindCachedCollectionByNameOrId("ateliers")
-		if err != nil {
-			return fmt.Errorf("ateliers collection: %w", err)
-		}
-		record := core.NewRecord(collection)
-		record.Load(data.Form.Changes())
-		switch err := access.CreateChecked(e.App, e.Auth, record); {
-		case errors.Is(err, model.ErrNotFound):
-			return access.ErrForbidden // another structure than the person's: the create rule refused
-		case err != nil:
-			if errs, ok := validationMessages(err); ok {
-				data.Errors = errs
-				return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, "")
-			}
-			return fmt.Errorf("create workshop %q: %w", data.Form.Titre, err)
-		}
-		return redirectWithFlash(e, "/espace/catalogue/"+record.Id, "L'atelier « "+data.Form.Titre+" » est enregistré.")
+		var record *core.Record
+		return submission{errors: &data.Errors, check: data.Form.Validate,
+			save: func() (err error) {
+				record, err = createRecord(e, "ateliers", data.Form.Changes())
+				return err
+			},
+			render: func(status int) error { return renderAtelierForm(pe, e, status, data, "") },
+			done: func() (string, string) {
+				return "/espace/catalogue/" + record.Id, "L'atelier « " + data.Form.Titre + " » est enregistré."
+			},
+		}.run(e)
 	}
 }
 
@@ -217,18 +207,18 @@ func atelierUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if !access.MayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
 			return access.ErrForbidden
 		}
-		data.Errors = data.Form.Validate()
-		if len(data.Errors) > 0 {
-			return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
-		}
-		if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.Changes()); err != nil {
-			if errs, ok := validationMessages(err); ok {
-				data.Errors = errs
-				return renderAtelierForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
-			}
-			return fmt.Errorf("update workshop %s: %w", record.Id, err) // errForbidden: another structure's id
-		}
-		return redirectWithFlash(e, "/espace/catalogue/"+record.Id, "Les modifications de « "+data.Form.Titre+" » sont enregistrées.")
+		return submission{errors: &data.Errors, check: data.Form.Validate,
+			save: func() error {
+				if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.Changes()); err != nil {
+					return fmt.Errorf("update workshop %s: %w", record.Id, err)
+				}
+				return nil
+			},
+			render: func(status int) error { return renderAtelierForm(pe, e, status, data, record.Id) },
+			done: func() (string, string) {
+				return "/espace/catalogue/" + record.Id, "Les modifications de « " + data.Form.Titre + " » sont enregistrées."
+			},
+		}.run(e)
 	}
 }
 

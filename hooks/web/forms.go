@@ -10,6 +10,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"atelier/hooks/access"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
@@ -178,4 +179,52 @@ func validationMessages(err error) (formulaire.Erreurs, bool) {
 		errs[name] = "Cette valeur n'est pas acceptée : vérifiez ce champ."
 	}
 	return errs, true
+}
+
+// submission is the one flow of a form that writes: the form's own checks,
+// a 422 page with a French message next to each field and what was typed,
+// the save (whose refusals by the integrity hooks become messages too),
+// then a redirect with a confirmation. Nothing is written when a check
+// fails.
+type submission struct {
+	errors *formulaire.Erreurs       // the page's messages, read by render
+	check  func() formulaire.Erreurs // the form's own checks
+	save   func() error              // the write, through the access checks
+	render func(status int) error    // draws the form
+	done   func() (to, flash string) // where to go once saved, and what to say
+}
+
+func (s submission) run(e *core.RequestEvent) error {
+	if errs := s.check(); len(errs) > 0 {
+		*s.errors = errs
+		return s.render(http.StatusUnprocessableEntity)
+	}
+	if err := s.save(); err != nil {
+		if errs, ok := validationMessages(err); ok {
+			*s.errors = errs
+			return s.render(http.StatusUnprocessableEntity)
+		}
+		return err
+	}
+	to, flash := s.done()
+	return redirectWithFlash(e, to, flash)
+}
+
+// createRecord saves a new record of collection with fields, if the
+// collection's create rule lets the signed-in person do it; a refusal
+// (another structure's id in a form field) is the 403 page.
+func createRecord(e *core.RequestEvent, collection string, fields map[string]any) (*core.Record, error) {
+	c, err := e.App.FindCachedCollectionByNameOrId(collection)
+	if err != nil {
+		return nil, fmt.Errorf("%s collection: %w", collection, err)
+	}
+	record := core.NewRecord(c)
+	record.Load(fields)
+	if err := access.CreateChecked(e.App, e.Auth, record); err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil, access.ErrForbidden
+		}
+		return nil, err
+	}
+	return record, nil
 }

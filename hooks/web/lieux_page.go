@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -93,26 +92,16 @@ func lieuCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		if data.Errors = data.Form.Validate(); len(data.Errors) > 0 {
-			return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, "")
-		}
-		collection, err := e.App.FindCachedCollectionByNameOrId("lieux")
-		if err != nil {
-			return fmt.Errorf("lieux collection: %w", err)
-		}
-		record := core.NewRecord(collection)
-		record.Load(data.Form.Changes())
-		switch err := access.CreateChecked(e.App, e.Auth, record); {
-		case errors.Is(err, model.ErrNotFound):
-			return access.ErrForbidden // another structure than the person's: the create rule refused
-		case err != nil:
-			if errs, ok := validationMessages(err); ok {
-				data.Errors = errs
-				return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, "")
-			}
-			return fmt.Errorf("create place %q: %w", data.Form.Nom, err)
-		}
-		return redirectWithFlash(e, "/espace/lieux", "Le lieu « "+data.Form.Nom+" » est enregistré.")
+		return submission{errors: &data.Errors, check: data.Form.Validate,
+			save: func() error {
+				_, err := createRecord(e, "lieux", data.Form.Changes())
+				return err
+			},
+			render: func(status int) error { return renderLieuForm(pe, e, status, data, "") },
+			done: func() (string, string) {
+				return "/espace/lieux", "Le lieu « " + data.Form.Nom + " » est enregistré."
+			},
+		}.run(e)
 	}
 }
 
@@ -148,17 +137,18 @@ func lieuUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if data.Form.Structure != "" && !access.MayUpdate(e.App, e.Auth, record, map[string]any{"structure": data.Form.Structure}) {
 			return access.ErrForbidden
 		}
-		if data.Errors = data.Form.Validate(); len(data.Errors) > 0 {
-			return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
-		}
-		if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.Changes()); err != nil {
-			if errs, ok := validationMessages(err); ok {
-				data.Errors = errs
-				return renderLieuForm(pe, e, http.StatusUnprocessableEntity, data, record.Id)
-			}
-			return fmt.Errorf("update place %s: %w", record.Id, err)
-		}
-		return redirectWithFlash(e, "/espace/lieux", "Les modifications du lieu « "+data.Form.Nom+" » sont enregistrées.")
+		return submission{errors: &data.Errors, check: data.Form.Validate,
+			save: func() error {
+				if err := access.UpdateChecked(e.App, e.Auth, record, data.Form.Changes()); err != nil {
+					return fmt.Errorf("update place %s: %w", record.Id, err)
+				}
+				return nil
+			},
+			render: func(status int) error { return renderLieuForm(pe, e, status, data, record.Id) },
+			done: func() (string, string) {
+				return "/espace/lieux", "Les modifications du lieu « " + data.Form.Nom + " » sont enregistrées."
+			},
+		}.run(e)
 	}
 }
 
