@@ -92,3 +92,28 @@ func (f fusionFiche) Nom() string { return model.PersonName(f.Record) }
 
 // Fiches are both records, for the rows of the side-by-side table.
 func (d *FusionConfirmData) Fiches() []fusionFiche { return []fusionFiche{d.A, d.B} }
+
+// InscriptionRow is one registration of a person with its session.
+type InscriptionRow struct {
+	Seance string `db:"seance"`
+	Titre  string `db:"titre"`
+	Statut string `db:"statut"`
+	Debut  string `db:"debut"`
+	Fin    string `db:"fin"`
+}
+
+// InscriptionsOf reads a person's registrations in the sessions that scope
+// selects (alias s), newest session first.
+func InscriptionsOf(app core.App, personID string, scope dbx.Expression) ([]InscriptionRow, error) {
+	var rows []InscriptionRow
+	err := app.DB().Select("s.id AS seance", "a.titre", "i.statut", "s.debut", "s.fin").
+		From("inscriptions i").
+		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
+		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
+		Where(dbx.And(dbx.HashExp{"i.beneficiaire": personID}, scope)).
+		OrderBy("s.debut DESC").All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("registrations of %s: %w", personID, err)
+	}
+	return rows, nil
+}

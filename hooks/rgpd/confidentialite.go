@@ -45,3 +45,12 @@ const (
 	defaultInactiviteMois = 12
 	defaultEnvoisMois     = 12
 )
+
+// CountSettings counts the privacy settings records (there is one).
+func CountSettings(app core.App) (int, error) {
+	var n int
+	if err := app.DB().Select("count(*)").From("parametres").Row(&n); err != nil {
+		return 0, fmt.Errorf("count settings: %w", err)
+	}
+	return n, nil
+}

@@ -140,3 +140,12 @@ type compteur struct {
 	Label  string
 	Valeur string
 }
+
+// CountSeances counts the sessions (alias s) that where selects.
+func CountSeances(app core.App, where dbx.Expression) (int, error) {
+	var n int
+	if err := app.DB().Select("count(*)").From("seances s").Where(where).Row(&n); err != nil {
+		return 0, fmt.Errorf("count sessions: %w", err)
+	}
+	return n, nil
+}

@@ -697,38 +697,14 @@ func helpListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // load counts the filtered help, then reads one page of it, newest first.
 func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
 	where := p.Filtres.where(w)
-	err := e.App.DB().Select("count(*)", "coalesce(sum(a.duree_minutes), 0)").From("accompagnements a").
-		Where(where).Row(&p.Total, &p.Minutes)
-	if err != nil {
-		return fmt.Errorf("count help: %w", err)
+	var err error
+	if p.Total, p.Minutes, err = accompagnements.Count(e.App, where); err != nil {
+		return err
 	}
 	p.Pagination = pagination.New(p.Filtres.Page, p.Total, helpPageSize, "/espace/accompagnements", p.Filtres.values())
-	var rows []struct {
-		ID          string `db:"id"`
-		Date        string `db:"date"`
-		Minutes     int    `db:"duree_minutes"`
-		Thematiques string `db:"thematiques"`
-		Demarche    string `db:"demarche"`
-		Tranche     string `db:"tranche_age"`
-		Beneficiary string `db:"beneficiaire"`
-		CPrenom     string `db:"c_prenom"`
-		CNom        string `db:"c_nom"`
-		BPrenom     string `db:"b_prenom"`
-		BNom        string `db:"b_nom"`
-		Structure   string `db:"structure_nom"`
-		Fuseau      string `db:"fuseau"`
-	}
-	err = e.App.DB().Select("a.id", "a.date", "a.duree_minutes", "a.thematiques", "a.demarche", "a.tranche_age",
-		"a.beneficiaire", "coalesce(u.prenom, '') AS c_prenom", "coalesce(u.nom, '') AS c_nom",
-		"coalesce(b.prenom, '') AS b_prenom", "coalesce(b.nom, '') AS b_nom", "st.nom AS structure_nom", "st.fuseau").
-		From("accompagnements a").
-		InnerJoin("structures st", dbx.NewExp("st.id = a.structure")).
-		LeftJoin("utilisateurs u", dbx.NewExp("u.id = a.conseiller")).
-		LeftJoin("beneficiaires b", dbx.NewExp("b.id = a.beneficiaire")).
-		Where(where).OrderBy("a.date DESC", "a.created DESC", "a.id").
-		Limit(helpPageSize).Offset(int64(p.Pagination.Offset())).All(&rows)
+	rows, err := accompagnements.List(e.App, where, helpPageSize, p.Pagination.Offset())
 	if err != nil {
-		return fmt.Errorf("list help: %w", err)
+		return err
 	}
 	ids := make([]string, len(rows))
 	for i, r := range rows {

@@ -327,21 +327,9 @@ func loadProfil(app core.App, auth *core.Record, staff *model.StaffView, r *core
 // loadInscriptions reads the person's registrations, newest session first,
 // and sums their attendance.
 func (p *beneficiaireProfil) loadInscriptions(app core.App, staff *model.StaffView, loc *time.Location) error {
-	var rows []struct {
-		Seance string `db:"seance"`
-		Titre  string `db:"titre"`
-		Statut string `db:"statut"`
-		Debut  string `db:"debut"`
-		Fin    string `db:"fin"`
-	}
-	err := app.DB().Select("s.id AS seance", "a.titre", "i.statut", "s.debut", "s.fin").
-		From("inscriptions i").
-		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
-		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
-		Where(dbx.And(dbx.HashExp{"i.beneficiaire": p.ID}, staff.Scope("s.structure"))).
-		OrderBy("s.debut DESC").All(&rows)
+	rows, err := beneficiaires.InscriptionsOf(app, p.ID, staff.Scope("s.structure"))
 	if err != nil {
-		return fmt.Errorf("registrations of %s: %w", p.ID, err)
+		return err
 	}
 	for _, row := range rows {
 		debut, _ := types.ParseDateTime(row.Debut)

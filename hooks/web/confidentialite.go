@@ -1,8 +1,6 @@
 package web
 
 import (
-	"fmt"
-
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -15,9 +13,9 @@ import (
 // privacy page in step with them.
 func RegisterSettingsHooks(app core.App, cache *PageCache) {
 	app.OnRecordCreate("parametres").BindFunc(func(e *core.RecordEvent) error {
-		var n int
-		if err := e.App.DB().Select("count(*)").From("parametres").Row(&n); err != nil {
-			return fmt.Errorf("count settings: %w", err)
+		n, err := rgpd.CountSettings(e.App)
+		if err != nil {
+			return err
 		}
 		if n > 0 {
 			return validation.Errors{"responsable_traitement": model.FrenchError("singleton",

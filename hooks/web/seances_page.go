@@ -62,12 +62,12 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		for _, o := range sessionPeriods {
 			data.Quands = append(data.Quands, formulaire.Option{Value: o.Value, Label: o.Label, Selected: o.Value == data.Quand})
 		}
-		if err := e.App.DB().Select("count(*)").From("seances s").Where(where).Row(&data.Total); err != nil {
-			return fmt.Errorf("count sessions: %w", err)
+		var err error
+		if data.Total, err = seances.CountSeances(e.App, where); err != nil {
+			return err
 		}
 		data.Pagination = pagination.New(pagination.Demandee(q), data.Total, sessionsPerPage, "/espace/seances",
 			url.Values{"quand": {data.Quand}})
-		var err error
 		data.Seances, err = seances.DashboardSeances(e.App, where, order, sessionsPerPage, int64(data.Pagination.Offset()))
 		if err != nil {
 			return err
