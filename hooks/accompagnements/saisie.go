@@ -36,7 +36,7 @@ type AccompagnementForm struct {
 // activity, and « Non communiqué » for an anonymous person, so that the
 // usual case needs only a duration and a theme.
 func NewAccompagnementForm(structure string, today time.Time) AccompagnementForm {
-	return AccompagnementForm{Structure: structure, Date: today.Format(HelpDayLayout), TypeLieu: "lieu_activite",
+	return AccompagnementForm{Structure: structure, Date: today.Format(AccompagnementDayLayout), TypeLieu: "lieu_activite",
 		TrancheAge: "non_communique", Genre: "non_communique", StatutSocial: "non_communique"}
 }
 
@@ -46,7 +46,7 @@ func AccompagnementFormOf(r *core.Record, loc *time.Location) AccompagnementForm
 	original := r.GetDateTime("date").Time().In(loc)
 	f := AccompagnementForm{
 		Structure: r.GetString("structure"), Beneficiaire: r.GetString("beneficiaire"),
-		Date: original.Format(HelpDayLayout), TypeLieu: r.GetString("type_lieu"),
+		Date: original.Format(AccompagnementDayLayout), TypeLieu: r.GetString("type_lieu"),
 		Commune: r.GetString("commune"), CodePostal: r.GetString("code_postal"), CodeInsee: r.GetString("code_insee"),
 		Thematiques: r.GetStringSlice("thematiques"), Materiel: r.GetStringSlice("materiel"),
 		Autonomie: r.GetString("autonomie"), Demarche: r.GetString("demarche"), Oriente: r.GetBool("oriente"),
@@ -66,11 +66,11 @@ func AccompagnementFormOf(r *core.Record, loc *time.Location) AccompagnementForm
 	return f
 }
 
-// HelpSaveErrors turns the validation errors of a refused save (a field
+// AccompagnementSaveErrors turns the validation errors of a refused save (a field
 // rule, the integrity hook) into form errors, so the form shows them in
 // French next to their field; a field the form does not show gets the
 // summary message.
-func HelpSaveErrors(err error) (formulaire.Erreurs, bool) {
+func AccompagnementSaveErrors(err error) (formulaire.Erreurs, bool) {
 	var verrs validation.Errors
 	if !errors.As(err, &verrs) {
 		return nil, false
@@ -80,7 +80,7 @@ func HelpSaveErrors(err error) (formulaire.Erreurs, bool) {
 		if name == "duree_minutes" {
 			name = "duree_autre"
 		}
-		if !helpFormFields[name] {
+		if !accompagnementFormFields[name] {
 			errs[""] = "L'accompagnement n'a pas pu être enregistré : " + e.Error()
 			continue
 		}
@@ -89,7 +89,7 @@ func HelpSaveErrors(err error) (formulaire.Erreurs, bool) {
 	return errs, true
 }
 
-func helpDistinct(values []string) []string {
+func accompagnementDistinct(values []string) []string {
 	var out []string
 	for _, v := range values {
 		if !slices.Contains(out, v) {
@@ -99,7 +99,7 @@ func helpDistinct(values []string) []string {
 	return out
 }
 
-func helpAllIn(list referentiel.List, values []string) bool {
+func accompagnementAllIn(list referentiel.List, values []string) bool {
 	for _, v := range values {
 		if !list.Has(v) {
 			return false
@@ -111,14 +111,14 @@ func helpAllIn(list referentiel.List, values []string) bool {
 // DureesRapides are the durations offered as one-tap buttons, in minutes.
 var DureesRapides = []int{15, 30, 45, 60, 90, 120}
 
-// helpDureeMax is the longest help the schema accepts (a whole day).
-const helpDureeMax = 1440
+// accompagnementDureeMax is the longest help the schema accepts (a whole day).
+const accompagnementDureeMax = 1440
 
-// HelpDayLayout is the value of an <input type="date">.
-const HelpDayLayout = "2006-01-02"
+// AccompagnementDayLayout is the value of an <input type="date">.
+const AccompagnementDayLayout = "2006-01-02"
 
-// helpFormFields are the fields the quick form shows with their errors.
-var helpFormFields = map[string]bool{"structure": true, "beneficiaire": true, "date": true, "duree": true,
+// accompagnementFormFields are the fields the quick form shows with their errors.
+var accompagnementFormFields = map[string]bool{"structure": true, "beneficiaire": true, "date": true, "duree": true,
 	"duree_autre": true, "type_lieu": true, "commune": true, "code_postal": true, "code_insee": true,
 	"thematiques": true, "materiel": true, "autonomie": true, "demarche": true, "structure_redirection": true,
 	"tranche_age": true, "genre": true, "statut_social": true, "notes": true}
@@ -144,14 +144,14 @@ func (f *AccompagnementForm) Validate(today time.Time) formulaire.Erreurs {
 		errs["type_lieu"] = "Choisissez un type de lieu dans la liste."
 	}
 	f.validateLieu(errs)
-	f.Thematiques = helpDistinct(f.Thematiques)
+	f.Thematiques = accompagnementDistinct(f.Thematiques)
 	if len(f.Thematiques) == 0 {
 		errs["thematiques"] = "Choisissez au moins une thématique."
-	} else if !helpAllIn(referentiel.Thematiques, f.Thematiques) {
+	} else if !accompagnementAllIn(referentiel.Thematiques, f.Thematiques) {
 		errs["thematiques"] = "Choisissez les thématiques dans la liste."
 	}
-	f.Materiel = helpDistinct(f.Materiel)
-	if !helpAllIn(referentiel.Materiels, f.Materiel) {
+	f.Materiel = accompagnementDistinct(f.Materiel)
+	if !accompagnementAllIn(referentiel.Materiels, f.Materiel) {
 		errs["materiel"] = "Choisissez le matériel dans la liste."
 	} else if len(f.Materiel) > 1 && slices.Contains(f.Materiel, "aucun") {
 		errs["materiel"] = "« Pas de matériel » ne peut pas être coché avec un autre matériel."
@@ -181,7 +181,7 @@ func (f *AccompagnementForm) validateDate(today time.Time, errs formulaire.Erreu
 		errs["date"] = "Indiquez la date de l'accompagnement."
 		return
 	}
-	day, err := time.ParseInLocation(HelpDayLayout, f.Date, today.Location())
+	day, err := time.ParseInLocation(AccompagnementDayLayout, f.Date, today.Location())
 	if err != nil {
 		errs["date"] = "Indiquez une date valide, par exemple " + today.Format("02/01/2006") + "."
 		return
@@ -189,9 +189,9 @@ func (f *AccompagnementForm) validateDate(today time.Time, errs formulaire.Erreu
 	switch {
 	case day.Year() < 2000:
 		errs["date"] = "La date est trop ancienne : vérifiez l'année."
-	case f.Date > today.Format(HelpDayLayout):
+	case f.Date > today.Format(AccompagnementDayLayout):
 		errs["date"] = "La date ne peut pas être dans le futur : notez l'accompagnement une fois fait."
-	case !f.Original.IsZero() && f.Original.Format(HelpDayLayout) == f.Date:
+	case !f.Original.IsZero() && f.Original.Format(AccompagnementDayLayout) == f.Date:
 		f.DateValide = f.Original
 	default:
 		// A day without an hour is stored at noon in the structure's zone:
@@ -204,7 +204,7 @@ func (f *AccompagnementForm) validateDuree(errs formulaire.Erreurs) {
 	switch {
 	case f.DureeAutre != "":
 		n, err := strconv.Atoi(f.DureeAutre)
-		if err != nil || n < 1 || n > helpDureeMax {
+		if err != nil || n < 1 || n > accompagnementDureeMax {
 			errs["duree_autre"] = "Indiquez la durée en minutes, un nombre entre 1 et 1 440 (24 h)."
 		}
 		f.dureeMinutes = n

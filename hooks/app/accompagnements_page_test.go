@@ -19,9 +19,9 @@ import (
 // filters and totals, editing and deleting one's own help, for every role,
 // with cross-structure attempts by address and by form field.
 
-const helpNew = "/espace/accompagnements/nouveau"
+const accompagnementNew = "/espace/accompagnements/nouveau"
 
-func helpPath(name, action string) string {
+func accompagnementPath(name, action string) string {
 	return "/espace/accompagnements/" + testkit.ID(name) + "/" + action
 }
 
@@ -43,7 +43,7 @@ func quickHelp(structure, date, duree string, thematiques ...string) url.Values 
 		"genre": {"non_communique"}, "statut_social": {"non_communique"}, "suite": {"liste"}}
 }
 
-func helpCount(t *testing.T, app core.App) int {
+func accompagnementCount(t *testing.T, app core.App) int {
 	t.Helper()
 	n, err := app.CountRecords("accompagnements")
 	if err != nil {
@@ -73,7 +73,7 @@ func TestHelpQuickFormWithMinimalFields(t *testing.T) {
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	today := todayIn(t, "Europe/Paris")
-	expectBody(t, s.getAs(cookie, helpNew), http.StatusOK,
+	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK,
 		[]string{"Nouvel accompagnement", `type="date" value="` + today + `"`, `max="` + today + `"`,
 			`name="duree" value="30"`, "Autre durée, en minutes", `name="thematiques" value="email"`,
 			`name="type_lieu" value="lieu_activite" checked`, `name="tranche_age" value="non_communique" checked`,
@@ -81,15 +81,15 @@ func TestHelpQuickFormWithMinimalFields(t *testing.T) {
 			"Enregistrer et saisir un autre", `role="search"`, "Médiathèque Alpha"},
 		[]string{`<select id="structure"`, "France Services Bêta"})
 
-	before := helpCount(t, s.app)
-	rec := s.postAs(cookie, helpNew, quickHelp(testkit.StructureA, today, "30", "email"))
+	before := accompagnementCount(t, s.app)
+	rec := s.postAs(cookie, accompagnementNew, quickHelp(testkit.StructureA, today, "30", "email"))
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/espace/accompagnements" {
 		t.Fatalf("create: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
 	}
 	if flash := followFlash(rec); !strings.Contains(flash, "Accompagnement enregistré") || !strings.Contains(flash, "30\u00a0min") {
 		t.Errorf("flash %q", flash)
 	}
-	if n := helpCount(t, s.app); n != before+1 {
+	if n := accompagnementCount(t, s.app); n != before+1 {
 		t.Fatalf("%d helps, want %d", n, before+1)
 	}
 	help := newestHelp(t, s.app)
@@ -115,9 +115,9 @@ func TestHelpFormDateInTheStructureZone(t *testing.T) {
 	s := newSite(t)
 	today := todayIn(t, "Indian/Reunion")
 	cookie := s.signIn(testkit.ConseillerB)
-	expectBody(t, s.getAs(cookie, helpNew), http.StatusOK,
+	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK,
 		[]string{`type="date" value="` + today + `"`, "France Services Bêta"}, []string{"Médiathèque Alpha"})
-	rec := s.postAs(cookie, helpNew, quickHelp(testkit.StructureB, today, "45", "sante"))
+	rec := s.postAs(cookie, accompagnementNew, quickHelp(testkit.StructureB, today, "45", "sante"))
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("create: %d\n%s", rec.Code, rec.Body.String())
 	}
@@ -133,8 +133,8 @@ func TestHelpCustomDurationAndNextOne(t *testing.T) {
 	form := quickHelp(testkit.StructureA, todayIn(t, "Europe/Paris"), "30", "email", "sante")
 	form.Set("duree_autre", "20") // typed: it wins over the button
 	form.Set("suite", "autre")
-	rec := s.postAs(cookie, helpNew, form)
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != helpNew {
+	rec := s.postAs(cookie, accompagnementNew, form)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != accompagnementNew {
 		t.Fatalf("create and next: %d %q", rec.Code, rec.Header().Get("Location"))
 	}
 	if flash := followFlash(rec); !strings.Contains(flash, "20\u00a0min") || !strings.Contains(flash, "saisir le suivant") {
@@ -145,7 +145,7 @@ func TestHelpCustomDurationAndNextOne(t *testing.T) {
 		t.Errorf("stored %d min, %v", help.GetInt("duree_minutes"), help.GetStringSlice("thematiques"))
 	}
 	// the next form is empty again
-	expectBody(t, s.getAs(cookie, helpNew), http.StatusOK, []string{`name="duree_autre" type="number" value=""`},
+	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK, []string{`name="duree_autre" type="number" value=""`},
 		[]string{"checked><label for=\"thematiques"})
 }
 
@@ -163,7 +163,7 @@ func TestHelpAnonymousWithEveryField(t *testing.T) {
 	} {
 		form[k] = v
 	}
-	if rec := s.postAs(cookie, helpNew, form); rec.Code != http.StatusSeeOther {
+	if rec := s.postAs(cookie, accompagnementNew, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("create: %d\n%s", rec.Code, rec.Body.String())
 	}
 	help := newestHelp(t, s.app)
@@ -189,17 +189,17 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 	cookie := s.signIn(testkit.ConseillerA)
 	benefA := testkit.ID(testkit.BeneficiaireA)
 	// the search lists the people of A only, with a « Choisir » link
-	expectBody(t, s.getAs(cookie, helpNew+"?q=Fixturenom"), http.StatusOK,
-		[]string{testkit.NomBeneficiaireA, "Choisir", helpNew + "?beneficiaire=" + benefA, "06 12 34 56 78"},
+	expectBody(t, s.getAs(cookie, accompagnementNew+"?q=Fixturenom"), http.StatusOK,
+		[]string{testkit.NomBeneficiaireA, "Choisir", accompagnementNew + "?beneficiaire=" + benefA, "06 12 34 56 78"},
 		[]string{testkit.NomBeneficiaireB})
-	expectBody(t, s.getAs(cookie, helpNew+"?q=inconnu"), http.StatusOK, []string{"Personne ne correspond à « inconnu »"}, nil)
+	expectBody(t, s.getAs(cookie, accompagnementNew+"?q=inconnu"), http.StatusOK, []string{"Personne ne correspond à « inconnu »"}, nil)
 	// chosen: the name, « Changer », the hidden field, no anonymous questions
-	expectBody(t, s.getAs(cookie, helpNew+"?beneficiaire="+benefA), http.StatusOK,
+	expectBody(t, s.getAs(cookie, accompagnementNew+"?beneficiaire="+benefA), http.StatusOK,
 		[]string{"Personne choisie", "Camille " + testkit.NomBeneficiaireA, "Changer",
 			`type="hidden" name="beneficiaire" value="` + benefA + `"`},
 		[]string{`name="tranche_age"`, `role="search"`})
 	// another structure's person by address: 404
-	if rec := s.getAs(cookie, helpNew+"?beneficiaire="+testkit.ID(testkit.BeneficiaireB)); rec.Code != http.StatusNotFound {
+	if rec := s.getAs(cookie, accompagnementNew+"?beneficiaire="+testkit.ID(testkit.BeneficiaireB)); rec.Code != http.StatusNotFound {
 		t.Errorf("person of B by address: %d", rec.Code)
 	}
 
@@ -207,7 +207,7 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 	form := quickHelp(testkit.StructureA, date, "60", "email")
 	form.Set("beneficiaire", benefA)
 	form.Set("tranche_age", "70_plus") // not shown for a known person: not stored
-	if rec := s.postAs(cookie, helpNew, form); rec.Code != http.StatusSeeOther {
+	if rec := s.postAs(cookie, accompagnementNew, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("create: %d\n%s", rec.Code, rec.Body.String())
 	}
 	help := newestHelp(t, s.app)
@@ -220,7 +220,7 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 	}
 	// an older help does not move the last activity backwards
 	form.Set("date", testkit.Now().AddDate(0, 0, -30).Format("2006-01-02"))
-	if rec := s.postAs(cookie, helpNew, form); rec.Code != http.StatusSeeOther {
+	if rec := s.postAs(cookie, accompagnementNew, form); rec.Code != http.StatusSeeOther {
 		t.Fatalf("create older: %d", rec.Code)
 	}
 	if again := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireA).GetDateTime("derniere_activite"); !again.Time().Equal(last.Time()) {
@@ -233,7 +233,7 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
 	today := todayIn(t, "Europe/Paris")
-	before := helpCount(t, s.app)
+	before := accompagnementCount(t, s.app)
 	for name, c := range map[string]struct {
 		change  url.Values
 		message string
@@ -260,7 +260,7 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 		for k, v := range c.change {
 			form[k] = v
 		}
-		rec := s.postAs(cookie, helpNew, form)
+		rec := s.postAs(cookie, accompagnementNew, form)
 		expectBody(t, rec, http.StatusUnprocessableEntity,
 			[]string{"Rien n'a été enregistré", c.message, `value="Démarche tapée"`, "Notes tapées", `class="erreur"`}, nil)
 		if t.Failed() {
@@ -270,9 +270,9 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 	// a duration typed by hand is kept as typed
 	form := quickHelp(testkit.StructureA, today, "", "")
 	form.Set("duree_autre", "25")
-	expectBody(t, s.postAs(cookie, helpNew, form), http.StatusUnprocessableEntity,
+	expectBody(t, s.postAs(cookie, accompagnementNew, form), http.StatusUnprocessableEntity,
 		[]string{`name="duree_autre" type="number" value="25"`, "Choisissez au moins une thématique."}, nil)
-	if n := helpCount(t, s.app); n != before {
+	if n := accompagnementCount(t, s.app); n != before {
 		t.Errorf("%d helps after refused forms, want %d", n, before)
 	}
 }
@@ -281,31 +281,31 @@ func TestHelpFormErrorsKeepTypedValues(t *testing.T) {
 func TestHelpCrossStructureFormFields(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	before := helpCount(t, s.app)
+	before := accompagnementCount(t, s.app)
 	lastB := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireB).GetString("derniere_activite")
 	cookie := s.signIn(testkit.ConseillerA)
 	today := todayIn(t, "Europe/Paris")
 
 	form := quickHelp(testkit.StructureB, today, "30", "email")
 	form.Set("beneficiaire", testkit.ID(testkit.BeneficiaireB))
-	expectBody(t, s.postAs(cookie, helpNew, form), http.StatusUnprocessableEntity,
+	expectBody(t, s.postAs(cookie, accompagnementNew, form), http.StatusUnprocessableEntity,
 		[]string{"Cette structure n&#39;est pas la vôtre"}, []string{testkit.NomBeneficiaireB})
 
 	form = quickHelp(testkit.StructureA, today, "30", "email")
 	form.Set("beneficiaire", testkit.ID(testkit.BeneficiaireB))
-	expectBody(t, s.postAs(cookie, helpNew, form), http.StatusUnprocessableEntity,
+	expectBody(t, s.postAs(cookie, accompagnementNew, form), http.StatusUnprocessableEntity,
 		[]string{"n&#39;est pas suivie par la structure"}, []string{testkit.NomBeneficiaireB})
 
 	// B's conseiller cannot record help in A, nor for A's person
 	cookieB := s.signIn(testkit.ConseillerB)
 	form = quickHelp(testkit.StructureA, today, "30", "email")
-	expectBody(t, s.postAs(cookieB, helpNew, form), http.StatusUnprocessableEntity, []string{"Cette structure n&#39;est pas la vôtre"}, nil)
+	expectBody(t, s.postAs(cookieB, accompagnementNew, form), http.StatusUnprocessableEntity, []string{"Cette structure n&#39;est pas la vôtre"}, nil)
 	form = quickHelp(testkit.StructureB, todayIn(t, "Indian/Reunion"), "30", "email")
 	form.Set("beneficiaire", testkit.ID(testkit.BeneficiaireA))
-	expectBody(t, s.postAs(cookieB, helpNew, form), http.StatusUnprocessableEntity, []string{"n&#39;est pas suivie"},
+	expectBody(t, s.postAs(cookieB, accompagnementNew, form), http.StatusUnprocessableEntity, []string{"n&#39;est pas suivie"},
 		[]string{testkit.NomBeneficiaireA})
 
-	if n := helpCount(t, s.app); n != before {
+	if n := accompagnementCount(t, s.app); n != before {
 		t.Errorf("%d helps, want %d", n, before)
 	}
 	if got := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireB).GetString("derniere_activite"); got != lastB {
@@ -318,7 +318,7 @@ func TestHelpOfAnotherStructureIsNotFound(t *testing.T) {
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerB)
 	original := mustFind(t, s.app, "accompagnements", testkit.AccompagnementA)
-	for _, path := range []string{helpPath(testkit.AccompagnementA, "modifier"), helpPath(testkit.AccompagnementA, "supprimer")} {
+	for _, path := range []string{accompagnementPath(testkit.AccompagnementA, "modifier"), accompagnementPath(testkit.AccompagnementA, "supprimer")} {
 		expectBody(t, s.getAs(cookie, path), http.StatusNotFound, []string{"Page introuvable"}, []string{testkit.NomBeneficiaireA})
 		form := quickHelp(testkit.StructureA, todayIn(t, "Europe/Paris"), "120", "sante")
 		expectBody(t, s.postAs(cookie, path, form), http.StatusNotFound, nil, nil)
@@ -343,7 +343,7 @@ func TestHelpOfAColleagueIsReadOnly(t *testing.T) {
 		[]string{"2 accompagnements,", "Prénom conseillera Nom conseillera", "Camille " + testkit.NomBeneficiaireA,
 			idA2 + "/modifier", idA2 + "/supprimer"},
 		[]string{idA + "/modifier", idA + "/supprimer"})
-	for _, path := range []string{helpPath(testkit.AccompagnementA, "modifier"), helpPath(testkit.AccompagnementA, "supprimer")} {
+	for _, path := range []string{accompagnementPath(testkit.AccompagnementA, "modifier"), accompagnementPath(testkit.AccompagnementA, "supprimer")} {
 		expectBody(t, s.getAs(cookie, path), http.StatusForbidden, []string{"Action refusée"}, nil)
 		form := quickHelp(testkit.StructureA, todayIn(t, "Europe/Paris"), "120", "sante")
 		expectBody(t, s.postAs(cookie, path, form), http.StatusForbidden, []string{"Action refusée"}, nil)
@@ -357,9 +357,9 @@ func TestHelpOfAColleagueIsReadOnly(t *testing.T) {
 func TestHelpPagesForOtherRoles(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
-	before := helpCount(t, s.app)
-	paths := []string{"/espace/accompagnements", helpNew, helpPath(testkit.AccompagnementA, "modifier"),
-		helpPath(testkit.AccompagnementA, "supprimer"), "/espace/accompagnements?beneficiaire=" + testkit.ID(testkit.BeneficiaireA)}
+	before := accompagnementCount(t, s.app)
+	paths := []string{"/espace/accompagnements", accompagnementNew, accompagnementPath(testkit.AccompagnementA, "modifier"),
+		accompagnementPath(testkit.AccompagnementA, "supprimer"), "/espace/accompagnements?beneficiaire=" + testkit.ID(testkit.BeneficiaireA)}
 	for _, role := range []string{testkit.ReferentA, testkit.Coordinateur} {
 		cookie := s.signIn(role)
 		for _, path := range paths {
@@ -381,7 +381,7 @@ func TestHelpPagesForOtherRoles(t *testing.T) {
 	if _, err := s.app.FindRecordById("accompagnements", testkit.ID(testkit.AccompagnementA)); err != nil {
 		t.Errorf("help deleted: %v", err)
 	}
-	if n := helpCount(t, s.app); n != before {
+	if n := accompagnementCount(t, s.app); n != before {
 		t.Errorf("%d helps, want %d", n, before)
 	}
 }
@@ -390,9 +390,9 @@ func TestHelpPostsFromAnotherSiteAreRefused(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
-	before := helpCount(t, s.app)
+	before := accompagnementCount(t, s.app)
 	form := quickHelp(testkit.StructureA, todayIn(t, "Europe/Paris"), "30", "email")
-	for _, path := range []string{helpNew, helpPath(testkit.AccompagnementA, "modifier"), helpPath(testkit.AccompagnementA, "supprimer")} {
+	for _, path := range []string{accompagnementNew, accompagnementPath(testkit.AccompagnementA, "modifier"), accompagnementPath(testkit.AccompagnementA, "supprimer")} {
 		for name, headers := range map[string]map[string]string{
 			"no origin":    {"Cookie": cookie},
 			"other origin": {"Cookie": cookie, "Origin": "https://evil.example"},
@@ -402,7 +402,7 @@ func TestHelpPostsFromAnotherSiteAreRefused(t *testing.T) {
 			}
 		}
 	}
-	if n := helpCount(t, s.app); n != before {
+	if n := accompagnementCount(t, s.app); n != before {
 		t.Errorf("%d helps, want %d", n, before)
 	}
 	if help := mustFind(t, s.app, "accompagnements", testkit.AccompagnementA); help.GetInt("duree_minutes") != 30 {
@@ -414,7 +414,7 @@ func TestHelpEditOwn(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
-	path := helpPath(testkit.AccompagnementA, "modifier")
+	path := accompagnementPath(testkit.AccompagnementA, "modifier")
 	original := mustFind(t, s.app, "accompagnements", testkit.AccompagnementA)
 	day := localDay(t, original, "Europe/Paris")
 	expectBody(t, s.getAs(cookie, path), http.StatusOK,
@@ -475,7 +475,7 @@ func TestHelpDeleteOwn(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
-	path := helpPath(testkit.AccompagnementA, "supprimer")
+	path := accompagnementPath(testkit.AccompagnementA, "supprimer")
 	expectBody(t, s.getAs(cookie, path), http.StatusOK,
 		[]string{"Supprimer cet accompagnement ?", "30\u00a0min", "Camille " + testkit.NomBeneficiaireA, "E-mail",
 			`action="` + path + `"`}, nil)
@@ -560,7 +560,7 @@ func TestHelpListFiltersAndTotals(t *testing.T) {
 	// the people of one profile
 	body = list("?beneficiaire=" + testkit.ID(testkit.BeneficiaireA2))
 	for _, want := range []string{"1 accompagnement, 15\u00a0min", "Accompagnements de <strong>Camille Fixturenom-Alpha-Deux</strong>",
-		`name="beneficiaire" value="` + testkit.ID(testkit.BeneficiaireA2) + `"`, helpNew + "?beneficiaire=" + testkit.ID(testkit.BeneficiaireA2)} {
+		`name="beneficiaire" value="` + testkit.ID(testkit.BeneficiaireA2) + `"`, accompagnementNew + "?beneficiaire=" + testkit.ID(testkit.BeneficiaireA2)} {
 		if !strings.Contains(body, want) {
 			t.Errorf("profile filter: missing %q", want)
 		}
@@ -616,21 +616,21 @@ func TestHelpFormWithSeveralStructures(t *testing.T) {
 	setFields(t, s.app, "utilisateurs", testkit.ConseillerA2, map[string]any{
 		"structures": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)}})
 	cookie := s.signIn(testkit.ConseillerA2)
-	expectBody(t, s.getAs(cookie, helpNew), http.StatusOK,
+	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK,
 		[]string{`<select id="structure" name="structure"`, "Médiathèque Alpha", "France Services Bêta"}, nil)
-	expectBody(t, s.getAs(cookie, helpNew+"?q=Camille"), http.StatusOK,
+	expectBody(t, s.getAs(cookie, accompagnementNew+"?q=Camille"), http.StatusOK,
 		[]string{testkit.NomBeneficiaireA, testkit.NomBeneficiaireB, "structure=" + testkit.ID(testkit.StructureB)}, nil)
-	expectBody(t, s.getAs(cookie, helpNew+"?beneficiaire="+testkit.ID(testkit.BeneficiaireB)), http.StatusOK,
+	expectBody(t, s.getAs(cookie, accompagnementNew+"?beneficiaire="+testkit.ID(testkit.BeneficiaireB)), http.StatusOK,
 		[]string{`<option value="` + testkit.ID(testkit.StructureB) + `" selected>`}, nil)
 	// the person and the structure must agree
 	form := quickHelp(testkit.StructureA, todayIn(t, "Indian/Reunion"), "30", "email")
 	form.Set("beneficiaire", testkit.ID(testkit.BeneficiaireB))
-	expectBody(t, s.postAs(cookie, helpNew, form), http.StatusUnprocessableEntity, []string{"n&#39;est pas suivie"}, nil)
+	expectBody(t, s.postAs(cookie, accompagnementNew, form), http.StatusUnprocessableEntity, []string{"n&#39;est pas suivie"}, nil)
 	form.Set("structure", testkit.ID(testkit.StructureB))
 	form.Set("date", todayIn(t, "Indian/Reunion"))
 	form.Set("suite", "autre")
-	rec := s.postAs(cookie, helpNew, form)
-	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != helpNew+"?structure="+testkit.ID(testkit.StructureB) {
+	rec := s.postAs(cookie, accompagnementNew, form)
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != accompagnementNew+"?structure="+testkit.ID(testkit.StructureB) {
 		t.Fatalf("create in B: %d %q\n%s", rec.Code, rec.Header().Get("Location"), rec.Body.String())
 	}
 	if help := newestHelp(t, s.app); help.GetString("structure") != testkit.ID(testkit.StructureB) {

@@ -70,9 +70,9 @@ func newAttestationSite(t *testing.T, roles ...string) *attestationSite {
 
 var codePattern = regexp.MustCompile(`ATL-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}`)
 
-// issueForSession issues Camille's attestation of the public session of A
+// issueForSeance issues Camille's attestation of the public session of A
 // from her profile and returns the record.
-func (a *attestationSite) issueForSession(t *testing.T) *core.Record {
+func (a *attestationSite) issueForSeance(t *testing.T) *core.Record {
 	t.Helper()
 	rec := a.postAs(a.cookies[testkit.ConseillerA], "/espace/beneficiaires/"+testkit.ID(testkit.BeneficiaireA)+"/attestations",
 		url.Values{"type": {"seance"}, "seance": {testkit.ID(testkit.SeancePubliqueA)}})
@@ -147,7 +147,7 @@ func TestAttestationFromProfile(t *testing.T) {
 	t.Parallel()
 	a := newAttestationSite(t)
 	before := a.count("attestations")
-	r := a.issueForSession(t)
+	r := a.issueForSeance(t)
 	code := r.GetString("code")
 	if a.count("attestations") != before+1 || r.GetString("emise_par") != testkit.ID(testkit.ConseillerA) ||
 		r.GetString("pdf") == "" || len(r.GetStringSlice("seances")) != 1 {
@@ -259,7 +259,7 @@ func TestAttestationFormRefusals(t *testing.T) {
 func TestAttestationAccess(t *testing.T) {
 	t.Parallel()
 	a := newAttestationSite(t, testkit.ConseillerB, testkit.ReferentA, testkit.Coordinateur)
-	issued := a.issueForSession(t)
+	issued := a.issueForSeance(t)
 	seance := "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA)
 	benef := url.Values{"beneficiaire": {testkit.ID(testkit.BeneficiaireA)}}
 	routes := []struct {
@@ -413,7 +413,7 @@ func TestFeuilleEmargementOverHTTP(t *testing.T) {
 func TestRevokeAttestation(t *testing.T) {
 	t.Parallel()
 	a := newAttestationSite(t)
-	r := a.issueForSession(t)
+	r := a.issueForSeance(t)
 	code := r.GetString("code")
 	path := "/espace/attestations/" + r.Id + "/revoquer"
 	expectBody(t, a.postAs(a.cookies[testkit.ConseillerA], path, url.Values{"motif": {"  "}}), http.StatusUnprocessableEntity,
@@ -440,7 +440,7 @@ func TestRevokeAttestation(t *testing.T) {
 		t.Errorf("second revocation: %q", msg)
 	}
 	// A new attestation can then be issued, with a new code.
-	if again := a.issueForSession(t); again.GetString("code") == code {
+	if again := a.issueForSeance(t); again.GetString("code") == code {
 		t.Error("the revoked attestation was given back")
 	}
 }
@@ -450,7 +450,7 @@ func TestRevokeAttestation(t *testing.T) {
 func TestVerificationPage(t *testing.T) {
 	t.Parallel()
 	a := newAttestationSite(t)
-	r := a.issueForSession(t)
+	r := a.issueForSeance(t)
 	code := r.GetString("code")
 	paris, _ := time.LoadLocation("Europe/Paris")
 	expectBody(t, a.get("/verifier/"+code), http.StatusOK, []string{"Cette attestation est authentique", "C. F. (initiales)",

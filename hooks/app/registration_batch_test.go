@@ -40,7 +40,7 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			f := inscriptions.RegistrationForm{Prenom: "P", Nom: fmt.Sprint("N", i%50), Consentement: true,
+			f := inscriptions.InscriptionForm{Prenom: "P", Nom: fmt.Sprint("N", i%50), Consentement: true,
 				TelephoneNormalise: fmt.Sprintf("+3376%07d", i%50)} // ten people submit twice
 			_, errs[i] = inscriptions.Register(app, seance.Id, f, testkit.Now())
 		}()
@@ -48,7 +48,7 @@ func TestConcurrentRegistrationsInBatches(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				f := inscriptions.RegistrationForm{Prenom: "R", Nom: "Refusé", Consentement: true, TelephoneNormalise: fmt.Sprintf("+3377%07d", i)}
+				f := inscriptions.InscriptionForm{Prenom: "R", Nom: "Refusé", Consentement: true, TelephoneNormalise: fmt.Sprintf("+3377%07d", i)}
 				_, refused[i] = inscriptions.Register(app, testkit.ID(testkit.SeancePriveeA), f, testkit.Now())
 			}()
 		}

@@ -27,7 +27,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	se.Router.Bind(pe.FrenchRateLimitPage())
 	se.Router.GET("/{$}", pe.Page(web.HomeHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/ateliers/{id}", pe.Page(web.SeancePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
-	se.Router.POST("/ateliers/{id}/inscription", pe.Page(web.RegistrationPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/ateliers/{id}/inscription", pe.Page(web.InscriptionPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	// Personal links hold a secret token: never in the request log.
 	se.Router.GET("/inscription/{jeton}", pe.Page(web.InscriptionPageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.POST("/inscription/{jeton}", pe.Page(web.CancelPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
@@ -37,7 +37,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	espace := se.Router.Group("/espace")
 	espace.Bind(web.RequireStaff(), web.SameOrigin(pe))
 	espace.GET("", pe.Page(web.DashboardHandler(pe)))
-	web.RegisterSessionPages(espace, pe)
+	web.RegisterSeancePages(espace, pe)
 	web.RegisterAttendancePages(espace, pe)
 	web.RegisterHelpPages(espace, pe)
 	web.RegisterBeneficiaryPages(espace, pe)

@@ -32,7 +32,7 @@ func planForm(extra map[string]string) url.Values {
 	return form
 }
 
-func sessionsOfSeries(t *testing.T, app core.App, serie string) []*core.Record {
+func seancesOfSeries(t *testing.T, app core.App, serie string) []*core.Record {
 	t.Helper()
 	records, err := app.FindRecordsByFilter("seances", "serie = {:serie}", "debut", 0, 0, dbx.Params{"serie": serie})
 	if err != nil {
@@ -41,7 +41,7 @@ func sessionsOfSeries(t *testing.T, app core.App, serie string) []*core.Record {
 	return records
 }
 
-func countSessions(t *testing.T, app core.App) int {
+func countSeances(t *testing.T, app core.App) int {
 	t.Helper()
 	n, err := app.CountRecords("seances")
 	if err != nil {
@@ -114,7 +114,7 @@ func TestPlanRecurringSeries(t *testing.T) {
 		t.Fatalf("weekly series: %d %q\n%s", rec.Code, followFlash(rec), rec.Body.String())
 	}
 	first, _ := s.app.FindRecordById("seances", strings.TrimPrefix(rec.Header().Get("Location"), "/espace/seances/"))
-	weekly := sessionsOfSeries(t, s.app, first.GetString("serie"))
+	weekly := seancesOfSeries(t, s.app, first.GetString("serie"))
 	if len(weekly) != 4 {
 		t.Fatalf("%d sessions in the series", len(weekly))
 	}
@@ -137,7 +137,7 @@ func TestPlanRefusesBadInputAndOtherStructures(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.ConseillerA)
-	before := countSessions(t, s.app)
+	before := countSeances(t, s.app)
 	for name, c := range map[string]struct {
 		form map[string]string
 		want []string
@@ -179,7 +179,7 @@ func TestPlanRefusesBadInputAndOtherStructures(t *testing.T) {
 	if rec.Code != http.StatusForbidden {
 		t.Errorf("cross-site plan: %d", rec.Code)
 	}
-	if after := countSessions(t, s.app); after != before {
+	if after := countSeances(t, s.app); after != before {
 		t.Errorf("%d sessions created by refused posts", after-before)
 	}
 }
@@ -190,7 +190,7 @@ func TestEditOneOccurrenceOrTheRestOfTheSeries(t *testing.T) {
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "1", "occurrences": "4"}))
 	first, _ := s.app.FindRecordById("seances", strings.TrimPrefix(rec.Header().Get("Location"), "/espace/seances/"))
-	series := sessionsOfSeries(t, s.app, first.GetString("serie"))
+	series := seancesOfSeries(t, s.app, first.GetString("serie"))
 	second := series[1]
 	local := func(r *core.Record) string {
 		fresh, _ := s.app.FindRecordById("seances", r.Id)
@@ -322,14 +322,14 @@ func TestCancelTheRestOfASeries(t *testing.T) {
 	cookie := s.signIn(testkit.ConseillerA)
 	rec := s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "2", "occurrences": "5"}))
 	first, _ := s.app.FindRecordById("seances", strings.TrimPrefix(rec.Header().Get("Location"), "/espace/seances/"))
-	series := sessionsOfSeries(t, s.app, first.GetString("serie"))
+	series := seancesOfSeries(t, s.app, first.GetString("serie"))
 	expectBody(t, s.getAs(cookie, "/espace/seances/"+series[2].Id+"/annuler"), http.StatusOK,
 		[]string{"Cette séance et les 2 suivantes de la série"}, nil)
 	rec = s.postAs(cookie, "/espace/seances/"+series[2].Id+"/annuler", url.Values{"motif": {"Fin du projet."}, "portee": {"suivantes"}})
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(followFlash(rec), "3 séances de la série annulées.") {
 		t.Fatalf("cancel rest: %d %q", rec.Code, followFlash(rec))
 	}
-	for i, r := range sessionsOfSeries(t, s.app, first.GetString("serie")) {
+	for i, r := range seancesOfSeries(t, s.app, first.GetString("serie")) {
 		want := "planifiee"
 		if i >= 2 {
 			want = "annulee"

@@ -40,7 +40,7 @@ func LoadCatalogue(app core.App, auth *core.Record, staff *model.StaffView, filt
 	for i, r := range records {
 		ids[i] = r.Id
 	}
-	upcoming, err := upcomingSessionCounts(app, staff, ids, now)
+	upcoming, err := upcomingSeanceCounts(app, staff, ids, now)
 	if err != nil {
 		return nil, err
 	}
@@ -65,10 +65,10 @@ func WorkshopStructures(ateliers []*core.Record) []string {
 	return ids
 }
 
-// upcomingSessionCounts counts the planned sessions to come of each
+// upcomingSeanceCounts counts the planned sessions to come of each
 // workshop, among the sessions of the person's structures only: a shared
 // workshop's sessions elsewhere are not theirs to know about.
-func upcomingSessionCounts(app core.App, staff *model.StaffView, ateliers []string, now time.Time) (map[string]int, error) {
+func upcomingSeanceCounts(app core.App, staff *model.StaffView, ateliers []string, now time.Time) (map[string]int, error) {
 	counts := map[string]int{}
 	if len(ateliers) == 0 {
 		return counts, nil

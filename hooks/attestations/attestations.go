@@ -125,10 +125,10 @@ func (c *AttestationContenu) Ids() []string {
 	return ids
 }
 
-// AttendedSessions lists the sessions the person attended in the staff
+// AttendedSeances lists the sessions the person attended in the staff
 // member's structures (never a cancelled one), oldest first; where narrows
 // them (one session, a period).
-func AttendedSessions(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]ContenuSeance, error) {
+func AttendedSeances(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]ContenuSeance, error) {
 	var rows []struct {
 		ID    string `db:"id"`
 		Titre string `db:"titre"`

@@ -36,7 +36,7 @@ func LoadAttestationsProfil(app core.App, staff *model.StaffView, r *core.Record
 		}
 		p.Liste = append(p.Liste, ligne)
 	}
-	attended, err := AttendedSessions(app, staff, r.Id, nil)
+	attended, err := AttendedSeances(app, staff, r.Id, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -95,11 +95,11 @@ func PresentPeople(app core.App, s *seances.StaffSeance) ([]*core.Record, error)
 
 const NotPresent = "Cette personne n'est pas notée présente à cette séance : notez d'abord sa présence."
 
-// ChosenSessions reads the profile form: one attended session, or every
+// ChosenSeances reads the profile form: one attended session, or every
 // session attended over a period (dates in the structure's zone). Any
 // other session (not attended, another person's, another structure's)
 // is refused next to its field.
-func ChosenSessions(app core.App, staff *model.StaffView, record *core.Record, kind string, form AttestationForm,
+func ChosenSeances(app core.App, staff *model.StaffView, record *core.Record, kind string, form AttestationForm,
 	loc *time.Location) ([]ContenuSeance, formulaire.Erreurs, error) {
 	errs := formulaire.Erreurs{}
 	switch kind {
@@ -108,7 +108,7 @@ func ChosenSessions(app core.App, staff *model.StaffView, record *core.Record, k
 			errs["seance"] = "Choisissez la séance."
 			return nil, errs, nil
 		}
-		seances, err := AttendedSessions(app, staff, record.Id, dbx.HashExp{"s.id": form.Seance})
+		seances, err := AttendedSeances(app, staff, record.Id, dbx.HashExp{"s.id": form.Seance})
 		if err == nil && len(seances) == 0 {
 			errs["seance"] = "Choisissez une séance à laquelle la personne était présente."
 		}
@@ -128,7 +128,7 @@ func ChosenSessions(app core.App, staff *model.StaffView, record *core.Record, k
 		if len(errs) > 0 {
 			return nil, errs, nil
 		}
-		seances, err := AttendedSessions(app, staff, record.Id, dbx.NewExp("s.debut >= {:du} AND s.debut < {:au}",
+		seances, err := AttendedSeances(app, staff, record.Id, dbx.NewExp("s.debut >= {:du} AND s.debut < {:au}",
 			dbx.Params{"du": model.DBDate(du), "au": model.DBDate(au.AddDate(0, 0, 1))}))
 		if err == nil && len(seances) == 0 {
 			errs["du"] = fmt.Sprintf("La personne n'a été présente à aucune séance entre le %s et le %s : changez les dates.",

@@ -168,7 +168,7 @@ func moveInscriptions(tx core.App, keep, drop *core.Record, loc *time.Location, 
 			return fmt.Errorf("merge: registration of %s to %s: %w", keep.Id, seanceID, err)
 		}
 		if own != nil {
-			if err := resolveDuplicateRegistration(tx, keep, reg, own, loc, summary); err != nil {
+			if err := resolveDuplicateInscription(tx, keep, reg, own, loc, summary); err != nil {
 				return err
 			}
 			continue
@@ -184,7 +184,7 @@ func moveInscriptions(tx core.App, keep, drop *core.Record, loc *time.Location, 
 
 // resolveDuplicateRegistration keeps the stronger of two registrations to
 // the same session, deletes the other and renumbers the waiting list.
-func resolveDuplicateRegistration(tx core.App, keep, dropped, own *core.Record, loc *time.Location, summary *mergeSummary) error {
+func resolveDuplicateInscription(tx core.App, keep, dropped, own *core.Record, loc *time.Location, summary *mergeSummary) error {
 	winner, loser := own, dropped
 	if stronger(dropped, own) {
 		winner, loser = dropped, own

@@ -16,7 +16,7 @@ import (
 // registering, and the promotion when a place frees up. They carry the same
 // content as the registration's page and its personal link.
 
-var RegistrationEmail = template.Must(template.New("email").Parse(`<!doctype html>
+var InscriptionEmail = template.Must(template.New("email").Parse(`<!doctype html>
 <html lang="fr"><body style="font-family: system-ui, Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b">
 <p>Bonjour {{.Prenom}},</p>
 {{range .Intro}}<p>{{.}}</p>{{end}}
@@ -28,13 +28,13 @@ var RegistrationEmail = template.Must(template.New("email").Parse(`<!doctype htm
 <p>À bientôt,<br>{{.Structure}}</p>
 </body></html>`))
 
-type RegistrationMail struct {
+type InscriptionMail struct {
 	Prenom, Lien, Structure string
 	Intro                   []string
 	Recap                   [][2]string
 }
 
-func NotifyRegistration(app core.App, base string, inscription, person *core.Record) {
+func NotifyInscription(app core.App, base string, inscription, person *core.Record) {
 	event, subject := "confirmation", "Inscription confirmée : "
 	intro := "Votre inscription est confirmée. Voici le récapitulatif."
 	if inscription.GetString("statut") == "liste_attente" {
@@ -42,7 +42,7 @@ func NotifyRegistration(app core.App, base string, inscription, person *core.Rec
 		intro = fmt.Sprintf("L'atelier est complet : vous êtes sur liste d'attente (rang %d). Si une place se libère, elle vous sera proposée et vous recevrez un message.",
 			inscription.GetInt("rang_attente"))
 	}
-	sendRegistrationMail(app, base, inscription, person, event, subject, intro)
+	sendInscriptionMail(app, base, inscription, person, event, subject, intro)
 }
 
 func NotifyPromotion(app core.App, base string, inscription *core.Record) {
@@ -51,14 +51,14 @@ func NotifyPromotion(app core.App, base string, inscription *core.Record) {
 		app.Logger().Error("promotion e-mail: find person", "inscription", inscription.Id, "error", err)
 		return
 	}
-	sendRegistrationMail(app, base, inscription, person, "promotion", "Une place s'est libérée : ",
+	sendInscriptionMail(app, base, inscription, person, "promotion", "Une place s'est libérée : ",
 		"Bonne nouvelle : une place s'est libérée et elle est pour vous. Votre inscription est confirmée.")
 }
 
 // sendRegistrationMail writes to the person if they gave an e-mail; a
 // failure is recorded in envois (for the retry job) and logged, never shown
 // to the person, whose registration is done anyway.
-func sendRegistrationMail(app core.App, base string, inscription, person *core.Record, event, subject, intro string) {
+func sendInscriptionMail(app core.App, base string, inscription, person *core.Record, event, subject, intro string) {
 	if person.GetString("email") == "" {
 		return // no e-mail given: the confirmation page is all they get
 	}
@@ -68,9 +68,9 @@ func sendRegistrationMail(app core.App, base string, inscription, person *core.R
 		return
 	}
 	s := data.Seance
-	mail := RegistrationMail{
+	mail := InscriptionMail{
 		Prenom: data.Prenom, Lien: base + "/inscription/" + data.Jeton, Structure: s.Structure.Nom,
-		Intro: []string{intro}, Recap: SessionRecap(s),
+		Intro: []string{intro}, Recap: SeanceRecap(s),
 	}
 	if err := sendPersonMail(app, mail, Notification{Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
 		Destinataire: person.GetString("email"), Objet: subject + s.Titre}); err != nil {
@@ -78,8 +78,8 @@ func sendRegistrationMail(app core.App, base string, inscription, person *core.R
 	}
 }
 
-// SessionRecap is the summary of a session every e-mail to a person carries.
-func SessionRecap(s *seances.SeanceView) [][2]string {
+// SeanceRecap is the summary of a session every e-mail to a person carries.
+func SeanceRecap(s *seances.SeanceView) [][2]string {
 	recap := [][2]string{
 		{"Atelier", s.Titre},
 		{"Date", frfmt.Date(s.Debut)},
@@ -97,16 +97,16 @@ func SessionRecap(s *seances.SeanceView) [][2]string {
 
 // sendPersonMail renders a message to a beneficiary (HTML and plain text)
 // and sends it through the one sender, which records it in envois.
-func sendPersonMail(app core.App, mail RegistrationMail, n Notification) error {
+func sendPersonMail(app core.App, mail InscriptionMail, n Notification) error {
 	var html bytes.Buffer
-	if err := RegistrationEmail.Execute(&html, mail); err != nil {
+	if err := InscriptionEmail.Execute(&html, mail); err != nil {
 		return fmt.Errorf("render %s e-mail: %w", n.Evenement, err)
 	}
 	n.HTML, n.Texte = html.String(), PlainText(mail)
 	return SendEmail(app, n)
 }
 
-func PlainText(m RegistrationMail) string {
+func PlainText(m InscriptionMail) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Bonjour %s,\n\n", m.Prenom)
 	for _, p := range m.Intro {

@@ -67,9 +67,9 @@ func RegistrantsOf(app core.App, seanceID string) ([]Registrant, error) {
 	return people, nil
 }
 
-// NotifySessionCancelled tells every registrant that the session will not
+// NotifySeanceCancelled tells every registrant that the session will not
 // take place, with the reason given by staff.
-func NotifySessionCancelled(app core.App, seance *core.Record) (WarnOutcome, error) {
+func NotifySeanceCancelled(app core.App, seance *core.Record) (WarnOutcome, error) {
 	reason := seance.GetString("motif_annulation")
 	intro := []string{"Nous sommes désolés : l'atelier ci-dessous est annulé. Vous n'avez rien à faire."}
 	if reason != "" {
@@ -79,8 +79,8 @@ func NotifySessionCancelled(app core.App, seance *core.Record) (WarnOutcome, err
 	return warnRegistrants(app, "", seance, "annulation_seance", "Atelier annulé : ", intro, false)
 }
 
-// NotifySessionChanged tells every registrant the new date, time or place.
-func NotifySessionChanged(app core.App, base string, seance *core.Record) (WarnOutcome, error) {
+// NotifySeanceChanged tells every registrant the new date, time or place.
+func NotifySeanceChanged(app core.App, base string, seance *core.Record) (WarnOutcome, error) {
 	intro := []string{"Attention : l'atelier pour lequel vous êtes inscrit change de date, d'heure ou de lieu. Voici les nouvelles informations."}
 	return warnRegistrants(app, base, seance, "autre", "Changement d'horaire ou de lieu : ", intro, true)
 }
@@ -100,7 +100,7 @@ func warnRegistrants(app core.App, base string, seance *core.Record, event, subj
 			out.WithoutEmail++
 			continue
 		}
-		mail := RegistrationMail{Prenom: p.Prenom, Structure: view.Structure.Nom, Intro: intro, Recap: SessionRecap(view)}
+		mail := InscriptionMail{Prenom: p.Prenom, Structure: view.Structure.Nom, Intro: intro, Recap: SeanceRecap(view)}
 		if withLink && p.Jeton != "" {
 			mail.Lien = base + "/inscription/" + p.Jeton
 		}

@@ -35,10 +35,10 @@ func ParticipantName(p *core.Record) string {
 	return p.GetString("prenom") + " " + p.GetString("nom")
 }
 
-// sessionPerson is a beneficiary the conseiller reads (API rule) and that
+// seancePerson is a beneficiary the conseiller reads (API rule) and that
 // belongs to the session's own structure: a person of another structure,
 // even one the conseiller also works in, is a 404 like a missing one.
-func sessionPerson(app core.App, auth, seance *core.Record, id string) (*core.Record, error) {
+func seancePerson(app core.App, auth, seance *core.Record, id string) (*core.Record, error) {
 	person, err := access.WorkspaceRecord(app, auth, "beneficiaires", id)
 	if err != nil {
 		return nil, err
@@ -50,9 +50,9 @@ func sessionPerson(app core.App, auth, seance *core.Record, id string) (*core.Re
 	return person, nil
 }
 
-// sessionInscription is a registration the conseiller reads (API rule) and
+// seanceInscription is a registration the conseiller reads (API rule) and
 // that belongs to this session; any other id is a 404.
-func sessionInscription(app core.App, auth, seance *core.Record, id string) (*core.Record, error) {
+func seanceInscription(app core.App, auth, seance *core.Record, id string) (*core.Record, error) {
 	inscription, err := access.Readable(app, auth, "inscriptions", id)
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func sessionInscription(app core.App, auth, seance *core.Record, id string) (*co
 }
 
 // registrationOf returns the person's registration for the session, or nil.
-func registrationOf(app core.App, seanceID, personID string) (*core.Record, error) {
+func inscriptionOf(app core.App, seanceID, personID string) (*core.Record, error) {
 	r, err := app.FindFirstRecordByFilter("inscriptions", "seance = {:seance} && beneficiaire = {:person}",
 		dbx.Params{"seance": seanceID, "person": personID})
 	if errors.Is(err, sql.ErrNoRows) {
@@ -89,7 +89,7 @@ func seanceInTx(tx core.App, id string) (*core.Record, error) {
 // RegistrationRefusal says why staff may not register anyone now, or ""
 // (seances.InscriptionFermee, for a conseiller). Once the session has
 // started, people are added on the attendance sheet.
-func RegistrationRefusal(seance *core.Record, now time.Time) string {
+func InscriptionRefusal(seance *core.Record, now time.Time) string {
 	return seances.InscriptionFermee(seance.GetString("statut"), seance.GetBool("publique"),
 		seance.GetBool("inscriptions_ouvertes"), seance.GetDateTime("debut").Time(), now, seances.ParEquipe)
 }
@@ -160,9 +160,9 @@ func noteActivity(tx core.App, auth, person *core.Record, now time.Time) error {
 	return nil
 }
 
-// createSessionPerson saves a new beneficiary of the structure from a validated
+// createSeancePerson saves a new beneficiary of the structure from a validated
 // form; consent is the one the conseiller confirmed with the person.
-func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *beneficiaires.BeneficiaireForm, now time.Time) (*core.Record, error) {
+func createSeancePerson(tx core.App, auth *core.Record, structureID string, f *beneficiaires.BeneficiaireForm, now time.Time) (*core.Record, error) {
 	collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
 	if err != nil {
 		return nil, err
@@ -185,28 +185,28 @@ func createSessionPerson(tx core.App, auth *core.Record, structureID string, f *
 // RegisterByStaff registers a person of the session's structure: a new
 // one (form) or an existing one (personID). A full session puts them on
 // the waiting list; the e-mail is the caller's job, after the commit.
-func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaires.BeneficiaireForm, inscritPar string, now time.Time) (StaffRegistration, error) {
-	var result StaffRegistration
+func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaires.BeneficiaireForm, inscritPar string, now time.Time) (StaffInscription, error) {
+	var result StaffInscription
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, seanceID)
 		if err != nil {
 			return err
 		}
 		if form == nil { // an id from the form: another structure's person is a 404 first
-			if result.Person, err = sessionPerson(tx, auth, seance, personID); err != nil {
+			if result.Person, err = seancePerson(tx, auth, seance, personID); err != nil {
 				return err
 			}
 		}
-		if why := RegistrationRefusal(seance, now); why != "" {
+		if why := InscriptionRefusal(seance, now); why != "" {
 			return staffRefusal(why)
 		}
 		var existing *core.Record
 		if form != nil {
-			if result.Person, err = createSessionPerson(tx, auth, seance.GetString("structure"), form, now); err != nil {
+			if result.Person, err = createSeancePerson(tx, auth, seance.GetString("structure"), form, now); err != nil {
 				return err
 			}
 		} else {
-			if existing, err = registrationOf(tx, seance.Id, personID); err != nil {
+			if existing, err = inscriptionOf(tx, seance.Id, personID); err != nil {
 				return err
 			}
 			if existing != nil && existing.GetString("statut") != "annule" {
@@ -227,7 +227,7 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 		return err
 	})
 	if err != nil {
-		return StaffRegistration{}, fmt.Errorf("staff registration for session %s: %w", seanceID, err)
+		return StaffInscription{}, fmt.Errorf("staff registration for session %s: %w", seanceID, err)
 	}
 	return result, nil
 }
@@ -235,18 +235,18 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 // PromoteByStaff confirms a waiting person's registration, even when the
 // session is full (the conseiller decides: one more chair), and closes up
 // the ranks behind.
-func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffRegistration, error) {
-	var result StaffRegistration
+func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffInscription, error) {
+	var result StaffInscription
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, seanceID)
 		if err != nil {
 			return err
 		}
-		inscription, err := sessionInscription(tx, auth, seance, inscriptionID)
+		inscription, err := seanceInscription(tx, auth, seance, inscriptionID)
 		if err != nil {
 			return err
 		}
-		if why := RegistrationRefusal(seance, now); why != "" {
+		if why := InscriptionRefusal(seance, now); why != "" {
 			return staffRefusal(why)
 		}
 		if inscription.GetString("statut") != "liste_attente" {
@@ -266,7 +266,7 @@ func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 		return err
 	})
 	if err != nil {
-		return StaffRegistration{}, fmt.Errorf("promote in session %s: %w", seanceID, err)
+		return StaffInscription{}, fmt.Errorf("promote in session %s: %w", seanceID, err)
 	}
 	return result, nil
 }
@@ -274,14 +274,14 @@ func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 // CancelByStaff cancels a registration (confirmed or waiting) of a session
 // still ahead; the freed place goes at once to the next waiting person,
 // like a cancellation by the person themselves.
-func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffRegistration, error) {
-	var result StaffRegistration
+func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffInscription, error) {
+	var result StaffInscription
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, seanceID)
 		if err != nil {
 			return err
 		}
-		inscription, err := sessionInscription(tx, auth, seance, inscriptionID)
+		inscription, err := seanceInscription(tx, auth, seance, inscriptionID)
 		if err != nil {
 			return err
 		}
@@ -308,7 +308,7 @@ func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 		return err
 	})
 	if err != nil {
-		return StaffRegistration{}, fmt.Errorf("staff cancellation in session %s: %w", seanceID, err)
+		return StaffInscription{}, fmt.Errorf("staff cancellation in session %s: %w", seanceID, err)
 	}
 	return result, nil
 }
@@ -319,7 +319,7 @@ func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 type staffRefusal string
 
 // StaffRegistration is what a staff action did to one registration.
-type StaffRegistration struct {
+type StaffInscription struct {
 	Inscription *core.Record
 	Person      *core.Record
 	Promoted    *core.Record // a waiting person who got the freed place
@@ -329,4 +329,4 @@ type StaffRegistration struct {
 func (r staffRefusal) Error() string { return string(r) }
 
 // Name of the person, as the flash messages say it.
-func (r StaffRegistration) Name() string { return ParticipantName(r.Person) }
+func (r StaffInscription) Name() string { return ParticipantName(r.Person) }

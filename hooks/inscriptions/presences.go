@@ -90,15 +90,15 @@ func noteActivityOf(tx core.App, auth, inscription *core.Record, now time.Time) 
 // leaves the list and the ranks close up); a person never registered, or
 // whose registration was cancelled, counts as registered on the spot.
 // Capacity does not apply: they are in the room.
-func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, personID string, form *beneficiaires.BeneficiaireForm, now time.Time) (StaffRegistration, error) {
-	var result StaffRegistration
+func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, personID string, form *beneficiaires.BeneficiaireForm, now time.Time) (StaffInscription, error) {
+	var result StaffInscription
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, s.ID)
 		if err != nil {
 			return err
 		}
 		if form == nil { // an id from the form: another structure's person is a 404 first
-			if result.Person, err = sessionPerson(tx, auth, seance, personID); err != nil {
+			if result.Person, err = seancePerson(tx, auth, seance, personID); err != nil {
 				return err
 			}
 		}
@@ -107,11 +107,11 @@ func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, pers
 		}
 		var existing *core.Record
 		if form != nil {
-			if result.Person, err = createSessionPerson(tx, auth, seance.GetString("structure"), form, now); err != nil {
+			if result.Person, err = createSeancePerson(tx, auth, seance.GetString("structure"), form, now); err != nil {
 				return err
 			}
 		} else {
-			if existing, err = registrationOf(tx, seance.Id, result.Person.Id); err != nil {
+			if existing, err = inscriptionOf(tx, seance.Id, result.Person.Id); err != nil {
 				return err
 			}
 			if existing != nil && existing.GetString("statut") == "present" {
@@ -138,7 +138,7 @@ func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, pers
 		return err
 	})
 	if err != nil {
-		return StaffRegistration{}, fmt.Errorf("walk-in for session %s: %w", s.ID, err)
+		return StaffInscription{}, fmt.Errorf("walk-in for session %s: %w", s.ID, err)
 	}
 	return result, nil
 }

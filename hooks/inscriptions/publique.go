@@ -35,38 +35,38 @@ import (
 // beneficiary of the structure by phone or e-mail (or creates them), then
 // confirms the registration if a place is left, else puts it on the
 // waiting list, all inside one write transaction.
-func Register(app core.App, seanceID string, f RegistrationForm, now time.Time) (RegistrationResult, error) {
-	return registrationBatcherOf(app).do(app, &registrationJob{seanceID: seanceID, form: f, now: now})
+func Register(app core.App, seanceID string, f InscriptionForm, now time.Time) (InscriptionResult, error) {
+	return inscriptionBatcherOf(app).do(app, &inscriptionJob{seanceID: seanceID, form: f, now: now})
 }
 
-func newRegistrationTx(tx core.App) *registrationTx {
-	return &registrationTx{App: tx, states: map[string]*sessionState{}, prepared: map[string]*dbx.Query{}}
+func newInscriptionTx(tx core.App) *inscriptionTx {
+	return &inscriptionTx{App: tx, states: map[string]*seanceState{}, prepared: map[string]*dbx.Query{}}
 }
 
 // registerInTx takes one registration's decision inside the transaction.
 // Refusals (unknown or closed session) happen before any write.
-func registerInTx(tx *registrationTx, job *registrationJob) (RegistrationResult, error) {
+func registerInTx(tx *inscriptionTx, job *inscriptionJob) (InscriptionResult, error) {
 	state, ok := tx.states[job.seanceID]
 	if !ok {
 		var err error
-		if state, err = loadSessionState(tx, job.seanceID); err != nil {
-			return RegistrationResult{}, err
+		if state, err = loadSeanceState(tx, job.seanceID); err != nil {
+			return InscriptionResult{}, err
 		}
 		tx.states[job.seanceID] = state
 	}
 	if !state.public() {
-		return RegistrationResult{}, model.ErrNotFound
+		return InscriptionResult{}, model.ErrNotFound
 	}
 	if !state.open(job.now) {
-		return RegistrationResult{}, ErrRegistrationClosed
+		return InscriptionResult{}, ErrInscriptionClosed
 	}
 	person, created, err := findOrCreateBeneficiaire(tx, state.Structure, job.form, job.now)
 	if err != nil {
-		return RegistrationResult{}, err
+		return InscriptionResult{}, err
 	}
-	result, err := placeRegistration(tx, state, person, created, job.form)
+	result, err := placeInscription(tx, state, person, created, job.form)
 	if err != nil {
-		return RegistrationResult{}, err
+		return InscriptionResult{}, err
 	}
 	result.Person = person
 	if !result.Existing {
@@ -79,25 +79,25 @@ func registerInTx(tx *registrationTx, job *registrationJob) (RegistrationResult,
 	return result, nil
 }
 
-func registrationBatcherOf(app core.App) *registrationBatcher {
-	return app.Store().GetOrSet(registrationBatcherKey, func() any { return &registrationBatcher{} }).(*registrationBatcher)
+func inscriptionBatcherOf(app core.App) *inscriptionBatcher {
+	return app.Store().GetOrSet(inscriptionBatcherKey, func() any { return &inscriptionBatcher{} }).(*inscriptionBatcher)
 }
 
 // runRegistrationBatch commits the batch in one transaction; if the
 // transaction itself fails, each registration is retried on its own so
 // that one failure never takes the others down.
-func runRegistrationBatch(app core.App, batch []*registrationJob) {
+func runInscriptionBatch(app core.App, batch []*inscriptionJob) {
 	defer func() {
 		for _, job := range batch {
 			close(job.done)
 		}
 	}()
 	err := app.RunInTransaction(func(txApp core.App) error {
-		tx := newRegistrationTx(txApp)
+		tx := newInscriptionTx(txApp)
 		defer tx.close()
 		for _, job := range batch {
 			job.result, job.err = registerInTx(tx, job)
-			if job.err != nil && !errors.Is(job.err, model.ErrNotFound) && !errors.Is(job.err, ErrRegistrationClosed) && !model.IsNotFound(job.err) {
+			if job.err != nil && !errors.Is(job.err, model.ErrNotFound) && !errors.Is(job.err, ErrInscriptionClosed) && !model.IsNotFound(job.err) {
 				return job.err
 			}
 		}
@@ -112,30 +112,30 @@ func runRegistrationBatch(app core.App, batch []*registrationJob) {
 		return
 	}
 	if len(batch) == 1 {
-		batch[0].result, batch[0].err = RegistrationResult{}, fmt.Errorf("register for session %s: %w", batch[0].seanceID, err)
+		batch[0].result, batch[0].err = InscriptionResult{}, fmt.Errorf("register for session %s: %w", batch[0].seanceID, err)
 		return
 	}
 	for _, job := range batch {
 		job.err = app.RunInTransaction(func(txApp core.App) error {
-			tx := newRegistrationTx(txApp)
+			tx := newInscriptionTx(txApp)
 			defer tx.close()
 			var err error
 			job.result, err = registerInTx(tx, job)
 			return err
 		})
 		if job.err != nil {
-			job.result, job.err = RegistrationResult{}, fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
+			job.result, job.err = InscriptionResult{}, fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
 		}
 	}
 }
 
-// sessionPlacesSQL reads the places taken (the shared definition) and the
+// seancePlacesSQL reads the places taken (the shared definition) and the
 // last waiting rank of session {:id}.
-var sessionPlacesSQL = `SELECT ` + seances.PlacesPrisesSQL("{:id}") + `,
+var seancePlacesSQL = `SELECT ` + seances.PlacesPrisesSQL("{:id}") + `,
 	(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = {:id} AND statut = '` + model.StatutListeAttente + `')`
 
-func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error) {
-	var st sessionState
+func loadSeanceState(tx *inscriptionTx, seanceID string) (*seanceState, error) {
+	var st seanceState
 	// Two simple statements: cheaper for SQLite than one with correlated
 	// subqueries, and this runs while the write lock is held.
 	err := tx.query(`SELECT s.id, s.structure, s.capacite, s.statut, s.debut, s.publique,
@@ -147,7 +147,7 @@ func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error
 	// Two index seeks on (seance, statut, rang_attente): the places taken
 	// (at most the capacity) and the last waiting rank, however long the
 	// waiting list.
-	err = tx.query(sessionPlacesSQL, dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
+	err = tx.query(seancePlacesSQL, dbx.Params{"id": seanceID}).Row(&st.Taken, &st.LastRank)
 	if err != nil {
 		return nil, fmt.Errorf("places of session %s: %w", seanceID, err)
 	}
@@ -157,7 +157,7 @@ func loadSessionState(tx *registrationTx, seanceID string) (*sessionState, error
 // findOrCreateBeneficiaire matches the person within the structure by phone
 // or e-mail. A match keeps its names (a typo must not rename somebody) and
 // only gains the contact details it lacked.
-func findOrCreateBeneficiaire(tx *registrationTx, structureID string, f RegistrationForm, now time.Time) (person *core.Record, created bool, err error) {
+func findOrCreateBeneficiaire(tx *inscriptionTx, structureID string, f InscriptionForm, now time.Time) (person *core.Record, created bool, err error) {
 	consentAt, _ := types.ParseDateTime(now)
 	person, err = matchBeneficiaire(tx, structureID, f.TelephoneNormalise, f.emailNormalise)
 	if err != nil {
@@ -193,7 +193,7 @@ func findOrCreateBeneficiaire(tx *registrationTx, structureID string, f Registra
 // matchBeneficiaire finds the structure's active beneficiary with this phone
 // or e-mail, or nil. Plain SQL on the (structure, telephone) and
 // (structure, email) indexes: the lookup runs inside the write transaction.
-func matchBeneficiaire(tx *registrationTx, structureID, telephone, email string) (*core.Record, error) {
+func matchBeneficiaire(tx *inscriptionTx, structureID, telephone, email string) (*core.Record, error) {
 	for _, c := range []struct{ field, value string }{{"telephone", telephone}, {"email", email}} {
 		if c.value == "" {
 			continue
@@ -216,22 +216,22 @@ func matchBeneficiaire(tx *registrationTx, structureID, telephone, email string)
 
 // placeRegistration decides the registration's status from the places
 // taken, counted inside the transaction.
-func placeRegistration(tx *registrationTx, state *sessionState, person *core.Record, newPerson bool, f RegistrationForm) (RegistrationResult, error) {
+func placeInscription(tx *inscriptionTx, state *seanceState, person *core.Record, newPerson bool, f InscriptionForm) (InscriptionResult, error) {
 	var existing *core.Record
 	if !newPerson { // a person created a moment ago has no registration yet
 		var err error
-		if existing, err = findRegistration(tx, state.ID, person.Id); err != nil {
-			return RegistrationResult{}, err
+		if existing, err = findInscription(tx, state.ID, person.Id); err != nil {
+			return InscriptionResult{}, err
 		}
 	}
 	if existing != nil && existing.GetString("statut") != model.StatutAnnule {
-		return RegistrationResult{Inscription: existing, Existing: true}, nil
+		return InscriptionResult{Inscription: existing, Existing: true}, nil
 	}
 	inscription := existing
 	if inscription == nil {
 		collection, err := tx.FindCachedCollectionByNameOrId("inscriptions")
 		if err != nil {
-			return RegistrationResult{}, err
+			return InscriptionResult{}, err
 		}
 		inscription = core.NewRecord(collection)
 		inscription.Id = core.GenerateDefaultRandomId()
@@ -248,13 +248,13 @@ func placeRegistration(tx *registrationTx, state *sessionState, person *core.Rec
 	inscription.Set("inscrit_par", f.InscritPar)
 	inscription.Set("jeton", NewToken())
 	if err := tx.SaveNoValidate(inscription); err != nil { // see findOrCreateBeneficiaire
-		return RegistrationResult{}, fmt.Errorf("save registration: %w", err)
+		return InscriptionResult{}, fmt.Errorf("save registration: %w", err)
 	}
-	return RegistrationResult{Inscription: inscription}, nil
+	return InscriptionResult{Inscription: inscription}, nil
 }
 
 // findRegistration returns the person's registration for the session, or nil.
-func findRegistration(tx *registrationTx, seanceID, personID string) (*core.Record, error) {
+func findInscription(tx *inscriptionTx, seanceID, personID string) (*core.Record, error) {
 	var id string
 	err := tx.query(`SELECT id FROM inscriptions WHERE seance = {:seance} AND beneficiaire = {:person} LIMIT 1`,
 		dbx.Params{"seance": seanceID, "person": personID}).Row(&id)
@@ -290,7 +290,7 @@ func NewToken() string {
 // CancelRegistration cancels the registration with this token; a freed
 // place goes at once to the first person on the waiting list, and the ranks
 // behind close up.
-func CancelRegistration(app core.App, jeton string, now time.Time) (cancelResult, error) {
+func CancelInscription(app core.App, jeton string, now time.Time) (cancelResult, error) {
 	var result cancelResult
 	err := app.RunInTransaction(func(tx core.App) error {
 		inscription, err := model.FindByToken(tx, jeton)
@@ -322,7 +322,7 @@ func CancelRegistration(app core.App, jeton string, now time.Time) (cancelResult
 
 // RegistrationForm is what the person typed, kept as typed to fill the
 // form again when something is wrong.
-type RegistrationForm struct {
+type InscriptionForm struct {
 	Prenom, Nom, Telephone, Email, CodePostal, InscritPar string
 	Consentement                                          bool
 	Piege                                                 string // honeypot, empty for people
@@ -331,46 +331,46 @@ type RegistrationForm struct {
 }
 
 // RegistrationResult is what happened to a submitted registration.
-type RegistrationResult struct {
+type InscriptionResult struct {
 	Inscription *core.Record
 	Person      *core.Record
 	Existing    bool // the same person was already registered
 }
 
-var ErrRegistrationClosed = errors.New("registration closed")
+var ErrInscriptionClosed = errors.New("registration closed")
 
 // registrationTx is one write transaction deciding a batch of
 // registrations. It keeps the sessions read so far (exact as places are
 // taken, so that a rush on one workshop reads its session once per batch)
 // and its statements prepared once (SQLite parses each only once).
-type registrationTx struct {
+type inscriptionTx struct {
 	core.App
-	states   map[string]*sessionState
+	states   map[string]*seanceState
 	prepared map[string]*dbx.Query
 }
 
-const maxRegistrationBatch = 64
+const maxInscriptionBatch = 64
 
-type registrationJob struct {
+type inscriptionJob struct {
 	seanceID string
-	form     RegistrationForm
+	form     InscriptionForm
 	now      time.Time
-	result   RegistrationResult
+	result   InscriptionResult
 	err      error
 	done     chan struct{}
 }
 
-type registrationBatcher struct {
+type inscriptionBatcher struct {
 	mu      sync.Mutex
-	pending []*registrationJob
+	pending []*inscriptionJob
 	working bool
 }
 
-const registrationBatcherKey = "atelier.registrationBatcher"
+const inscriptionBatcherKey = "atelier.inscriptionBatcher"
 
-// sessionState is what the registration decision needs, read in one query
+// seanceState is what the registration decision needs, read in one query
 // inside the write transaction.
-type sessionState struct {
+type seanceState struct {
 	ID                   string `db:"id"`
 	Structure            string `db:"structure"`
 	Capacite             int    `db:"capacite"`
@@ -391,7 +391,7 @@ type cancelResult struct {
 }
 
 // Validate normalises the form and returns the errors, one per field.
-func (f *RegistrationForm) Validate() formulaire.Erreurs {
+func (f *InscriptionForm) Validate() formulaire.Erreurs {
 	errs := formulaire.Erreurs{}
 	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
 	if err := contact.NomValide(f.Prenom); err != nil {
@@ -438,7 +438,7 @@ func (f *RegistrationForm) Validate() formulaire.Erreurs {
 
 // query returns the prepared statement for sql (with {:name} placeholders)
 // bound to params.
-func (r *registrationTx) query(sql string, params dbx.Params) *dbx.Query {
+func (r *inscriptionTx) query(sql string, params dbx.Params) *dbx.Query {
 	q, ok := r.prepared[sql]
 	if !ok {
 		q = r.DB().NewQuery(sql).Prepare()
@@ -447,13 +447,13 @@ func (r *registrationTx) query(sql string, params dbx.Params) *dbx.Query {
 	return q.Bind(params)
 }
 
-func (r *registrationTx) close() {
+func (r *inscriptionTx) close() {
 	for _, q := range r.prepared {
 		q.Close()
 	}
 }
 
-func (b *registrationBatcher) do(app core.App, job *registrationJob) (RegistrationResult, error) {
+func (b *inscriptionBatcher) do(app core.App, job *inscriptionJob) (InscriptionResult, error) {
 	job.done = make(chan struct{})
 	b.mu.Lock()
 	b.pending = append(b.pending, job)
@@ -466,7 +466,7 @@ func (b *registrationBatcher) do(app core.App, job *registrationJob) (Registrati
 	b.mu.Unlock()
 	for {
 		b.mu.Lock()
-		n := min(len(b.pending), maxRegistrationBatch)
+		n := min(len(b.pending), maxInscriptionBatch)
 		batch := b.pending[:n:n]
 		b.pending = b.pending[n:]
 		if n == 0 {
@@ -475,17 +475,17 @@ func (b *registrationBatcher) do(app core.App, job *registrationJob) (Registrati
 			break
 		}
 		b.mu.Unlock()
-		runRegistrationBatch(app, batch)
+		runInscriptionBatch(app, batch)
 	}
 	<-job.done
 	return job.result, job.err
 }
 
-func (s *sessionState) public() bool { return s.Publique && s.AtelierActif }
+func (s *seanceState) public() bool { return s.Publique && s.AtelierActif }
 
 // open applies the online registration rule (seances.InscriptionFermee)
 // to the state read in the transaction (the page may be a few seconds old).
-func (s *sessionState) open(now time.Time) bool {
+func (s *seanceState) open(now time.Time) bool {
 	debut, err := types.ParseDateTime(s.Debut)
 	if err != nil {
 		return false

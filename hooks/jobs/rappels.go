@@ -186,13 +186,13 @@ func reminderMessage(base string, view *seances.SeanceView, r dueReminder) (stri
 	}
 	switch {
 	case r.Email != "":
-		mail := envois.RegistrationMail{
-			Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: envois.SessionRecap(view),
+		mail := envois.InscriptionMail{
+			Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: envois.SeanceRecap(view),
 			Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",
 				view.Titre, frfmt.Date(view.Debut), frfmt.Heure(view.Debut))},
 		}
 		var html bytes.Buffer
-		if err := envois.RegistrationEmail.Execute(&html, mail); err != nil {
+		if err := envois.InscriptionEmail.Execute(&html, mail); err != nil {
 			return "", n, fmt.Errorf("render reminder: %w", err)
 		}
 		n.Destinataire, n.HTML, n.Texte = r.Email, html.String(), envois.PlainText(mail)

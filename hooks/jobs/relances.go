@@ -58,7 +58,7 @@ type nudgeOutcome struct {
 // NudgeAttendance sends the morning nudges due at now.
 func NudgeAttendance(ctx context.Context, app core.App, now time.Time) (nudgeOutcome, error) {
 	var out nudgeOutcome
-	rows, err := sessionsToNudge(app, now)
+	rows, err := seancesToNudge(app, now)
 	if err != nil {
 		return out, err
 	}
@@ -103,9 +103,9 @@ func NudgeDay(now time.Time, loc *time.Location) (time.Time, bool) {
 	return start, !local.Before(at)
 }
 
-// sessionsToNudge lists, per active animator with an e-mail, the recent
+// seancesToNudge lists, per active animator with an e-mail, the recent
 // sessions whose attendance is empty.
-func sessionsToNudge(app core.App, now time.Time) ([]nudgeSeance, error) {
+func seancesToNudge(app core.App, now time.Time) ([]nudgeSeance, error) {
 	var rows []nudgeSeance
 	err := app.DB().Select("s.id AS seance", "a.titre", "l.nom AS lieu", "s.debut", "s.fin", "s.structure",
 		"st.nom AS structure_nom", "st.fuseau", "u.id AS animateur", "u.email", "u.prenom").

@@ -35,7 +35,7 @@ func LoadLieux(app core.App, auth *core.Record, now time.Time) (*lieuxListData, 
 	if err != nil {
 		return nil, err
 	}
-	upcoming, err := upcomingSessionsByPlace(app, staff, now)
+	upcoming, err := upcomingSeancesByPlace(app, staff, now)
 	if err != nil {
 		return nil, err
 	}
@@ -63,9 +63,9 @@ func lieuAdresse(r *core.Record) string {
 	return strings.Join(parts, ", ")
 }
 
-// upcomingSessionsByPlace counts the planned sessions to come of each place,
+// upcomingSeancesByPlace counts the planned sessions to come of each place,
 // among the sessions of the person's structures.
-func upcomingSessionsByPlace(app core.App, staff *model.StaffView, now time.Time) (map[string]int, error) {
+func upcomingSeancesByPlace(app core.App, staff *model.StaffView, now time.Time) (map[string]int, error) {
 	var rows []struct {
 		Lieu string `db:"lieu"`
 		N    int    `db:"n"`

@@ -53,7 +53,7 @@ func AnonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string
 	if person.GetBool("anonymise") {
 		return result, nil
 	}
-	promoted, err := cancelUpcomingRegistrations(tx, person.Id, now)
+	promoted, err := cancelUpcomingInscriptions(tx, person.Id, now)
 	if err != nil {
 		return result, err
 	}
@@ -93,7 +93,7 @@ func AnonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string
 
 // cancelUpcomingRegistrations cancels the person's places in sessions still
 // ahead and gives them to the waiting lists.
-func cancelUpcomingRegistrations(tx core.App, personID string, now time.Time) ([]*core.Record, error) {
+func cancelUpcomingInscriptions(tx core.App, personID string, now time.Time) ([]*core.Record, error) {
 	regs, err := tx.FindRecordsByFilter("inscriptions",
 		"beneficiaire = {:b} && (statut = 'inscrit' || statut = 'liste_attente') && seance.statut = 'planifiee' && seance.debut > {:now}",
 		"", 0, 0, dbx.Params{"b": personID, "now": model.DBDate(now)})

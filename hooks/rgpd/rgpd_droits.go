@@ -143,7 +143,7 @@ func exportAttestations(app core.App, personID string, loc *time.Location) ([]ex
 	for _, a := range attestations {
 		x := exportAttestation{Code: a.GetString("code"), EmiseLe: exportDate{a.GetDateTime("emise_le").Time().In(loc)}, Seances: []string{}}
 		if ids := a.GetStringSlice("seances"); len(ids) > 0 {
-			if x.Seances, err = sessionLabels(app, ids, loc); err != nil {
+			if x.Seances, err = seanceLabels(app, ids, loc); err != nil {
 				return nil, err
 			}
 		}
@@ -152,8 +152,8 @@ func exportAttestations(app core.App, personID string, loc *time.Location) ([]ex
 	return out, nil
 }
 
-// sessionLabels names sessions as « Titre, date ».
-func sessionLabels(app core.App, ids []string, loc *time.Location) ([]string, error) {
+// seanceLabels names sessions as « Titre, date ».
+func seanceLabels(app core.App, ids []string, loc *time.Location) ([]string, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

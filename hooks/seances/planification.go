@@ -164,9 +164,9 @@ func scopeParams(staff *model.StaffView) dbx.Params {
 	return params
 }
 
-// PlanSessions creates every occurrence in one transaction, each checked
+// PlanSeances creates every occurrence in one transaction, each checked
 // against the seances create rule: all or nothing.
-func PlanSessions(app core.App, auth *core.Record, f *SeanceForm) ([]string, error) {
+func PlanSeances(app core.App, auth *core.Record, f *SeanceForm) ([]string, error) {
 	collection, err := app.FindCachedCollectionByNameOrId("seances")
 	if err != nil {
 		return nil, err
@@ -205,8 +205,8 @@ func newSerieID() string {
 	return string(b)
 }
 
-// EditableSession loads a session the staff member may change.
-func EditableSession(e *core.RequestEvent) (*StaffSeance, *model.StaffView, error) {
+// EditableSeance loads a session the staff member may change.
+func EditableSeance(e *core.RequestEvent) (*StaffSeance, *model.StaffView, error) {
 	s, err := LoadStaffSeance(e.App, e.Auth, e.Request.PathValue("id"))
 	if err != nil {
 		return nil, nil, err
@@ -241,11 +241,11 @@ func LaterInSeries(app core.App, s *StaffSeance) ([]*core.Record, error) {
 	return later, nil
 }
 
-// UpdateSessions applies the form to the session and, when asked, to the
+// UpdateSeances applies the form to the session and, when asked, to the
 // later occurrences of its series: each keeps its own date, moved by as
 // many days as this one, and takes the new time, duration and settings.
-func UpdateSessions(app core.App, auth *core.Record, s *StaffSeance, f *SeanceForm) (sessionUpdate, error) {
-	var result sessionUpdate
+func UpdateSeances(app core.App, auth *core.Record, s *StaffSeance, f *SeanceForm) (seanceUpdate, error) {
+	var result seanceUpdate
 	targets := []*core.Record{s.Record}
 	if f.Portee == "suivantes" {
 		later, err := LaterInSeries(app, s)
@@ -284,7 +284,7 @@ func UpdateSessions(app core.App, auth *core.Record, s *StaffSeance, f *SeanceFo
 		return nil
 	})
 	if err != nil {
-		return sessionUpdate{}, fmt.Errorf("update session %s: %w", s.ID, err)
+		return seanceUpdate{}, fmt.Errorf("update session %s: %w", s.ID, err)
 	}
 	return result, nil
 }
@@ -301,10 +301,10 @@ func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
 	}
 }
 
-// CancelSessions cancels the session (and the rest of its series when
+// CancelSeances cancels the session (and the rest of its series when
 // asked) in one transaction. Registrations are kept as they were: the
 // statistics count the demand for a cancelled session.
-func CancelSessions(app core.App, auth *core.Record, s *StaffSeance, reason string, rest bool) ([]*core.Record, error) {
+func CancelSeances(app core.App, auth *core.Record, s *StaffSeance, reason string, rest bool) ([]*core.Record, error) {
 	targets := []*core.Record{s.Record}
 	if rest {
 		later, err := LaterInSeries(app, s)
@@ -329,7 +329,7 @@ func CancelSessions(app core.App, auth *core.Record, s *StaffSeance, reason stri
 	return targets, nil
 }
 
-type sessionUpdate struct {
+type seanceUpdate struct {
 	Count    int
 	Promoted []*core.Record // registrations moved off the waiting list by a larger capacity
 	Moved    []*core.Record // sessions whose date, time or place changed

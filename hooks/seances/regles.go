@@ -46,7 +46,7 @@ func InscriptionFermee(statut string, publique, ouvertes bool, debut, now time.T
 		return "Cette séance est annulée : il n'est plus possible de s'y inscrire."
 	case statut != model.SeancePlanifiee || !now.Before(debut): // realisee, or started
 		return "Cette séance a déjà eu lieu : il n'est plus possible de s'y inscrire."
-	case !now.Before(debut.Add(-RegistrationDeadline())):
+	case !now.Before(debut.Add(-InscriptionDeadline())):
 		return "Les inscriptions en ligne sont closes pour cette séance. Contactez la structure pour savoir s'il reste de la place."
 	case !publique || !ouvertes:
 		return "Les inscriptions en ligne ne sont pas ouvertes pour cette séance. Contactez la structure pour vous inscrire."
@@ -72,7 +72,7 @@ func PresencesFermees(statut string, debut, now time.Time) string {
 // RegistrationDeadline is how long before the start online registration
 // closes: ATELIER_DELAI_INSCRIPTION (a Go duration such as "2h" or a number
 // of minutes), 0 by default (open until the start).
-func RegistrationDeadline() time.Duration {
+func InscriptionDeadline() time.Duration {
 	raw := strings.TrimSpace(os.Getenv("ATELIER_DELAI_INSCRIPTION"))
 	if raw == "" {
 		return 0

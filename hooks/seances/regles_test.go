@@ -67,7 +67,7 @@ func TestInscriptionFermee(t *testing.T) {
 			}
 			if c.parEquipe == EnLigne {
 				view := SeanceView{Statut: c.statut, Publique: c.publique, InscriptionsOuvertes: c.ouverte, Debut: debut}
-				if got := view.RegistrationClosedReason(now); got != c.want {
+				if got := view.InscriptionClosedReason(now); got != c.want {
 					t.Errorf("SeanceView.RegistrationClosedReason = %q, want %q", got, c.want)
 				}
 			}
@@ -107,7 +107,7 @@ func TestRegistrationDeadline(t *testing.T) {
 		"": 0, "120": 2 * time.Hour, "90m": 90 * time.Minute, "2h": 2 * time.Hour, "-5": 0, "-1h": 0, "bientôt": 0,
 	} {
 		t.Setenv("ATELIER_DELAI_INSCRIPTION", raw)
-		if got := RegistrationDeadline(); got != want {
+		if got := InscriptionDeadline(); got != want {
 			t.Errorf("ATELIER_DELAI_INSCRIPTION=%q: deadline %v, want %v", raw, got, want)
 		}
 	}

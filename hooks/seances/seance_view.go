@@ -81,7 +81,7 @@ func (s SeanceView) Annulee() bool { return s.Statut == model.SeanceAnnulee }
 
 // RegistrationClosedReason says in French why nobody can register online
 // now, or "" when registration is open (see InscriptionFermee).
-func (s SeanceView) RegistrationClosedReason(now time.Time) string {
+func (s SeanceView) InscriptionClosedReason(now time.Time) string {
 	return InscriptionFermee(s.Statut, s.Publique, s.InscriptionsOuvertes, s.Debut, now, EnLigne)
 }
 

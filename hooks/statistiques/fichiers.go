@@ -38,14 +38,14 @@ func ActivityRows(d *stats.Donnees, f stats.Filtre) []activityRow {
 	for i := range d.Accompagnements {
 		a := &d.Accompagnements[i]
 		if d.AccompagnementDans(a, f) {
-			rows = append(rows, helpActivityRow(d, a))
+			rows = append(rows, accompagnementActivityRow(d, a))
 		}
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Date.Avant(rows[j].Date) })
 	return rows
 }
 
-func helpActivityRow(d *stats.Donnees, a *stats.Accompagnement) activityRow {
+func accompagnementActivityRow(d *stats.Donnees, a *stats.Accompagnement) activityRow {
 	day := stats.DateDe(d.Local(a.Structure, a.Date))
 	r := activityRow{Date: day, Type: typeIndividuel, Participants: 1, Canal: referentiel.TypesLieu.Label(a.TypeLieu),
 		Commune: a.Commune, CodePostal: a.CodePostal, CodeInsee: a.CodeInsee, DureeMinutes: a.DureeMinutes,

@@ -27,40 +27,40 @@ import (
 	"atelier/hooks/model"
 )
 
-const helpPageSize = 50
+const accompagnementPageSize = 50
 
 func RegisterHelpPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
-	g.GET("/accompagnements", pe.Page(helpListHandler(pe)))
-	g.GET("/accompagnements/nouveau", pe.Page(helpNewHandler(pe)))
-	g.POST("/accompagnements/nouveau", pe.Page(helpCreateHandler(pe)))
-	g.GET("/accompagnements/{id}/modifier", pe.Page(helpEditHandler(pe)))
-	g.POST("/accompagnements/{id}/modifier", pe.Page(helpUpdateHandler(pe)))
-	g.GET("/accompagnements/{id}/supprimer", pe.Page(helpDeleteConfirmHandler(pe)))
-	g.POST("/accompagnements/{id}/supprimer", pe.Page(helpDeleteHandler(pe)))
+	g.GET("/accompagnements", pe.Page(accompagnementListHandler(pe)))
+	g.GET("/accompagnements/nouveau", pe.Page(accompagnementNewHandler(pe)))
+	g.POST("/accompagnements/nouveau", pe.Page(accompagnementCreateHandler(pe)))
+	g.GET("/accompagnements/{id}/modifier", pe.Page(accompagnementEditHandler(pe)))
+	g.POST("/accompagnements/{id}/modifier", pe.Page(accompagnementUpdateHandler(pe)))
+	g.GET("/accompagnements/{id}/supprimer", pe.Page(accompagnementDeleteConfirmHandler(pe)))
+	g.POST("/accompagnements/{id}/supprimer", pe.Page(accompagnementDeleteHandler(pe)))
 }
 
-// helpStructure is one of the conseiller's structures, with its time zone:
+// accompagnementStructure is one of the conseiller's structures, with its time zone:
 // a help's day is the structure's day.
-type helpStructure struct {
+type accompagnementStructure struct {
 	ID, Nom string
 	Loc     *time.Location
 }
 
-// helpWorkspace is who is asking and in which structures they work.
-type helpWorkspace struct {
+// accompagnementWorkspace is who is asking and in which structures they work.
+type accompagnementWorkspace struct {
 	staff      *model.StaffView
-	structures []helpStructure // in the order of the account's structures
-	now        time.Time       // when the request came, from the app's clock
+	structures []accompagnementStructure // in the order of the account's structures
+	now        time.Time                 // when the request came, from the app's clock
 }
 
 // loadHelpWorkspace refuses, with the 403 page, whoever may not read help:
 // référents and coordinateurs see counts, never a person.
-func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
+func loadHelpWorkspace(e *core.RequestEvent) (*accompagnementWorkspace, error) {
 	staff, err := access.PeopleReader(e)
 	if err != nil {
 		return nil, err
 	}
-	w := &helpWorkspace{staff: staff, now: clock.Now(e.App)}
+	w := &accompagnementWorkspace{staff: staff, now: clock.Now(e.App)}
 	records, err := model.StructuresOf(e.App, staff)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
 	}
 	for _, id := range staff.Structures {
 		if r, ok := byID[id]; ok {
-			w.structures = append(w.structures, helpStructure{ID: id, Nom: r.GetString("nom"),
+			w.structures = append(w.structures, accompagnementStructure{ID: id, Nom: r.GetString("nom"),
 				Loc: frfmt.Location(r.GetString("fuseau"))})
 		}
 	}
@@ -81,35 +81,35 @@ func loadHelpWorkspace(e *core.RequestEvent) (*helpWorkspace, error) {
 }
 
 // structure finds one of the person's structures.
-func (w *helpWorkspace) structure(id string) (helpStructure, bool) {
+func (w *accompagnementWorkspace) structure(id string) (accompagnementStructure, bool) {
 	for _, s := range w.structures {
 		if s.ID == id {
 			return s, true
 		}
 	}
-	return helpStructure{}, false
+	return accompagnementStructure{}, false
 }
 
 // chosen is the structure named by id if it is one of the person's, else
 // their first one.
-func (w *helpWorkspace) chosen(id string) helpStructure {
+func (w *accompagnementWorkspace) chosen(id string) accompagnementStructure {
 	if s, ok := w.structure(id); ok {
 		return s
 	}
 	return w.structures[0]
 }
 
-// helpPerson is a beneficiary as the form and the list show them.
-type helpPerson struct {
+// accompagnementPerson is a beneficiary as the form and the list show them.
+type accompagnementPerson struct {
 	ID, Nom, Details, Structure string
 }
 
-// helpHit is one line of the beneficiary search with its « Choisir » link.
-type helpHit struct {
+// accompagnementHit is one line of the beneficiary search with its « Choisir » link.
+type accompagnementHit struct {
 	Nom, Details, Choisir string
 }
 
-type helpFormPage struct {
+type accompagnementFormPage struct {
 	Form       accompagnements.AccompagnementForm
 	Errors     formulaire.Erreurs
 	Edition    bool
@@ -118,19 +118,19 @@ type helpFormPage struct {
 	Structure  string              // name of the help's structure
 	Aujourdhui string              // the latest day allowed
 	Durees     []formulaire.Option
-	Autonomies []formulaire.Option // with « Non renseignée », so a choice can be undone without JavaScript
-	Personne   *helpPerson         // the chosen beneficiary, if any
+	Autonomies []formulaire.Option   // with « Non renseignée », so a choice can be undone without JavaScript
+	Personne   *accompagnementPerson // the chosen beneficiary, if any
 	// The beneficiary search (GET on the same page).
 	Recherche       string
 	Cherche         bool
-	Resultats       []helpHit
+	Resultats       []accompagnementHit
 	Changer         string // the address that drops the chosen person
 	ChampsRecherche []hiddenField
 }
 
 type hiddenField struct{ Name, Value string }
 
-func helpDureeOptions() []formulaire.Option {
+func accompagnementDureeOptions() []formulaire.Option {
 	opts := make([]formulaire.Option, len(accompagnements.DureesRapides))
 	for i, d := range accompagnements.DureesRapides {
 		opts[i] = formulaire.Option{Value: strconv.Itoa(d), Label: frfmt.Duree(d)}
@@ -138,12 +138,12 @@ func helpDureeOptions() []formulaire.Option {
 	return opts
 }
 
-// helpFormPageOf prepares the page around a form: the structures to choose
+// accompagnementFormPageOf prepares the page around a form: the structures to choose
 // from, the latest day allowed, the buttons.
-func helpFormPageOf(w *helpWorkspace, form accompagnements.AccompagnementForm, errs formulaire.Erreurs, edition bool, action string) *helpFormPage {
+func accompagnementFormPageOf(w *accompagnementWorkspace, form accompagnements.AccompagnementForm, errs formulaire.Erreurs, edition bool, action string) *accompagnementFormPage {
 	s := w.chosen(form.Structure)
-	p := &helpFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
-		Aujourdhui: w.now.In(s.Loc).Format(accompagnements.HelpDayLayout), Durees: helpDureeOptions(),
+	p := &accompagnementFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
+		Aujourdhui: w.now.In(s.Loc).Format(accompagnements.AccompagnementDayLayout), Durees: accompagnementDureeOptions(),
 		Autonomies: []formulaire.Option{{Value: "", Label: "Non renseignée"}}}
 	for _, o := range referentiel.Autonomies {
 		p.Autonomies = append(p.Autonomies, formulaire.Option{Value: o.Value, Label: o.Label})
@@ -156,11 +156,11 @@ func helpFormPageOf(w *helpWorkspace, form accompagnements.AccompagnementForm, e
 	return p
 }
 
-// newHelpFormPage is helpFormPageOf for a GET, with the chosen person (or
+// newHelpFormPage is accompagnementFormPageOf for a GET, with the chosen person (or
 // nil) and the search of the page's query.
-func newHelpFormPage(e *core.RequestEvent, w *helpWorkspace, form accompagnements.AccompagnementForm, person *helpPerson,
-	edition bool, action string) (*helpFormPage, error) {
-	p := helpFormPageOf(w, form, formulaire.Erreurs{}, edition, action)
+func newHelpFormPage(e *core.RequestEvent, w *accompagnementWorkspace, form accompagnements.AccompagnementForm, person *accompagnementPerson,
+	edition bool, action string) (*accompagnementFormPage, error) {
+	p := accompagnementFormPageOf(w, form, formulaire.Erreurs{}, edition, action)
 	p.Personne = person
 	p.prepareSearch(e, w)
 	if err := p.search(e.App, w); err != nil {
@@ -171,7 +171,7 @@ func newHelpFormPage(e *core.RequestEvent, w *helpWorkspace, form accompagnement
 
 // chosenPerson is the beneficiary named in the page (or nil); linked is
 // the one the help already has.
-func chosenPerson(e *core.RequestEvent, w *helpWorkspace, id, linked string) (*helpPerson, error) {
+func chosenPerson(e *core.RequestEvent, w *accompagnementWorkspace, id, linked string) (*accompagnementPerson, error) {
 	if id == "" {
 		return nil, nil
 	}
@@ -181,7 +181,7 @@ func chosenPerson(e *core.RequestEvent, w *helpWorkspace, id, linked string) (*h
 // prepareSearch builds the links of the search box. Searching and choosing
 // reload this page with GET, so the form needs no JavaScript; the form's
 // own fields are not typed yet at that point (the search comes first).
-func (p *helpFormPage) prepareSearch(e *core.RequestEvent, w *helpWorkspace) {
+func (p *accompagnementFormPage) prepareSearch(e *core.RequestEvent, w *accompagnementWorkspace) {
 	keep := url.Values{}
 	if len(w.structures) > 1 && !p.Edition {
 		keep.Set("structure", p.Form.Structure)
@@ -197,7 +197,7 @@ func (p *helpFormPage) prepareSearch(e *core.RequestEvent, w *helpWorkspace) {
 
 // search lists the people of the person's structures matching the query.
 // A person is searched across all of them: choosing one sets the structure.
-func (p *helpFormPage) search(app core.App, w *helpWorkspace) error {
+func (p *accompagnementFormPage) search(app core.App, w *accompagnementWorkspace) error {
 	if !p.Cherche {
 		return nil
 	}
@@ -216,16 +216,16 @@ func (p *helpFormPage) search(app core.App, w *helpWorkspace) error {
 			choose.Set("structure", h.Structure)
 		}
 		s, _ := w.structure(h.Structure)
-		p.Resultats = append(p.Resultats, helpHit{Nom: h.Prenom + " " + h.Nom,
-			Details: helpPersonDetails(h.Annee, year, h.Commune, h.Telephone, s.Nom, len(w.structures) > 1),
+		p.Resultats = append(p.Resultats, accompagnementHit{Nom: h.Prenom + " " + h.Nom,
+			Details: accompagnementPersonDetails(h.Annee, year, h.Commune, h.Telephone, s.Nom, len(w.structures) > 1),
 			Choisir: p.Action + "?" + choose.Encode()})
 	}
 	return nil
 }
 
-// helpPersonDetails is what tells two namesakes apart: age bracket, town,
+// accompagnementPersonDetails is what tells two namesakes apart: age bracket, town,
 // phone, and the structure when the conseiller works in several.
-func helpPersonDetails(annee, year int, commune, telephone, structure string, several bool) string {
+func accompagnementPersonDetails(annee, year int, commune, telephone, structure string, several bool) string {
 	var parts []string
 	if annee > 0 {
 		parts = append(parts, referentiel.TranchesAge.Label(referentiel.TrancheAgeDeNaissance(annee, year)))
@@ -246,7 +246,7 @@ func helpPersonDetails(annee, year int, commune, telephone, structure string, se
 // structure's person (or a missing one) is a 404, like any record of the
 // URL. Anonymised and merged records cannot be chosen any more, unless
 // they are the one already linked (id == linked): a help stays editable.
-func loadHelpPerson(app core.App, auth *core.Record, w *helpWorkspace, id, linked string) (*helpPerson, error) {
+func loadHelpPerson(app core.App, auth *core.Record, w *accompagnementWorkspace, id, linked string) (*accompagnementPerson, error) {
 	r, err := access.WorkspaceRecord(app, auth, "beneficiaires", id)
 	if err != nil {
 		return nil, err
@@ -260,12 +260,12 @@ func loadHelpPerson(app core.App, auth *core.Record, w *helpWorkspace, id, linke
 		name = "Personne anonymisée"
 	}
 	s, _ := w.structure(r.GetString("structure"))
-	return &helpPerson{ID: r.Id, Nom: name, Structure: r.GetString("structure"),
-		Details: helpPersonDetails(r.GetInt("annee_naissance"), clock.Now(app).Year(), r.GetString("commune"),
+	return &accompagnementPerson{ID: r.Id, Nom: name, Structure: r.GetString("structure"),
+		Details: accompagnementPersonDetails(r.GetInt("annee_naissance"), clock.Now(app).Year(), r.GetString("commune"),
 			r.GetString("telephone"), s.Nom, len(w.structures) > 1)}, nil
 }
 
-func (pe *pageEngine) renderHelpForm(e *core.RequestEvent, status int, p *helpFormPage) error {
+func (pe *pageEngine) renderHelpForm(e *core.RequestEvent, status int, p *accompagnementFormPage) error {
 	title := "Nouvel accompagnement"
 	if p.Edition {
 		title = "Modifier un accompagnement"
@@ -273,7 +273,7 @@ func (pe *pageEngine) renderHelpForm(e *core.RequestEvent, status int, p *helpFo
 	return pe.render(e, status, "accompagnement_form", title, p)
 }
 
-func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
@@ -308,7 +308,7 @@ func helpNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // chosen person, who must be followed by the same structure. A wrong
 // person posted in the form is an error of the form (422), not a 404:
 // nothing is revealed, nothing is saved.
-func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnements.AccompagnementForm, s helpStructure, linked string) (formulaire.Erreurs, *helpPerson) {
+func checkHelpForm(e *core.RequestEvent, w *accompagnementWorkspace, form *accompagnements.AccompagnementForm, s accompagnementStructure, linked string) (formulaire.Erreurs, *accompagnementPerson) {
 	errs := form.Validate(clock.Now(e.App).In(s.Loc))
 	if form.Beneficiaire == "" {
 		return errs, nil
@@ -321,7 +321,7 @@ func checkHelpForm(e *core.RequestEvent, w *helpWorkspace, form *accompagnements
 	return errs, person
 }
 
-func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
@@ -339,7 +339,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		s, member := w.structure(form.Structure)
 		var errs formulaire.Erreurs
-		var person *helpPerson
+		var person *accompagnementPerson
 		if member {
 			errs, person = checkHelpForm(e, w, &form, s, "")
 		} else {
@@ -350,7 +350,7 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			}
 		}
 		if len(errs) > 0 {
-			return pe.helpFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
+			return pe.accompagnementFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
 		}
 		collection, err := e.App.FindCachedCollectionByNameOrId("accompagnements")
 		if err != nil {
@@ -368,8 +368,8 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			}
 			return touchBeneficiaire(tx, e.Auth, person, form.DateValide)
 		})
-		if errs, ok := accompagnements.HelpSaveErrors(err); ok {
-			return pe.helpFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
+		if errs, ok := accompagnements.AccompagnementSaveErrors(err); ok {
+			return pe.accompagnementFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
 		}
 		if err != nil {
 			return fmt.Errorf("create help: %w", err)
@@ -386,11 +386,11 @@ func helpCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-// helpFormErrors answers a refused form: 422, the form as typed, the
+// accompagnementFormErrors answers a refused form: 422, the form as typed, the
 // messages next to the fields.
-func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, form accompagnements.AccompagnementForm, person *helpPerson,
+func (pe *pageEngine) accompagnementFormErrors(e *core.RequestEvent, w *accompagnementWorkspace, form accompagnements.AccompagnementForm, person *accompagnementPerson,
 	errs formulaire.Erreurs, edition bool, action string) error {
-	p := helpFormPageOf(w, form, errs, edition, action)
+	p := accompagnementFormPageOf(w, form, errs, edition, action)
 	p.Personne = person
 	if person == nil && p.Form.Beneficiaire != "" {
 		// The refused person is not shown again (they may be another
@@ -405,7 +405,7 @@ func (pe *pageEngine) helpFormErrors(e *core.RequestEvent, w *helpWorkspace, for
 // touchBeneficiaire moves the person's last activity to the help's day
 // (never backwards: an old help typed late does not make them less recent),
 // through the update rule like any other write.
-func touchBeneficiaire(tx core.App, auth *core.Record, person *helpPerson, day time.Time) error {
+func touchBeneficiaire(tx core.App, auth *core.Record, person *accompagnementPerson, day time.Time) error {
 	if person == nil {
 		return nil
 	}
@@ -427,17 +427,17 @@ func touchBeneficiaire(tx core.App, auth *core.Record, person *helpPerson, day t
 
 // loadOwnHelp reads a help of the conseiller's structures (404 otherwise)
 // that they may change (403 otherwise: it is a colleague's).
-func loadOwnHelp(e *core.RequestEvent, w *helpWorkspace, may func(core.App, *core.Record, *core.Record) bool) (*core.Record, helpStructure, error) {
+func loadOwnHelp(e *core.RequestEvent, w *accompagnementWorkspace, may func(core.App, *core.Record, *core.Record) bool) (*core.Record, accompagnementStructure, error) {
 	record, err := access.WorkspaceRecord(e.App, e.Auth, "accompagnements", e.Request.PathValue("id"))
 	if err != nil {
-		return nil, helpStructure{}, err
+		return nil, accompagnementStructure{}, err
 	}
 	s, ok := w.structure(record.GetString("structure"))
 	if !ok {
-		return nil, helpStructure{}, model.ErrNotFound
+		return nil, accompagnementStructure{}, model.ErrNotFound
 	}
 	if !may(e.App, e.Auth, record) {
-		return nil, helpStructure{}, access.ErrForbidden
+		return nil, accompagnementStructure{}, access.ErrForbidden
 	}
 	return record, s, nil
 }
@@ -446,7 +446,7 @@ func mayUpdateHelp(app core.App, auth, record *core.Record) bool {
 	return access.MayUpdate(app, auth, record, nil)
 }
 
-func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
@@ -471,7 +471,7 @@ func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if person != nil && person.Structure != s.ID {
 			return model.ErrNotFound // a person of another of my structures cannot join this help
 		}
-		p, err := newHelpFormPage(e, w, form, person, true, helpEditPath(record.Id))
+		p, err := newHelpFormPage(e, w, form, person, true, accompagnementEditPath(record.Id))
 		if err != nil {
 			return err
 		}
@@ -479,9 +479,9 @@ func helpEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func helpEditPath(id string) string { return "/espace/accompagnements/" + id + "/modifier" }
+func accompagnementEditPath(id string) string { return "/espace/accompagnements/" + id + "/modifier" }
 
-func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
@@ -500,7 +500,7 @@ func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		form.Original = accompagnements.AccompagnementFormOf(record, s.Loc).Original
 		errs, person := checkHelpForm(e, w, &form, s, record.GetString("beneficiaire"))
 		if len(errs) > 0 {
-			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
+			return pe.accompagnementFormErrors(e, w, form, person, errs, true, accompagnementEditPath(record.Id))
 		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
 			if err := access.UpdateChecked(tx, e.Auth, record, form.Changes()); err != nil {
@@ -508,8 +508,8 @@ func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			}
 			return touchBeneficiaire(tx, e.Auth, person, form.DateValide)
 		})
-		if errs, ok := accompagnements.HelpSaveErrors(err); ok {
-			return pe.helpFormErrors(e, w, form, person, errs, true, helpEditPath(record.Id))
+		if errs, ok := accompagnements.AccompagnementSaveErrors(err); ok {
+			return pe.accompagnementFormErrors(e, w, form, person, errs, true, accompagnementEditPath(record.Id))
 		}
 		if err != nil {
 			return fmt.Errorf("save help %s: %w", record.Id, err)
@@ -518,13 +518,13 @@ func helpUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-type helpDeletePage struct {
+type accompagnementDeletePage struct {
 	ID, Personne, Thematiques string
 	Date                      time.Time
 	Minutes                   int
 }
 
-func helpDeleteConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementDeleteConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
@@ -534,7 +534,7 @@ func helpDeleteConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		p := &helpDeletePage{ID: record.Id, Date: record.GetDateTime("date").Time().In(s.Loc),
+		p := &accompagnementDeletePage{ID: record.Id, Date: record.GetDateTime("date").Time().In(s.Loc),
 			Minutes: record.GetInt("duree_minutes"), Personne: "Personne anonyme"}
 		if id := record.GetString("beneficiaire"); id != "" {
 			if person, err := loadHelpPerson(e.App, e.Auth, w, id, id); err == nil {
@@ -550,7 +550,7 @@ func helpDeleteConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func helpDeleteHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementDeleteHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
@@ -568,14 +568,14 @@ func helpDeleteHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-type helpFilters struct {
+type accompagnementFilters struct {
 	Du, Au, Thematique, Qui, Beneficiaire string
 	Page                                  int
 	du, au                                time.Time // parsed days, zero when not set
 }
 
-func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
-	f := helpFilters{Du: query.Get("du"), Au: query.Get("au"), Thematique: query.Get("thematique"),
+func parseHelpFilters(query url.Values) (accompagnementFilters, formulaire.Erreurs) {
+	f := accompagnementFilters{Du: query.Get("du"), Au: query.Get("au"), Thematique: query.Get("thematique"),
 		Qui: query.Get("qui"), Beneficiaire: query.Get("beneficiaire"), Page: 1}
 	errs := formulaire.Erreurs{}
 	for _, d := range []struct {
@@ -586,7 +586,7 @@ func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
 		if d.value == "" {
 			continue
 		}
-		day, err := time.Parse(accompagnements.HelpDayLayout, d.value)
+		day, err := time.Parse(accompagnements.AccompagnementDayLayout, d.value)
 		if err != nil {
 			errs[d.name] = "Indiquez une date valide, par exemple 01/03/2026."
 			continue
@@ -609,7 +609,7 @@ func parseHelpFilters(query url.Values) (helpFilters, formulaire.Erreurs) {
 }
 
 // values writes the filters back, for the page links.
-func (f helpFilters) values() url.Values {
+func (f accompagnementFilters) values() url.Values {
 	return url.Values{"du": {f.Du}, "au": {f.Au}, "thematique": {f.Thematique}, "qui": {f.Qui},
 		"beneficiaire": {f.Beneficiaire}}
 }
@@ -617,7 +617,7 @@ func (f helpFilters) values() url.Values {
 // where restricts the list to the person's structures and the filters.
 // A period is a range of days of each help's structure, so each structure
 // gets its own bounds in its own time zone.
-func (f helpFilters) where(w *helpWorkspace) dbx.Expression {
+func (f accompagnementFilters) where(w *accompagnementWorkspace) dbx.Expression {
 	where := []dbx.Expression{w.staff.Scope("a.structure")}
 	if f.Qui == "moi" {
 		where = append(where, dbx.NewExp("a.conseiller = {:moi}", dbx.Params{"moi": w.staff.ID}))
@@ -648,7 +648,7 @@ func (f helpFilters) where(w *helpWorkspace) dbx.Expression {
 	return dbx.And(where...)
 }
 
-type helpRow struct {
+type accompagnementRow struct {
 	ID, Conseiller, Personne, PersonneID, Tranche, Demarche, Structure string
 	Date                                                               time.Time
 	Minutes                                                            int
@@ -656,26 +656,26 @@ type helpRow struct {
 	Anonyme, PeutModifier, PeutSupprimer                               bool
 }
 
-type helpListPage struct {
-	Filtres             helpFilters
+type accompagnementListPage struct {
+	Filtres             accompagnementFilters
 	Errors              formulaire.Erreurs
 	Qui                 []formulaire.Option
-	Personne            *helpPerson // the person the list is restricted to
-	Lignes              []helpRow
+	Personne            *accompagnementPerson // the person the list is restricted to
+	Lignes              []accompagnementRow
 	Total, Minutes      int
 	Pagination          pagination.Pagination
 	Effacer             string
 	PlusieursStructures bool
 }
 
-func helpListHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func accompagnementListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		w, err := loadHelpWorkspace(e)
 		if err != nil {
 			return err
 		}
 		filters, errs := parseHelpFilters(e.Request.URL.Query())
-		p := &helpListPage{Filtres: filters, Errors: errs, PlusieursStructures: len(w.structures) > 1,
+		p := &accompagnementListPage{Filtres: filters, Errors: errs, PlusieursStructures: len(w.structures) > 1,
 			Qui: []formulaire.Option{{Value: "moi", Label: "Mes accompagnements"}}}
 		if filters.Beneficiaire != "" {
 			// An id of another structure's person in the address is a 404.
@@ -695,14 +695,14 @@ func helpListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 }
 
 // load counts the filtered help, then reads one page of it, newest first.
-func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
+func (p *accompagnementListPage) load(e *core.RequestEvent, w *accompagnementWorkspace) error {
 	where := p.Filtres.where(w)
 	var err error
 	if p.Total, p.Minutes, err = accompagnements.Count(e.App, where); err != nil {
 		return err
 	}
-	p.Pagination = pagination.New(p.Filtres.Page, p.Total, helpPageSize, "/espace/accompagnements", p.Filtres.values())
-	rows, err := accompagnements.List(e.App, where, helpPageSize, p.Pagination.Offset())
+	p.Pagination = pagination.New(p.Filtres.Page, p.Total, accompagnementPageSize, "/espace/accompagnements", p.Filtres.values())
+	rows, err := accompagnements.List(e.App, where, accompagnementPageSize, p.Pagination.Offset())
 	if err != nil {
 		return err
 	}
@@ -710,13 +710,13 @@ func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	rights, err := helpRights(e, ids)
+	rights, err := accompagnementRights(e, ids)
 	if err != nil {
 		return err
 	}
 	for _, r := range rows {
 		day, _ := types.ParseDateTime(r.Date)
-		row := helpRow{ID: r.ID, Date: day.Time().In(frfmt.Location(r.Fuseau)), Minutes: r.Minutes, Demarche: r.Demarche,
+		row := accompagnementRow{ID: r.ID, Date: day.Time().In(frfmt.Location(r.Fuseau)), Minutes: r.Minutes, Demarche: r.Demarche,
 			Conseiller: r.CPrenom + " " + r.CNom, Structure: r.Structure, PersonneID: r.Beneficiary,
 			Personne: r.BPrenom + " " + r.BNom, Anonyme: r.Beneficiary == "" || r.BPrenom+r.BNom == ""}
 		if r.Beneficiary == "" {
@@ -731,9 +731,9 @@ func (p *helpListPage) load(e *core.RequestEvent, w *helpWorkspace) error {
 	return nil
 }
 
-// helpRights tells, for each help of a page, whether the signed-in person
+// accompagnementRights tells, for each help of a page, whether the signed-in person
 // may change and delete it: the API rules decide (only one's own).
-func helpRights(e *core.RequestEvent, ids []string) (map[string][2]bool, error) {
+func accompagnementRights(e *core.RequestEvent, ids []string) (map[string][2]bool, error) {
 	rights := map[string][2]bool{}
 	if len(ids) == 0 {
 		return rights, nil

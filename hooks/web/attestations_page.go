@@ -32,7 +32,7 @@ func RegisterAttestationPages(se *core.ServeEvent, g *router.RouterGroup[*core.R
 	g.POST("/attestations/{id}/revoquer", pe.Page(h.revoke))
 	g.POST("/seances/{id}/attestation", pe.Page(h.issueForOne))
 	g.POST("/seances/{id}/attestations", pe.Page(h.issueForAll))
-	g.GET("/seances/{id}/attestations.pdf", pe.Page(h.sessionPDF))
+	g.GET("/seances/{id}/attestations.pdf", pe.Page(h.seancePDF))
 	g.GET("/seances/{id}/emargement.pdf", pe.Page(h.feuille))
 	// Public and rate-limited per IP by the "/verifier/" rule (migration
 	// 1763900002); like other public pages, successes are not logged.
@@ -92,7 +92,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 	}
 	loc := frfmt.Location(structure.GetString("fuseau"))
 	form := attestations.AttestationForm{Seance: formText(e, "seance"), Du: formText(e, "du"), Au: formText(e, "au")}
-	seances, errs, err := attestations.ChosenSessions(e.App, staff, record, formText(e, "type"), form, loc)
+	seances, errs, err := attestations.ChosenSeances(e.App, staff, record, formText(e, "type"), form, loc)
 	if err != nil {
 		return err
 	}
@@ -203,14 +203,14 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 	if i < 0 {
 		return h.seances.refuseOnSeance(e, s, attestations.NotPresent)
 	}
-	result, err := attestations.IssueAttestations(e.App, []attestations.IssueRequest{h.sessionRequest(e, s, people[i])})
+	result, err := attestations.IssueAttestations(e.App, []attestations.IssueRequest{h.seanceRequest(e, s, people[i])})
 	if err != nil {
 		return err
 	}
 	return e.Redirect(http.StatusSeeOther, "/espace/attestations/"+result[0].Record.Id+"/pdf")
 }
 
-func (h *attestationPages) sessionRequest(e *core.RequestEvent, s *seances.StaffSeance, person *core.Record) attestations.IssueRequest {
+func (h *attestationPages) seanceRequest(e *core.RequestEvent, s *seances.StaffSeance, person *core.Record) attestations.IssueRequest {
 	debut, fin := s.Record.GetDateTime("debut").Time().UTC(), s.Record.GetDateTime("fin").Time().UTC()
 	return attestations.IssueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: clock.Now(e.App),
 		Seances: []attestations.ContenuSeance{{ID: s.ID, Titre: s.Titre, Debut: debut, Fin: fin}}}
@@ -235,7 +235,7 @@ func (h *attestationPages) issueForAll(e *core.RequestEvent) error {
 	}
 	requests := make([]attestations.IssueRequest, 0, len(people))
 	for _, p := range people {
-		requests = append(requests, h.sessionRequest(e, s, p))
+		requests = append(requests, h.seanceRequest(e, s, p))
 	}
 	if _, err := attestations.IssueAttestations(e.App, requests); err != nil {
 		return err
@@ -243,10 +243,10 @@ func (h *attestationPages) issueForAll(e *core.RequestEvent) error {
 	return e.Redirect(http.StatusSeeOther, seanceEspacePath(s)+"/attestations.pdf")
 }
 
-// sessionPDF draws the valid attestations of this session's present
+// seancePDF draws the valid attestations of this session's present
 // people in one document, from what each one states: the pages are those
 // of the stored attestations.
-func (h *attestationPages) sessionPDF(e *core.RequestEvent) error {
+func (h *attestationPages) seancePDF(e *core.RequestEvent) error {
 	s, err := seanceWithPeople(e)
 	if err != nil {
 		return err

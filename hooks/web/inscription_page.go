@@ -30,7 +30,7 @@ func InscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 func CancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		jeton := e.Request.PathValue("jeton")
-		result, err := inscriptions.CancelRegistration(e.App, jeton, clock.Now(e.App))
+		result, err := inscriptions.CancelInscription(e.App, jeton, clock.Now(e.App))
 		if err != nil {
 			return err
 		}

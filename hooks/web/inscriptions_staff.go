@@ -12,14 +12,14 @@ import (
 
 // notifyStaffRegistration e-mails the person after the commit, if they
 // gave an e-mail (sendRegistrationMail skips the others).
-func notifyStaffRegistration(e *core.RequestEvent, r inscriptions.StaffRegistration) {
+func notifyStaffInscription(e *core.RequestEvent, r inscriptions.StaffInscription) {
 	if r.Person != nil && r.Inscription != nil {
-		envois.NotifyRegistration(e.App, baseURL(e), r.Inscription, r.Person)
+		envois.NotifyInscription(e.App, baseURL(e), r.Inscription, r.Person)
 	}
 }
 
 // registrationFlash is the confirmation of a staff registration.
-func registrationFlash(r inscriptions.StaffRegistration) string {
+func inscriptionFlash(r inscriptions.StaffInscription) string {
 	message := r.Name() + " : inscription confirmée."
 	if r.Inscription.GetString("statut") == "liste_attente" {
 		message = fmt.Sprintf("La séance est complète : %s est sur la liste d'attente (rang %d).",
@@ -32,7 +32,7 @@ func registrationFlash(r inscriptions.StaffRegistration) string {
 }
 
 // promotionFlash confirms a promotion and warns when it exceeds capacity.
-func promotionFlash(r inscriptions.StaffRegistration, capacite int) string {
+func promotionFlash(r inscriptions.StaffInscription, capacite int) string {
 	message := r.Name() + " : inscription confirmée (sortie de la liste d'attente)."
 	if r.Taken > capacite {
 		message += fmt.Sprintf(" La séance compte maintenant %s pour %s.",
@@ -46,7 +46,7 @@ func promotionFlash(r inscriptions.StaffRegistration, capacite int) string {
 }
 
 // cancelFlash confirms a cancellation and names who got the freed place.
-func cancelFlash(app core.App, r inscriptions.StaffRegistration) string {
+func cancelFlash(app core.App, r inscriptions.StaffInscription) string {
 	message := "Inscription de " + r.Name() + " annulée."
 	if r.Promoted != nil {
 		if next, err := app.FindRecordById("beneficiaires", r.Promoted.GetString("beneficiaire")); err == nil {

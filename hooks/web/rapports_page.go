@@ -103,7 +103,7 @@ type reportView struct {
 	GenereLe                 time.Time
 	Chiffres                 []rapportdoc.Chiffre
 	Graphiques               []reportChartView
-	Seances                  []reportSessionView
+	Seances                  []reportSeanceView
 	TotalParticipants        int
 }
 
@@ -114,7 +114,7 @@ type reportChartView struct {
 	Total                     int
 }
 
-type reportSessionView struct {
+type reportSeanceView struct {
 	Debut        time.Time
 	Atelier      string
 	Lieu         string
@@ -171,7 +171,7 @@ func newReportView(rapport, structure *core.Record) *reportView {
 		v.Graphiques = append(v.Graphiques, chart)
 	}
 	for _, s := range snap.Seances {
-		v.Seances = append(v.Seances, reportSessionView{Debut: s.Debut.In(loc), Atelier: s.Atelier, Lieu: s.Lieu, Participants: s.Participants})
+		v.Seances = append(v.Seances, reportSeanceView{Debut: s.Debut.In(loc), Atelier: s.Atelier, Lieu: s.Lieu, Participants: s.Participants})
 		v.TotalParticipants += s.Participants
 	}
 	return v

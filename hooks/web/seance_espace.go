@@ -55,23 +55,23 @@ func splitWaiting(all []inscriptions.SeanceParticipant) (placed, waiting []inscr
 	return placed, waiting
 }
 
-// sessionSearchHit is a person found by the search, with their state in this
+// seanceSearchHit is a person found by the search, with their state in this
 // session ("" when they have no live registration).
-type sessionSearchHit struct {
+type seanceSearchHit struct {
 	beneficiaires.BeneficiaireHit
 	Statut string
 }
 
-type sessionSearch struct {
+type seanceSearch struct {
 	Q         string
 	Done      bool
-	Resultats []sessionSearchHit
+	Resultats []seanceSearchHit
 }
 
-// searchForSession runs the ?q= search among the session's structure's
+// searchForSeance runs the ?q= search among the session's structure's
 // people and tells for each one whether they are already registered.
-func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant) (sessionSearch, error) {
-	search := sessionSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
+func searchForSeance(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant) (seanceSearch, error) {
+	search := seanceSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
 	if search.Q == "" {
 		return search, nil
 	}
@@ -85,22 +85,22 @@ func searchForSession(e *core.RequestEvent, s *seances.StaffSeance, people []ins
 	}
 	search.Done = true
 	for _, h := range hits {
-		search.Resultats = append(search.Resultats, sessionSearchHit{BeneficiaireHit: h, Statut: statut[h.ID]})
+		search.Resultats = append(search.Resultats, seanceSearchHit{BeneficiaireHit: h, Statut: statut[h.ID]})
 	}
 	return search, nil
 }
 
-// sessionPersonForm is the « Nouvelle personne » form of both pages.
-type sessionPersonForm struct {
+// seancePersonForm is the « Nouvelle personne » form of both pages.
+type seancePersonForm struct {
 	beneficiaires.BeneficiaireForm
 	InscritPar string
 }
 
-func parseSessionPerson(e *core.RequestEvent) (sessionPersonForm, formulaire.Erreurs) {
+func parseSeancePerson(e *core.RequestEvent) (seancePersonForm, formulaire.Erreurs) {
 	if err := e.Request.ParseForm(); err != nil {
-		return sessionPersonForm{}, formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
+		return seancePersonForm{}, formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu : envoyez-le à nouveau."}
 	}
-	f := sessionPersonForm{BeneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
+	f := seancePersonForm{BeneficiaireForm: parseBeneficiaireForm(e.Request.PostForm),
 		InscritPar: contact.NormaliserNom(formText(e, "inscrit_par"))}
 	errs := f.ValidateNew(clock.Now(e.App))
 	if len([]rune(f.InscritPar)) > 200 {
@@ -114,8 +114,8 @@ type seanceEspacePage struct {
 	S            *seances.StaffSeance
 	Inscrits     []inscriptions.SeanceParticipant // people with a place
 	Attente      []inscriptions.SeanceParticipant // waiting list, by rank
-	Recherche    sessionSearch
-	Form         sessionPersonForm
+	Recherche    seanceSearch
+	Form         seancePersonForm
 	Errors       formulaire.Erreurs
 	Consentement []formulaire.Option
 	Refus        string // why nobody can be registered now, "" when one can
@@ -133,7 +133,7 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 		return page, nil // counts only: people are never read for this person
 	}
 	now := clock.Now(e.App)
-	page.Refus = inscriptions.RegistrationRefusal(s.Record, now)
+	page.Refus = inscriptions.InscriptionRefusal(s.Record, now)
 	page.PeutCloturer = s.Statut == "planifiee" && !now.Before(s.Debut)
 	page.ACloturer = s.Inscrits
 	people, err := inscriptions.LoadParticipants(e.App, s.ID)
@@ -141,7 +141,7 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 		return nil, err
 	}
 	page.Inscrits, page.Attente = splitWaiting(people)
-	if page.Recherche, err = searchForSession(e, s, people); err != nil {
+	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
 		return nil, err
 	}
 	// Nobody found: the new-person form is probably next.
@@ -202,8 +202,8 @@ func (h *seancePages) addPerson(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	notifyStaffRegistration(e, result)
-	return redirectWithFlash(e, seanceEspacePath(s), registrationFlash(result))
+	notifyStaffInscription(e, result)
+	return redirectWithFlash(e, seanceEspacePath(s), inscriptionFlash(result))
 }
 
 // addNewPerson is the phone-call case: a person not yet known to the
@@ -213,7 +213,7 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	form, errs := parseSessionPerson(e)
+	form, errs := parseSeancePerson(e)
 	if len(errs) == 0 {
 		result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
 		if why := inscriptions.StaffRefusalOf(err); why != "" {
@@ -221,8 +221,8 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 		} else if err != nil {
 			return err
 		} else {
-			notifyStaffRegistration(e, result)
-			return redirectWithFlash(e, seanceEspacePath(s), registrationFlash(result))
+			notifyStaffInscription(e, result)
+			return redirectWithFlash(e, seanceEspacePath(s), inscriptionFlash(result))
 		}
 	}
 	page, err := h.loadSeancePage(e, s)
@@ -275,8 +275,8 @@ type presencesPage struct {
 	EnAttente    int
 	Anonymes     string
 	Choix        []formulaire.Option
-	Recherche    sessionSearch
-	Form         sessionPersonForm
+	Recherche    seanceSearch
+	Form         seancePersonForm
 	Errors       formulaire.Erreurs
 	Consentement []formulaire.Option
 	Ouvert       bool // the walk-in block starts open
@@ -298,7 +298,7 @@ func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*
 			page.ACloturer++
 		}
 	}
-	if page.Recherche, err = searchForSession(e, s, people); err != nil {
+	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
 		return nil, err
 	}
 	// Nobody found: the new-person form is probably next.
@@ -388,7 +388,7 @@ func (h *seancePages) walkInNew(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	form, errs := parseSessionPerson(e)
+	form, errs := parseSeancePerson(e)
 	if len(errs) == 0 {
 		result, err := inscriptions.WalkInByStaff(e.App, e.Auth, s, "", &form.BeneficiaireForm, clock.Now(e.App))
 		if why := inscriptions.StaffRefusalOf(err); why != "" {

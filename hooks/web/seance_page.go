@@ -19,7 +19,7 @@ import (
 type seancePageData struct {
 	Seance         *seances.SeanceView
 	Fermee         string // why registration is closed, or ""
-	Form           inscriptions.RegistrationForm
+	Form           inscriptions.InscriptionForm
 	Errors         formulaire.Erreurs
 	PrivacyVersion string
 }
@@ -33,7 +33,7 @@ func SeancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err != nil {
 				return title, nil, err
 			}
-			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.RegistrationClosedReason(clock.Now(e.App)),
+			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.InscriptionClosedReason(clock.Now(e.App)),
 				PrivacyVersion: beneficiaires.PrivacyVersion}, nil
 		})
 	}
@@ -42,7 +42,7 @@ func SeancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // RegistrationPostHandler goes straight to the registration when the form
 // is valid (the transaction checks the session); the session's page is only
 // loaded to answer with an error.
-func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
 		now := clock.Now(e.App)
@@ -52,7 +52,7 @@ func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 				return err
 			}
 			data.Seance, data.PrivacyVersion = seance, beneficiaires.PrivacyVersion
-			if reason := seance.RegistrationClosedReason(now); reason != "" {
+			if reason := seance.InscriptionClosedReason(now); reason != "" {
 				data.Fermee, status = reason, http.StatusConflict
 			}
 			return pe.render(e, status, "seance", seance.Titre, data)
@@ -60,7 +60,7 @@ func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := e.Request.ParseForm(); err != nil {
 			return answer(http.StatusBadRequest, seancePageData{Errors: formulaire.Erreurs{"": "Le formulaire n'a pas pu être lu. Réessayez."}})
 		}
-		form := parseRegistrationForm(e.Request.PostForm)
+		form := parseInscriptionForm(e.Request.PostForm)
 		if form.Piege != "" { // only robots fill the hidden field
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form,
 				Errors: formulaire.Erreurs{"": "Votre demande n'a pas pu être enregistrée."}})
@@ -69,7 +69,7 @@ func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs})
 		}
 		result, err := inscriptions.Register(e.App, id, form, now)
-		if errors.Is(err, inscriptions.ErrRegistrationClosed) {
+		if errors.Is(err, inscriptions.ErrInscriptionClosed) {
 			return answer(http.StatusConflict, seancePageData{Form: form,
 				Fermee: "Les inscriptions sont closes pour cette séance."})
 		}
@@ -79,7 +79,7 @@ func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if result.Existing && !sameSubmitter(result, form, now) {
 			// Somebody typed the phone or e-mail of a registered person:
 			// confirm without handing over that person's personal link.
-			envois.NotifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
+			envois.NotifyInscription(e.App, baseURL(e), result.Inscription, result.Person)
 			seance, err := seances.LoadPublicSeance(e.App, id)
 			if err != nil {
 				return err
@@ -89,7 +89,7 @@ func RegistrationPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", data)
 		}
 		if !result.Existing {
-			envois.NotifyRegistration(e.App, baseURL(e), result.Inscription, result.Person)
+			envois.NotifyInscription(e.App, baseURL(e), result.Inscription, result.Person)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+result.Inscription.GetString("jeton")+"?confirmation=1")
 	}
@@ -104,7 +104,7 @@ type dejaInscritData struct {
 // sameSubmitter tells a double submit (same names, minutes apart), which
 // gets its own personal link again, from another person using the same
 // phone or e-mail, who does not.
-func sameSubmitter(result inscriptions.RegistrationResult, f inscriptions.RegistrationForm, now time.Time) bool {
+func sameSubmitter(result inscriptions.InscriptionResult, f inscriptions.InscriptionForm, now time.Time) bool {
 	if result.Person == nil || now.Sub(result.Inscription.GetDateTime("updated").Time()) > 10*time.Minute {
 		return false
 	}

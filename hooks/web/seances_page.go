@@ -19,19 +19,19 @@ import (
 	"atelier/hooks/seances"
 )
 
-const sessionsPerPage = 50
+const seancesPerPage = 50
 
-func RegisterSessionPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
-	g.GET("/seances", pe.Page(sessionListHandler(pe)))
+func RegisterSeancePages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
+	g.GET("/seances", pe.Page(seanceListHandler(pe)))
 	g.GET("/seances/nouvelle", pe.Page(planFormHandler(pe)))
 	g.POST("/seances/nouvelle", pe.Page(planPostHandler(pe)))
-	g.GET("/seances/{id}/modifier", pe.Page(editSessionHandler(pe)))
-	g.POST("/seances/{id}/modifier", pe.Page(editSessionPostHandler(pe)))
-	g.GET("/seances/{id}/annuler", pe.Page(cancelSessionHandler(pe)))
-	g.POST("/seances/{id}/annuler", pe.Page(cancelSessionPostHandler(pe)))
+	g.GET("/seances/{id}/modifier", pe.Page(editSeanceHandler(pe)))
+	g.POST("/seances/{id}/modifier", pe.Page(editSeancePostHandler(pe)))
+	g.GET("/seances/{id}/annuler", pe.Page(cancelSeanceHandler(pe)))
+	g.POST("/seances/{id}/annuler", pe.Page(cancelSeancePostHandler(pe)))
 }
 
-type sessionListData struct {
+type seanceListData struct {
 	Quand         string
 	Quands        []formulaire.Option
 	Seances       []seances.DashboardSeance
@@ -40,14 +40,14 @@ type sessionListData struct {
 	PeutPlanifier bool
 }
 
-var sessionPeriods = []formulaire.Option{{Value: "a_venir", Label: "À venir"}, {Value: "passees", Label: "Passées"},
+var seancePeriods = []formulaire.Option{{Value: "a_venir", Label: "À venir"}, {Value: "passees", Label: "Passées"},
 	{Value: "annulees", Label: "Annulées"}}
 
-func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func seanceListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
 		q := e.Request.URL.Query()
-		data := sessionListData{Quand: q.Get("quand"), PeutPlanifier: staff.PeutPlanifier()}
+		data := seanceListData{Quand: q.Get("quand"), PeutPlanifier: staff.PeutPlanifier()}
 		now := dbx.Params{"now": model.DBDate(clock.Now(e.App))}
 		where, order := dbx.NewExp("s.statut = 'planifiee' AND s.fin >= {:now}", now), "s.debut ASC"
 		switch data.Quand {
@@ -59,16 +59,16 @@ func sessionListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			data.Quand = "a_venir"
 		}
 		where = dbx.And(staff.Scope("s.structure"), where)
-		for _, o := range sessionPeriods {
+		for _, o := range seancePeriods {
 			data.Quands = append(data.Quands, formulaire.Option{Value: o.Value, Label: o.Label, Selected: o.Value == data.Quand})
 		}
 		var err error
 		if data.Total, err = seances.CountSeances(e.App, where); err != nil {
 			return err
 		}
-		data.Pagination = pagination.New(pagination.Demandee(q), data.Total, sessionsPerPage, "/espace/seances",
+		data.Pagination = pagination.New(pagination.Demandee(q), data.Total, seancesPerPage, "/espace/seances",
 			url.Values{"quand": {data.Quand}})
-		data.Seances, err = seances.DashboardSeances(e.App, where, order, sessionsPerPage, int64(data.Pagination.Offset()))
+		data.Seances, err = seances.DashboardSeances(e.App, where, order, seancesPerPage, int64(data.Pagination.Offset()))
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if errs := form.Validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
 			return answer(errs)
 		}
-		ids, err := seances.PlanSessions(e.App, e.Auth, &form)
+		ids, err := seances.PlanSeances(e.App, e.Auth, &form)
 		if errs, ok := validationMessages(err); ok {
 			return answer(errs)
 		}
@@ -192,7 +192,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func editSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func editSeanceHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		data, err := loadEditPage(e)
 		if err != nil {
@@ -206,7 +206,7 @@ func editSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 // loadEditPage loads a session the staff member may change, with the
 // choices of its form.
 func loadEditPage(e *core.RequestEvent) (seanceFormData, error) {
-	s, staff, err := seances.EditableSession(e)
+	s, staff, err := seances.EditableSeance(e)
 	if err != nil {
 		return seanceFormData{}, err
 	}
@@ -222,7 +222,7 @@ func loadEditPage(e *core.RequestEvent) (seanceFormData, error) {
 		Portees: scopeOptions(len(later))}, nil
 }
 
-func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func editSeancePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		data, err := loadEditPage(e)
 		if err != nil {
@@ -251,7 +251,7 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if len(errs) > 0 {
 			return answer(errs)
 		}
-		result, err := seances.UpdateSessions(e.App, e.Auth, s, &form)
+		result, err := seances.UpdateSeances(e.App, e.Auth, s, &form)
 		if errs, ok := validationMessages(err); ok {
 			return answer(errs)
 		}
@@ -272,7 +272,7 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		var warned envois.WarnOutcome
 		for _, moved := range result.Moved {
-			out, err := envois.NotifySessionChanged(e.App, base, moved)
+			out, err := envois.NotifySeanceChanged(e.App, base, moved)
 			if err != nil {
 				return err
 			}
@@ -285,7 +285,7 @@ func editSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-type cancelSessionData struct {
+type cancelSeanceData struct {
 	Seance      *seances.StaffSeance
 	Suivantes   int
 	Bloquee     string
@@ -298,7 +298,7 @@ type cancelSessionData struct {
 	Portees     []formulaire.Option
 }
 
-func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, error) {
+func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSeanceData, error) {
 	later, err := seances.LaterInSeries(app, s)
 	if err != nil {
 		return nil, err
@@ -307,7 +307,7 @@ func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, e
 	if err != nil {
 		return nil, err
 	}
-	data := &cancelSessionData{Seance: s, Suivantes: len(later), Bloquee: seances.BlockedReason(s), Portee: "seance",
+	data := &cancelSeanceData{Seance: s, Suivantes: len(later), Bloquee: seances.BlockedReason(s), Portee: "seance",
 		Portees: scopeOptions(len(later))}
 	for _, p := range people {
 		if p.Email != "" {
@@ -322,9 +322,9 @@ func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSessionData, e
 	return data, nil
 }
 
-func cancelSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func cancelSeanceHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, _, err := seances.EditableSession(e)
+		s, _, err := seances.EditableSeance(e)
 		if err != nil {
 			return err
 		}
@@ -336,9 +336,9 @@ func cancelSessionHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+func cancelSeancePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		s, _, err := seances.EditableSession(e)
+		s, _, err := seances.EditableSeance(e)
 		if err != nil {
 			return err
 		}
@@ -359,13 +359,13 @@ func cancelSessionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if data.Errors != nil {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_annulation", "Annuler la séance", data)
 		}
-		cancelled, err := seances.CancelSessions(e.App, e.Auth, s, data.Motif, data.Portee == "suivantes")
+		cancelled, err := seances.CancelSeances(e.App, e.Auth, s, data.Motif, data.Portee == "suivantes")
 		if err != nil {
 			return err
 		}
 		var warned envois.WarnOutcome
 		for _, c := range cancelled {
-			out, err := envois.NotifySessionCancelled(e.App, c)
+			out, err := envois.NotifySeanceCancelled(e.App, c)
 			if err != nil {
 				return err
 			}

@@ -103,7 +103,7 @@ func drawAttestation(d *document, s Structure, p Participant, loc *time.Location
 	steps := []func() error{
 		func() error { return structureHeader(d, s) },
 		func() error { return attestationIntro(d, s, p) },
-		func() error { return attestationSessions(d, p, loc) },
+		func() error { return attestationSeances(d, p, loc) },
 		func() error { return attestationClosing(d, p, loc) },
 		func() error { return verificationBlock(d, p) },
 	}
@@ -173,8 +173,8 @@ func attestationIntro(d *document, s Structure, p Participant) error {
 	return nil
 }
 
-// attestationSessions lists the sessions, oldest first, with their total.
-func attestationSessions(d *document, p Participant, loc *time.Location) error {
+// attestationSeances lists the sessions, oldest first, with their total.
+func attestationSeances(d *document, p Participant, loc *time.Location) error {
 	seances := slices.Clone(p.Seances)
 	slices.SortStableFunc(seances, func(a, b Seance) int { return a.Debut.Compare(b.Debut) })
 	t := table{x: marginX, text: styleText, padding: 5, columns: []column{

@@ -101,7 +101,7 @@ func RapportMensuel(data RapportData) ([]byte, error) {
 		func() error { return reportCover(d, data, mois, loc) },
 		func() error { return reportFigures(d, data.Chiffres, mois) },
 		func() error { return reportCharts(d, data.Graphiques) },
-		func() error { return reportSessions(d, data.Seances, loc) },
+		func() error { return reportSeances(d, data.Seances, loc) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -266,8 +266,8 @@ func reportChart(d *document, g Graphique) error {
 	return nil
 }
 
-// reportSessions lists the sessions held in the month.
-func reportSessions(d *document, seances []SeanceRapport, loc *time.Location) error {
+// reportSeances lists the sessions held in the month.
+func reportSeances(d *document, seances []SeanceRapport, loc *time.Location) error {
 	if err := reportHeading(d, "Ateliers réalisés"); err != nil {
 		return err
 	}
