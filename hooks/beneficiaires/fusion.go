@@ -68,7 +68,7 @@ func (s mergeSummary) Message() string {
 
 // MergeBeneficiaires merges dropID into keepID for the staff member auth.
 // Both must be readable and updatable by auth (the API rules, through
-// access.go) and of the same structure; any refusal or failure rolls the
+// hooks/access) and of the same structure; any refusal or failure rolls the
 // whole merge back.
 func MergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) (mergeSummary, error) {
 	summary := mergeSummary{Kept: keepID, Dropped: dropID}

@@ -253,7 +253,7 @@ type beneficiaireProfil struct {
 	Presences, Absences  int
 	MinutesPresent       int
 	Accompagnements      []profilAccompagnement
-	Attestations         *attestations.AttestationsProfil // attestations_page.go
+	Attestations         *attestations.AttestationsProfil
 	PlusieursStructures  bool
 	AccompagnementsTotal int
 }

@@ -90,8 +90,8 @@ func reportDownloadHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return fmt.Errorf("%s of report %s: %w", format.ext, rapport.Id, err)
 	}
-	// "private, no-store" rather than the files' usual "no-store" (same
-	// effect): hooks/app/rapports_page_test.go expects it word for word.
+	// A report belongs to its structure's staff: "private" says so to any
+	// shared cache on the way, on top of the usual "no-store".
 	return sendFile(e, download{Name: "rapport-" + structure.GetString("slug") + "-" + rapport.GetString("mois") + "." + format.ext,
 		ContentType: format.contentType, Cache: "private, no-store"}, body)
 }
