@@ -99,15 +99,6 @@ func accompagnementDistinct(values []string) []string {
 	return out
 }
 
-func accompagnementAllIn(list referentiel.List, values []string) bool {
-	for _, v := range values {
-		if !list.Has(v) {
-			return false
-		}
-	}
-	return true
-}
-
 // DureesRapides are the durations offered as one-tap buttons, in minutes.
 var DureesRapides = []int{15, 30, 45, 60, 90, 120}
 
@@ -147,11 +138,11 @@ func (f *AccompagnementForm) Validate(today time.Time) formulaire.Erreurs {
 	f.Thematiques = accompagnementDistinct(f.Thematiques)
 	if len(f.Thematiques) == 0 {
 		errs["thematiques"] = "Choisissez au moins une thématique."
-	} else if !accompagnementAllIn(referentiel.Thematiques, f.Thematiques) {
+	} else if !referentiel.Thematiques.HasAll(f.Thematiques) {
 		errs["thematiques"] = "Choisissez les thématiques dans la liste."
 	}
 	f.Materiel = accompagnementDistinct(f.Materiel)
-	if !accompagnementAllIn(referentiel.Materiels, f.Materiel) {
+	if !referentiel.Materiels.HasAll(f.Materiel) {
 		errs["materiel"] = "Choisissez le matériel dans la liste."
 	} else if len(f.Materiel) > 1 && slices.Contains(f.Materiel, "aucun") {
 		errs["materiel"] = "« Pas de matériel » ne peut pas être coché avec un autre matériel."

@@ -41,12 +41,13 @@ func (l *runLog) count(job string) int {
 // waitRuns waits until job has run n times.
 func (l *runLog) waitRuns(t *testing.T, job string, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	timeout := time.After(10 * time.Second)
 	for l.count(job) < n {
-		if time.Now().After(deadline) {
+		select {
+		case <-timeout:
 			t.Fatalf("job %s ran %d times, want %d", job, l.count(job), n)
+		case <-time.After(5 * time.Millisecond):
 		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 
@@ -141,9 +142,14 @@ func TestServeStartsAndStopsTheScheduler(t *testing.T) {
 		t.Fatal(err)
 	}
 	const person = "camille.alpha@example.org"
-	deadline := time.Now().Add(10 * time.Second)
-	for sentTo(app, person) == 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	timeout := time.After(10 * time.Second)
+wait:
+	for sentTo(app, person) == 0 {
+		select {
+		case <-timeout:
+			break wait
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	if n := sentTo(app, person); n != 1 {
 		t.Fatalf("%d messages to the person after start, want the overdue reminder", n)

@@ -151,15 +151,6 @@ func AtelierFormOf(r *core.Record) AtelierForm {
 	}
 }
 
-func allIn(values []string, list referentiel.List) bool {
-	for _, v := range values {
-		if !list.Has(v) {
-			return false
-		}
-	}
-	return true
-}
-
 func intBetween(s string, low, high int) (int, bool) {
 	n, err := strconv.Atoi(s)
 	return n, err == nil && n >= low && n <= high
@@ -333,10 +324,10 @@ func (f *AtelierForm) Validate() formulaire.Erreurs {
 	}
 	if len(f.Thematiques) == 0 {
 		errs["thematiques"] = "Cochez au moins une thématique."
-	} else if !allIn(f.Thematiques, referentiel.Thematiques) {
+	} else if !referentiel.Thematiques.HasAll(f.Thematiques) {
 		errs["thematiques"] = "Choisissez les thématiques dans la liste."
 	}
-	if !allIn(f.Materiel, referentiel.Materiels) {
+	if !referentiel.Materiels.HasAll(f.Materiel) {
 		errs["materiel"] = "Choisissez le matériel dans la liste."
 	} else if len(f.Materiel) > 1 && slices.Contains(f.Materiel, "aucun") {
 		errs["materiel"] = "« Pas de matériel » ne se coche pas avec un autre matériel."

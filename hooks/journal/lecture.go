@@ -76,15 +76,6 @@ type JournalData struct {
 // JournalDayLayout is the value of an <input type="date">.
 const JournalDayLayout = "2006-01-02"
 
-func HasOption(opts []formulaire.Option, value string) bool {
-	for _, o := range opts {
-		if o.Value == value {
-			return true
-		}
-	}
-	return false
-}
-
 // values writes the filters back, for the page links.
 func (f JournalFilters) values() url.Values {
 	return url.Values{"du": {f.Du}, "au": {f.Au}, "structure": {f.Structure}, "action": {f.Action}}

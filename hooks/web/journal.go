@@ -68,7 +68,7 @@ func parseJournalFilters(q url.Values, structures []formulaire.Option) (journal.
 		errs["au"] = "La fin de la période doit être après son début."
 		f.Fin = time.Time{}
 	}
-	if f.Structure != "" && !journal.HasOption(structures, f.Structure) {
+	if f.Structure != "" && !formulaire.Contient(structures, f.Structure) {
 		errs["structure"] = "Choisissez une structure dans la liste."
 		f.Structure = ""
 	}

@@ -37,3 +37,13 @@ func (f *Champ) DescribedBy() string {
 	}
 	return strings.Join(ids, " ")
 }
+
+// Contient tells whether value is one of the choices of opts.
+func Contient(opts []Option, value string) bool {
+	for _, o := range opts {
+		if o.Value == value {
+			return true
+		}
+	}
+	return false
+}

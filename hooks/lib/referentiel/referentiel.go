@@ -52,6 +52,16 @@ func (l List) Has(value string) bool {
 	return false
 }
 
+// HasAll tells whether every one of values is in the list (none is fine).
+func (l List) HasAll(values []string) bool {
+	for _, v := range values {
+		if !l.Has(v) {
+			return false
+		}
+	}
+	return true
+}
+
 // Besoins are the "Je veux…" entries a beneficiary browses by.
 var Besoins = List{
 	{"debuter", "Je veux débuter avec le numérique"},
