@@ -37,3 +37,17 @@ func removeRateLimits(app core.App, rules []core.RateLimitRule) error {
 	}
 	return nil
 }
+
+// setRateLimitAudience sets the audience of the rules with these labels.
+func setRateLimitAudience(app core.App, labels []string, audience string) error {
+	settings := app.Settings()
+	for i, r := range settings.RateLimits.Rules {
+		if slices.Contains(labels, r.Label) {
+			settings.RateLimits.Rules[i].Audience = audience
+		}
+	}
+	if err := app.Save(settings); err != nil {
+		return fmt.Errorf("rate limit audience: %w", err)
+	}
+	return nil
+}

@@ -171,8 +171,8 @@ func TestAttestationFromProfile(t *testing.T) {
 		"Camille " + testkit.NomBeneficiaireA, "Atelier propre à Alpha",
 		frDate(local), fmt.Sprintf("de %d h à %d h", local.Hour(), local.Hour()+2),
 		"Temps total de participation : 2 h", "Fait à Poitiers", "Code de vérification : " + code,
-		"http://example.com/verifier/" + code, "Page 1 sur 1"}, []string{"+33612345678"})
-	if got := pdftest.QRCode(t, first, 1); got != "http://example.com/verifier/"+code {
+		testkit.AppURL + "/verifier/" + code, "Page 1 sur 1"}, []string{"+33612345678"})
+	if got := pdftest.QRCode(t, first, 1); got != testkit.AppURL+"/verifier/"+code {
 		t.Errorf("the printed QR code reads %q", got)
 	}
 

@@ -217,7 +217,7 @@ func TestOpenDataFollowsTheNationalSchema(t *testing.T) {
 		"modalites_accompagnement": "Dans un atelier collectif|Accompagnement individuel|À distance",
 		"modalites_acces":          "Téléphoner|Contacter par mail", "dispositif_programmes_nationaux": "Conseillers numériques",
 		"presentation_resume": "La médiathèque propose des ateliers numériques gratuits.", "presentation_detail": "Accès : De plain-pied",
-		"date_maj": lieuUpdated().In(paris).Format("2006-01-02"), "source": "Atelier", "prise_rdv": "http://example.com/s/mediatheque-alpha"}
+		"date_maj": lieuUpdated().In(paris).Format("2006-01-02"), "source": "Atelier", "prise_rdv": testkit.AppURL + "/s/mediatheque-alpha"}
 	for field, v := range want {
 		if lieuA[field] != v {
 			t.Errorf("place A %s = %q, want %q", field, lieuA[field], v)

@@ -1,21 +1,20 @@
 package app
 
 import (
+	"fmt"
 	"io/fs"
-
-	"atelier/hooks/web"
-
-	"atelier/hooks/cli"
-
-	"atelier/hooks/jobs"
-
-	"atelier/hooks/model"
-
-	"atelier/hooks/access"
-	"atelier/hooks/clock"
+	"os"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
+
+	"atelier/hooks/access"
+	"atelier/hooks/cli"
+	"atelier/hooks/clock"
+	"atelier/hooks/envois"
+	"atelier/hooks/jobs"
+	"atelier/hooks/model"
+	"atelier/hooks/web"
 )
 
 // Register binds every hook and route of Atelier to app. public holds the
@@ -35,6 +34,9 @@ func Register(app core.App, public fs.FS) {
 		if err := registerPages(se, public, cache); err != nil {
 			return err
 		}
+		if se.Server != nil && !envois.InstanceURLConfigured(app) { // a real server, not a test's router
+			warnInstanceURL(app)
+		}
 		return se.Next()
 	})
 }
@@ -42,4 +44,13 @@ func Register(app core.App, public fs.FS) {
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
 	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app)}
+}
+
+// warnInstanceURL tells the operator, at start, that links in messages
+// cannot work until the Application URL is set.
+func warnInstanceURL(app core.App) {
+	const msg = "Atelier : l'adresse publique (Application URL) n'est pas réglée. " +
+		"Les liens des e-mails ne fonctionneront pas. Réglez-la dans /_/ → Settings → Application URL."
+	fmt.Fprintln(os.Stderr, msg)
+	app.Logger().Warn("Application URL not set: links in messages will not work")
 }

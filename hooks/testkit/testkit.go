@@ -33,6 +33,10 @@ var (
 	tokens       map[string]string
 )
 
+// AppURL is the fixture's public address (Application URL): every link in
+// messages, PDFs and exports starts with it.
+const AppURL = "https://ateliers.example.fr"
+
 // NewApp returns a fresh test app holding the fixture. The caller registers
 // the hooks it needs (hooks.Register) and the app is cleaned up with t.
 func NewApp(t testing.TB) *tests.TestApp {
@@ -103,6 +107,11 @@ func buildFixture(dir string) error {
 	clock.Stamp(app)
 	if err := app.RunAllMigrations(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
+	}
+	settings := app.Settings()
+	settings.Meta.AppURL = AppURL
+	if err := app.Save(settings); err != nil {
+		return fmt.Errorf("set the Application URL: %w", err)
 	}
 	if err := insertFixture(app); err != nil {
 		return err

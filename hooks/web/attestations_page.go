@@ -15,6 +15,7 @@ import (
 	"atelier/hooks/access"
 	"atelier/hooks/attestations"
 	"atelier/hooks/clock"
+	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
@@ -105,7 +106,7 @@ func (h *attestationPages) issueFromProfile(e *core.RequestEvent) error {
 		})
 	}
 	result, err := attestations.IssueAttestations(e.App, []attestations.IssueRequest{{Auth: e.Auth, Beneficiaire: record, Structure: structure,
-		Seances: seances, Base: baseURL(e), Now: clock.Now(e.App)}})
+		Seances: seances, Base: envois.InstanceURL(e.App), Now: clock.Now(e.App)}})
 	if err != nil {
 		return err
 	}
@@ -212,7 +213,7 @@ func (h *attestationPages) issueForOne(e *core.RequestEvent) error {
 
 func (h *attestationPages) seanceRequest(e *core.RequestEvent, s *seances.StaffSeance, person *core.Record) attestations.IssueRequest {
 	debut, fin := s.Record.GetDateTime("debut").Time().UTC(), s.Record.GetDateTime("fin").Time().UTC()
-	return attestations.IssueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: baseURL(e), Now: clock.Now(e.App),
+	return attestations.IssueRequest{Auth: e.Auth, Beneficiaire: person, Structure: s.Structure, Base: envois.InstanceURL(e.App), Now: clock.Now(e.App),
 		Seances: []attestations.ContenuSeance{{ID: s.ID, Titre: s.Titre, Debut: debut, Fin: fin}}}
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -18,7 +17,7 @@ func InscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		data.Lien = baseURL(e) + "/inscription/" + data.Jeton
+		data.Lien = envois.InstanceURL(e.App) + "/inscription/" + data.Jeton
 		q := e.Request.URL.Query()
 		data.Confirmation = q.Has("confirmation")
 		data.Annulation = q.Has("annulee")
@@ -35,7 +34,7 @@ func CancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		if result.Promoted != nil {
-			envois.NotifyPromotion(e.App, baseURL(e), result.Promoted)
+			envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Promoted)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?annulee=1")
 	}
@@ -47,20 +46,6 @@ func InscriptionCalendarHandler(e *core.RequestEvent) error {
 		return err
 	}
 	return writeCalendar(e, "atelier.ics", data.Seance.Structure, []*seances.SeanceView{data.Seance}, false)
-}
-
-// baseURL is the public address of the instance for links that leave the
-// page (e-mails, printed pages): the Application URL of the settings, or
-// the address the visitor used while it is left at its default.
-func baseURL(e *core.RequestEvent) string {
-	if u := strings.TrimRight(e.App.Settings().Meta.AppURL, "/"); u != "" && !strings.Contains(u, "localhost:8090") {
-		return u
-	}
-	scheme := "http"
-	if e.IsTLS() {
-		scheme = "https"
-	}
-	return scheme + "://" + e.Request.Host
 }
 
 // privatePage keeps a page that holds a secret link out of caches and

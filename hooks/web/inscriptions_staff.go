@@ -14,7 +14,7 @@ import (
 // gave an e-mail (sendRegistrationMail skips the others).
 func notifyStaffInscription(e *core.RequestEvent, r inscriptions.StaffInscription) {
 	if r.Person != nil && r.Inscription != nil {
-		envois.NotifyInscription(e.App, baseURL(e), r.Inscription, r.Person)
+		envois.NotifyInscription(e.App, envois.InstanceURL(e.App), r.Inscription, r.Person)
 	}
 }
 

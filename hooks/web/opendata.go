@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"atelier/hooks/envois"
 	"atelier/hooks/lieux"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -32,7 +33,7 @@ var (
 
 func openDataHandler(pe *pageEngine, format openDataFormat) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		base := baseURL(e)
+		base := envois.InstanceURL(e.App)
 		key := "/donnees/" + format.key + "@" + base // links depend on the address
 		page, ok := pe.cache.get(key)
 		if !ok {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"embed"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"atelier/hooks/access"
+	"atelier/hooks/envois"
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
@@ -126,7 +128,10 @@ type view struct {
 	Path  string
 	Staff *model.StaffView // the signed-in staff member on workspace pages, else nil
 	Flash string           // confirmation of the action that led here, on workspace pages
-	Data  any
+	// AdresseManquante warns staff that links in messages cannot work: the
+	// Application URL is not set.
+	AdresseManquante bool
+	Data             any
 }
 
 type pageEngine struct {
@@ -161,7 +166,24 @@ func (pe *pageEngine) renderCached(e *core.RequestEvent, key, page, title string
 
 // renderCachedTitle is renderCached for pages whose title comes with their data.
 func (pe *pageEngine) renderCachedTitle(e *core.RequestEvent, key, page string, load func() (string, any, error)) error {
+	return pe.renderCachedFresh(e, key, page, load, "", nil)
+}
+
+// renderCachedFresh is renderCachedTitle for a page holding a value that
+// must be new at every showing (a signed form token): the page is cached
+// with placeholder, which fresh replaces in each copy sent, compressed then.
+func (pe *pageEngine) renderCachedFresh(e *core.RequestEvent, key, page string, load func() (string, any, error),
+	placeholder string, fresh func() string) error {
+	personalise := func(body []byte) []byte {
+		if fresh == nil {
+			return body
+		}
+		return bytes.ReplaceAll(body, []byte(placeholder), []byte(fresh()))
+	}
 	if cached, ok := pe.cache.get(key); ok {
+		if fresh != nil {
+			return pe.write(e, cached.status, personalise(cached.plain), nil)
+		}
 		return pe.write(e, cached.status, cached.plain, cached.gzipped)
 	}
 	generation := pe.cache.generation.Load()
@@ -173,12 +195,14 @@ func (pe *pageEngine) renderCachedTitle(e *core.RequestEvent, key, page string, 
 	if err != nil {
 		return err
 	}
-	gzipped, err := gzipBytes(body)
-	if err != nil {
-		return fmt.Errorf("compress %s: %w", page, err)
+	var gzipped []byte
+	if fresh == nil {
+		if gzipped, err = gzipBytes(body); err != nil {
+			return fmt.Errorf("compress %s: %w", page, err)
+		}
 	}
 	pe.cache.put(key, generation, &cachedPage{status: http.StatusOK, plain: body, gzipped: gzipped})
-	return pe.write(e, http.StatusOK, body, gzipped)
+	return pe.write(e, http.StatusOK, personalise(body), gzipped)
 }
 
 func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any) ([]byte, error) {
@@ -189,6 +213,7 @@ func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any
 	v := view{Site: siteName(e.App), Title: title, Path: e.Request.URL.Path, Staff: model.NewStaffView(e.Auth), Data: data}
 	if v.Staff != nil {
 		v.Flash = takeFlash(e)
+		v.AdresseManquante = !envois.InstanceURLConfigured(e.App)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -212,7 +237,7 @@ func (pe *pageEngine) write(e *core.RequestEvent, status int, plain, gzipped []b
 	if acceptsGzip(e.Request) {
 		if gzipped == nil {
 			var err error
-			if gzipped, err = gzipBytes(plain); err != nil {
+			if gzipped, err = gzipBytesLevel(plain, gzip.BestSpeed); err != nil {
 				return fmt.Errorf("compress page: %w", err)
 			}
 		}

@@ -140,7 +140,7 @@ func erasePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return fmt.Errorf("erase %s: %w", record.Id, err)
 		}
 		for _, promoted := range result.Promues {
-			envois.NotifyPromotion(e.App, baseURL(e), promoted)
+			envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), promoted)
 		}
 		app := e.App
 		purge := func() {

@@ -245,7 +245,7 @@ func (h *seancePages) promote(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	envois.NotifyPromotion(e.App, baseURL(e), result.Inscription)
+	envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Inscription)
 	return redirectWithFlash(e, seanceEspacePath(s), promotionFlash(result, s.Capacite))
 }
 
@@ -262,7 +262,7 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 		return err
 	}
 	if result.Promoted != nil {
-		envois.NotifyPromotion(e.App, baseURL(e), result.Promoted)
+		envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Promoted)
 	}
 	return redirectWithFlash(e, seanceEspacePath(s), cancelFlash(e.App, result))
 }

@@ -3,8 +3,6 @@ package web
 import (
 	"errors"
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -22,26 +20,34 @@ type seancePageData struct {
 	Form           inscriptions.InscriptionForm
 	Errors         formulaire.Erreurs
 	PrivacyVersion string
+	Rendu          string // the form's signed render time
 }
 
 func SeancePageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
 		var title string
-		return pe.renderCachedTitle(e, "/ateliers/"+id, "seance", func() (string, any, error) {
+		load := func() (string, any, error) {
 			seance, err := seances.LoadPublicSeance(e.App, id)
 			if err != nil {
 				return title, nil, err
 			}
 			return seance.Titre, seancePageData{Seance: seance, Fermee: seance.InscriptionClosedReason(clock.Now(e.App)),
-				PrivacyVersion: beneficiaires.PrivacyVersion}, nil
-		})
+				PrivacyVersion: beneficiaires.PrivacyVersion, Rendu: renduPlaceholder}, nil
+		}
+		return pe.renderCachedFresh(e, "/ateliers/"+id, "seance", load, renduPlaceholder, func() string { return freshRendu(e.App, id) })
 	}
 }
 
-// RegistrationPostHandler goes straight to the registration when the form
+// InscriptionPostHandler goes straight to the registration when the form
 // is valid (the transaction checks the session); the session's page is only
 // loaded to answer with an error.
+//
+// What the answer shows never depends on who else is known: a new
+// registration leads to its personal page; a person already registered
+// (same names and contact) is told so without their registration, and
+// their link goes only to the e-mail on their record, unless this is the
+// same form sent twice.
 func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
@@ -52,6 +58,9 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 				return err
 			}
 			data.Seance, data.PrivacyVersion = seance, beneficiaires.PrivacyVersion
+			if data.Rendu == "" {
+				data.Rendu = freshRendu(e.App, id)
+			}
 			if reason := seance.InscriptionClosedReason(now); reason != "" {
 				data.Fermee, status = reason, http.StatusConflict
 			}
@@ -65,49 +74,55 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form,
 				Errors: formulaire.Erreurs{"": "Votre demande n'a pas pu être enregistrée."}})
 		}
+		rendu, problem := checkRendu(e.App, id, e.Request.PostForm.Get("rendu"))
+		kept := e.Request.PostForm.Get("rendu") // still valid: the person need not wait again
+		if problem != "" {
+			kept = ""
+		}
 		if errs := form.Validate(); len(errs) > 0 {
-			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs})
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs, Rendu: kept})
 		}
-		result, err := inscriptions.Register(e.App, id, form, now)
-		if errors.Is(err, inscriptions.ErrInscriptionClosed) {
-			return answer(http.StatusConflict, seancePageData{Form: form,
-				Fermee: "Les inscriptions sont closes pour cette séance."})
+		if problem != "" {
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: formulaire.Erreurs{"": problem}})
 		}
+		limites, err := inscriptions.LoadLimites(e.App)
 		if err != nil {
 			return err
 		}
-		if result.Existing && !sameSubmitter(result, form, now) {
-			// Somebody typed the phone or e-mail of a registered person:
-			// confirm without handing over that person's personal link.
-			envois.NotifyInscription(e.App, baseURL(e), result.Inscription, result.Person)
-			seance, err := seances.LoadPublicSeance(e.App, id)
-			if err != nil {
-				return err
-			}
-			data := dejaInscritData{Seance: seance, Statut: result.Inscription.GetString("statut"),
-				Rang: result.Inscription.GetInt("rang_attente")}
-			return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", data)
+		form.Limites, form.EmpreinteIP, form.EmpreinteFormulaire = limites, empreinteIP(e), empreinteFormulaire(e.App, rendu)
+		result, err := inscriptions.Register(e.App, id, form, now)
+		switch {
+		case errors.Is(err, inscriptions.ErrInscriptionClosed):
+			return answer(http.StatusConflict, seancePageData{Form: form, Rendu: kept,
+				Fermee: "Les inscriptions sont closes pour cette séance."})
+		case errors.Is(err, inscriptions.ErrLimiteIP):
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Rendu: kept, Errors: formulaire.Erreurs{
+				"": "Plusieurs personnes ont déjà été inscrites à cette séance depuis cette connexion. Pour inscrire une autre personne, appelez la structure."}})
+		case errors.Is(err, inscriptions.ErrLimiteContact):
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Rendu: kept, Errors: formulaire.Erreurs{
+				"": "Ce téléphone ou cette adresse e-mail a déjà servi pour plusieurs inscriptions à cette séance. Pour inscrire une autre personne, appelez la structure."}})
+		case err != nil:
+			return err
 		}
+		jeton := result.Inscription.GetString("jeton")
 		if !result.Existing {
-			envois.NotifyInscription(e.App, baseURL(e), result.Inscription, result.Person)
+			envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
+			return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?confirmation=1")
 		}
-		return e.Redirect(http.StatusSeeOther, "/inscription/"+result.Inscription.GetString("jeton")+"?confirmation=1")
+		if form.EmpreinteFormulaire != "" && result.Inscription.GetString("empreinte_formulaire") == form.EmpreinteFormulaire {
+			// The same form sent twice (a double tap, a reload): its sender
+			// made this registration.
+			return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?confirmation=1")
+		}
+		envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
+		seance, err := seances.LoadPublicSeance(e.App, id)
+		if err != nil {
+			return err
+		}
+		return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", dejaInscritData{Seance: seance})
 	}
 }
 
 type dejaInscritData struct {
 	Seance *seances.SeanceView
-	Statut string
-	Rang   int
-}
-
-// sameSubmitter tells a double submit (same names, minutes apart), which
-// gets its own personal link again, from another person using the same
-// phone or e-mail, who does not.
-func sameSubmitter(result inscriptions.InscriptionResult, f inscriptions.InscriptionForm, now time.Time) bool {
-	if result.Person == nil || now.Sub(result.Inscription.GetDateTime("updated").Time()) > 10*time.Minute {
-		return false
-	}
-	return strings.EqualFold(result.Person.GetString("prenom"), f.Prenom) &&
-		strings.EqualFold(result.Person.GetString("nom"), f.Nom)
 }

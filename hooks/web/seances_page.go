@@ -262,7 +262,7 @@ func editSeancePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if result.Count > 1 {
 			message = fmt.Sprintf("%d séances de la série modifiées.", result.Count)
 		}
-		base := baseURL(e)
+		base := envois.InstanceURL(e.App)
 		for _, p := range result.Promoted {
 			envois.NotifyPromotion(e.App, base, p)
 		}

@@ -76,9 +76,13 @@ func compressible(contentType string) bool {
 		strings.Contains(contentType, "javascript") || strings.Contains(contentType, "json")
 }
 
-func gzipBytes(body []byte) ([]byte, error) {
+func gzipBytes(body []byte) ([]byte, error) { return gzipBytesLevel(body, gzip.DefaultCompression) }
+
+// gzipBytesLevel compresses at level: pages compressed for one answer only
+// use gzip.BestSpeed (CPU per request matters more than a few bytes).
+func gzipBytesLevel(body []byte, level int) ([]byte, error) {
 	var buf bytes.Buffer
-	w, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	w, err := gzip.NewWriterLevel(&buf, level)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/clock"
+	"atelier/hooks/envois"
 	"atelier/hooks/lib/ical"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
@@ -55,7 +56,7 @@ func StructureCalendarHandler(e *core.RequestEvent) error {
 
 // writeCalendar sends sessions as an iCalendar file in the structure's time zone.
 func writeCalendar(e *core.RequestEvent, filename string, st seances.StructureView, seances []*seances.SeanceView, feed bool) error {
-	base := baseURL(e)
+	base := envois.InstanceURL(e.App)
 	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	cal := ical.Calendar{ProdID: "-//Atelier//Ateliers numériques//FR", Name: st.Nom, Zone: st.Fuseau}
 	if feed {
