@@ -95,7 +95,11 @@ func run() ([]row, error) {
 		row{"  session page latency p99", ms(page.Percentile(0.99)), "", "< 20 ms"},
 	)
 
-	registrations := measureRegistrations(srv, sessions)
+	forms := &e2e.FormTokens{BaseURL: srv.URL}
+	if err := forms.Prefetch(sessions); err != nil {
+		return nil, err
+	}
+	registrations := measureRegistrations(srv, sessions, forms)
 	if registrations.Errors > 0 {
 		return nil, fmt.Errorf("registrations: %d errors out of %d requests\n%s", registrations.Errors, registrations.Requests, tail(srv.Logs(), 2000))
 	}
@@ -230,7 +234,7 @@ func measureSessionPages(srv *e2e.Server, sessions []string) e2e.LoadResult {
 // no e-mail is sent; 07 5… numbers, which the synthetic people never have)
 // spread over the sessions; a success is the redirect
 // to the person's registration page.
-func measureRegistrations(srv *e2e.Server, sessions []string) e2e.LoadResult {
+func measureRegistrations(srv *e2e.Server, sessions []string, forms *e2e.FormTokens) e2e.LoadResult {
 	noFollow := func(c *http.Client) *http.Client {
 		copied := *c
 		copied.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -239,7 +243,13 @@ func measureRegistrations(srv *e2e.Server, sessions []string) e2e.LoadResult {
 	return e2e.Hammer(clients, duration, maxReqs, func(c *http.Client, i int) error {
 		form := url.Values{"prenom": {"Bench"}, "nom": {"Personne " + strconv.Itoa(i)},
 			"telephone": {fmt.Sprintf("+3375%07d", i)}, "consentement": {"1"}}
-		res, err := noFollow(c).PostForm(srv.URL+"/ateliers/"+sessions[i%len(sessions)]+"/inscription", form)
+		seance := sessions[i%len(sessions)]
+		token, err := forms.Get(seance) // prefetched: no wait
+		if err != nil {
+			return err
+		}
+		form.Set("rendu", token)
+		res, err := noFollow(c).PostForm(srv.URL+"/ateliers/"+seance+"/inscription", form)
 		if err != nil {
 			return err
 		}

@@ -72,6 +72,10 @@ func TestKill9LosesNoAcknowledgedRegistration(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Transport:     &http.Transport{MaxIdleConnsPerHost: 32}}
+	token, err := (&FormTokens{BaseURL: srv.URL}).Get(seanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var (
 		mu           sync.Mutex
 		acknowledged []string // tokens of the registrations answered "303, registered"
@@ -84,7 +88,9 @@ func TestKill9LosesNoAcknowledgedRegistration(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for !stop.Load() {
-				res, err := client.PostForm(srv.URL+"/ateliers/"+seanceID+"/inscription", registrationForm(next.Add(1)))
+				form := registrationForm(next.Add(1))
+				form.Set("rendu", token)
+				res, err := client.PostForm(srv.URL+"/ateliers/"+seanceID+"/inscription", form)
 				if err != nil {
 					return // the server is gone
 				}
@@ -156,7 +162,13 @@ func TestSigtermLetsTheRequestInFlightFinish(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Stop()
-	body := registrationForm(424242).Encode()
+	token, err := (&FormTokens{BaseURL: srv.URL}).Get(seanceID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := registrationForm(424242)
+	form.Set("rendu", token)
+	body := form.Encode()
 	conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
 	if err != nil {
 		t.Fatal(err)

@@ -74,6 +74,12 @@ func TestMain(m *testing.M) {
 		flows.db.ResetBootstrapState()
 		os.RemoveAll(flows.DataDir)
 	}
+	if attack != nil {
+		attack.Stop()
+		attack.mail.Close()
+		attack.db.ResetBootstrapState()
+		os.RemoveAll(attack.DataDir)
+	}
 	if demo != nil {
 		if err := demo.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stop demo server:", err)
