@@ -33,7 +33,7 @@ type flowServer struct {
 	*Server
 	forms *FormTokens
 	mail  *MailCatcher
-	db   *core.BaseApp // a second connection to the server's database, to check and to set up
+	db    *core.BaseApp // a second connection to the server's database, to check and to set up
 }
 
 // flowServer starts, once, a demo instance whose e-mails go to a local SMTP
