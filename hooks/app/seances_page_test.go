@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -25,6 +26,8 @@ func planForm(extra map[string]string) url.Values {
 		"atelier": {testkit.ID(testkit.AtelierA)}, "lieu": {testkit.ID(testkit.LieuA)}, "date": {inTwoWeeks()},
 		"heure": {"14:00"}, "duree": {"90"}, "capacite": {"10"}, "publique": {"1"}, "inscriptions_ouvertes": {"1"},
 		"animateurs": {testkit.ID(testkit.ConseillerA), testkit.ID(testkit.ConseillerA2)},
+		// the tests run on any day: public holidays have their own test
+		"confirme_ferie": {"1"}, "jours_feries": {"garder"},
 	}
 	for k, v := range extra {
 		form.Set(k, v)
@@ -130,6 +133,99 @@ func TestPlanRecurringSeries(t *testing.T) {
 	rec = s.postAs(cookie, "/espace/seances/nouvelle", planForm(map[string]string{"repetition": "2", "fin_repetition": "date", "jusquau": until}))
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(followFlash(rec), "Série de 3 séances") {
 		t.Errorf("fortnightly series: %d %q", rec.Code, followFlash(rec))
+	}
+}
+
+// nextDecember is the first 18 December (or the day given) at least two
+// days ahead of the tests' now, in Paris.
+func nextDecember(day int) time.Time {
+	now := testkit.Now().In(paris)
+	d := time.Date(now.Year(), time.December, day, 0, 0, 0, 0, paris)
+	if d.Before(now.AddDate(0, 0, 2)) {
+		d = d.AddDate(1, 0, 0)
+	}
+	return d
+}
+
+func TestSeriesSkipPublicHolidays(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	start := nextDecember(18)
+	plan := func(extra map[string]string) (*httptest.ResponseRecorder, []time.Time) {
+		t.Helper()
+		extra["date"] = start.Format("2006-01-02")
+		form := planForm(extra)
+		form.Del("confirme_ferie")
+		if _, ok := extra["jours_feries"]; !ok {
+			form.Del("jours_feries") // the form's default
+		}
+		rec := s.postAs(cookie, "/espace/seances/nouvelle", form)
+		if rec.Code != http.StatusSeeOther {
+			return rec, nil
+		}
+		first, err := s.app.FindRecordById("seances", strings.TrimPrefix(rec.Header().Get("Location"), "/espace/seances/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var days []time.Time
+		for _, r := range seancesOfSeries(t, s.app, first.GetString("serie")) {
+			days = append(days, r.GetDateTime("debut").Time().In(paris))
+		}
+		return rec, days
+	}
+	dates := func(days []time.Time) string {
+		var out []string
+		for _, d := range days {
+			out = append(out, d.Format("01-02"))
+		}
+		return strings.Join(out, " ")
+	}
+	// Three weekly sessions from 18 December: Christmas and New Year's Day
+	// are skipped and made up for, and the flash lists them.
+	rec, days := plan(map[string]string{"repetition": "1", "fin_repetition": "nombre", "occurrences": "3"})
+	if got := dates(days); got != "12-18 01-08 01-15" {
+		t.Errorf("series in Poitiers: %s", got)
+	}
+	flash := followFlash(rec)
+	for _, want := range []string{"Série de 3 séances", "Jours fériés sautés", "25 décembre", "(Noël)", "1er janvier", "(Jour de l'an)"} {
+		if !strings.Contains(flash, want) {
+			t.Errorf("flash lacks %q: %q", want, flash)
+		}
+	}
+	// Kept when staff say so.
+	if _, days := plan(map[string]string{"repetition": "1", "fin_repetition": "nombre", "occurrences": "3", "jours_feries": "garder"}); dates(days) != "12-18 12-25 01-01" {
+		t.Errorf("holidays kept: %s", dates(days))
+	}
+	// In Strasbourg, 26 December is a public holiday too.
+	setFields(t, s.app, "lieux", testkit.LieuA, map[string]any{"code_postal": "67000"})
+	start = nextDecember(19)
+	if _, days := plan(map[string]string{"repetition": "1", "fin_repetition": "nombre", "occurrences": "2"}); dates(days) != "12-19 01-02" {
+		t.Errorf("series in Strasbourg: %s", dates(days))
+	}
+	// At La Réunion, 20 December is.
+	setFields(t, s.app, "lieux", testkit.LieuA, map[string]any{"code_postal": "97400"})
+	start = nextDecember(13)
+	if _, days := plan(map[string]string{"repetition": "1", "fin_repetition": "nombre", "occurrences": "2"}); dates(days) != "12-13 12-27" {
+		t.Errorf("series at La Réunion: %s", dates(days))
+	}
+}
+
+func TestOneSessionOnAPublicHolidayIsConfirmed(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	form := planForm(map[string]string{"date": nextDecember(25).Format("2006-01-02")})
+	form.Del("confirme_ferie")
+	before := s.count("seances")
+	rec := s.postAs(cookie, "/espace/seances/nouvelle", form)
+	expectBody(t, rec, http.StatusUnprocessableEntity, []string{"est un jour férié", "(Noël)", `name="confirme_ferie"`}, nil)
+	if s.count("seances") != before {
+		t.Fatal("planned without confirmation")
+	}
+	form.Set("confirme_ferie", "1")
+	if rec := s.postAs(cookie, "/espace/seances/nouvelle", form); rec.Code != http.StatusSeeOther {
+		t.Errorf("confirmed: %d\n%s", rec.Code, rec.Body.String())
 	}
 }
 

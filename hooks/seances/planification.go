@@ -17,6 +17,7 @@ import (
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/serie"
+	"atelier/hooks/lib/feries"
 	"atelier/hooks/model"
 )
 
@@ -29,6 +30,8 @@ type SeanceForm struct {
 	FinRepetition                               string // "nombre" or "date"
 	Occurrences, Jusquau                        string
 	Portee                                      string // on edit: "seance" or "suivantes"
+	JoursFeries                                 string // a series: "sauter" (the default) or "garder"
+	ConfirmeFerie                               bool   // one session: planned on a public holiday knowingly
 
 	// Set by validate.
 	Structure      *core.Record
@@ -36,13 +39,24 @@ type SeanceForm struct {
 	dureeMinutes   int
 	CapaciteNombre int
 	Starts         []time.Time
+	Sautes         []JourFerie // public holidays a series skipped
+	Ferie          string      // the holiday a single session falls on, to confirm
 }
+
+// JourFerie is a public holiday a session would have fallen on.
+type JourFerie struct {
+	Date time.Time
+	Nom  string
+}
+
+// Skip tells whether a series leaves out public holidays (the default).
+func (f *SeanceForm) Skip() bool { return f.JoursFeries != "garder" }
 
 // NewSeanceForm pre-fills a plan from a catalogue entry.
 func NewSeanceForm(atelier *core.Record, staff *model.StaffView, choices *SeanceChoices) SeanceForm {
 	f := SeanceForm{Atelier: atelier.Id, Duree: strconv.Itoa(atelier.GetInt("duree_minutes")),
 		Capacite: strconv.Itoa(atelier.GetInt("capacite_defaut")), Publique: true, InscriptionsOuvertes: true,
-		Heure: "14:00", FinRepetition: "nombre", Occurrences: "4"}
+		Heure: "14:00", FinRepetition: "nombre", Occurrences: "4", JoursFeries: "sauter"}
 	if _, animates := choices.staffByID[staff.ID]; animates {
 		f.Animateurs = []string{staff.ID}
 	}
@@ -382,14 +396,32 @@ func (f *SeanceForm) Validate(app core.App, c *SeanceChoices, creating bool, now
 	}
 	if len(errs) == 0 {
 		f.Starts = []time.Time{f.debut}
+		dep := f.departement(app)
 		if creating && f.Repetition != "" {
-			f.validateSeries(errs, loc)
+			f.validateSeries(errs, loc, dep)
+		} else if nom := feries.Nom(f.debut, dep); creating && nom != "" && !f.ConfirmeFerie {
+			f.Ferie = frfmt.Date(f.debut) + " (" + nom + ")"
+			errs["date"] = "Le " + f.Ferie + " est un jour férié. Choisissez une autre date, ou cochez « Planifier quand même ce jour férié »."
 		}
 	}
 	return errs
 }
 
-func (f *SeanceForm) validateSeries(errs formulaire.Erreurs, loc *time.Location) {
+// departement is where the session's public holidays are read: the
+// place's postcode, else its structure's.
+func (f *SeanceForm) departement(app core.App) string {
+	if lieu, err := app.FindRecordById("lieux", f.Lieu); err == nil {
+		if dep := feries.Departement(lieu.GetString("code_postal")); dep != "" || lieu.GetString("code_postal") != "" {
+			return dep
+		}
+	}
+	if f.Structure != nil {
+		return feries.Departement(f.Structure.GetString("code_postal"))
+	}
+	return ""
+}
+
+func (f *SeanceForm) validateSeries(errs formulaire.Erreurs, loc *time.Location, dep string) {
 	rule := serie.Rule{}
 	rule.Weeks, _ = strconv.Atoi(f.Repetition)
 	if f.FinRepetition == "date" {
@@ -407,10 +439,16 @@ func (f *SeanceForm) validateSeries(errs formulaire.Erreurs, loc *time.Location)
 		}
 		rule.Count = n
 	}
+	wanted := rule.Count
+	if wanted > 0 && f.Skip() {
+		// A series of n sessions keeps n sessions: the skipped holidays
+		// are made up for at the end.
+		rule.Count = serie.Max
+	}
 	starts, err := serie.Starts(f.debut, rule)
 	switch err {
 	case nil:
-		f.Starts = starts
+		f.Starts = f.skipHolidays(starts, wanted, dep)
 	case serie.ErrUntil, serie.ErrLong:
 		errs["jusquau"] = err.Error()
 	case serie.ErrCount:
@@ -418,6 +456,26 @@ func (f *SeanceForm) validateSeries(errs formulaire.Erreurs, loc *time.Location)
 	default:
 		errs["repetition"] = err.Error()
 	}
+}
+
+// skipHolidays leaves out the starts on public holidays when the series
+// skips them, keeping at most wanted starts (0: all of them).
+func (f *SeanceForm) skipHolidays(starts []time.Time, wanted int, dep string) []time.Time {
+	if !f.Skip() {
+		return starts
+	}
+	kept := make([]time.Time, 0, len(starts))
+	for _, start := range starts {
+		if wanted > 0 && len(kept) == wanted {
+			break
+		}
+		if nom := feries.Nom(start, dep); nom != "" {
+			f.Sautes = append(f.Sautes, JourFerie{Date: start, Nom: nom})
+			continue
+		}
+		kept = append(kept, start)
+	}
+	return kept
 }
 
 // fields are the record values the form sets on a session starting at start.

@@ -15,5 +15,6 @@ func parseSeanceForm(values url.Values) seances.SeanceForm {
 		Publique: values.Get("publique") != "", InscriptionsOuvertes: values.Get("inscriptions_ouvertes") != "",
 		NotesInternes: get("notes_internes"), Repetition: get("repetition"), FinRepetition: get("fin_repetition"),
 		Occurrences: get("occurrences"), Jusquau: get("jusquau"), Portee: get("portee"),
+		JoursFeries: get("jours_feries"), ConfirmeFerie: values.Get("confirme_ferie") != "",
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -86,6 +87,7 @@ type seanceFormData struct {
 	Bloquee        string               // why the session cannot be edited, or ""
 	Repetitions    []formulaire.Option
 	FinsRepetition []formulaire.Option
+	JoursFeries    []formulaire.Option
 	Portees        []formulaire.Option
 }
 
@@ -97,6 +99,8 @@ func scopeOptions(later int) []formulaire.Option {
 		{Value: "suivantes", Label: "Cette séance et " + frfmt.Pluriel(later, "la suivante de la série",
 			fmt.Sprintf("les %d suivantes de la série", later))}}
 }
+
+var joursFeries = []formulaire.Option{{Value: "sauter", Label: "Sauter les jours fériés"}, {Value: "garder", Label: "Garder les jours fériés"}}
 
 var repetitions = []formulaire.Option{{Value: "", Label: "Une seule séance"}, {Value: "1", Label: "Chaque semaine"},
 	{Value: "2", Label: "Toutes les deux semaines"}}
@@ -120,7 +124,7 @@ func planFormHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "seance_form", "Planifier une séance", seanceFormData{
-			Form: seances.NewSeanceForm(atelier, staff, choices), Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
+			Form: seances.NewSeanceForm(atelier, staff, choices), Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition, JoursFeries: joursFeries})
 	}
 }
 
@@ -171,7 +175,7 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		answer := func(errs formulaire.Erreurs) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "seance_form", "Planifier une séance", seanceFormData{
-				Form: form, Errors: errs, Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition})
+				Form: form, Errors: errs, Choices: choices, Atelier: atelier, Repetitions: repetitions, FinsRepetition: finsRepetition, JoursFeries: joursFeries})
 		}
 		if errs := form.Validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
 			return answer(errs)
@@ -187,6 +191,13 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		message := "Séance planifiée le " + frfmt.Date(first) + " à " + frfmt.Heure(first) + "."
 		if len(ids) > 1 {
 			message = fmt.Sprintf("Série de %d séances planifiée, du %s au %s.", len(ids), frfmt.Date(first), frfmt.Date(last))
+		}
+		if len(form.Sautes) > 0 {
+			var jours []string
+			for _, j := range form.Sautes {
+				jours = append(jours, frfmt.Date(j.Date)+" ("+j.Nom+")")
+			}
+			message += " " + frfmt.Pluriel(len(jours), "Jour férié sauté", "Jours fériés sautés") + " : " + strings.Join(jours, ", ") + "."
 		}
 		return redirectWithFlash(e, "/espace/seances/"+ids[0], message)
 	}
