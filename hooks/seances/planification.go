@@ -14,10 +14,10 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
+	"atelier/hooks/lib/feries"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/serie"
-	"atelier/hooks/lib/feries"
 	"atelier/hooks/model"
 )
 
