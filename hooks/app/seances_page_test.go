@@ -28,6 +28,7 @@ func planForm(extra map[string]string) url.Values {
 		"animateurs": {testkit.ID(testkit.ConseillerA), testkit.ID(testkit.ConseillerA2)},
 		// the tests run on any day: public holidays have their own test
 		"confirme_ferie": {"1"}, "jours_feries": {"garder"},
+		"confirme_chevauchement": {"1"}, // overlaps have their own test
 	}
 	for k, v := range extra {
 		form.Set(k, v)
@@ -226,6 +227,61 @@ func TestOneSessionOnAPublicHolidayIsConfirmed(t *testing.T) {
 	form.Set("confirme_ferie", "1")
 	if rec := s.postAs(cookie, "/espace/seances/nouvelle", form); rec.Code != http.StatusSeeOther {
 		t.Errorf("confirmed: %d\n%s", rec.Code, rec.Body.String())
+	}
+}
+
+func TestOverlappingSessionsAreConfirmed(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	plan := func(extra map[string]string) *httptest.ResponseRecorder {
+		t.Helper()
+		form := planForm(extra)
+		if extra["confirme_chevauchement"] == "" {
+			form.Del("confirme_chevauchement")
+		}
+		return s.postAs(cookie, "/espace/seances/nouvelle", form)
+	}
+	first := plan(map[string]string{"heure": "14:00", "animateurs": testkit.ID(testkit.ConseillerA), "confirme_chevauchement": "1"})
+	if first.Code != http.StatusSeeOther {
+		t.Fatalf("first: %d\n%s", first.Code, first.Body.String())
+	}
+	firstID := strings.TrimPrefix(first.Header().Get("Location"), "/espace/seances/")
+	before := s.count("seances")
+	for name, c := range map[string]struct {
+		extra  map[string]string
+		raison string
+	}{
+		"same animateur": {map[string]string{"heure": "15:00", "lieu": testkit.ID(testkit.LieuA2), "animateurs": testkit.ID(testkit.ConseillerA)}, "(même animateur)"},
+		"same place":     {map[string]string{"heure": "14:30", "animateurs": testkit.ID(testkit.ConseillerA2)}, "(même lieu)"},
+	} {
+		rec := plan(c.extra)
+		expectBody(t, rec, http.StatusUnprocessableEntity, []string{"en même temps", "/espace/seances/" + firstID, c.raison,
+			`name="confirme_chevauchement"`}, nil)
+		if rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("%s: planned without a warning", name)
+		}
+	}
+	if s.count("seances") != before {
+		t.Fatal("an overlapping session was planned without confirmation")
+	}
+	// After the first ends (90 minutes), or confirmed, it is planned.
+	later := plan(map[string]string{"heure": "15:30", "animateurs": testkit.ID(testkit.ConseillerA)})
+	if later.Code != http.StatusSeeOther {
+		t.Fatalf("back to back: %d\n%s", later.Code, later.Body.String())
+	}
+	// Moving a session onto another one warns too; its own time does not.
+	edit := planForm(map[string]string{"heure": "14:45", "animateurs": testkit.ID(testkit.ConseillerA), "portee": "seance"})
+	edit.Del("confirme_chevauchement")
+	path := later.Header().Get("Location") + "/modifier"
+	expectBody(t, s.postAs(cookie, path, edit), http.StatusUnprocessableEntity, []string{"/espace/seances/" + firstID}, nil)
+	edit.Set("heure", "15:30")
+	edit.Set("capacite", "12")
+	if rec := s.postAs(cookie, path, edit); rec.Code != http.StatusSeeOther {
+		t.Errorf("editing in place: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if rec := plan(map[string]string{"heure": "14:30", "confirme_chevauchement": "1"}); rec.Code != http.StatusSeeOther {
+		t.Errorf("confirmed: %d", rec.Code)
 	}
 }
 

@@ -80,7 +80,7 @@ func demoPlanForm(t *testing.T, f *flowServer) url.Values {
 	}
 	return url.Values{"atelier": {atelier.Id}, "lieu": {lieu.Id}, "date": {time.Now().AddDate(0, 0, 10).Format("2006-01-02")},
 		"heure": {"10:00"}, "duree": {"90"}, "capacite": {"12"}, "publique": {"1"}, "inscriptions_ouvertes": {"1"},
-		"animateurs": {staff.Id}, "confirme_ferie": {"1"}, "jours_feries": {"garder"}} // whatever today is
+		"animateurs": {staff.Id}, "confirme_ferie": {"1"}, "jours_feries": {"garder"}, "confirme_chevauchement": {"1"}} // whatever today and the demo hold
 }
 
 func TestCancellingTheRestOfASeriesEmailsEveryRegistrant(t *testing.T) {

@@ -32,6 +32,7 @@ type SeanceForm struct {
 	Portee                                      string // on edit: "seance" or "suivantes"
 	JoursFeries                                 string // a series: "sauter" (the default) or "garder"
 	ConfirmeFerie                               bool   // one session: planned on a public holiday knowingly
+	ConfirmeChevauchement                       bool   // planned at the same time as another session knowingly
 
 	// Set by validate.
 	Structure      *core.Record
@@ -41,6 +42,7 @@ type SeanceForm struct {
 	Starts         []time.Time
 	Sautes         []JourFerie // public holidays a series skipped
 	Ferie          string      // the holiday a single session falls on, to confirm
+	Chevauchements []Chevauchement
 }
 
 // JourFerie is a public holiday a session would have fallen on.

@@ -16,5 +16,6 @@ func parseSeanceForm(values url.Values) seances.SeanceForm {
 		NotesInternes: get("notes_internes"), Repetition: get("repetition"), FinRepetition: get("fin_repetition"),
 		Occurrences: get("occurrences"), Jusquau: get("jusquau"), Portee: get("portee"),
 		JoursFeries: get("jours_feries"), ConfirmeFerie: values.Get("confirme_ferie") != "",
+		ConfirmeChevauchement: values.Get("confirme_chevauchement") != "",
 	}
 }

@@ -180,6 +180,12 @@ func planPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if errs := form.Validate(e.App, choices, true, clock.Now(e.App)); len(errs) > 0 {
 			return answer(errs)
 		}
+		if errs, err := form.CheckChevauchements(e.App, ""); err != nil || len(errs) > 0 {
+			if err != nil {
+				return err
+			}
+			return answer(errs)
+		}
 		ids, err := seances.PlanSeances(e.App, e.Auth, &form)
 		if errs, ok := validationMessages(err); ok {
 			return answer(errs)
@@ -258,6 +264,11 @@ func editSeancePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		if taken := s.PlacesPrises(); len(errs) == 0 && form.CapaciteNombre < taken {
 			errs["capacite"] = fmt.Sprintf("%d personnes ont déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.", taken)
+		}
+		if len(errs) == 0 {
+			if errs, err = form.CheckChevauchements(e.App, s.ID); err != nil {
+				return err
+			}
 		}
 		if len(errs) > 0 {
 			return answer(errs)
