@@ -485,6 +485,62 @@ func TestAttendanceSheet(t *testing.T) {
 			`<span class="valeur">3</span> <span class="libelle">participants anonymes</span>`}, nil)
 }
 
+// Ticking everyone and pressing the close button saves the ticks first:
+// nobody present is recorded absent.
+func TestClosingFromTheSheetKeepsWhatIsTicked(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	sheet := espaceSeance(testkit.SeancePubliqueA) + "/presences"
+	other := newInscription(t, s.app, testkit.SeancePubliqueA, newPerson(t, s.app, testkit.StructureA, "Oscar", "Autre", ""), "inscrit", 0)
+	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
+	expectBody(t, s.getAs(cookie, sheet), http.StatusOK, []string{`name="action" value="clore"`, "Enregistrer et clore la séance",
+		`name="action" value="tous_presents"`}, []string{`action="/espace/seances/` + testkit.ID(testkit.SeancePubliqueA) + `/cloturer"`})
+	rec := s.postAs(cookie, sheet, url.Values{"presence_" + testkit.ID(testkit.InscriptionA): {"present"},
+		"presence_" + other.Id: {"absent"}, "action": {"clore"}})
+	expectRedirect(t, rec, espaceSeance(testkit.SeancePubliqueA))
+	if flash := followFlash(rec); flash != "Présences enregistrées. Séance close : elle compte comme réalisée." {
+		t.Errorf("flash %q", flash)
+	}
+	if got := mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut"); got != "present" {
+		t.Errorf("ticked present, recorded %s", got)
+	}
+	if got := reload(t, s.app, other).GetString("statut"); got != "absent" {
+		t.Errorf("ticked absent, recorded %s", got)
+	}
+	if got := mustFind(t, s.app, "seances", testkit.SeancePubliqueA).GetString("statut"); got != "realisee" {
+		t.Errorf("session %s", got)
+	}
+	// Closed, the sheet is still correctable, without a close button.
+	expectBody(t, s.getAs(cookie, sheet), http.StatusOK, []string{"Vous pouvez encore corriger"}, []string{`value="clore"`})
+}
+
+func TestEveryonePresentInOneTap(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	sheet := espaceSeance(testkit.SeancePubliqueA) + "/presences"
+	other := newInscription(t, s.app, testkit.SeancePubliqueA, newPerson(t, s.app, testkit.StructureA, "Oscar", "Autre", ""), "inscrit", 0)
+	waiting := newInscription(t, s.app, testkit.SeancePubliqueA, newPerson(t, s.app, testkit.StructureA, "Wanda", "Enattente", ""), "liste_attente", 1)
+	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
+	rec := s.postAs(cookie, sheet, url.Values{"action": {"tous_presents"}, "participants_anonymes": {"2"}})
+	expectRedirect(t, rec, sheet)
+	if flash := followFlash(rec); flash != "Tout le monde est noté présent." {
+		t.Errorf("flash %q", flash)
+	}
+	for _, r := range []*core.Record{mustFind(t, s.app, "inscriptions", testkit.InscriptionA), reload(t, s.app, other)} {
+		if got := reload(t, s.app, r).GetString("statut"); got != "present" {
+			t.Errorf("%s is %s", r.Id, got)
+		}
+	}
+	if reload(t, s.app, waiting).GetString("statut") != "liste_attente" {
+		t.Error("the waiting list is not on the sheet")
+	}
+	if got := mustFind(t, s.app, "seances", testkit.SeancePubliqueA).GetInt("participants_anonymes"); got != 2 {
+		t.Errorf("anonymous %d", got)
+	}
+}
+
 func TestWalkIns(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)

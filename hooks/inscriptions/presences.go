@@ -13,6 +13,7 @@ import (
 	"atelier/hooks/beneficiaires"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
 
@@ -203,6 +204,13 @@ func (in *AttendanceInput) KeepSheet(lines []SeanceParticipant) {
 		if !onSheet[id] {
 			delete(in.Statuts, id)
 		}
+	}
+}
+
+// AllPresent marks every line of the sheet present: « Tous présents ».
+func (in *AttendanceInput) AllPresent(lines []SeanceParticipant) {
+	for _, l := range lines {
+		in.Statuts[l.ID] = model.StatutPresent
 	}
 }
 

@@ -281,6 +281,7 @@ type presencesPage struct {
 	Consentement []formulaire.Option
 	Ouvert       bool // the walk-in block starts open
 	ACloturer    int
+	PeutCloturer bool // the sheet's form also closes the session
 }
 
 var presenceOptions = []formulaire.Option{{Value: "present", Label: "Présent"}, {Value: "absent", Label: "Absent"}}
@@ -293,6 +294,7 @@ func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*
 		return nil, err
 	}
 	page.Lignes, _ = splitWaiting(people)
+	page.PeutCloturer = s.Statut == model.SeancePlanifiee && !clock.Now(e.App).Before(s.Debut)
 	for _, l := range page.Lignes {
 		if l.Statut == "inscrit" {
 			page.ACloturer++
@@ -337,15 +339,27 @@ func (h *seancePages) saveSheet(e *core.RequestEvent) error {
 	}
 	in := parseAttendance(e.Request.PostForm)
 	in.KeepSheet(page.Lignes)
+	action := e.Request.PostForm.Get("action")
+	if action == "tous_presents" {
+		in.AllPresent(page.Lignes)
+	}
 	errs := in.Validate()
 	if len(errs) == 0 {
+		// What is on screen is saved first, whichever button was pressed:
+		// closing never loses the ticks.
 		_, err = inscriptions.SaveAttendance(e.App, e.Auth, s, in, clock.Now(e.App))
 		if why := inscriptions.StaffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
 			return err
+		} else if action == "clore" && page.PeutCloturer {
+			return h.closeWith(e, s, "Présences enregistrées. ")
 		} else {
-			return redirectWithFlash(e, seanceEspacePath(s)+"/presences", "Présences enregistrées.")
+			message := "Présences enregistrées."
+			if action == "tous_presents" {
+				message = "Tout le monde est noté présent."
+			}
+			return redirectWithFlash(e, seanceEspacePath(s)+"/presences", message)
 		}
 	}
 	// Show the sheet as it was filled in, with the messages.
@@ -412,6 +426,12 @@ func (h *seancePages) close(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	return h.closeWith(e, s, "")
+}
+
+// closeWith closes the session (people still only registered become
+// absent) and says so after what was done before (prefix).
+func (h *seancePages) closeWith(e *core.RequestEvent, s *seances.StaffSeance, prefix string) error {
 	absents, err := inscriptions.CloseByStaff(e.App, e.Auth, s, clock.Now(e.App))
 	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
@@ -419,7 +439,7 @@ func (h *seancePages) close(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	message := "Séance close : elle compte comme réalisée."
+	message := prefix + "Séance close : elle compte comme réalisée."
 	switch {
 	case absents == 1:
 		message += " 1 personne sans présence notée est notée absente."
