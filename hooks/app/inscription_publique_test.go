@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -351,4 +352,55 @@ func TestStaffAreToldWhenTheApplicationURLIsMissing(t *testing.T) {
 	}
 	expectBody(t, s.getAs(cookie, "/espace"), http.StatusOK, []string{warning}, nil)
 	expectBody(t, s.get("/"), http.StatusOK, nil, []string{warning})
+}
+
+func TestCancellingAsksFirstAndCanBeUndone(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	page := "/inscription/" + testkit.SecretJeton
+	expectBody(t, s.get(page), http.StatusOK, []string{`href="` + page + `/annuler"`}, []string{`<form method="post" action="` + page + `">`})
+	// One tap (or an old page's form) only asks.
+	expectBody(t, s.post(page, url.Values{}), http.StatusOK, []string{"Annuler votre inscription ?", `name="confirme"`, "Non, garder ma place"}, nil)
+	expectBody(t, s.get(page+"/annuler"), http.StatusOK, []string{"Annuler votre inscription ?", "Oui, annuler mon inscription"}, nil)
+	if got := mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut"); got != "inscrit" {
+		t.Fatalf("cancelled without confirmation: %s", got)
+	}
+	if rec := s.post(page, confirmed); rec.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", rec.Code)
+	}
+	expectBody(t, s.get(page+"?annulee=1"), http.StatusOK, []string{"Votre inscription est annulée", "Finalement, vous pouvez venir ?",
+		"vous pouvez vous réinscrire", `action="` + page + `/reinscrire"`}, nil)
+	rec := s.post(page+"/reinscrire", url.Values{})
+	expectRedirect(t, rec, page+"?reinscrit=1")
+	if got := mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut"); got != "inscrit" {
+		t.Errorf("registered again: %s", got)
+	}
+	expectBody(t, s.get(page+"?reinscrit=1"), http.StatusOK, []string{"Vous êtes de nouveau inscrit : votre place est réservée."}, []string{"Finalement"})
+	// Not cancelled: nothing to take up again.
+	expectRedirect(t, s.post(page+"/reinscrire", url.Values{}), page)
+	if rec := s.post("/inscription/"+strings.Repeat("A", 43)+"/reinscrire", url.Values{}); rec.Code != http.StatusNotFound {
+		t.Errorf("unknown token: %d", rec.Code)
+	}
+}
+
+// The freed place may already be someone else's: the page says so and the
+// person goes back at the end of the waiting list.
+func TestRegisteringAgainAfterThePlaceWentToTheWaitingList(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
+	path := seanceURL(testkit.SeancePubliqueA) + "/inscription"
+	anne := s.post(path, person("Anne", "Attente", "", "anne@example.org")).Header().Get("Location")
+	bruno := s.post(path, person("Bruno", "Attente", "0611223344", "")).Header().Get("Location")
+	page := "/inscription/" + testkit.SecretJeton
+	s.post(page, confirmed)
+	expectBody(t, s.get(strings.TrimSuffix(anne, "?confirmation=1")), http.StatusOK, []string{"Vous êtes inscrit"}, nil)
+	expectBody(t, s.get(page), http.StatusOK, []string{"la place libérée a été donnée à la personne suivante", "Me réinscrire sur la liste d'attente"}, nil)
+	s.post(page+"/reinscrire", url.Values{})
+	r := mustFind(t, s.app, "inscriptions", testkit.InscriptionA)
+	if r.GetString("statut") != "liste_attente" {
+		t.Fatalf("registered again as %s", r.GetString("statut"))
+	}
+	expectBody(t, s.get(page), http.StatusOK, []string{"rang 2)"}, nil)
+	expectBody(t, s.get(strings.TrimSuffix(bruno, "?confirmation=1")), http.StatusOK, []string{"rang 1)"}, nil)
 }

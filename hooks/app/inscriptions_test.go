@@ -253,7 +253,7 @@ func TestWaitingListPromotionAndRanks(t *testing.T) {
 
 	// The fixture's registered person cancels: Anne (rank 1) is promoted and told.
 	sent := s.app.TestMailer.TotalSend()
-	rec := s.post("/inscription/"+testkit.SecretJeton, url.Values{})
+	rec := s.post("/inscription/"+testkit.SecretJeton, confirmed)
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("cancel: status %d", rec.Code)
 	}
@@ -267,10 +267,10 @@ func TestWaitingListPromotionAndRanks(t *testing.T) {
 		t.Errorf("promotion e-mail not sent to Anne: %+v", s.app.TestMailer.LastMessage())
 	}
 	// A waiting person cancels: ranks close up, nobody is promoted.
-	s.post(links[1], url.Values{})
+	s.post(links[1], confirmed)
 	expectBody(t, s.get(links[2]), http.StatusOK, []string{"rang 1)"}, nil)
 	// Cancelling twice changes nothing.
-	if rec := s.post(links[1], url.Values{}); rec.Code != http.StatusSeeOther {
+	if rec := s.post(links[1], confirmed); rec.Code != http.StatusSeeOther {
 		t.Errorf("second cancel: status %d", rec.Code)
 	}
 	assertRanks(t, s.app, testkit.ID(testkit.SeancePubliqueA), 1, 1)
@@ -315,12 +315,15 @@ func TestRegistrationClosesAtTheStart(t *testing.T) {
 	}
 }
 
+// confirmed is the cancellation form once the person said yes.
+var confirmed = url.Values{"confirme": {"1"}}
+
 func TestUnknownTokensAreNotFound(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	for _, jeton := range []string{"inconnu", strings.Repeat("A", 43), "../../etc", testkit.SecretJeton + "x"} {
 		expectBody(t, s.get("/inscription/"+url.PathEscape(jeton)), http.StatusNotFound, []string{"Page introuvable"}, nil)
-		if rec := s.post("/inscription/"+url.PathEscape(jeton), url.Values{}); rec.Code != http.StatusNotFound {
+		if rec := s.post("/inscription/"+url.PathEscape(jeton), confirmed); rec.Code != http.StatusNotFound {
 			t.Errorf("cancel with %q: status %d", jeton, rec.Code)
 		}
 	}

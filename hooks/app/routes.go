@@ -31,6 +31,8 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	// Personal links hold a secret token: never in the request log.
 	se.Router.GET("/inscription/{jeton}", pe.Page(web.InscriptionPageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.POST("/inscription/{jeton}", pe.Page(web.CancelPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.GET("/inscription/{jeton}/annuler", pe.Page(web.CancelConfirmHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/inscription/{jeton}/reinscrire", pe.Page(web.ReinscrirePostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.Page(web.InscriptionCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/s/{slug}", pe.Page(web.StructurePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	web.RegisterAuthPages(se, pe)

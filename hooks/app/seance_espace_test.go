@@ -319,9 +319,9 @@ func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
 	page := espaceSeance(testkit.SeancePubliqueA)
 
 	sent := s.app.TestMailer.TotalSend()
-	rec := s.postAs(cookie, page+"/inscriptions/"+testkit.ID(testkit.InscriptionA)+"/annuler", url.Values{})
+	rec := s.postAs(cookie, page+"/inscriptions/"+testkit.ID(testkit.InscriptionA)+"/annuler", confirmed)
 	expectRedirect(t, rec, page)
-	if flash := followFlash(rec); flash != "Inscription de Camille Fixturenom-Alpha annulée. La place libérée est donnée à la personne suivante de la liste d'attente : Alice Attente (prévenue par e-mail)." {
+	if flash := followFlash(rec); flash != "Inscription de Camille Fixturenom-Alpha annulée. La place libérée est donnée à la personne suivante de la liste d'attente : Alice Attente (prévenue par e-mail). Une erreur ? « Rétablir » dans « Inscriptions annulées », plus bas." {
 		t.Errorf("flash %q", flash)
 	}
 	if mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut") != "annule" {
@@ -342,11 +342,11 @@ func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
 		t.Errorf("promotion not recorded in envois: %v", err)
 	}
 	// a waiting person cancelled by staff: nobody promoted, nothing sent
-	rec = s.postAs(cookie, page+"/inscriptions/"+secondInscription.Id+"/annuler", url.Values{})
+	rec = s.postAs(cookie, page+"/inscriptions/"+secondInscription.Id+"/annuler", confirmed)
 	if rec.Code != http.StatusSeeOther || s.app.TestMailer.TotalSend() != sent+1 {
 		t.Errorf("cancel waiting person: %d, %d e-mails", rec.Code, s.app.TestMailer.TotalSend()-sent)
 	}
-	expectBody(t, s.postAs(cookie, page+"/inscriptions/"+secondInscription.Id+"/annuler", url.Values{}), http.StatusConflict,
+	expectBody(t, s.postAs(cookie, page+"/inscriptions/"+secondInscription.Id+"/annuler", confirmed), http.StatusConflict,
 		[]string{"Cette inscription est déjà annulée."}, nil)
 	assertRanks(t, s.app, testkit.ID(testkit.SeancePubliqueA), 1, 0)
 }
@@ -439,7 +439,7 @@ func TestAttendanceSheet(t *testing.T) {
 		[]string{"Enattente"})
 
 	// once started, not coming is an absence: no cancellation any more
-	expectBody(t, s.postAs(cookie, espaceSeance(testkit.SeancePubliqueA)+"/inscriptions/"+inscription+"/annuler", url.Values{}),
+	expectBody(t, s.postAs(cookie, espaceSeance(testkit.SeancePubliqueA)+"/inscriptions/"+inscription+"/annuler", confirmed),
 		http.StatusConflict, []string{"La séance a commencé : notez plutôt la personne absente sur la feuille de présence."}, nil)
 	expectBody(t, s.getAs(cookie, espaceSeance(testkit.SeancePubliqueA)), http.StatusOK, []string{"La séance a commencé"},
 		[]string{"Annuler l'inscription"})
@@ -727,3 +727,49 @@ func TestSessionFormsRefuseCrossSitePosts(t *testing.T) {
 }
 
 var regexpDate = regexp.MustCompile(`;\d{2}/\d{2}/\d{4} \d{2}:\d{2}$`)
+
+func TestStaffCancellationAsksFirstAndCanBeRestored(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
+	cookie := s.signIn(testkit.ConseillerA)
+	page := espaceSeance(testkit.SeancePubliqueA)
+	cancel := page + "/inscriptions/" + testkit.ID(testkit.InscriptionA) + "/annuler"
+
+	// One tap asks, naming the person; nothing changes.
+	expectBody(t, s.postAs(cookie, cancel, url.Values{}), http.StatusOK,
+		[]string{"Annuler l'inscription de Fixturenom-Alpha Camille ?", `name="confirme"`, "Non, revenir à la séance"}, nil)
+	if got := mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut"); got != "inscrit" {
+		t.Fatalf("cancelled in one tap: %s", got)
+	}
+	// Confirmed: cancelled, and restorable while the place is free.
+	rec := s.postAs(cookie, cancel, confirmed)
+	if flash := followFlash(rec); !strings.Contains(flash, "« Rétablir »") {
+		t.Errorf("flash %q", flash)
+	}
+	restore := page + "/inscriptions/" + testkit.ID(testkit.InscriptionA) + "/retablir"
+	expectBody(t, s.getAs(cookie, page), http.StatusOK, []string{"Inscriptions annulées (1)", `action="` + restore + `"`}, nil)
+	expectRedirect(t, s.postAs(cookie, restore, url.Values{}), page)
+	if got := mustFind(t, s.app, "inscriptions", testkit.InscriptionA); got.GetString("statut") != "inscrit" || got.GetString("jeton") != testkit.SecretJeton {
+		t.Errorf("restored as %s, link kept: %v", got.GetString("statut"), got.GetString("jeton") == testkit.SecretJeton)
+	}
+	// Cancelled again, the place goes to a waiting person: restored, the
+	// person waits, and the page says why.
+	s.postAs(cookie, cancel, confirmed)
+	other := newInscription(t, s.app, testkit.SeancePubliqueA, newPerson(t, s.app, testkit.StructureA, "Olga", "Arrivee", ""), "inscrit", 0)
+	rec = s.postAs(cookie, restore, url.Values{})
+	if flash := followFlash(rec); !strings.Contains(flash, "rétablie sur la liste d'attente (rang 1)") || !strings.Contains(flash, "avait été donnée") {
+		t.Errorf("flash %q", flash)
+	}
+	if reload(t, s.app, other).GetString("statut") != "inscrit" {
+		t.Error("restoring took someone's place")
+	}
+	// Not cancelled, or another structure's: refused or not found.
+	expectBody(t, s.postAs(cookie, restore, url.Values{}), http.StatusConflict, []string{"Cette inscription n&#39;est pas annulée."}, nil)
+	if rec := s.postAs(s.signIn(testkit.ConseillerB), restore, url.Values{}); rec.Code != http.StatusNotFound {
+		t.Errorf("another structure: %d", rec.Code)
+	}
+	if rec := s.postAs(cookie, page+"/inscriptions/"+testkit.ID(testkit.InscriptionB)+"/annuler", url.Values{}); rec.Code != http.StatusNotFound {
+		t.Errorf("another session's registration: %d", rec.Code)
+	}
+}

@@ -243,7 +243,7 @@ func TestCancellationPromotesAndEmailsTheNextPerson(t *testing.T) {
 		t.Errorf("no waiting-list message for Bruno")
 	}
 
-	res, err := noRedirect.PostForm(f.URL+firstLink, url.Values{})
+	res, err := noRedirect.PostForm(f.URL+firstLink, url.Values{"confirme": {"1"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -366,6 +366,8 @@ func TestRegistrationLifePagesPassAudit(t *testing.T) {
 	var heading string
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(f.URL+strings.TrimSuffix(first, "?confirmation=1")),
+		chromedp.Click("a.danger", chromedp.ByQuery),
+		chromedp.WaitVisible("button.danger", chromedp.ByQuery), // « Annuler votre inscription ? »
 		chromedp.Click("button.danger", chromedp.ByQuery),
 		chromedp.WaitVisible(".succes", chromedp.ByQuery),
 		chromedp.Text("h1", &heading, chromedp.ByQuery),

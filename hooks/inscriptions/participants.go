@@ -28,14 +28,29 @@ type SeanceParticipant struct {
 // cancelled: people with a place by name, then the waiting list by rank.
 // Callers check first that the staff member reads people (VoitPersonnes).
 func LoadParticipants(app core.App, seanceID string) ([]SeanceParticipant, error) {
+	return loadParticipants(app, seanceID, false)
+}
+
+// LoadCancelled reads the session's cancelled registrations, the latest
+// first: staff may restore one cancelled by mistake.
+func LoadCancelled(app core.App, seanceID string) ([]SeanceParticipant, error) {
+	return loadParticipants(app, seanceID, true)
+}
+
+func loadParticipants(app core.App, seanceID string, cancelled bool) ([]SeanceParticipant, error) {
+	where, order := dbx.NewExp("i.statut != 'annule'"),
+		// Written out: dbx would quote "b.nom COLLATE NOCASE" as a column name.
+		"(i.statut = 'liste_attente'), i.rang_attente, b.nom COLLATE NOCASE, b.prenom COLLATE NOCASE"
+	if cancelled {
+		where, order = dbx.NewExp("i.statut = 'annule'"), "i.updated DESC"
+	}
 	var rows []SeanceParticipant
 	err := app.DB().Select("i.id", "i.beneficiaire", "b.prenom", "b.nom", "b.telephone", "b.email", "b.anonymise",
 		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created").
 		From("inscriptions i").
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
-		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, dbx.NewExp("i.statut != 'annule'"))).
-		// Written out: dbx would quote "b.nom COLLATE NOCASE" as a column name.
-		AndOrderBy("(i.statut = 'liste_attente'), i.rang_attente, b.nom COLLATE NOCASE, b.prenom COLLATE NOCASE").
+		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, where)).
+		AndOrderBy(order).Limit(200).
 		All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("participants of session %s: %w", seanceID, err)

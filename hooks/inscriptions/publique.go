@@ -553,3 +553,47 @@ func (s *seanceState) open(now time.Time) bool {
 	}
 	return seances.InscriptionFermee(s.Statut, s.Publique, s.InscriptionsOuvertes, debut.Time(), now, seances.EnLigne) == ""
 }
+
+// ErrPasAnnulee: only a cancelled registration can be taken up again.
+var ErrPasAnnulee = errors.New("registration not cancelled")
+
+// Reinscrire takes up again, with the same personal link, a registration
+// its person cancelled: a place if one is left, else the end of the
+// waiting list (the freed place may have gone to the next person), under
+// the same rules as a new public registration.
+func Reinscrire(app core.App, jeton string, now time.Time) (*core.Record, error) {
+	var inscription *core.Record
+	err := app.RunInTransaction(func(txApp core.App) error {
+		tx := newInscriptionTx(txApp)
+		defer tx.close()
+		var err error
+		if inscription, err = model.FindByToken(txApp, jeton); err != nil {
+			return err
+		}
+		if inscription.GetString("statut") != model.StatutAnnule {
+			return ErrPasAnnulee
+		}
+		state, err := loadSeanceState(tx, inscription.GetString("seance"))
+		if err != nil {
+			return err
+		}
+		if !state.public() {
+			return model.ErrNotFound
+		}
+		if !state.open(now) {
+			return ErrInscriptionClosed
+		}
+		if seances.PlacesRestantes(state.Capacite, state.Taken) > 0 {
+			inscription.Set("statut", model.StatutInscrit)
+			inscription.Set("rang_attente", 0)
+		} else {
+			inscription.Set("statut", model.StatutListeAttente)
+			inscription.Set("rang_attente", state.LastRank+1)
+		}
+		return txApp.Save(inscription)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("register again: %w", err)
+	}
+	return inscription, nil
+}

@@ -42,4 +42,7 @@ type inscriptionPageData struct {
 	Confirmation bool // just registered
 	Annulation   bool // just cancelled
 	Passee       bool
+	// Reinscription: just registered again; PeutReinscrire: cancelled, and
+	// the session still takes registrations.
+	Reinscription, PeutReinscrire bool
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -8,6 +9,7 @@ import (
 	"atelier/hooks/clock"
 	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
+	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
 
@@ -21,14 +23,42 @@ func InscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		q := e.Request.URL.Query()
 		data.Confirmation = q.Has("confirmation")
 		data.Annulation = q.Has("annulee")
+		data.Reinscription = q.Has("reinscrit")
+		data.PeutReinscrire = data.Statut == model.StatutAnnule && !data.Passee &&
+			data.Seance.InscriptionClosedReason(clock.Now(e.App)) == ""
 		privatePage(e)
 		return pe.render(e, http.StatusOK, "inscription", "Mon inscription : "+data.Seance.Titre, data)
 	}
 }
 
+// CancelConfirmHandler asks before cancelling: one tap on the personal
+// page never cancels on its own.
+func CancelConfirmHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		return renderCancelConfirm(pe, e)
+	}
+}
+
+func renderCancelConfirm(pe *pageEngine, e *core.RequestEvent) error {
+	data, err := seances.LoadInscriptionPage(e.App, e.Request.PathValue("jeton"))
+	if err != nil {
+		return err
+	}
+	privatePage(e)
+	if data.Statut != model.StatutInscrit && data.Statut != model.StatutListeAttente || data.Passee {
+		return e.Redirect(http.StatusSeeOther, "/inscription/"+data.Jeton)
+	}
+	return pe.render(e, http.StatusOK, "inscription_annuler", "Annuler mon inscription : "+data.Seance.Titre, data)
+}
+
+// CancelPostHandler cancels once the person confirmed; a post without the
+// confirmation (an old page) asks first.
 func CancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		jeton := e.Request.PathValue("jeton")
+		if formText(e, "confirme") == "" {
+			return renderCancelConfirm(pe, e)
+		}
 		result, err := inscriptions.CancelInscription(e.App, jeton, clock.Now(e.App))
 		if err != nil {
 			return err
@@ -37,6 +67,24 @@ func CancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Promoted)
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?annulee=1")
+	}
+}
+
+// ReinscrirePostHandler takes a cancelled registration up again.
+func ReinscrirePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		jeton := e.Request.PathValue("jeton")
+		inscription, err := inscriptions.Reinscrire(e.App, jeton, clock.Now(e.App))
+		if errors.Is(err, inscriptions.ErrPasAnnulee) || errors.Is(err, inscriptions.ErrInscriptionClosed) {
+			return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton)
+		}
+		if err != nil {
+			return err
+		}
+		if person, err := e.App.FindRecordById("beneficiaires", inscription.GetString("beneficiaire")); err == nil {
+			envois.NotifyInscription(e.App, envois.InstanceURL(e.App), inscription, person)
+		}
+		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?reinscrit=1")
 	}
 }
 

@@ -57,5 +57,5 @@ func cancelFlash(app core.App, r inscriptions.StaffInscription) string {
 			message += "."
 		}
 	}
-	return message
+	return message + " Une erreur ? « Rétablir » dans « Inscriptions annulées », plus bas."
 }

@@ -33,6 +33,7 @@ func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.POST("/seances/{id}/inscriptions/nouvelle", pe.Page(h.addNewPerson))
 	g.POST("/seances/{id}/inscriptions/{inscription}/promouvoir", pe.Page(h.promote))
 	g.POST("/seances/{id}/inscriptions/{inscription}/annuler", pe.Page(h.cancel))
+	g.POST("/seances/{id}/inscriptions/{inscription}/retablir", pe.Page(h.restore))
 	g.GET("/seances/{id}/presences", pe.Page(h.sheet))
 	g.POST("/seances/{id}/presences", pe.Page(h.saveSheet))
 	g.POST("/seances/{id}/presences/ajout", pe.Page(h.walkIn))
@@ -114,6 +115,7 @@ type seanceEspacePage struct {
 	S            *seances.StaffSeance
 	Inscrits     []inscriptions.SeanceParticipant // people with a place
 	Attente      []inscriptions.SeanceParticipant // waiting list, by rank
+	Annulees     []inscriptions.SeanceParticipant // cancelled, to restore while registration is open
 	Recherche    seanceSearch
 	Form         seancePersonForm
 	Errors       formulaire.Erreurs
@@ -141,6 +143,11 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 		return nil, err
 	}
 	page.Inscrits, page.Attente = splitWaiting(people)
+	if page.Refus == "" {
+		if page.Annulees, err = inscriptions.LoadCancelled(e.App, s.ID); err != nil {
+			return nil, err
+		}
+	}
 	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
 		return nil, err
 	}
@@ -254,6 +261,9 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	if formText(e, "confirme") == "" { // one tap only asks
+		return h.confirmCancel(e, s)
+	}
 	result, err := inscriptions.CancelByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
 	if why := inscriptions.StaffRefusalOf(err); why != "" {
 		return h.refuseOnSeance(e, s, why)
@@ -265,6 +275,54 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 		envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Promoted)
 	}
 	return redirectWithFlash(e, seanceEspacePath(s), cancelFlash(e.App, result))
+}
+
+// confirmCancel asks before cancelling one registration.
+func (h *seancePages) confirmCancel(e *core.RequestEvent, s *seances.StaffSeance) error {
+	people, err := inscriptions.LoadParticipants(e.App, s.ID)
+	if err != nil {
+		return err
+	}
+	id := e.Request.PathValue("inscription")
+	for _, p := range people {
+		if p.ID == id {
+			return h.pe.render(e, http.StatusOK, "seance_annuler_inscription", "Annuler l'inscription : "+p.NomComplet(),
+				struct {
+					S *seances.StaffSeance
+					P inscriptions.SeanceParticipant
+				}{s, p})
+		}
+	}
+	cancelled, err := inscriptions.LoadCancelled(e.App, s.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range cancelled {
+		if p.ID == id {
+			return redirectWithFlash(e, seanceEspacePath(s), "Cette inscription est déjà annulée.")
+		}
+	}
+	return model.ErrNotFound // another session's registration
+}
+
+func (h *seancePages) restore(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := inscriptions.RestoreByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	message := result.Name() + " : inscription rétablie."
+	if result.Inscription.GetString("statut") == model.StatutListeAttente {
+		message = fmt.Sprintf("%s : inscription rétablie sur la liste d'attente (rang %d). La place libérée avait été donnée à une autre personne.",
+			result.Name(), result.Inscription.GetInt("rang_attente"))
+	}
+	return redirectWithFlash(e, seanceEspacePath(s), message)
 }
 
 // presencesPage is what the attendance sheet shows.
