@@ -404,3 +404,61 @@ func TestRegisteringAgainAfterThePlaceWentToTheWaitingList(t *testing.T) {
 	expectBody(t, s.get(page), http.StatusOK, []string{"rang 2)"}, nil)
 	expectBody(t, s.get(strings.TrimSuffix(bruno, "?confirmation=1")), http.StatusOK, []string{"rang 1)"}, nil)
 }
+
+// A household registers together: each person their own place, one
+// shared phone; what is left goes to the waiting list, and the page says
+// who is where.
+func TestAHouseholdRegistersTogether(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 3}) // one place is the fixture's
+	path := seanceURL(testkit.SeancePubliqueA) + "/inscription"
+	form := person("Martine", "Dubois", "06 44 55 66 77", "")
+
+	// « J'inscris aussi une autre personne » shows one more block, keeps
+	// what was typed and registers nobody yet.
+	form.Set("action", "ajouter")
+	expectBody(t, s.post(path, form), http.StatusOK, []string{`name="autre_prenom"`, `value="Martine"`, "Autre personne inscrite (2)"}, []string{"Erreur"})
+	form.Del("action")
+	form["autre_prenom"] = []string{"Gérard", "Léo"}
+	form["autre_nom"] = []string{"Dubois", ""}
+	expectBody(t, s.post(path, form), http.StatusUnprocessableEntity, []string{"Indiquez le nom de famille de cette personne.", `value="Gérard"`,
+		`href="#autre_nom_1"`}, nil)
+	form["autre_nom"] = []string{"Dubois", "Dubois"}
+	people := s.count("beneficiaires")
+	rec := s.post(path, form)
+	expectBody(t, rec, http.StatusOK, []string{"Vos inscriptions", "Martine Dubois</strong> :\nplace réservée", "Gérard Dubois</strong> :\nplace réservée",
+		"Léo Dubois</strong> :\nsur la liste d'attente (rang 1)", "Voir ou annuler"}, []string{testkit.SecretJeton})
+	if n := s.count("beneficiaires"); n != people+3 {
+		t.Errorf("%d people created, want 3", n-people)
+	}
+	leo, err := s.app.FindFirstRecordByData("beneficiaires", "prenom", "Léo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := registrationOf(t, s.app, testkit.SeancePubliqueA, leo.Id)
+	if r == nil || r.GetString("statut") != "liste_attente" || r.GetString("inscrit_par") != "Martine Dubois" || leo.GetString("telephone") != "+33644556677" {
+		t.Errorf("Léo: %v / %v", r, leo.FieldsData())
+	}
+	assertRanks(t, s.app, testkit.ID(testkit.SeancePubliqueA), 3, 1)
+
+	// More people than one contact may register: refused as a whole.
+	big := person("Grande", "Famille", "0655443322", "")
+	big["autre_prenom"] = []string{"Un", "Deux", "Trois", "Quatre"}
+	big["autre_nom"] = []string{"Famille", "Famille", "Famille", "Famille"}
+	people = s.count("beneficiaires")
+	expectBody(t, s.post(path, big), http.StatusUnprocessableEntity, []string{"4 personnes au plus"}, nil)
+	if s.count("beneficiaires") != people {
+		t.Error("a refused household registered someone")
+	}
+}
+
+// A name too long says so, and the page lands on the form's messages.
+func TestTooLongANameSaysSo(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	rec := s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", person(strings.Repeat("a", 101), "Long", "0611111111", ""))
+	expectBody(t, rec, http.StatusUnprocessableEntity, []string{"Ce nom est trop long : 100 caractères au plus.", `href="#prenom"`,
+		`action="/ateliers/` + testkit.ID(testkit.SeancePubliqueA) + `/inscription#formulaire"`, `id="formulaire"`, `maxlength="100"`},
+		[]string{"Indiquez votre prénom."})
+}

@@ -105,7 +105,7 @@ func TestSessionPage(t *testing.T) {
 		[]string{"Atelier propre à Alpha", "Salle Alpha", "1 rue de la Paix, 86000 Poitiers", "Entrée de plain-pied, ascenseur",
 			"https://www.openstreetmap.org/?mlat=46.580000&amp;mlon=0.340000", "Prénom conseillera",
 			"7 places disponibles sur 8", `name="prenom"`, `name="consentement"`, `name="site_web"`,
-			`action="/ateliers/` + testkit.ID(testkit.SeancePubliqueA) + `/inscription"`},
+			`action="/ateliers/` + testkit.ID(testkit.SeancePubliqueA) + `/inscription#formulaire"`},
 		append([]string{"Nom conseillera", "conseillera@"}, secretsOfFixture...))
 
 	for name, path := range map[string]string{

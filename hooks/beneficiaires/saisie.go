@@ -135,11 +135,11 @@ func (f *BeneficiaireForm) ValidateNew(now time.Time) formulaire.Erreurs {
 func (f *BeneficiaireForm) Validate(now time.Time) formulaire.Erreurs {
 	errs := formulaire.Erreurs{}
 	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
-	if contact.NomValide(f.Prenom) != nil {
-		errs["prenom"] = "Indiquez le prénom."
+	if msg := contact.MessageNom(f.Prenom, "Indiquez le prénom."); msg != "" {
+		errs["prenom"] = msg
 	}
-	if contact.NomValide(f.Nom) != nil {
-		errs["nom"] = "Indiquez le nom de famille."
+	if msg := contact.MessageNom(f.Nom, "Indiquez le nom de famille."); msg != "" {
+		errs["nom"] = msg
 	}
 	if f.Telephone != "" {
 		tel, err := contact.NormaliserTelephone(f.Telephone)

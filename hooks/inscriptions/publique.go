@@ -367,12 +367,32 @@ type InscriptionForm struct {
 	Prenom, Nom, Telephone, Email, CodePostal, InscritPar string
 	Consentement                                          bool
 	Piege                                                 string // honeypot, empty for people
+	// Autres are the other people of the household registered with the
+	// same contact, each with their own place.
+	Autres []Personne
 	// Set by the server, not typed: keyed marks of the sender's IP address
 	// ("" when it is exempt) and of the form shown, and the limits.
 	EmpreinteIP, EmpreinteFormulaire string
 	Limites                          Limites
 	// Normalised values, set by validate.
 	TelephoneNormalise, emailNormalise, codePostalNormalise string
+}
+
+// Personne is one more person of a household registration.
+type Personne struct{ Prenom, Nom string }
+
+// MaxAutres is how many other people one form registers at most.
+const MaxAutres = 5
+
+// Pour is the form of one other person of the household: their names,
+// the shared contact and consent, and who registered them.
+func (f InscriptionForm) Pour(p Personne) InscriptionForm {
+	g := f
+	g.Prenom, g.Nom, g.Autres = p.Prenom, p.Nom, nil
+	if g.InscritPar == "" {
+		g.InscritPar = f.Prenom + " " + f.Nom
+	}
+	return g
 }
 
 // Limites are the most places of one session that a public form gives to
@@ -455,11 +475,11 @@ type cancelResult struct {
 func (f *InscriptionForm) Validate() formulaire.Erreurs {
 	errs := formulaire.Erreurs{}
 	f.Prenom, f.Nom = contact.NormaliserNom(f.Prenom), contact.NormaliserNom(f.Nom)
-	if err := contact.NomValide(f.Prenom); err != nil {
-		errs["prenom"] = "Indiquez votre prénom."
+	if msg := contact.MessageNom(f.Prenom, "Indiquez votre prénom."); msg != "" {
+		errs["prenom"] = msg
 	}
-	if err := contact.NomValide(f.Nom); err != nil {
-		errs["nom"] = "Indiquez votre nom de famille."
+	if msg := contact.MessageNom(f.Nom, "Indiquez votre nom de famille."); msg != "" {
+		errs["nom"] = msg
 	}
 	f.Telephone, f.Email = strings.TrimSpace(f.Telephone), strings.TrimSpace(f.Email)
 	if f.Telephone == "" && f.Email == "" {
@@ -490,6 +510,19 @@ func (f *InscriptionForm) Validate() formulaire.Erreurs {
 	f.InscritPar = contact.NormaliserNom(f.InscritPar)
 	if len([]rune(f.InscritPar)) > 200 {
 		errs["inscrit_par"] = "Ce nom est trop long (200 caractères au plus)."
+	}
+	for i := range f.Autres {
+		p := &f.Autres[i]
+		p.Prenom, p.Nom = contact.NormaliserNom(p.Prenom), contact.NormaliserNom(p.Nom)
+		if msg := contact.MessageNom(p.Prenom, "Indiquez le prénom de cette personne."); msg != "" {
+			errs[fmt.Sprintf("autre_prenom_%d", i)] = msg
+		}
+		if msg := contact.MessageNom(p.Nom, "Indiquez le nom de famille de cette personne."); msg != "" {
+			errs[fmt.Sprintf("autre_nom_%d", i)] = msg
+		}
+	}
+	if len(f.Autres) > MaxAutres {
+		errs[""] = fmt.Sprintf("Un formulaire inscrit %d personnes au plus.", MaxAutres+1)
 	}
 	if !f.Consentement {
 		errs["consentement"] = "Cochez la case pour accepter que la structure garde vos coordonnées le temps de l'atelier."

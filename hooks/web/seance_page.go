@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -74,6 +76,10 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form,
 				Errors: formulaire.Erreurs{"": "Votre demande n'a pas pu être enregistrée."}})
 		}
+		if e.Request.PostForm.Get("action") == "ajouter" || e.Request.PostForm.Has("retirer") {
+			// One more person, or one fewer: the same form again, as typed.
+			return answer(http.StatusOK, seancePageData{Form: form, Rendu: e.Request.PostForm.Get("rendu")})
+		}
 		rendu, problem := checkRendu(e.App, id, e.Request.PostForm.Get("rendu"))
 		kept := e.Request.PostForm.Get("rendu") // still valid: the person need not wait again
 		if problem != "" {
@@ -90,6 +96,13 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		form.Limites, form.EmpreinteIP, form.EmpreinteFormulaire = limites, empreinteIP(e), empreinteFormulaire(e.App, rendu)
+		if n := len(form.Autres) + 1; n > limites.ParContact {
+			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Rendu: kept, Errors: formulaire.Erreurs{
+				"": fmt.Sprintf("Avec un même téléphone ou e-mail, %d personnes au plus s'inscrivent à une séance. Pour les autres, appelez la structure.", limites.ParContact)}})
+		}
+		if len(form.Autres) > 0 {
+			return registerHousehold(pe, e, id, form, now)
+		}
 		result, err := inscriptions.Register(e.App, id, form, now)
 		switch {
 		case errors.Is(err, inscriptions.ErrInscriptionClosed):
@@ -121,6 +134,60 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", dejaInscritData{Seance: seance})
 	}
+}
+
+// householdLine is what became of one person of a household registration.
+type householdLine struct {
+	Prenom, Nom string
+	Statut      string // inscrit, liste_attente, "" when not registered
+	Rang        int
+	Jeton       string // the personal link of a registration this form made
+	Existe      bool   // already registered by someone else's form
+	Refus       string // why this person could not be registered
+}
+
+// registerHousehold registers each person of the form in turn, sharing its
+// contact: each gets their own place or waiting rank, counted like any
+// registration, and the page says what became of each.
+func registerHousehold(pe *pageEngine, e *core.RequestEvent, seanceID string, form inscriptions.InscriptionForm, now time.Time) error {
+	first := form
+	first.Autres = nil
+	people := []inscriptions.InscriptionForm{first}
+	for _, p := range form.Autres {
+		people = append(people, form.Pour(p))
+	}
+	var lines []householdLine
+	for _, f := range people {
+		line := householdLine{Prenom: f.Prenom, Nom: f.Nom}
+		result, err := inscriptions.Register(e.App, seanceID, f, now)
+		switch {
+		case errors.Is(err, inscriptions.ErrInscriptionClosed):
+			line.Refus = "Les inscriptions viennent de fermer."
+		case errors.Is(err, inscriptions.ErrLimiteIP), errors.Is(err, inscriptions.ErrLimiteContact):
+			line.Refus = "Trop de places déjà prises avec ces coordonnées : appelez la structure."
+		case err != nil:
+			return err
+		case result.Existing && result.Inscription.GetString("empreinte_formulaire") != f.EmpreinteFormulaire:
+			line.Existe = true
+			envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
+		default:
+			line.Statut, line.Rang, line.Jeton = result.Inscription.GetString("statut"), result.Inscription.GetInt("rang_attente"), result.Inscription.GetString("jeton")
+			if !result.Existing {
+				envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
+			}
+		}
+		lines = append(lines, line)
+	}
+	seance, err := seances.LoadPublicSeance(e.App, seanceID)
+	if err != nil {
+		return err
+	}
+	privatePage(e)
+	return pe.render(e, http.StatusOK, "inscriptions_groupe", "Vos inscriptions : "+seance.Titre,
+		struct {
+			Seance *seances.SeanceView
+			Lignes []householdLine
+		}{seance, lines})
 }
 
 type dejaInscritData struct {

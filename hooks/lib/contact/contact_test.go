@@ -363,3 +363,14 @@ func TestNomValide(t *testing.T) {
 		}
 	}
 }
+
+func TestMessageNom(t *testing.T) {
+	for in, want := range map[string]string{
+		"Océane": "", "": "Indiquez votre prénom.", "   ": "Indiquez votre prénom.",
+		strings.Repeat("a", 101): "Ce nom est trop long : 100 caractères au plus.", "1234": "Écrivez le nom en lettres.",
+	} {
+		if got := MessageNom(in, "Indiquez votre prénom."); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}
