@@ -111,7 +111,7 @@ func cancelUpcomingInscriptions(tx core.App, personID string, now time.Time) ([]
 		if err != nil {
 			return nil, fmt.Errorf("session of %s: %w", reg.Id, err)
 		}
-		p, err := seances.RefillAndRerank(tx, seance, true)
+		p, err := seances.PromoteNext(tx, seance)
 		if err != nil {
 			return nil, err
 		}

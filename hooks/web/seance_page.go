@@ -84,8 +84,11 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			if err != nil {
 				return err
 			}
-			data := dejaInscritData{Seance: seance, Statut: result.Inscription.GetString("statut"),
-				Rang: result.Inscription.GetInt("rang_attente")}
+			rang, err := seances.RangAttente(e.App, result.Inscription)
+			if err != nil {
+				return err
+			}
+			data := dejaInscritData{Seance: seance, Statut: result.Inscription.GetString("statut"), Rang: rang}
 			return pe.render(e, http.StatusOK, "deja_inscrit", "Déjà inscrit", data)
 		}
 		if !result.Existing {
