@@ -13,6 +13,7 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
+	"atelier/hooks/seances"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -25,6 +26,8 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterIntegrity(app)
 	model.RegisterDefaults(app)
 	access.RegisterInternalNotes(app)
+	seances.RegisterCapacite(app)
+	web.RegisterAPIRules(app)
 	jobs.RegisterScheduler(app)
 
 	cache := web.NewPageCache()

@@ -4,8 +4,10 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
 )
 
@@ -191,4 +193,33 @@ func countTaken(tx core.App, seanceID string) (int, error) {
 		return 0, fmt.Errorf("places taken in session %s: %w", seanceID, err)
 	}
 	return taken, nil
+}
+
+// RegisterCapacite refuses, on every path (pages, API, admin UI), a
+// capacity lowered under the places already taken: people with a place
+// keep it. A capacity already exceeded by a promotion or a walk-in may
+// still grow or stay.
+func RegisterCapacite(app core.App) {
+	app.OnRecordValidate("seances").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkCapacite(e.App, e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
+
+func checkCapacite(app core.App, seance *core.Record) error {
+	if seance.IsNew() || seance.GetInt("capacite") >= seance.Original().GetInt("capacite") {
+		return nil
+	}
+	taken, err := countTaken(app, seance.Id)
+	if err != nil {
+		return err
+	}
+	if seance.GetInt("capacite") >= taken {
+		return nil
+	}
+	return validation.Errors{"capacite": model.FrenchError("capacite", fmt.Sprintf(
+		"%d %s déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.",
+		taken, frfmt.Pluriel(taken, "personne a", "personnes ont")))}
 }
