@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/rgpd"
 	"atelier/hooks/testkit"
 )
 
@@ -62,8 +65,10 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 	seance := testkit.ID(testkit.SeancePubliqueA)
 	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 3}) // InscriptionA holds one
 	var ids []string
+	var people []*core.Record
 	for i := range 4 {
 		person := newPerson(t, s.app, testkit.StructureA, "Api", fmt.Sprintf("Personne%d", i), fmt.Sprintf("api%d@example.org", i))
+		people = append(people, person)
 		// Every request asks for a place and the first rank.
 		rec := s.api(testkit.ConseillerA, http.MethodPost, apiRecords("inscriptions"), map[string]any{
 			"seance": seance, "beneficiaire": person.Id, "statut": "inscrit", "rang_attente": 1, "source": "conseiller"})
@@ -90,6 +95,14 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 	assertRanks(t, s.app, seance, 3, 2)
 	if got := waitingPosition(t, s.app, mustFindID(t, s.app, "inscriptions", ids[3])); got != 2 {
 		t.Errorf("last person jumped the queue: position %d", got)
+	}
+	// The person's data export tells the same position.
+	export, err := rgpd.ExportPerson(s.app, people[3], testkit.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(export.Inscriptions) != 1 || export.Inscriptions[0].RangAttente != 2 {
+		t.Errorf("export of the last waiting person: %+v", export.Inscriptions)
 	}
 
 	// A registration does not move to another session (and its capacity).
@@ -157,8 +170,9 @@ func expectPromotionMail(t testing.TB, s *site, before int, to string) {
 	}
 }
 
-// The session form answers with the same rule as the API.
-func TestSeanceFormKeepsCapacityOverPlacesTaken(t *testing.T) {
+// Every path (here a plain save, as the session form and the commands do)
+// keeps the capacity over the places taken, like the API.
+func TestCapacityNeverUnderPlacesTaken(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	for i := range 2 {
