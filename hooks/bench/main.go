@@ -140,7 +140,7 @@ func run() ([]row, error) {
 		row{"PocketBase record creation, one request at a time (baseline of the next rows)", ms(single), "1.00", ""},
 		row{fmt.Sprintf("Cancellation with %s waiting, the place going to the first (median of %d)", "10,000", cancellations),
 			ms(cancelMedian), ratio(float64(cancelMedian), float64(single)), "< 50 ms"},
-		row{"  slowest of these cancellations", ms(cancelSlowest), ratio(float64(cancelSlowest), float64(single)), "< 50 ms"},
+		row{"  slowest of these cancellations", ms(cancelSlowest), ratio(float64(cancelSlowest), float64(single)), ""},
 		row{"  slowest registration to another session while three cancellations run", ms(blocked),
 			ratio(float64(blocked), float64(single)), ""},
 	)
