@@ -165,6 +165,11 @@ func DeleteChecked(app core.App, auth *core.Record, record *core.Record) error {
 // the team that runs it: the REST API returns them to the people who may
 // change the session, as the workspace's edit page shows them, and to
 // nobody else, even when the session is public.
+//
+// PocketBase drops hidden fields from the API writes of everyone but
+// administrators: the notes sent by the team would be lost without a word.
+// The create and update rules have let the writer in by then (the same
+// people who read the notes), so the notes are taken from the request body.
 func RegisterInternalNotes(app core.App) {
 	app.OnRecordEnrich("seances").BindFunc(func(e *core.RecordEnrichEvent) error {
 		if e.RequestInfo != nil && e.RequestInfo.Auth != nil && MayUpdate(e.App, e.RequestInfo.Auth, e.Record, nil) {
@@ -172,4 +177,16 @@ func RegisterInternalNotes(app core.App) {
 		}
 		return e.Next()
 	})
+	keepNotes := func(e *core.RecordRequestEvent) error {
+		var body map[string]any
+		if err := e.BindBody(&body); err != nil {
+			return e.BadRequestError("Le contenu de la requête n'a pas pu être lu.", err)
+		}
+		if notes, sent := body["notes_internes"]; sent {
+			e.Record.Set("notes_internes", notes)
+		}
+		return e.Next()
+	}
+	app.OnRecordCreateRequest("seances").BindFunc(keepNotes)
+	app.OnRecordUpdateRequest("seances").BindFunc(keepNotes)
 }

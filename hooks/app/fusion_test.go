@@ -10,6 +10,7 @@ import (
 
 	"atelier/hooks/beneficiaires"
 	"atelier/hooks/lib/texte"
+	"atelier/hooks/seances"
 
 	"atelier/hooks/model"
 
@@ -178,8 +179,11 @@ func TestMergeMovesEverythingAndFillsTheKeptRecord(t *testing.T) {
 	// The waiting list lost its first person: ranks are 1 and 2 again.
 	for id, want := range map[string]int{c.waiting1: 1, c.waiting2: 2} {
 		r, err := app.FindFirstRecordByFilter("inscriptions", "beneficiaire = {:b}", dbx.Params{"b": id})
-		if err != nil || r.GetInt("rang_attente") != want {
-			t.Errorf("waiting rank of %s: %v %v, want %d", id, r.GetInt("rang_attente"), err, want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := seances.RangAttente(app, r); err != nil || got != want {
+			t.Errorf("waiting rank of %s: %d %v, want %d", id, got, err, want)
 		}
 	}
 

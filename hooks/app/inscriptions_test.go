@@ -14,6 +14,7 @@ import (
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/ical"
+	"atelier/hooks/seances"
 	"atelier/hooks/testkit"
 	"atelier/hooks/web"
 )
@@ -276,28 +277,43 @@ func TestWaitingListPromotionAndRanks(t *testing.T) {
 	assertRanks(t, s.app, testkit.ID(testkit.SeancePubliqueA), 1, 1)
 }
 
-// assertRanks checks the confirmed count and that waiting ranks are 1..n.
+// assertRanks checks the confirmed count and that waiting ranks are unique
+// and positive, the positions shown being 1..n.
 func assertRanks(t testing.TB, app core.App, seanceID string, wantConfirmed, wantWaiting int) {
 	t.Helper()
 	records, err := app.FindRecordsByFilter("inscriptions", "seance = {:s}", "rang_attente", 0, 0, dbx.Params{"s": seanceID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	confirmed, rank := 0, 0
+	confirmed, rank, last := 0, 0, 0
 	for _, r := range records {
 		switch r.GetString("statut") {
 		case "inscrit", "present":
 			confirmed++
 		case "liste_attente":
 			rank++
-			if r.GetInt("rang_attente") != rank {
-				t.Errorf("waiting ranks are not 1..n: got %d at position %d", r.GetInt("rang_attente"), rank)
+			if r.GetInt("rang_attente") <= last {
+				t.Errorf("waiting ranks are not unique and positive: %d after %d", r.GetInt("rang_attente"), last)
+			}
+			last = r.GetInt("rang_attente")
+			if got := waitingPosition(t, app, r); got != rank {
+				t.Errorf("waiting position %d shown at place %d of the list", got, rank)
 			}
 		}
 	}
 	if confirmed != wantConfirmed || rank != wantWaiting {
 		t.Errorf("%d confirmed and %d waiting, want %d and %d", confirmed, rank, wantConfirmed, wantWaiting)
 	}
+}
+
+// waitingPosition is the rank people and staff see for a registration.
+func waitingPosition(t testing.TB, app core.App, inscription *core.Record) int {
+	t.Helper()
+	rang, err := seances.RangAttente(app, inscription)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rang
 }
 
 func TestRegistrationClosesAtTheStart(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/jobs"
 	"atelier/hooks/model"
+	"atelier/hooks/seances"
 	"atelier/hooks/web"
 )
 
@@ -24,6 +25,8 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterIntegrity(app)
 	model.RegisterDefaults(app)
 	access.RegisterInternalNotes(app)
+	seances.RegisterCapacite(app)
+	web.RegisterAPIRules(app)
 	jobs.RegisterScheduler(app)
 
 	cache := web.NewPageCache()

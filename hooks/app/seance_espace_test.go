@@ -330,8 +330,8 @@ func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
 	if r := registrationOf(t, s.app, testkit.SeancePubliqueA, first.Id); r.GetString("statut") != "inscrit" {
 		t.Errorf("next person not promoted: %s", r.GetString("statut"))
 	}
-	if r := reload(t, s.app, secondInscription); r.GetInt("rang_attente") != 1 {
-		t.Errorf("ranks not closed up: %d", r.GetInt("rang_attente"))
+	if r := reload(t, s.app, secondInscription); waitingPosition(t, s.app, r) != 1 {
+		t.Errorf("ranks not closed up: %d", waitingPosition(t, s.app, r))
 	}
 	if s.app.TestMailer.TotalSend() != sent+1 || s.app.TestMailer.LastMessage().To[0].Address != "alice@example.org" ||
 		!strings.Contains(s.app.TestMailer.LastMessage().Subject, "Une place s'est libérée") {
@@ -577,8 +577,8 @@ func TestWalkIns(t *testing.T) {
 	if w := reload(t, s.app, waiting); w.GetString("statut") != "present" || w.GetInt("rang_attente") != 0 || w.GetString("source") != "public" {
 		t.Errorf("waiting walk-in: %s rank %d source %s", w.GetString("statut"), w.GetInt("rang_attente"), w.GetString("source"))
 	}
-	if b := reload(t, s.app, behind); b.GetInt("rang_attente") != 1 || b.GetString("statut") != "liste_attente" {
-		t.Errorf("rank behind: %d %s", b.GetInt("rang_attente"), b.GetString("statut"))
+	if b := reload(t, s.app, behind); waitingPosition(t, s.app, b) != 1 || b.GetString("statut") != "liste_attente" {
+		t.Errorf("rank behind: %d %s", waitingPosition(t, s.app, b), b.GetString("statut"))
 	}
 
 	// a new person: bad input first, then marked present

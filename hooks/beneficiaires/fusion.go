@@ -15,7 +15,6 @@ import (
 	"atelier/hooks/journal"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/texte"
-	"atelier/hooks/seances"
 )
 
 // Merging duplicate beneficiaries. A person registered twice (once on the
@@ -152,9 +151,8 @@ func stronger(a, b *core.Record) bool {
 }
 
 // moveInscriptions gives every registration of drop to keep. A session both
-// were registered to keeps one registration, the strongest; its waiting
-// list is then renumbered (the unique (seance, beneficiaire) index allows
-// only one).
+// were registered to keeps one registration, the strongest (the unique
+// (seance, beneficiaire) index allows only one).
 func moveInscriptions(tx core.App, keep, drop *core.Record, loc *time.Location, summary *mergeSummary) error {
 	regs, err := tx.FindRecordsByFilter("inscriptions", "beneficiaire = {:b}", "created", 0, 0, dbx.Params{"b": drop.Id})
 	if err != nil {
@@ -182,8 +180,9 @@ func moveInscriptions(tx core.App, keep, drop *core.Record, loc *time.Location, 
 	return nil
 }
 
-// resolveDuplicateRegistration keeps the stronger of two registrations to
-// the same session, deletes the other and renumbers the waiting list.
+// resolveDuplicateInscription keeps the stronger of two registrations to
+// the same session and deletes the other (the positions on the waiting
+// list are computed from the stored ranks: the people behind move up).
 func resolveDuplicateInscription(tx core.App, keep, dropped, own *core.Record, loc *time.Location, summary *mergeSummary) error {
 	winner, loser := own, dropped
 	if stronger(dropped, own) {
@@ -202,9 +201,6 @@ func resolveDuplicateInscription(tx core.App, keep, dropped, own *core.Record, l
 	seance, err := tx.FindRecordById("seances", winner.GetString("seance"))
 	if err != nil {
 		return fmt.Errorf("merge: session %s: %w", winner.GetString("seance"), err)
-	}
-	if _, err := seances.RefillAndRerank(tx, seance, false); err != nil {
-		return fmt.Errorf("merge: renumber waiting list of %s: %w", seance.Id, err)
 	}
 	titre := "une séance"
 	if atelier, err := tx.FindRecordById("ateliers", seance.GetString("atelier")); err == nil {

@@ -38,9 +38,14 @@ func NotifyInscription(app core.App, base string, inscription, person *core.Reco
 	event, subject := "confirmation", "Inscription confirmée : "
 	intro := "Votre inscription est confirmée. Voici le récapitulatif."
 	if inscription.GetString("statut") == "liste_attente" {
+		rang, err := seances.RangAttente(app, inscription)
+		if err != nil {
+			app.Logger().Error("registration e-mail: waiting position", "inscription", inscription.Id, "error", err)
+			return
+		}
 		event, subject = "liste_attente", "Liste d'attente : "
 		intro = fmt.Sprintf("L'atelier est complet : vous êtes sur liste d'attente (rang %d). Si une place se libère, elle vous sera proposée et vous recevrez un message.",
-			inscription.GetInt("rang_attente"))
+			rang)
 	}
 	sendInscriptionMail(app, base, inscription, person, event, subject, intro)
 }

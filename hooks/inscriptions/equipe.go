@@ -95,10 +95,14 @@ func InscriptionRefusal(seance *core.Record, now time.Time) string {
 }
 
 // alreadyRegistered is the refusal for a person with a live registration.
-func alreadyRegistered(person, inscription *core.Record) staffRefusal {
+func alreadyRegistered(tx core.App, person, inscription *core.Record) error {
 	where := "à cette séance"
 	if inscription.GetString("statut") == "liste_attente" {
-		where = fmt.Sprintf("à cette séance, sur la liste d'attente (rang %d)", inscription.GetInt("rang_attente"))
+		rang, err := seances.RangAttente(tx, inscription)
+		if err != nil {
+			return err
+		}
+		where = fmt.Sprintf("à cette séance, sur la liste d'attente (rang %d)", rang)
 	}
 	return staffRefusal(fmt.Sprintf("Cette personne (%s) est déjà inscrite %s.", ParticipantName(person), where))
 }
@@ -113,13 +117,11 @@ func nextPlace(tx core.App, seance *core.Record) (statut string, rang, taken int
 	if seances.PlacesRestantes(seance.GetInt("capacite"), taken) > 0 {
 		return model.StatutInscrit, 0, taken + 1, nil
 	}
-	var last int
-	err = tx.DB().NewQuery(`SELECT coalesce(max(rang_attente), 0) FROM inscriptions
-		WHERE seance = {:seance} AND statut = '` + model.StatutListeAttente + `'`).Bind(dbx.Params{"seance": seance.Id}).Row(&last)
+	rang, err = seances.NextRang(tx, seance.Id)
 	if err != nil {
-		return "", 0, 0, fmt.Errorf("last waiting rank of session %s: %w", seance.Id, err)
+		return "", 0, 0, err
 	}
-	return model.StatutListeAttente, last + 1, taken, nil
+	return model.StatutListeAttente, rang, taken, nil
 }
 
 // saveInscription creates the person's registration, or reuses their
@@ -210,7 +212,7 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 				return err
 			}
 			if existing != nil && existing.GetString("statut") != "annule" {
-				return alreadyRegistered(result.Person, existing)
+				return alreadyRegistered(tx, result.Person, existing)
 			}
 			if err := noteActivity(tx, auth, result.Person, now); err != nil {
 				return err
@@ -224,6 +226,10 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 		result.Inscription, err = saveInscription(tx, auth, seance, result.Person, existing, map[string]any{
 			"statut": statut, "rang_attente": rang, "source": "conseiller", "inscrit_par": inscritPar, "jeton": NewToken(),
 		})
+		if err != nil {
+			return err
+		}
+		result.Rang, err = seances.RangAttente(tx, result.Inscription)
 		return err
 	})
 	if err != nil {
@@ -233,8 +239,7 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 }
 
 // PromoteByStaff confirms a waiting person's registration, even when the
-// session is full (the conseiller decides: one more chair), and closes up
-// the ranks behind.
+// session is full (the conseiller decides: one more chair).
 func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffInscription, error) {
 	var result StaffInscription
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -254,9 +259,6 @@ func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 		}
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "inscrit", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("promote registration %s: %w", inscription.Id, err)
-		}
-		if _, err := seances.RefillAndRerank(tx, seance, false); err != nil {
-			return err
 		}
 		result.Inscription = inscription
 		if result.Taken, _, err = seances.CountPlaces(tx, seance.Id); err != nil {
@@ -299,8 +301,7 @@ func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "annule", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("cancel registration %s: %w", inscription.Id, err)
 		}
-		stillAhead := now.Before(seance.GetDateTime("debut").Time())
-		if result.Promoted, err = seances.RefillAndRerank(tx, seance, stillAhead); err != nil {
+		if result.Promoted, err = seances.PromoteNext(tx, seance); err != nil { // the session is still ahead: checked above
 			return err
 		}
 		result.Inscription = inscription
@@ -324,6 +325,7 @@ type StaffInscription struct {
 	Person      *core.Record
 	Promoted    *core.Record // a waiting person who got the freed place
 	Taken       int          // confirmed places after the action
+	Rang        int          // position on the waiting list of a waiting registration
 }
 
 func (r staffRefusal) Error() string { return string(r) }

@@ -17,7 +17,7 @@ type SeanceParticipant struct {
 	Email        string `db:"email"`
 	Anonymise    bool   `db:"anonymise"`
 	Statut       string `db:"statut"`
-	Rang         int    `db:"rang_attente"`
+	Rang         int    `db:"rang_attente"` // position on the waiting list (1, 2, 3…) once loaded
 	Source       string `db:"source"`
 	InscritPar   string `db:"inscrit_par"`
 	Created      string `db:"created"`
@@ -55,9 +55,16 @@ func loadParticipants(app core.App, seanceID string, cancelled bool) ([]SeancePa
 	if err != nil {
 		return nil, fmt.Errorf("participants of session %s: %w", seanceID, err)
 	}
+	// Sorted by stored rank: the position on the waiting list is the row's
+	// place among the waiting ones (stored ranks may have gaps).
+	waiting := 0
 	for i := range rows {
-		if rows[i].Statut == "present" || rows[i].Statut == "absent" {
+		switch rows[i].Statut {
+		case "present", "absent":
 			rows[i].Choix = rows[i].Statut
+		case "liste_attente":
+			waiting++
+			rows[i].Rang = waiting
 		}
 	}
 	return rows, nil

@@ -129,13 +129,7 @@ func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, pers
 		if existing == nil {
 			fields["jeton"] = NewToken()
 		}
-		wasWaiting := existing != nil && existing.GetString("statut") == "liste_attente"
-		if result.Inscription, err = saveInscription(tx, auth, seance, result.Person, existing, fields); err != nil {
-			return err
-		}
-		if wasWaiting {
-			_, err = seances.RefillAndRerank(tx, seance, false)
-		}
+		result.Inscription, err = saveInscription(tx, auth, seance, result.Person, existing, fields)
 		return err
 	})
 	if err != nil {

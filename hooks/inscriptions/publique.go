@@ -22,7 +22,7 @@ import (
 
 // Public registration: the form's validation, and the decision (confirmed
 // or waiting list) taken inside one write transaction so that confirmations
-// never exceed the capacity, ranks stay unique and consecutive, and a
+// never exceed the capacity, ranks stay unique and ordered, and a
 // double submit gives back the same registration.
 
 // Registrations that arrive together are decided together, one after the
@@ -149,8 +149,7 @@ func runInscriptionBatch(app core.App, batch []*inscriptionJob) {
 
 // seancePlacesSQL reads the places taken (the shared definition) and the
 // last waiting rank of session {:id}.
-var seancePlacesSQL = `SELECT ` + seances.PlacesPrisesSQL("{:id}") + `,
-	(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = {:id} AND statut = '` + model.StatutListeAttente + `')`
+var seancePlacesSQL = `SELECT ` + seances.PlacesPrisesSQL("{:id}") + `, ` + seances.DernierRangSQL("{:id}")
 
 func loadSeanceState(tx *inscriptionTx, seanceID string) (*seanceState, error) {
 	var st seanceState
@@ -328,9 +327,8 @@ func NewToken() string {
 	return string(token)
 }
 
-// CancelRegistration cancels the registration with this token; a freed
-// place goes at once to the first person on the waiting list, and the ranks
-// behind close up.
+// CancelInscription cancels the registration with this token; a freed
+// place goes at once to the first person on the waiting list.
 func CancelInscription(app core.App, jeton string, now time.Time) (cancelResult, error) {
 	var result cancelResult
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -351,8 +349,9 @@ func CancelInscription(app core.App, jeton string, now time.Time) (cancelResult,
 		if err := tx.Save(inscription); err != nil {
 			return fmt.Errorf("cancel registration: %w", err)
 		}
-		stillAhead := seance.GetString("statut") == "planifiee" && now.Before(seance.GetDateTime("debut").Time())
-		result.Promoted, err = seances.RefillAndRerank(tx, seance, stillAhead)
+		if seance.GetString("statut") == "planifiee" && now.Before(seance.GetDateTime("debut").Time()) {
+			result.Promoted, err = seances.PromoteNext(tx, seance)
+		}
 		return err
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -64,7 +65,7 @@ func RegisterIntegrity(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordValidate("beneficiaires").BindFunc(func(e *core.RecordEvent) error {
-		if err := checkBeneficiaire(e.Record); err != nil {
+		if err := checkBeneficiaire(e.App, e.Record); err != nil {
 			return err
 		}
 		return e.Next()
@@ -77,6 +78,9 @@ func RegisterIntegrity(app core.App) {
 		return e.Next()
 	})
 	app.OnRecordValidate("accompagnements").BindFunc(func(e *core.RecordEvent) error {
+		if errs := checkDates(e.Record, "date"); len(errs) > 0 {
+			return errs
+		}
 		if e.Record.GetString("beneficiaire") != "" {
 			if err := checkBelongs(e.App, "beneficiaire", "beneficiaires", e.Record.GetString("beneficiaire"),
 				e.Record.GetString("structure")); err != nil {
@@ -119,7 +123,7 @@ func checkAtelierMove(app core.App, atelier *core.Record) error {
 }
 
 func checkSeance(app core.App, seance *core.Record) error {
-	errs := validation.Errors{}
+	errs := checkDates(seance, "debut", "fin")
 	debut, fin := seance.GetDateTime("debut"), seance.GetDateTime("fin")
 	if !debut.IsZero() && !fin.IsZero() && !fin.Time().After(debut.Time()) {
 		errs["fin"] = FrenchError("fin", "La fin doit être après le début de la séance.")
@@ -136,17 +140,85 @@ func checkSeance(app core.App, seance *core.Record) error {
 			errs["atelier"] = FrenchError("atelier", "Cet atelier appartient au catalogue d'une autre structure.")
 		}
 	}
+	if err := checkAnimateurs(app, seance); err != nil {
+		return err
+	}
 	if len(errs) > 0 {
 		return errs
 	}
 	return nil
 }
 
-func checkBeneficiaire(b *core.Record) error {
+// Activity dates (sessions, one-to-one help, consent) fall between these
+// years: a date typed as 0001 or 9999 would break every count and listing.
+const (
+	AnneeMin = 2000
+	AnneeMax = 2100
+)
+
+// checkDates refuses the record's date fields outside AnneeMin..AnneeMax.
+func checkDates(r *core.Record, fields ...string) validation.Errors {
+	errs := validation.Errors{}
+	for _, field := range fields {
+		dt := r.GetDateTime(field)
+		if dt.IsZero() {
+			continue
+		}
+		if year := dt.Time().Year(); year < AnneeMin || year > AnneeMax {
+			errs[field] = FrenchError("annee", fmt.Sprintf("Cette date n'est pas plausible : indiquez une année entre %d et %d.", AnneeMin, AnneeMax))
+		}
+	}
+	return errs
+}
+
+// checkAnimateurs: the animateurs of a session are staff of its structure.
+// Only the ones added are checked, so that a session whose animateur has
+// since left the structure can still be closed or cancelled.
+func checkAnimateurs(app core.App, seance *core.Record) error {
+	structure := seance.GetString("structure")
+	before := map[string]bool{}
+	if !seance.IsNew() && seance.Original().GetString("structure") == structure {
+		for _, id := range seance.Original().GetStringSlice("animateurs") {
+			before[id] = true
+		}
+	}
+	for _, id := range seance.GetStringSlice("animateurs") {
+		if before[id] {
+			continue
+		}
+		u, err := app.FindRecordById("utilisateurs", id)
+		if err != nil {
+			return nil // the relation field's own validation reports it
+		}
+		if !slices.Contains(u.GetStringSlice("structures"), structure) {
+			return validation.Errors{"animateurs": FrenchError("animateurs",
+				"Choisissez les animateurs parmi l'équipe de la structure de la séance.")}
+		}
+	}
+	return nil
+}
+
+// champsEffaces are the fields an anonymised person no longer has
+// (rgpd.AnonymiseBeneficiaire clears them).
+var champsEffaces = []string{"prenom", "nom", "telephone", "email", "notes"}
+
+func checkBeneficiaire(app core.App, b *core.Record) error {
+	errs := checkDates(b, "consentement_le", "derniere_activite")
+	if err := checkFusion(app, b); err != nil {
+		errs["fusionne_vers"] = err
+	}
 	if b.GetBool("anonymise") {
+		for _, field := range champsEffaces {
+			if b.GetString(field) != "" {
+				errs[field] = FrenchError("anonymise",
+					"Une personne anonymisée n'a plus de nom, de coordonnées ni de notes : ce champ doit rester vide.")
+			}
+		}
+		if len(errs) > 0 {
+			return errs
+		}
 		return nil
 	}
-	errs := validation.Errors{}
 	if b.GetString("prenom") == "" {
 		errs["prenom"] = FrenchError("required", "Indiquez le prénom.")
 	}
@@ -155,6 +227,29 @@ func checkBeneficiaire(b *core.Record) error {
 	}
 	if len(errs) > 0 {
 		return errs
+	}
+	return nil
+}
+
+// checkFusion: a record is merged into another person of its structure,
+// neither itself nor a record merged or anonymised already (merging is
+// beneficiaires.MergeBeneficiaires; this holds on every path).
+func checkFusion(app core.App, b *core.Record) error {
+	target := b.GetString("fusionne_vers")
+	if target == "" || (!b.IsNew() && target == b.Original().GetString("fusionne_vers")) {
+		return nil
+	}
+	if target == b.Id {
+		return FrenchError("fusion", "Une fiche ne peut pas être fusionnée avec elle-même.")
+	}
+	into, err := app.FindRecordById("beneficiaires", target)
+	switch {
+	case err != nil:
+		return FrenchError("missing", "Cet enregistrement n'existe pas.")
+	case into.GetString("structure") != b.GetString("structure"):
+		return FrenchError("structure", "Les deux fiches doivent appartenir à la même structure.")
+	case into.GetString("fusionne_vers") != "" || into.GetBool("anonymise"):
+		return FrenchError("fusion", "Cette fiche a déjà été fusionnée ou anonymisée : choisissez la fiche gardée.")
 	}
 	return nil
 }

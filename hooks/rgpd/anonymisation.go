@@ -33,6 +33,11 @@ import (
 // 60-69 in 2025 and 70+ in 2026): storing the bracket instead would change
 // the figures of a past month as soon as it is recomputed, so the year stays.
 
+// ErrRestore refuses to take an anonymised person back: their names and
+// contacts are gone for good.
+var ErrRestore = model.FrenchError("anonymise",
+	"Cette personne a été anonymisée : ses données sont effacées pour de bon et ne peuvent pas être rétablies.")
+
 // ErasedRecipient replaces the address of a message about an anonymised
 // person (the field is required: the message itself stays counted).
 const ErasedRecipient = "(effacé)"
@@ -111,7 +116,7 @@ func cancelUpcomingInscriptions(tx core.App, personID string, now time.Time) ([]
 		if err != nil {
 			return nil, fmt.Errorf("session of %s: %w", reg.Id, err)
 		}
-		p, err := seances.RefillAndRerank(tx, seance, true)
+		p, err := seances.PromoteNext(tx, seance)
 		if err != nil {
 			return nil, err
 		}

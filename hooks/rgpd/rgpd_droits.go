@@ -12,6 +12,7 @@ import (
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
+	"atelier/hooks/seances"
 )
 
 // ExportPerson gathers the person's record, the duplicates merged into it,
@@ -84,7 +85,7 @@ func exportInscriptions(app core.App, personID string, loc *time.Location) ([]ex
 		Rappel      string `db:"rappel_envoye_le"`
 		Enregistree string `db:"created"`
 	}
-	err := app.DB().Select("a.titre", "s.debut", "s.fin", "l.nom AS lieu", "i.statut", "i.rang_attente", "i.source",
+	err := app.DB().Select("a.titre", "s.debut", "s.fin", "l.nom AS lieu", "i.statut", "CASE WHEN i.statut = 'liste_attente' THEN "+seances.RangAttenteSQL("i")+" ELSE 0 END AS rang_attente", "i.source",
 		"i.inscrit_par", "i.rappel_envoye_le", "i.created").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).

@@ -24,9 +24,13 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 	if err != nil {
 		return nil, err
 	}
+	rang, err := RangAttente(app, inscription)
+	if err != nil {
+		return nil, err
+	}
 	return &inscriptionPageData{
 		Seance: view, Jeton: jeton, Statut: inscription.GetString("statut"),
-		Rang: inscription.GetInt("rang_attente"), Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
+		Rang: rang, Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
 	}, nil
 }

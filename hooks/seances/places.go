@@ -4,8 +4,10 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
 )
 
@@ -86,38 +88,138 @@ func CountPlaces(app core.App, seanceID string) (taken, waiting int, err error) 
 	return e.Prises(), e.EnAttente, nil
 }
 
-// RefillAndRerank promotes waiting people while places are free (only if
-// the session is still ahead) and renumbers the waiting list 1, 2, 3…
-func RefillAndRerank(tx core.App, seance *core.Record, promote bool) (*core.Record, error) {
-	waiting, err := tx.FindRecordsByFilter("inscriptions", "seance = {:seance} && statut = '"+model.StatutListeAttente+"'",
-		"rang_attente,created", 0, 0, dbx.Params{"seance": seance.Id})
+// The waiting list is ordered by rang_attente. A new waiting registration
+// takes the last stored rank plus one; leaving the list (promotion,
+// cancellation, attendance) sets 0 and renumbers nobody, so that each
+// change costs a few index seeks however long the list is (renumbering
+// 9,500 waiting people held the write lock 6 seconds). Stored ranks may
+// therefore have gaps: the position shown to people and staff is computed,
+// by RangAttente and RangAttenteSQL.
+
+// DernierRangSQL is a subquery reading the last stored waiting rank of one
+// session (seance as in PlacesPrisesSQL), 0 when nobody waits: one seek on
+// the (seance, statut, rang_attente) index.
+func DernierRangSQL(seance string) string {
+	return "(SELECT coalesce(max(rang_attente), 0) FROM inscriptions WHERE seance = " + seance +
+		" AND statut = '" + model.StatutListeAttente + "')"
+}
+
+// RangAttenteSQL is the position (1, 2, 3…) on its waiting list of the
+// registration of alias i, for a row known to be waiting.
+func RangAttenteSQL(i string) string {
+	return "(SELECT count(*) FROM inscriptions w WHERE w.seance = " + i + ".seance AND w.statut = '" +
+		model.StatutListeAttente + "' AND w.rang_attente <= " + i + ".rang_attente)"
+}
+
+// NextRang is the stored rank a new waiting registration of the session
+// takes.
+func NextRang(tx core.App, seanceID string) (int, error) {
+	var last int
+	err := tx.DB().NewQuery("SELECT " + DernierRangSQL("{:seance}")).Bind(dbx.Params{"seance": seanceID}).Row(&last)
 	if err != nil {
-		return nil, fmt.Errorf("waiting list: %w", err)
+		return 0, fmt.Errorf("last waiting rank of session %s: %w", seanceID, err)
 	}
-	taken, _, err := CountPlaces(tx, seance.Id)
+	return last + 1, nil
+}
+
+// RangAttente is the position (1, 2, 3…) of a waiting registration on its
+// session's waiting list, 0 for a registration that is not waiting.
+func RangAttente(app core.App, inscription *core.Record) (int, error) {
+	if inscription.GetString("statut") != model.StatutListeAttente {
+		return 0, nil
+	}
+	var ahead int
+	err := app.DB().NewQuery("SELECT count(*) FROM inscriptions WHERE seance = {:seance} AND statut = '" +
+		model.StatutListeAttente + "' AND rang_attente < {:rang}").
+		Bind(dbx.Params{"seance": inscription.GetString("seance"), "rang": inscription.GetInt("rang_attente")}).Row(&ahead)
+	if err != nil {
+		return 0, fmt.Errorf("waiting position of registration %s: %w", inscription.Id, err)
+	}
+	return ahead + 1, nil
+}
+
+// PromoteNext gives a free place of the session, if there is one, to the
+// first person on its waiting list and returns their registration (nil
+// when no place is free or nobody waits). Callers decide whether the
+// session is still ahead.
+func PromoteNext(tx core.App, seance *core.Record) (*core.Record, error) {
+	taken, err := countTaken(tx, seance.Id)
 	if err != nil {
 		return nil, err
 	}
-	var promoted *core.Record
-	rank := 0
-	for _, w := range waiting {
-		if promote && PlacesRestantes(seance.GetInt("capacite"), taken) > 0 {
-			w.Set("statut", model.StatutInscrit)
-			w.Set("rang_attente", 0)
-			taken++
-			if promoted == nil {
-				promoted = w
-			}
-		} else {
-			rank++
-			if w.GetInt("rang_attente") == rank {
-				continue
-			}
-			w.Set("rang_attente", rank)
-		}
-		if err := tx.Save(w); err != nil {
-			return nil, fmt.Errorf("update waiting list: %w", err)
-		}
+	if PlacesRestantes(seance.GetInt("capacite"), taken) == 0 {
+		return nil, nil
 	}
-	return promoted, nil
+	var id string
+	// Ordered by the indexed rank alone, so that SQLite reads one index entry.
+	err = tx.DB().NewQuery("SELECT id FROM inscriptions WHERE seance = {:seance} AND statut = '" +
+		model.StatutListeAttente + "' ORDER BY rang_attente LIMIT 1").Bind(dbx.Params{"seance": seance.Id}).Row(&id)
+	if model.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("first waiting of session %s: %w", seance.Id, err)
+	}
+	first, err := tx.FindRecordById("inscriptions", id)
+	if err != nil {
+		return nil, fmt.Errorf("first waiting of session %s: %w", seance.Id, err)
+	}
+	first.Set("statut", model.StatutInscrit)
+	first.Set("rang_attente", 0)
+	if err := tx.Save(first); err != nil {
+		return nil, fmt.Errorf("promote registration %s: %w", first.Id, err)
+	}
+	return first, nil
+}
+
+// PromoteAll gives every free place of the session to the waiting list, in
+// order (a larger capacity).
+func PromoteAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
+	var promoted []*core.Record
+	for {
+		p, err := PromoteNext(tx, seance)
+		if err != nil || p == nil {
+			return promoted, err
+		}
+		promoted = append(promoted, p)
+	}
+}
+
+// countTaken counts the places taken in the session: one seek, at most the
+// capacity rows, whatever the length of the waiting list.
+func countTaken(tx core.App, seanceID string) (int, error) {
+	var taken int
+	if err := tx.DB().NewQuery("SELECT " + PlacesPrisesSQL("{:seance}")).Bind(dbx.Params{"seance": seanceID}).Row(&taken); err != nil {
+		return 0, fmt.Errorf("places taken in session %s: %w", seanceID, err)
+	}
+	return taken, nil
+}
+
+// RegisterCapacite refuses, on every path (pages, API, admin UI), a
+// capacity lowered under the places already taken: people with a place
+// keep it. A capacity already exceeded by a promotion or a walk-in may
+// still grow or stay.
+func RegisterCapacite(app core.App) {
+	app.OnRecordValidate("seances").BindFunc(func(e *core.RecordEvent) error {
+		if err := checkCapacite(e.App, e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
+
+func checkCapacite(app core.App, seance *core.Record) error {
+	if seance.IsNew() || seance.GetInt("capacite") >= seance.Original().GetInt("capacite") {
+		return nil
+	}
+	taken, err := countTaken(app, seance.Id)
+	if err != nil {
+		return err
+	}
+	if seance.GetInt("capacite") >= taken {
+		return nil
+	}
+	return validation.Errors{"capacite": model.FrenchError("capacite", fmt.Sprintf(
+		"%d %s déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.",
+		taken, frfmt.Pluriel(taken, "personne a", "personnes ont")))}
 }

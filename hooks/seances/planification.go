@@ -286,7 +286,7 @@ func UpdateSeances(app core.App, auth *core.Record, s *StaffSeance, f *SeanceFor
 				return err
 			}
 			if grew && now.Before(start) {
-				promoted, err := refillAll(tx, target)
+				promoted, err := PromoteAll(tx, target)
 				if err != nil {
 					return err
 				}
@@ -303,18 +303,6 @@ func UpdateSeances(app core.App, auth *core.Record, s *StaffSeance, f *SeanceFor
 		return seanceUpdate{}, fmt.Errorf("update session %s: %w", s.ID, err)
 	}
 	return result, nil
-}
-
-// refillAll gives every free place to the waiting list, in order.
-func refillAll(tx core.App, seance *core.Record) ([]*core.Record, error) {
-	var promoted []*core.Record
-	for {
-		p, err := RefillAndRerank(tx, seance, true)
-		if err != nil || p == nil {
-			return promoted, err
-		}
-		promoted = append(promoted, p)
-	}
 }
 
 // CancelSeances cancels the session (and the rest of its series when

@@ -18,12 +18,11 @@ func notifyStaffInscription(e *core.RequestEvent, r inscriptions.StaffInscriptio
 	}
 }
 
-// registrationFlash is the confirmation of a staff registration.
+// inscriptionFlash is the confirmation of a staff registration.
 func inscriptionFlash(r inscriptions.StaffInscription) string {
 	message := r.Name() + " : inscription confirmée."
 	if r.Inscription.GetString("statut") == "liste_attente" {
-		message = fmt.Sprintf("La séance est complète : %s est sur la liste d'attente (rang %d).",
-			r.Name(), r.Inscription.GetInt("rang_attente"))
+		message = fmt.Sprintf("La séance est complète : %s est sur la liste d'attente (rang %d).", r.Name(), r.Rang)
 	}
 	if r.Person.GetString("email") != "" {
 		message += " Un e-mail lui a été envoyé."

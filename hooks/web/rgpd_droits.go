@@ -13,7 +13,6 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
-	"atelier/hooks/envois"
 	"atelier/hooks/journal"
 	"atelier/hooks/rgpd"
 )
@@ -139,23 +138,26 @@ func erasePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return fmt.Errorf("erase %s: %w", record.Id, err)
 		}
-		for _, promoted := range result.Promues {
-			envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), promoted)
-		}
-		app := e.App
-		purge := func() {
-			if !app.IsBootstrapped() {
-				return // stopped meanwhile
-			}
-			if err := rgpd.PurgeRequestLogs(app, traces); err != nil {
-				app.Logger().Error("erasure: purge request log", "beneficiaire", record.Id, "error", err)
-			}
-		}
-		purge()
-		// The request log is written in batches, a few seconds late: a
-		// search made just before may land after the first purge.
-		time.AfterFunc(rgpd.RequestLogDelay, purge)
+		notifyPromoted(e.App, e, result.Promues)
+		purgeRequestLogs(e.App, record.Id, traces)
 		return redirectWithFlash(e, "/espace/beneficiaires",
 			"Les données de la personne sont effacées. Ses statistiques sont gardées, sans son nom.")
 	}
+}
+
+// purgeRequestLogs deletes the request log entries that hold one of the
+// traces of an erased person, now and once more a little later.
+func purgeRequestLogs(app core.App, personID string, traces []string) {
+	purge := func() {
+		if !app.IsBootstrapped() {
+			return // stopped meanwhile
+		}
+		if err := rgpd.PurgeRequestLogs(app, traces); err != nil {
+			app.Logger().Error("erasure: purge request log", "beneficiaire", personID, "error", err)
+		}
+	}
+	purge()
+	// The request log is written in batches, a few seconds late: a
+	// search made just before may land after the first purge.
+	time.AfterFunc(rgpd.RequestLogDelay, purge)
 }

@@ -262,9 +262,6 @@ func editSeancePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if len(errs) == 0 && form.Structure.Id != s.Structure.Id {
 			errs["lieu"] = "Choisissez un lieu de la même structure que la séance."
 		}
-		if taken := s.PlacesPrises(); len(errs) == 0 && form.CapaciteNombre < taken {
-			errs["capacite"] = fmt.Sprintf("%d personnes ont déjà une place : la capacité ne peut pas être plus petite. Annulez d'abord des inscriptions si besoin.", taken)
-		}
 		if len(errs) == 0 {
 			if errs, err = form.CheckChevauchements(e.App, s.ID); err != nil {
 				return err
