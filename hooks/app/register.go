@@ -24,6 +24,7 @@ func Register(app core.App, public fs.FS) {
 	clock.Stamp(app)
 	model.RegisterIntegrity(app)
 	model.RegisterDefaults(app)
+	model.RegisterRecherche(app)
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
 	web.RegisterAPIRules(app)

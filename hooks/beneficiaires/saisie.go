@@ -2,6 +2,7 @@ package beneficiaires
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 )
 
@@ -58,10 +60,13 @@ type BeneficiaireHit struct {
 }
 
 // SearchBeneficiaires finds the people of the staff member's structures
-// (only conseillers read people: others get nothing) whose name or phone
-// matches q. Every word of q must match the first name, the last name or the
-// phone number; digits match the phone whatever the way it is written
-// (« 06 12 », « 612 »). Anonymised and merged records are left out.
+// (only conseillers read people: others get nothing) whose name, e-mail or
+// phone matches q. Every word of q must match; accents, case and hyphens
+// do not count (« traore » finds « Traoré »), and when nothing matches,
+// one typo per word of five letters or more is forgiven (« guerim »).
+// Digits match the phone whatever the way they are written (« 06 12 »,
+// « 612 »). Anonymised and merged records are left out. The words are
+// looked up in the trigram index beneficiaires_recherche.
 func SearchBeneficiaires(app core.App, staff *model.StaffView, structure, q string, limit int64) ([]BeneficiaireHit, error) {
 	hits := []BeneficiaireHit{}
 	if staff == nil || !staff.VoitPersonnes() {
@@ -71,25 +76,68 @@ func SearchBeneficiaires(app core.App, staff *model.StaffView, structure, q stri
 	if structure != "" {
 		where = dbx.And(where, dbx.HashExp{"structure": structure})
 	}
-	words := strings.Fields(q)
-	if digits := phoneDigits(strings.Join(words, "")); digits != "" {
+	words := texte.MotsRecherche(q, maxMotsRecherche)
+	if digits := phoneDigits(strings.Join(strings.Fields(q), "")); digits != "" {
 		words = []string{digits} // « 06 12 34 » is one phone fragment
 	}
-	for i, word := range words {
-		param := fmt.Sprintf("w%d", i)
-		if digits := phoneDigits(word); digits != "" {
-			where = dbx.And(where, dbx.NewExp("telephone LIKE {:"+param+"}", dbx.Params{param: "%" + digits + "%"}))
-			continue
-		}
-		where = dbx.And(where, dbx.NewExp("(prenom LIKE {:"+param+"} OR nom LIKE {:"+param+"} OR email LIKE {:"+param+"})",
-			dbx.Params{param: "%" + EscapeLike(word) + "%"}))
+	hits, err := searchPeople(app, where, words, false, limit)
+	if err == nil && len(hits) == 0 && slices.ContainsFunc(words, func(w string) bool { return texte.UneFaute(w) != nil }) {
+		hits, err = searchPeople(app, where, words, true, limit)
 	}
-	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
-		From("beneficiaires").Where(where).OrderBy("nom", "prenom").Limit(limit).All(&hits)
 	if err != nil {
 		return nil, fmt.Errorf("search beneficiaries: %w", err)
 	}
 	return hits, nil
+}
+
+// maxMotsRecherche bounds the words of one search (a pasted text is not a
+// name).
+const maxMotsRecherche = 6
+
+// searchPeople runs the search, each word exact or, with typos, forgiving
+// one mistake. Words of three letters or more go through the trigram
+// index; shorter ones only narrow what it found (or, alone, the people of
+// the structure).
+func searchPeople(app core.App, where dbx.Expression, words []string, typos bool, limit int64) ([]BeneficiaireHit, error) {
+	var indexed []string
+	params := dbx.Params{}
+	// Short words (« le », « du ») are looked up with their neighbours,
+	// as typed: « le du » finds « Le-Dû ».
+	if phrase := strings.Join(words, " "); len(words) > 1 && len([]rune(phrase)) >= 3 &&
+		slices.ContainsFunc(words, func(w string) bool { return len([]rune(w)) < 3 }) {
+		params["phrase"] = "%" + phrase + "%"
+		indexed = append(indexed, "c.n IN (SELECT rowid FROM beneficiaires_recherche WHERE texte LIKE {:phrase})")
+	}
+	for i, word := range words {
+		param := fmt.Sprintf("w%d", i)
+		if len([]rune(word)) < 3 {
+			if len(indexed) == 0 { // a lone short word: the structure's people, compared plainly
+				where = dbx.And(where, dbx.NewExp("(prenom LIKE {:"+param+"} OR nom LIKE {:"+param+"})", dbx.Params{param: "%" + word + "%"}))
+			}
+			continue
+		}
+		patterns := []string{"%" + word + "%"}
+		if typos && texte.UneFaute(word) != nil {
+			patterns = texte.UneFaute(word)
+		}
+		var alternatives []string
+		for j, p := range patterns {
+			name := fmt.Sprintf("%s_%d", param, j)
+			params[name] = p
+			alternatives = append(alternatives, "SELECT rowid FROM beneficiaires_recherche WHERE texte LIKE {:"+name+"}")
+		}
+		// One indexed lookup per pattern: an OR inside one query would
+		// scan the whole index.
+		indexed = append(indexed, "c.n IN ("+strings.Join(alternatives, " UNION ")+")")
+	}
+	if len(indexed) > 0 {
+		where = dbx.And(where, dbx.NewExp(`id IN (SELECT c.beneficiaire FROM beneficiaires_recherche_cles c WHERE `+
+			strings.Join(indexed, " AND ")+`)`, params))
+	}
+	hits := []BeneficiaireHit{}
+	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
+		From("beneficiaires").Where(where).OrderBy("nom", "prenom").Limit(limit).All(&hits)
+	return hits, err
 }
 
 // phoneDigits returns the digits of a word made only of digits and phone
@@ -109,7 +157,7 @@ func phoneDigits(word string) string {
 	return strings.TrimPrefix(b.String(), "0")
 }
 
-// EscapeLike makes % and _ typed by a person match themselves.
+// EscapeLike drops the % and _ a person typed: they are not wildcards.
 func EscapeLike(s string) string {
 	return strings.NewReplacer("%", "", "_", "").Replace(s)
 }

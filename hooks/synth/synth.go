@@ -14,6 +14,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/model"
 )
 
 // Sizes of the generated data set.
@@ -185,6 +187,9 @@ func (b *builder) save(collection string, fields map[string]any) (*core.Record, 
 	r := core.NewRecord(c)
 	for k, v := range fields {
 		r.Set(k, v)
+	}
+	if collection == "beneficiaires" {
+		model.SetRecherche(r)
 	}
 	if err := b.app.Save(r); err != nil {
 		return nil, fmt.Errorf("insert %s: %w", collection, err)

@@ -19,6 +19,8 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+
+	"atelier/hooks/model"
 )
 
 // ID turns a readable fixture name into a valid 15-character record id.
@@ -113,6 +115,7 @@ func buildFixture(dir string) error {
 	if err := app.Save(settings); err != nil {
 		return fmt.Errorf("set the Application URL: %w", err)
 	}
+	model.RegisterRecherche(app) // the fixture's people are searchable
 	if err := insertFixture(app); err != nil {
 		return err
 	}

@@ -1,0 +1,65 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"atelier/hooks/testkit"
+)
+
+// Every people search (the list, adding a person to a session, the
+// one-to-one form, merging) finds names typed without accents, in any
+// case, with a space for a hyphen, and forgives one typo.
+func TestPeopleSearchIsAccentCaseHyphenAndTypoBlind(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	newPerson(t, s.app, testkit.StructureA, "Aminata", "Traoré", "")
+	newPerson(t, s.app, testkit.StructureA, "Océane", "Le-Dû", "")
+	theo := newPerson(t, s.app, testkit.StructureA, "Théo", "Guérin", "theo.guerin@example.org")
+	newPerson(t, s.app, testkit.StructureB, "Théo", "Guérin-Autre", "") // another structure: never found
+
+	search := func(path, q string) string {
+		t.Helper()
+		rec := s.getAs(cookie, path+"?q="+url.QueryEscape(q))
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s?q=%s: %d", path, q, rec.Code)
+		}
+		return rec.Body.String()
+	}
+	for q, want := range map[string]string{
+		"traore": "Traoré", "TRAORÉ": "Traoré", "oceane": "Océane", "le du": "Le-Dû", "guerin": "Guérin", "theo": "Théo",
+		"guerim": "Guérin", "geurin": "Guérin", "traoreé": "Traoré", "theo.guerin@": "Guérin", "aminata traore": "Aminata",
+	} {
+		expectIn(t, "list "+q, search("/espace/beneficiaires", q), []string{want}, []string{"Guérin-Autre"})
+	}
+	expectIn(t, "two mistakes", search("/espace/beneficiaires", "gaerim"), nil, []string{"Guérin"})
+	// The same search on the other pages.
+	expectIn(t, "session", search(espaceSeance(testkit.SeancePubliqueA), "guerin"), []string{"Guérin"}, []string{"Guérin-Autre"})
+	expectIn(t, "one-to-one form", search("/espace/accompagnements/nouveau", "traore"), []string{"Traoré"}, nil)
+	expectIn(t, "merge", search("/espace/beneficiaires/"+testkit.ID(testkit.BeneficiaireA)+"/fusionner", "oceane"), []string{"Océane"}, nil)
+
+	// Renamed, the index follows; anonymised or deleted, the person is gone.
+	setFields(t, s.app, "beneficiaires", theo.Id, map[string]any{"nom": "Guillot"})
+	expectIn(t, "renamed", search("/espace/beneficiaires", "guillot"), []string{"Guillot"}, nil)
+	if err := s.app.Delete(theo); err != nil {
+		t.Fatal(err)
+	}
+	expectIn(t, "deleted", search("/espace/beneficiaires", "guillot"), nil, []string{"Guillot"})
+}
+
+func expectIn(t *testing.T, what, body string, want, absent []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(body, w) {
+			t.Errorf("%s: %q not found", what, w)
+		}
+	}
+	for _, a := range absent {
+		if strings.Contains(body, a) {
+			t.Errorf("%s: %q found", what, a)
+		}
+	}
+}
