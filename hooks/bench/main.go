@@ -159,6 +159,11 @@ func run() ([]row, error) {
 		return nil, err
 	}
 	rows = append(rows, pdfs...)
+	search, err := measurePeopleSearch()
+	if err != nil {
+		return nil, err
+	}
+	rows = append(rows, search...)
 	reports, err := measureReports()
 	if err != nil {
 		return nil, err
