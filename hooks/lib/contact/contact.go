@@ -371,11 +371,16 @@ func sansEspaces(s string) string {
 }
 
 // NormaliserNom trims a name, collapses inner whitespace to single spaces
-// and drops control characters (pasted tabs, stray NULs), keeping accents,
-// apostrophes and hyphens exactly as typed.
+// and drops control characters (pasted tabs, stray NULs) and invisible
+// format characters, keeping accents, apostrophes and hyphens exactly as
+// typed. The format characters (Unicode Cf: bidi overrides and isolates,
+// U+200E/U+200F, U+061C, zero-width spaces and joiners, U+2060, U+FEFF)
+// would let a name display differently from what it is (« Martin » written
+// backwards with U+202E) or make two identical-looking names differ, so
+// duplicates and searches would miss them.
 func NormaliserNom(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r

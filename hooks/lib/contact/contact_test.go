@@ -366,6 +366,19 @@ func TestNormaliserNom(t *testing.T) {
 		{"Hélène Müller-Çelik", "Hélène Müller-Çelik"},
 		{"Jo\x00sé\x07", "José"},
 		{"\x1b[31mRouge", "[31mRouge"},
+		// Bidi controls: an override that shows « nitraM » as « Martin ».
+		{"\u202eMartin\u202c", "Martin"},
+		{"\u202aA\u202bB\u202dC\u202eD", "ABCD"},
+		{"\u2066Li\u2067\u2068Wu\u2069", "LiWu"},
+		{"\u200eDupont\u200f", "Dupont"},
+		{"\u061cAmina", "Amina"},
+		// Zero-width characters: invisible, they make two equal names differ.
+		{"Du\u200bpont", "Dupont"},
+		{"Du\u200cpo\u200dnt", "Dupont"},
+		{"\u2060Marie\ufeff", "Marie"},
+		{"Jean\u200b \u200bPierre", "Jean Pierre"},
+		{"\u00adRose", "Rose"},
+		{"\u0085Léa\u2028Dubois", "Léa Dubois"},
 		{"", ""},
 	}
 	for _, c := range cases {
@@ -384,6 +397,7 @@ func TestNomValide(t *testing.T) {
 	cases := []struct{ in, mot string }{
 		{"", "vide"},
 		{" \t\x00 ", "vide"},
+		{"\u200b\u202e\ufeff", "vide"},
 		{"-", "lettre"},
 		{"123", "lettre"},
 		{"' -", "lettre"},

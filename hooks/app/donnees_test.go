@@ -1,0 +1,72 @@
+package app_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tests"
+
+	"atelier/hooks/testkit"
+)
+
+// Names written through the REST API are cleaned like the forms clean
+// them: no bidi control nor zero-width character reaches the database.
+func TestAPINamesDropInvisibleCharacters(t *testing.T) {
+	t.Parallel()
+	body := `{"structure":"` + testkit.ID(testkit.StructureA) + `","prenom":"\u202eelimaC\u202c","nom":"Du\u200bpont\ufeff \u2066Li\u2069"}`
+	(&tests.ApiScenario{
+		Name:   "create a beneficiary with invisible characters",
+		Method: http.MethodPost, URL: "/api/collections/beneficiaires/records",
+		Headers:        map[string]string{"Authorization": testkit.Token(t, testkit.ConseillerA)},
+		Body:           strings.NewReader(body),
+		TestAppFactory: appWithHooks,
+		ExpectedStatus: 200, ExpectedContent: []string{`"prenom":"elimaC"`, `"nom":"Dupont Li"`},
+		AfterTestFunc: func(t testing.TB, app *tests.TestApp, res *http.Response) {
+			r, err := app.FindFirstRecordByData("beneficiaires", "prenom", "elimaC")
+			if err != nil || r.GetString("nom") != "Dupont Li" {
+				t.Fatalf("stored person: %v, %v", r, err)
+			}
+		},
+	}).Test(t)
+	(&tests.ApiScenario{
+		Name:   "a first name of invisible characters only is refused",
+		Method: http.MethodPatch, URL: "/api/collections/beneficiaires/records/" + testkit.ID(testkit.BeneficiaireA),
+		Headers:        map[string]string{"Authorization": testkit.Token(t, testkit.ConseillerA)},
+		Body:           strings.NewReader(`{"prenom":"\u200b\u200d\u2060"}`),
+		TestAppFactory: appWithHooks,
+		ExpectedStatus: 400, ExpectedContent: []string{`"prenom"`},
+	}).Test(t)
+}
+
+// inscrit_par and staff names are cleaned on every save, whatever the way in.
+func TestSavedNamesDropInvisibleCharacters(t *testing.T) {
+	t.Parallel()
+	app := appWithHooks(t)
+	inscription, err := app.FindFirstRecordByFilter("inscriptions", "id != ''")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inscription.Set("inscrit_par", "Sa\u200bfille \u202eMarie")
+	if err := app.Save(inscription); err != nil {
+		t.Fatal(err)
+	}
+	staff, err := app.FindRecordById("utilisateurs", testkit.ID(testkit.ConseillerA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff.Set("nom", "\u2067Bernard\u2069\u00ad")
+	if err := app.Save(staff); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		r           *core.Record
+		field, want string
+	}{{inscription, "inscrit_par", "Safille Marie"}, {staff, "nom", "Bernard"}} {
+		stored, err := app.FindRecordById(c.r.Collection().Name, c.r.Id)
+		if err != nil || stored.GetString(c.field) != c.want {
+			t.Errorf("%s.%s = %q, %v; want %q", c.r.Collection().Name, c.field, stored.GetString(c.field), err, c.want)
+		}
+	}
+}
