@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"encoding/csv"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -70,3 +72,34 @@ func TestSavedNamesDropInvisibleCharacters(t *testing.T) {
 		}
 	}
 }
+
+// The open-data CSV guards every cell against spreadsheet formulas, like
+// the staff exports; numbers (coordinates, phones) keep their sign.
+func TestOpenDataCSVGuardsFormulas(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	fillOpenDataFixture(t, s)
+	setFields(t, s.app, "lieux", testkit.LieuA, map[string]any{"nom": "Salle", "adresse": `=HYPERLINK("https://evil.example","Cliquez")`})
+	setFields(t, s.app, "structures", testkit.StructureA, map[string]any{"nom": "@SUM(1+1)"})
+	_, body := fetch(t, s, "/donnees/lieux.csv", false)
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var guarded int
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !plainNumberCell.MatchString(cell) {
+				t.Errorf("cell %q would run as a formula", cell)
+			}
+			if strings.HasPrefix(cell, "'=HYPERLINK") || strings.HasPrefix(cell, "'@SUM(1+1)") {
+				guarded++
+			}
+		}
+	}
+	if guarded < 2 {
+		t.Errorf("the formulas are not in the file, guarded: %d\n%s", guarded, body)
+	}
+}
+
+var plainNumberCell = regexp.MustCompile(`^[+-]?[0-9]+(?:[.,][0-9]+)?$`)

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/lib/tableur"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -23,7 +25,6 @@ import (
 	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
-	"atelier/hooks/statistiques"
 )
 
 func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
@@ -471,7 +472,7 @@ func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location
 			p.InscritPar, created})
 	}
 	var buf bytes.Buffer
-	if err := statistiques.WriteFrenchCSV(&buf, rows); err != nil {
+	if err := tableur.WriteFrench(&buf, rows); err != nil {
 		return nil, fmt.Errorf("write participants CSV: %w", err)
 	}
 	return buf.Bytes(), nil
