@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/csv"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -103,3 +104,37 @@ func TestOpenDataCSVGuardsFormulas(t *testing.T) {
 }
 
 var plainNumberCell = regexp.MustCompile(`^[+-]?[0-9]+(?:[.,][0-9]+)?$`)
+
+// A search or filter of any length answers a page, never a server error:
+// every parameter of every list page, 100 000 characters long.
+func TestLongQueryParametersAnswerAPage(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	long := strings.Repeat("é%_a", 25000)
+	pages := map[string][]string{
+		"": {"/?besoin=&ou=&semaines=", "/verifier?code=", "/connexion?suite="},
+		testkit.ConseillerA: {"/espace/beneficiaires?q=", "/espace/beneficiaires/" + testkit.ID(testkit.BeneficiaireA) + "/fusionner?q=",
+			"/espace/seances?quand=&page=", "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA) + "?q=",
+			"/espace/catalogue?q=&besoin=&structure=", "/espace/accompagnements?du=&au=&thematique=&qui=&beneficiaire=",
+			"/espace/accompagnements/nouveau?q=&beneficiaire=&structure=", "/espace/statistiques?periode=&du=&au=&structure=",
+			"/espace/rapports?structure=&mois="},
+		testkit.Coordinateur: {"/espace/journal?du=&au=&structure=&action=", "/espace/statistiques?periode=&du=&au=&structure="},
+	}
+	for who, paths := range pages {
+		cookie := ""
+		if who != "" {
+			cookie = s.signIn(who)
+		}
+		for _, path := range paths {
+			base, query, _ := strings.Cut(path, "?")
+			values := url.Values{}
+			for _, p := range strings.Split(query, "&") {
+				values.Set(strings.TrimSuffix(p, "="), long)
+			}
+			rec := s.getAs(cookie, base+"?"+values.Encode())
+			if rec.Code >= 500 || !strings.Contains(rec.Body.String(), "<html") {
+				t.Errorf("%s %s: %d\n%.300s", who, base, rec.Code, rec.Body.String())
+			}
+		}
+	}
+}

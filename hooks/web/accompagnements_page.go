@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/texte"
+
 	"atelier/hooks/accompagnements"
 
 	"github.com/pocketbase/dbx"
@@ -191,7 +193,7 @@ func (p *accompagnementFormPage) prepareSearch(e *core.RequestEvent, w *accompag
 	keep.Set("beneficiaire", "")
 	p.ChampsRecherche = append(p.ChampsRecherche, hiddenField{Name: "beneficiaire"})
 	p.Changer = p.Action + "?" + keep.Encode()
-	p.Recherche = e.Request.URL.Query().Get("q")
+	p.Recherche = texte.Recherche(e.Request.URL.Query().Get("q"))
 	p.Cherche = p.Recherche != "" && p.Personne == nil
 }
 

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
+
+	"atelier/hooks/lib/texte"
 
 	"atelier/hooks/attestations"
 
@@ -73,7 +74,7 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		data := &beneficiaires.BeneficiairesData{Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 50}
+		data := &beneficiaires.BeneficiairesData{Q: texte.Recherche(e.Request.URL.Query().Get("q")), Limite: 50}
 		if data.Structures, err = seances.StructureNames(e.App, staff.Structures); err != nil {
 			return err
 		}
@@ -401,7 +402,7 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 		if kept != "" {
 			return redirectToKept(e, kept)
 		}
-		data := &fusionChoixData{ID: record.Id, Nom: model.PersonName(record), Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 30}
+		data := &fusionChoixData{ID: record.Id, Nom: model.PersonName(record), Q: texte.Recherche(e.Request.URL.Query().Get("q")), Limite: 30}
 		if data.Doublons, err = beneficiaires.FindLikelyDuplicates(e.App, record); err != nil {
 			return err
 		}

@@ -72,7 +72,7 @@ type seanceSearch struct {
 // searchForSeance runs the ?q= search among the session's structure's
 // people and tells for each one whether they are already registered.
 func searchForSeance(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant) (seanceSearch, error) {
-	search := seanceSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
+	search := seanceSearch{Q: texte.Recherche(e.Request.URL.Query().Get("q"))}
 	if search.Q == "" {
 		return search, nil
 	}
