@@ -1,0 +1,216 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+)
+
+// The attack suite of personal data against the real binary: bulk reads
+// leave a trace in the journal, images cannot exhaust the memory, exported
+// files run no formula, a long search answers a page, and the logs keep no
+// personal link, token or search.
+
+// donneesGet reads path as c (anonymous when c is nil) with extra headers.
+func donneesGet(t *testing.T, base string, c *staffHTTP, path string, header map[string]string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, base+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != nil {
+		req.Header.Set("Cookie", c.cookie)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, string(body)
+}
+
+// Finding: /donnees/lieux.csv wrote staff-typed names as they were, so a
+// place named « =HYPERLINK(…) » ran as a formula in the reader's spreadsheet.
+func TestAttaqueDonneesLieuxCSVFormula(t *testing.T) {
+	f := startFlowServer(t)
+	staff, err := f.db.FindAuthRecordByEmail("utilisateurs", demoConseiller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lieu, err := f.db.FindFirstRecordByFilter("lieux", "structure = {:s}", dbx.Params{"s": staff.GetStringSlice("structures")[0]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Through the API, as the place's conseiller: the server rebuilds its
+	// open-data files on its own writes.
+	token := donneesAPIToken(t, f.URL, demoConseiller)
+	const formula = `=HYPERLINK("https://evil.example","Cliquez")`
+	donneesAPI(t, f.URL, token, http.MethodPatch, "/api/collections/lieux/records/"+lieu.Id, map[string]any{"adresse": formula}, http.StatusOK)
+	t.Cleanup(func() {
+		donneesAPI(t, f.URL, token, http.MethodPatch, "/api/collections/lieux/records/"+lieu.Id,
+			map[string]any{"adresse": lieu.GetString("adresse")}, http.StatusOK)
+	})
+	status, body := donneesGet(t, f.URL, nil, "/donnees/lieux.csv", nil)
+	if status != http.StatusOK {
+		t.Fatalf("lieux.csv: %d", status)
+	}
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, row := range rows {
+		for _, cell := range row {
+			if strings.Contains(cell, "HYPERLINK") {
+				found = true
+				if cell != "'"+formula {
+					t.Errorf("lieux.csv cell %q runs as a formula", cell)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("the place's new address is not in lieux.csv:\n%.2000s", body)
+	}
+}
+
+// donneesAPIToken signs email in through the REST API.
+func donneesAPIToken(t *testing.T, base, email string) string {
+	t.Helper()
+	var out struct{ Token string }
+	donneesAPIInto(t, base, "", http.MethodPost, "/api/collections/utilisateurs/auth-with-password",
+		map[string]any{"identity": email, "password": DemoPassword}, http.StatusOK, &out)
+	return out.Token
+}
+
+// donneesAPI sends body as JSON to the REST API and checks the status.
+func donneesAPI(t *testing.T, base, token, method, path string, body any, want int) string {
+	t.Helper()
+	return donneesAPIInto(t, base, token, method, path, body, want, nil)
+}
+
+func donneesAPIInto(t *testing.T, base, token, method, path string, body any, want int, out any) string {
+	t.Helper()
+	var reader io.Reader
+	if body != nil {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reader = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequest(method, base+path, reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: %d, want %d\n%.500s", method, path, res.StatusCode, want, raw)
+	}
+	if out != nil {
+		if err := json.Unmarshal(raw, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return string(raw)
+}
+
+// Finding: a 100 KB search reached SQLite as a LIKE pattern (over its
+// 50 000-byte limit) and the page answered 500.
+func TestAttaqueDonneesLongSearch(t *testing.T) {
+	f := startFlowServer(t)
+	c := signInHTTP(t, f.URL, demoConseiller)
+	long := url.QueryEscape(strings.Repeat("é%_a", 25000))
+	for _, path := range []string{"/espace/beneficiaires?q=", "/espace/catalogue?q=", "/espace/accompagnements/nouveau?q="} {
+		status, body := donneesGet(t, f.URL, c, path+long, nil)
+		if status != http.StatusOK || !strings.Contains(body, "<html") {
+			t.Errorf("%s<100 KB>: %d\n%.300s", path, status, body)
+		}
+	}
+}
+
+// Finding: the binary started from a temporary folder turned dev mode on
+// and printed every SQL statement with its values (personal links'
+// tokens, names); the request log kept personal links in the URL and the
+// Referer of the next page, and people's names typed in searches.
+func TestAttaqueDonneesLogsKeepNoSecret(t *testing.T) {
+	f := startFlowServer(t)
+	seanceID := f.newSession(t, 5)
+	status, location, err := f.register(seanceID, registrant("Zoé", "Secretlog", "", "zoe.secretlog@example.org"))
+	if err != nil || status != http.StatusSeeOther {
+		t.Fatalf("register: %d %v", status, err)
+	}
+	link := strings.TrimSuffix(location, "?confirmation=1")
+	jeton := strings.TrimPrefix(link, "/inscription/")
+	if len(jeton) < 20 || strings.Contains(jeton, "/") {
+		t.Fatalf("personal link %q", location)
+	}
+	if status, _ := donneesGet(t, f.URL, nil, location, nil); status != http.StatusOK {
+		t.Fatalf("personal page: %d", status)
+	}
+	// The next pages opened from it carry it in their Referer.
+	donneesGet(t, f.URL, nil, "/connexion", map[string]string{"Referer": f.URL + location})
+	donneesGet(t, f.URL, nil, link+"/inconnu", nil)
+	c := signInHTTP(t, f.URL, demoConseiller)
+	donneesGet(t, f.URL, c, "/espace/beneficiaires?q=Secretlog", map[string]string{"Referer": f.URL + link})
+	donneesGet(t, f.URL, nil, "/api/collections/beneficiaires/records?filter="+url.QueryEscape("nom='Secretlog'"), nil)
+
+	// The request log is written in batches, every few seconds.
+	var rows []string
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		rows = nil
+		if err := f.db.AuxDB().NewQuery("SELECT data FROM _logs").Column(&rows); err != nil {
+			t.Fatal(err)
+		}
+		seen := 0
+		for _, r := range rows {
+			if strings.Contains(r, `"url":"/connexion"`) && strings.Contains(r, "/inscription/MASQUE") ||
+				strings.Contains(r, "/espace/beneficiaires?q=MASQUE") {
+				seen++
+			}
+		}
+		if seen >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the requests never reached the request log masked:\n%s", strings.Join(rows, "\n"))
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	for _, r := range rows {
+		if strings.Contains(r, jeton) || strings.Contains(r, "Secretlog") {
+			t.Errorf("the request log keeps a secret: %s", r)
+		}
+	}
+	if logs := f.Logs(); strings.Contains(logs, jeton) || strings.Contains(logs, "Secretlog") || strings.Contains(logs, "SELECT") {
+		t.Errorf("the server printed SQL or a personal link:\n%.3000s", logs)
+	}
+}
