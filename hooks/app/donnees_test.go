@@ -1,16 +1,24 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/csv"
+	"image"
+	"image/png"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
 
+	"atelier/hooks/lib/pixels/pixelstest"
 	"atelier/hooks/testkit"
 )
 
@@ -136,5 +144,78 @@ func TestLongQueryParametersAnswerAPage(t *testing.T) {
 				t.Errorf("%s %s: %d\n%.300s", who, base, rec.Code, rec.Body.String())
 			}
 		}
+	}
+}
+
+// An image declaring 25 000 × 25 000 pixels in a few hundred bytes is
+// refused on upload, from its header; one already stored gets no thumbnail.
+func TestOversizedImagesAreRefused(t *testing.T) {
+	t.Parallel()
+	upload := func(name string, data []byte) (*bytes.Buffer, string) {
+		var body bytes.Buffer
+		w := multipart.NewWriter(&body)
+		part, err := w.CreateFormFile("logo", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		part.Write(data)
+		w.Close()
+		return &body, w.FormDataContentType()
+	}
+	structure := "/api/collections/structures/records/" + testkit.ID(testkit.StructureA)
+	bomb, bombType := upload("logo.png", pixelstest.Bombe(25_000, 25_000))
+	(&tests.ApiScenario{
+		Name: "upload of a PNG declaring 25 000 × 25 000 pixels", Method: http.MethodPatch, URL: structure,
+		Headers:        map[string]string{"Authorization": testkit.Token(t, testkit.Coordinateur), "Content-Type": bombType},
+		Body:           bomb,
+		TestAppFactory: appWithHooks,
+		ExpectedStatus: 400, ExpectedContent: []string{`"logo"`, "trop grande"},
+	}).Test(t)
+	var small bytes.Buffer
+	if err := png.Encode(&small, image.NewGray(image.Rect(0, 0, 60, 40))); err != nil {
+		t.Fatal(err)
+	}
+	logo, logoType := upload("logo.png", small.Bytes())
+	(&tests.ApiScenario{
+		Name: "upload of a small logo", Method: http.MethodPatch, URL: structure,
+		Headers:        map[string]string{"Authorization": testkit.Token(t, testkit.Coordinateur), "Content-Type": logoType},
+		Body:           logo,
+		TestAppFactory: appWithHooks,
+		ExpectedStatus: 200, ExpectedContent: []string{`"logo":"logo_`},
+	}).Test(t)
+
+	// Stored before the limit existed (saved without validation).
+	app := appWithHooks(t)
+	record, err := app.FindRecordById("structures", testkit.ID(testkit.StructureA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := filesystem.NewFileFromBytes(pixelstest.Bombe(25_000, 25_000), "ancien.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	record.Set("logo", file)
+	if err := app.SaveNoValidate(record); err != nil {
+		t.Fatal(err)
+	}
+	name := record.GetString("logo")
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rec := httptest.NewRecorder()
+	testkit.Handler(t, app).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/files/structures/"+record.Id+"/"+name+"?thumb=0x120", nil))
+	runtime.ReadMemStats(&after)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "trop grande") {
+		t.Errorf("thumbnail of an oversized image: %d %s", rec.Code, rec.Body.String())
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 256<<20 {
+		t.Errorf("the thumbnail request allocated %d MB", grew>>20)
+	}
+	fsys, err := app.NewFilesystem()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fsys.Close()
+	if exists, _ := fsys.Exists(record.BaseFilesPath() + "/thumbs_" + name + "/0x120_" + name); exists {
+		t.Error("a thumbnail was drawn")
 	}
 }

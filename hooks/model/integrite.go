@@ -58,6 +58,12 @@ func RegisterIntegrity(app core.App) {
 		app.OnRecordCreate(collection).BindFunc(normalize)
 		app.OnRecordUpdate(collection).BindFunc(normalize)
 	}
+	app.OnRecordValidate().BindFunc(func(e *core.RecordEvent) error {
+		if err := checkImages(e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
 	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
 		if _, err := time.LoadLocation(e.Record.GetString("fuseau")); err != nil {
 			return validation.Errors{"fuseau": FrenchError("fuseau",

@@ -13,12 +13,14 @@ import (
 	"atelier/hooks/web"
 )
 
-// registerMaskedLogs keeps personal data out of the logs, whatever the
-// mode: the request log masks personal links, tokens and searches
-// (web.MaskRequestLog), and dev mode (--dev, asked explicitly: main.go)
-// prints SQL statements without their values, which are people's names,
-// phones and tokens.
-func registerMaskedLogs(app core.App) {
+// registerDataGuards binds the guards of personal data and of the server's
+// memory that are not a collection's rule: the logs keep no personal data,
+// whatever the mode (the request log masks personal links, tokens and
+// searches with web.MaskRequestLog; dev mode, asked explicitly with --dev
+// in main.go, prints SQL statements without their values, which are
+// people's names, phones and tokens), and no thumbnail is drawn of an
+// oversized image.
+func registerDataGuards(app core.App) {
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
 			return err
@@ -29,7 +31,7 @@ func registerMaskedLogs(app core.App) {
 		return nil
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		se.Router.Bind(web.MaskRequestLog())
+		se.Router.Bind(web.MaskRequestLog(), web.RefuseOversizedThumbs())
 		return se.Next()
 	})
 }
