@@ -4,14 +4,21 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/tools/filesystem"
+
+	"atelier/hooks/lib/pixels/pixelstest"
 )
 
 // The attack suite of personal data against the real binary: bulk reads
@@ -213,4 +220,96 @@ func TestAttaqueDonneesLogsKeepNoSecret(t *testing.T) {
 	if logs := f.Logs(); strings.Contains(logs, jeton) || strings.Contains(logs, "Secretlog") || strings.Contains(logs, "SELECT") {
 		t.Errorf("the server printed SQL or a personal link:\n%.3000s", logs)
 	}
+}
+
+// Finding: a PNG of a few hundred bytes declaring 25 000 × 25 000 pixels
+// was accepted as a structure's logo, and its thumbnail made the server
+// allocate 2.5 GB.
+func TestAttaqueDonneesImageBomb(t *testing.T) {
+	f := startFlowServer(t)
+	bomb := pixelstest.Bombe(25_000, 25_000)
+	structure, err := f.db.FindFirstRecordByFilter("structures", "id != ''")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldLogo := structure.GetString("logo")
+	t.Cleanup(func() {
+		fresh, err := f.db.FindRecordById("structures", structure.Id)
+		if err == nil {
+			fresh.Set("logo", oldLogo)
+			_ = f.db.SaveNoValidate(fresh)
+		}
+	})
+	peakBefore := donneesVmPeak(t, f.PID())
+
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	part, err := w.CreateFormFile("logo", "logo.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	part.Write(bomb)
+	w.Close()
+	req, err := http.NewRequest(http.MethodPatch, f.URL+"/api/collections/structures/records/"+structure.Id, &body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", donneesAPIToken(t, f.URL, demoCoordinateur))
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(answer), "trop grande") {
+		t.Errorf("upload of the bomb: %d %s", res.StatusCode, answer)
+	}
+
+	// One stored before the limit (written straight to the database).
+	file, err := filesystem.NewFileFromBytes(bomb, "ancien.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, err := f.db.FindRecordById("structures", structure.Id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored.Set("logo", file)
+	if err := f.db.SaveNoValidate(stored); err != nil {
+		t.Fatal(err)
+	}
+	name := stored.GetString("logo")
+	for _, thumb := range []string{"0x120", "100x100"} {
+		status, _ := donneesGet(t, f.URL, nil, "/api/files/structures/"+structure.Id+"/"+name+"?thumb="+thumb, nil)
+		if status != http.StatusBadRequest {
+			t.Errorf("thumbnail %s of the stored bomb: %d", thumb, status)
+		}
+	}
+	if grew := donneesVmPeak(t, f.PID()) - peakBefore; grew > 1<<30 {
+		t.Errorf("the server's peak memory grew by %d MB", grew>>20)
+	} else {
+		t.Logf("peak memory grew by %d MB", grew>>20)
+	}
+}
+
+// donneesVmPeak is the peak virtual memory of process pid, in bytes: a
+// decoder allocating an image's pixels raises it at once.
+func donneesVmPeak(t *testing.T, pid int) int64 {
+	t.Helper()
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatalf("read the server's memory figures: %v", err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmPeak:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmPeak in /proc status")
+	return 0
 }
