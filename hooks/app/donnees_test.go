@@ -219,3 +219,86 @@ func TestOversizedImagesAreRefused(t *testing.T) {
 		t.Error("a thumbnail was drawn")
 	}
 }
+
+// Every read of several people leaves one journal entry per request, with
+// the count and the filter's shape, never the names nor what was typed.
+func TestBulkReadsAreJournaled(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	structureA := testkit.ID(testkit.StructureA)
+	api := func(token, path string) {
+		t.Helper()
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", token)
+		}
+		rec := httptest.NewRecorder()
+		s.handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+	}
+	lists := func() []*core.Record {
+		t.Helper()
+		records, err := s.app.FindRecordsByFilter("journal", "action = 'liste'", "created", 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return records
+	}
+	expect := func(step string, want int, contains ...string) {
+		t.Helper()
+		got := lists()
+		if len(got) != want {
+			t.Fatalf("%s: %d list entries, want %d", step, len(got), want)
+		}
+		if want == 0 {
+			return
+		}
+		last := got[len(got)-1]
+		details := last.GetString("details")
+		for _, c := range contains {
+			if !strings.Contains(details, c) {
+				t.Errorf("%s: details %q lack %q", step, details, c)
+			}
+		}
+		for _, secret := range []string{testkit.NomBeneficiaireA, "Fixturenom", "Alpha"} {
+			if strings.Contains(details, secret) {
+				t.Errorf("%s: details %q name a person", step, details)
+			}
+		}
+		if last.GetString("beneficiaire") != "" {
+			t.Errorf("%s: the entry points at one person", step)
+		}
+		if last.GetString("structure") != structureA || last.GetString("auteur") != testkit.ID(testkit.ConseillerA) {
+			t.Errorf("%s: structure %q, author %q", step, last.GetString("structure"), last.GetString("auteur"))
+		}
+	}
+	token := testkit.Token(t, testkit.ConseillerA)
+
+	api("", "/api/collections/beneficiaires/records")
+	expect("anonymous list, nobody returned", 0)
+	api(token, "/api/collections/beneficiaires/records?filter="+url.QueryEscape("nom ~ 'Fixturenom'"))
+	expect("API search", 1, "beneficiaires", "filtre nom ~ 'MASQUE'", "2 personnes")
+	api(token, "/api/collections/inscriptions/records?expand=beneficiaire")
+	expect("API list with expand", 2, "inscriptions", "expand beneficiaire")
+	api(token, "/api/collections/seances/records/"+testkit.ID(testkit.SeancePubliqueA)+"?expand=inscriptions_via_seance.beneficiaire")
+	expect("API record with people expanded", 3, "seances", "beneficiaires")
+	api(token, "/api/collections/seances/records?perPage=1")
+	expect("API list of sessions without people", 3)
+
+	cookie := s.signIn(testkit.ConseillerA)
+	expectBody(t, s.getAs(cookie, "/espace/beneficiaires?q=Fixturenom"), http.StatusOK, nil, nil)
+	expect("page search", 4, "Liste des bénéficiaires, recherche de 10 caractères", "personnes")
+	expectBody(t, s.getAs(cookie, "/espace/beneficiaires"), http.StatusOK, nil, nil)
+	expect("list page", 5, "Liste des bénéficiaires :")
+	page := "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA)
+	expectBody(t, s.getAs(cookie, page+"/participants.csv"), http.StatusOK, nil, nil)
+	expect("CSV export", 6, "Export CSV des participants de la séance "+testkit.ID(testkit.SeancePubliqueA))
+	expectBody(t, s.getAs(cookie, page), http.StatusOK, nil, nil)
+	expect("session page", 7, "Inscriptions de la séance")
+	expectBody(t, s.getAs(cookie, page+"/presences?q=Fixturenom"), http.StatusOK, nil, nil)
+	expect("attendance sheet with a search", 8, "Feuille de présence", "recherche de 10 caractères")
+	expectBody(t, s.getAs(cookie, "/espace/accompagnements"), http.StatusOK, nil, nil)
+	expect("helps", 9, "Liste des accompagnements")
+}

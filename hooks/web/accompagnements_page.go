@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/journal"
+
 	"atelier/hooks/lib/texte"
 
 	"atelier/hooks/accompagnements"
@@ -166,6 +168,9 @@ func newHelpFormPage(e *core.RequestEvent, w *accompagnementWorkspace, form acco
 	p.Personne = person
 	p.prepareSearch(e, w)
 	if err := p.search(e.App, w); err != nil {
+		return nil, err
+	}
+	if err := journalList(e, "", len(p.Resultats), journal.SearchDetails("Choix de la personne d'un accompagnement", p.Recherche)); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -716,6 +721,7 @@ func (p *accompagnementListPage) load(e *core.RequestEvent, w *accompagnementWor
 	if err != nil {
 		return err
 	}
+	named := 0
 	for _, r := range rows {
 		day, _ := types.ParseDateTime(r.Date)
 		row := accompagnementRow{ID: r.ID, Date: day.Time().In(frfmt.Location(r.Fuseau)), Minutes: r.Minutes, Demarche: r.Demarche,
@@ -729,8 +735,11 @@ func (p *accompagnementListPage) load(e *core.RequestEvent, w *accompagnementWor
 		}
 		row.PeutModifier, row.PeutSupprimer = rights[r.ID][0], rights[r.ID][1]
 		p.Lignes = append(p.Lignes, row)
+		if !row.Anonyme {
+			named++
+		}
 	}
-	return nil
+	return journalList(e, "", named, "Liste des accompagnements")
 }
 
 // accompagnementRights tells, for each help of a page, whether the signed-in person

@@ -89,6 +89,9 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		} else if err := beneficiaires.RecentBeneficiaires(e.App, staff, pagination.Demandee(e.Request.URL.Query()), data); err != nil {
 			return err
 		}
+		if err := journalList(e, "", len(data.Hits), journal.SearchDetails("Liste des bénéficiaires", data.Q)); err != nil {
+			return err
+		}
 		return pe.render(e, http.StatusOK, "beneficiaires", "Bénéficiaires", data)
 	}
 }
@@ -420,6 +423,10 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 			if len(data.Hits) > data.Limite {
 				data.Hits, data.Tronque = data.Hits[:data.Limite], true
 			}
+		}
+		if err := journalList(e, record.GetString("structure"), len(data.Doublons)+len(data.Hits),
+			journal.SearchDetails("Doublons possibles de la fiche "+record.Id, data.Q)); err != nil {
+			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaire_fusion", "Fusionner la fiche de "+data.Nom, data)
 	}

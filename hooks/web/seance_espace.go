@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/journal"
+
 	"atelier/hooks/lib/tableur"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -143,6 +145,10 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 	}
 	page.Inscrits, page.Attente = splitWaiting(people)
 	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
+		return nil, err
+	}
+	if err := journalList(e, s.Structure.Id, len(people)+len(page.Recherche.Resultats),
+		journal.SearchDetails("Inscriptions de la séance "+s.ID, page.Recherche.Q)); err != nil {
 		return nil, err
 	}
 	// Nobody found: the new-person form is probably next.
@@ -302,6 +308,10 @@ func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*
 	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
 		return nil, err
 	}
+	if err := journalList(e, s.Structure.Id, len(people)+len(page.Recherche.Resultats),
+		journal.SearchDetails("Feuille de présence de la séance "+s.ID, page.Recherche.Q)); err != nil {
+		return nil, err
+	}
 	// Nobody found: the new-person form is probably next.
 	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
 	return page, nil
@@ -447,6 +457,9 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	}
 	body, err := participantsCSV(people, s.Loc)
 	if err != nil {
+		return err
+	}
+	if err := journalList(e, s.Structure.Id, len(people), "Export CSV des participants de la séance "+s.ID); err != nil {
 		return err
 	}
 	return sendFile(e, download{Name: participantsFilename(s), ContentType: "text/csv; charset=utf-8"}, body)
