@@ -313,3 +313,79 @@ func donneesVmPeak(t *testing.T, pid int) int64 {
 	t.Fatal("no VmPeak in /proc status")
 	return 0
 }
+
+// Finding: only records opened one by one reached the journal; a list of
+// every beneficiary through the API, an expand of a session's
+// registrations, a search page or a CSV export of participants left no
+// trace.
+func TestAttaqueDonneesBulkReadsJournaled(t *testing.T) {
+	f := startFlowServer(t)
+	staff, err := f.db.FindAuthRecordByEmail("utilisateurs", demoConseiller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	structure := staff.GetStringSlice("structures")[0]
+	seance, err := f.db.FindFirstRecordByFilter("seances", "structure = {:s} && inscriptions_via_seance.id != ''", dbx.Params{"s": structure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	someone, err := f.db.FindFirstRecordByFilter("beneficiaires", "structure = {:s} && anonymise = false", dbx.Params{"s": structure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := func() int {
+		t.Helper()
+		n, err := f.db.CountRecords("journal", dbx.HashExp{"action": "liste", "auteur": staff.Id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return int(n)
+	}
+	token := donneesAPIToken(t, f.URL, demoConseiller)
+	c := signInHTTP(t, f.URL, demoConseiller)
+	reads := []struct {
+		name string
+		read func()
+	}{
+		{"API list of every beneficiary", func() {
+			donneesAPI(t, f.URL, token, http.MethodGet, "/api/collections/beneficiaires/records?perPage=500", nil, http.StatusOK)
+		}},
+		{"API search by name", func() {
+			donneesAPI(t, f.URL, token, http.MethodGet, "/api/collections/beneficiaires/records?filter="+
+				url.QueryEscape("nom = '"+someone.GetString("nom")+"'"), nil, http.StatusOK)
+		}},
+		{"API expand of a session's people", func() {
+			donneesAPI(t, f.URL, token, http.MethodGet, "/api/collections/seances/records/"+seance.Id+
+				"?expand=inscriptions_via_seance.beneficiaire", nil, http.StatusOK)
+		}},
+		{"API list of registrations", func() {
+			donneesAPI(t, f.URL, token, http.MethodGet, "/api/collections/inscriptions/records?expand=beneficiaire", nil, http.StatusOK)
+		}},
+		{"search page", func() {
+			if status, _ := donneesGet(t, f.URL, c, "/espace/beneficiaires?q="+url.QueryEscape(someone.GetString("nom")), nil); status != http.StatusOK {
+				t.Fatalf("search page: %d", status)
+			}
+		}},
+		{"CSV export of participants", func() {
+			if status, _ := donneesGet(t, f.URL, c, "/espace/seances/"+seance.Id+"/participants.csv", nil); status != http.StatusOK {
+				t.Fatalf("participants.csv: %d", status)
+			}
+		}},
+	}
+	for _, r := range reads {
+		before := entries()
+		r.read()
+		if after := entries(); after != before+1 {
+			t.Errorf("%s: %d journal entries added, want 1", r.name, after-before)
+		}
+	}
+	all, err := f.db.FindRecordsByFilter("journal", "action = 'liste' && auteur = {:a}", "", 0, 0, dbx.Params{"a": staff.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, entry := range all {
+		if d := entry.GetString("details"); strings.Contains(d, someone.GetString("nom")) || !strings.Contains(d, "personne") {
+			t.Errorf("journal details %q: a name, or no count", d)
+		}
+	}
+}
