@@ -8,9 +8,11 @@ ADDR ?= 127.0.0.1:8090
 
 .PHONY: run test test-dates build vet demo bench clean
 
-## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data)
+## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data), in dev mode
+## (SQL statements on the terminal, their values masked; admin UI changes
+## written as migrations)
 run:
-	$(GO) run . serve --http=$(ADDR)
+	$(GO) run . serve --dev --http=$(ADDR)
 
 ## test: every test of the project (vet, formatting, Go tests, browser tests),
 ## at the real time, then the in-process tests at the instants of test-dates

@@ -14,20 +14,23 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
-	"github.com/pocketbase/pocketbase/tools/osutils"
 )
 
 //go:embed all:pb_public
 var embeddedPublic embed.FS
 
 func main() {
-	app := pocketbase.New()
+	// Dev mode (every SQL statement and log line on the terminal) is on
+	// only with --dev. PocketBase's default turns it on for any binary
+	// started from a temporary folder, taken for `go run`: a release
+	// unpacked in /tmp would print people's data.
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
 
 	// Collection changes made in the admin UI become Go migrations only
-	// while developing with `go run`; a released binary never writes code.
+	// while developing (--dev); a released binary never writes code.
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{
 		TemplateLang: migratecmd.TemplateLangGo,
-		Automigrate:  osutils.IsProbablyGoRun(),
+		Automigrate:  app.IsDev(),
 		Dir:          "pb_migrations",
 	})
 

@@ -285,7 +285,7 @@ func TestBeneficiaryEdit(t *testing.T) {
 		t.Fatal("refused edits changed data")
 	}
 
-	good := benefForm("prenom", "Camille", "nom", "Durand", "telephone", "07 11 22 33 44", "annee_naissance", "1961",
+	good := benefForm("prenom", "Camille", "nom", "Durand", "telephone", "07 81 22 33 44", "annee_naissance", "1961",
 		"statut_social", "en_emploi", "commune", "Niort", "code_postal", "79000", "notes", "Préfère le mardi.")
 	rec := s.postAs(cookie, benefPath(benefA, "/modifier"), good)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != benefPath(benefA) ||
@@ -293,12 +293,12 @@ func TestBeneficiaryEdit(t *testing.T) {
 		t.Fatalf("edit: %d %q %q", rec.Code, rec.Header().Get("Location"), followFlash(rec))
 	}
 	r := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireA)
-	if r.GetString("nom") != "Durand" || r.GetString("telephone") != "+33711223344" || r.GetInt("annee_naissance") != 1961 ||
+	if r.GetString("nom") != "Durand" || r.GetString("telephone") != "+33781223344" || r.GetInt("annee_naissance") != 1961 ||
 		r.GetString("structure") != testkit.ID(testkit.StructureA) || r.GetString("consentement_version") != "2026-01" {
 		t.Errorf("edited record %v", r.FieldsData())
 	}
 	expectBody(t, s.getAs(cookie, benefPath(benefA, "/modifier")), http.StatusOK,
-		[]string{`value="07 11 22 33 44"`, `value="1961"`, "Préfère le mardi."}, nil)
+		[]string{`value="07 81 22 33 44"`, `value="1961"`, "Préfère le mardi."}, nil)
 }
 
 func TestBeneficiaryProfileShowsHistory(t *testing.T) {

@@ -183,6 +183,31 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 			t.Fatal("an e-mail was sent to a person without e-mail")
 		}
 	})
+	t.Run("a landline: no SMS attempted, to be phoned, never retried", func(t *testing.T) {
+		app := jobApp(t)
+		person, err := app.FindRecordById("beneficiaires", testkit.ID(testkit.BeneficiaireA))
+		if err != nil {
+			t.Fatal(err)
+		}
+		person.Set("telephone", "+33549123456")
+		if err := app.Save(person); err != nil {
+			t.Fatal(err)
+		}
+		sms := &fakeSMS{}
+		now := reminderTime(t, app)
+		out, err := jobs.SendReminders(context.Background(), app, sms, now)
+		if err != nil || out.SansSMS != 1 || out.Total() != 1 || len(sms.sent) != 0 {
+			t.Fatalf("%+v, %v, %v", out, err, sms.sent)
+		}
+		rows := envoisOf(t, app, "rappel")
+		if len(rows) != 1 || rows[0].GetString("statut") != "echec" || !strings.Contains(rows[0].GetString("erreur"), "pas un mobile") {
+			t.Fatalf("envois: %v", rows)
+		}
+		if retried, err := envois.RetryMessages(context.Background(), app, sms, now.Add(2*time.Hour)); err != nil ||
+			retried.Envoyes+retried.Echecs != 0 || len(sms.sent) != 0 {
+			t.Fatalf("retry of an SMS to a landline: %+v, %v, %v", retried, err, sms.sent)
+		}
+	})
 	t.Run("with an SMS provider", func(t *testing.T) {
 		app := jobApp(t)
 		sms := &fakeSMS{}

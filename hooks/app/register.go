@@ -33,6 +33,7 @@ func Register(app core.App, public fs.FS) {
 	cache := web.NewPageCache()
 	cache.InvalidateOnWrites(app)
 	registerPrivacyOps(app, cache)
+	registerDataGuards(app)
 
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		if err := registerPages(se, public, cache); err != nil {

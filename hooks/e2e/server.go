@@ -95,9 +95,9 @@ func Start(dataDir string) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{URL: "http://" + addr, DataDir: dataDir, logs: &bytes.Buffer{}}
-	// The binary lives in a temporary directory, which PocketBase takes for
-	// `go run` and so for dev mode (SQL logging): say it is production.
-	s.cmd = exec.Command(bin, "serve", "--http="+addr, "--dir="+dataDir, "--dev=false")
+	// The binary lives in a temporary directory: it must still start in
+	// production mode, without being told (hooks/e2e/attaque_donnees_test.go).
+	s.cmd = exec.Command(bin, "serve", "--http="+addr, "--dir="+dataDir)
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	begin := time.Now()
 	if err := s.cmd.Start(); err != nil {

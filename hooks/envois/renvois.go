@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"atelier/hooks/lib/contact"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -40,10 +42,18 @@ func smsConfigured(sms SMSSender) bool {
 	return sms != nil && !none
 }
 
+// ErrNotMobile is the recorded reason of an SMS to a number that is not a
+// mobile's: a landline never receives it, so it is not retried either.
+var ErrNotMobile = errors.New("ce numéro n'est pas un mobile, il ne reçoit pas de SMS : prévenez la personne par téléphone")
+
 // SendSMS makes one attempt through the SMS channel and records it.
 func SendSMS(app core.App, sms SMSSender, envoi *core.Record, n Notification) error {
 	if sms == nil {
 		sms = NoSMS{}
+	}
+	if !contact.EstMobile(n.Destinataire) {
+		envoi.Set("tentatives", MaxTentatives-1) // the last attempt: never retried
+		return recordOutcome(app, envoi, n.Evenement, ErrNotMobile)
 	}
 	return recordOutcome(app, envoi, n.Evenement, sms.Send(n.Destinataire, n.Texte))
 }

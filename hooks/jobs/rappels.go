@@ -35,7 +35,7 @@ const ReminderLead = 48 * time.Hour
 type ReminderOutcome struct {
 	Emails      int // e-mails sent
 	SMS         int // SMS sent
-	SansSMS     int // only a phone number and no SMS provider: recorded as failed, to be phoned
+	SansSMS     int // only a phone number, and no SMS provider or a landline: recorded as failed, to be phoned
 	SansContact int // neither e-mail nor phone: nothing to send
 	Echecs      int // sending failed (retried later)
 }
@@ -137,7 +137,7 @@ func sendReminder(app core.App, sms envois.SMSSender, base string, view *seances
 		err = envois.Deliver(app, envoi, n)
 	}
 	switch {
-	case errors.Is(err, envois.ErrNoSMSProvider):
+	case errors.Is(err, envois.ErrNoSMSProvider), errors.Is(err, envois.ErrNotMobile):
 		out.SansSMS++
 	case err != nil:
 		app.Logger().Warn("reminder: send", "inscription", r.Inscription, "canal", canal, "error", err)

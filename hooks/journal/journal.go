@@ -47,7 +47,8 @@ func journalAuthor(auth *core.Record) (id, name string) {
 
 // RegisterJournalHooks keeps the log out of reach of the API's writers and
 // records the accesses to beneficiaries made through the REST API (the
-// pages log their own). Lists are not logged: only records opened one by one.
+// pages log their own): records opened one by one, and every list or
+// expand that returns people (listes.go).
 func RegisterJournalHooks(app core.App) {
 	refuse := func(e *core.RecordRequestEvent) error {
 		return apis.NewForbiddenError("Le journal est écrit par le serveur seulement.", nil)
@@ -76,6 +77,7 @@ func RegisterJournalHooks(app core.App) {
 	app.OnRecordCreateRequest("beneficiaires").BindFunc(logAfter(Creation))
 	app.OnRecordUpdateRequest("beneficiaires").BindFunc(logAfter(Modification))
 	app.OnRecordDeleteRequest("beneficiaires").BindFunc(logAfter(Effacement))
+	registerBulkReadHooks(app)
 }
 
 // journalSystemName is the author of what the server does on its own

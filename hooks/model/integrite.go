@@ -10,6 +10,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/frfmt"
 )
 
@@ -45,6 +46,25 @@ func RegisterDefaults(app core.App) {
 }
 
 func RegisterIntegrity(app core.App) {
+	// Names are cleaned on every write, whatever the way in (API, admin
+	// UI, pages), so a name pasted with invisible characters is stored as
+	// the forms would store it.
+	for collection, fields := range nameFields {
+		normalize := func(e *core.RecordEvent) error {
+			for _, f := range fields {
+				e.Record.Set(f, contact.NormaliserNom(e.Record.GetString(f)))
+			}
+			return e.Next()
+		}
+		app.OnRecordCreate(collection).BindFunc(normalize)
+		app.OnRecordUpdate(collection).BindFunc(normalize)
+	}
+	app.OnRecordValidate().BindFunc(func(e *core.RecordEvent) error {
+		if err := checkImages(e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
 	app.OnRecordValidate("structures").BindFunc(func(e *core.RecordEvent) error {
 		if _, err := time.LoadLocation(e.Record.GetString("fuseau")); err != nil {
 			return validation.Errors{"fuseau": FrenchError("fuseau",
@@ -89,6 +109,13 @@ func RegisterIntegrity(app core.App) {
 		}
 		return e.Next()
 	})
+}
+
+// nameFields are the free-text fields that name a person, by collection.
+var nameFields = map[string][]string{
+	"beneficiaires": {"prenom", "nom"},
+	"inscriptions":  {"inscrit_par"},
+	"utilisateurs":  {"prenom", "nom"},
 }
 
 // FrenchError is a validation error whose message is meant for staff as is

@@ -1,7 +1,6 @@
 package statistiques
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"atelier/hooks/lib/tableur"
 
 	"github.com/xuri/excelize/v2"
 
@@ -118,32 +119,7 @@ func WriteActivitiesCSV(w io.Writer, rows []activityRow) error {
 	for _, r := range rows {
 		table = append(table, r.cells())
 	}
-	return WriteFrenchCSV(w, table)
-}
-
-// WriteFrenchCSV writes UTF-8 with a byte order mark and « ; » separators
-// (what French spreadsheets expect), every cell guarded against formulas.
-func WriteFrenchCSV(w io.Writer, table [][]string) error {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
-	cw.UseCRLF = true
-	for _, row := range table {
-		guarded := make([]string, len(row))
-		for i, cell := range row {
-			guarded[i] = spreadsheetCell(cell)
-		}
-		if err := cw.Write(guarded); err != nil {
-			return fmt.Errorf("write CSV: %w", err)
-		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("write CSV: %w", err)
-	}
-	return nil
+	return tableur.WriteFrench(w, table)
 }
 
 // summaryTables lays the result out as tables, shared by both formats.
@@ -254,7 +230,7 @@ func WriteSummaryCSV(w io.Writer, s SummaryExport) error {
 			}
 		}
 	}
-	return WriteFrenchCSV(w, table)
+	return tableur.WriteFrench(w, table)
 }
 
 // frenchNumber writes a number with a decimal comma and no grouping, so
@@ -438,13 +414,4 @@ func (s *xlsxSheet) row(values ...any) error {
 		return fmt.Errorf("xlsx row %s: %w", cell, err)
 	}
 	return nil
-}
-
-// spreadsheetCell keeps a typed value from being run as a formula when the
-// file is opened in a spreadsheet (a name starting with « = »…).
-func spreadsheetCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }

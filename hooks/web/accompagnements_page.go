@@ -9,6 +9,10 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/journal"
+
+	"atelier/hooks/lib/texte"
+
 	"atelier/hooks/accompagnements"
 
 	"github.com/pocketbase/dbx"
@@ -166,6 +170,9 @@ func newHelpFormPage(e *core.RequestEvent, w *accompagnementWorkspace, form acco
 	if err := p.search(e.App, w); err != nil {
 		return nil, err
 	}
+	if err := journalList(e, "", len(p.Resultats), journal.SearchDetails("Choix de la personne d'un accompagnement", p.Recherche)); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -191,7 +198,7 @@ func (p *accompagnementFormPage) prepareSearch(e *core.RequestEvent, w *accompag
 	keep.Set("beneficiaire", "")
 	p.ChampsRecherche = append(p.ChampsRecherche, hiddenField{Name: "beneficiaire"})
 	p.Changer = p.Action + "?" + keep.Encode()
-	p.Recherche = e.Request.URL.Query().Get("q")
+	p.Recherche = texte.Recherche(e.Request.URL.Query().Get("q"))
 	p.Cherche = p.Recherche != "" && p.Personne == nil
 }
 
@@ -714,6 +721,7 @@ func (p *accompagnementListPage) load(e *core.RequestEvent, w *accompagnementWor
 	if err != nil {
 		return err
 	}
+	named := 0
 	for _, r := range rows {
 		day, _ := types.ParseDateTime(r.Date)
 		row := accompagnementRow{ID: r.ID, Date: day.Time().In(frfmt.Location(r.Fuseau)), Minutes: r.Minutes, Demarche: r.Demarche,
@@ -727,8 +735,11 @@ func (p *accompagnementListPage) load(e *core.RequestEvent, w *accompagnementWor
 		}
 		row.PeutModifier, row.PeutSupprimer = rights[r.ID][0], rights[r.ID][1]
 		p.Lignes = append(p.Lignes, row)
+		if !row.Anonyme {
+			named++
+		}
 	}
-	return nil
+	return journalList(e, "", named, "Liste des accompagnements")
 }
 
 // accompagnementRights tells, for each help of a page, whether the signed-in person

@@ -278,6 +278,9 @@ func (h *attestationPages) seancePDF(e *core.RequestEvent) error {
 	if len(list) == 0 {
 		return model.ErrNotFound
 	}
+	if err := journalList(e, s.Structure.Id, len(list), "Attestations PDF de la séance "+s.ID); err != nil {
+		return err
+	}
 	data := attestations.AttestationData(newest.Structure, newest.Adresse, newest.Fuseau, model.StructureLogo(e.App, s.Structure), list)
 	pdf, err := pdfdoc.Attestation(data)
 	if err != nil {
@@ -300,6 +303,9 @@ func (h *attestationPages) feuille(e *core.RequestEvent) error {
 		return err
 	}
 	placed, _ := splitWaiting(people)
+	if err := journalList(e, s.Structure.Id, len(placed), "Feuille d'émargement PDF de la séance "+s.ID); err != nil {
+		return err
+	}
 	names := make([]string, 0, len(placed))
 	for _, p := range placed {
 		names = append(names, p.NomComplet())

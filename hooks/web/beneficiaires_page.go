@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
+
+	"atelier/hooks/lib/texte"
 
 	"atelier/hooks/attestations"
 
@@ -73,7 +74,7 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		data := &beneficiaires.BeneficiairesData{Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 50}
+		data := &beneficiaires.BeneficiairesData{Q: texte.Recherche(e.Request.URL.Query().Get("q")), Limite: 50}
 		if data.Structures, err = seances.StructureNames(e.App, staff.Structures); err != nil {
 			return err
 		}
@@ -86,6 +87,9 @@ func beneficiairesHandler(pe *pageEngine) func(*core.RequestEvent) error {
 				data.Hits, data.Tronque = data.Hits[:data.Limite], true
 			}
 		} else if err := beneficiaires.RecentBeneficiaires(e.App, staff, pagination.Demandee(e.Request.URL.Query()), data); err != nil {
+			return err
+		}
+		if err := journalList(e, "", len(data.Hits), journal.SearchDetails("Liste des bénéficiaires", data.Q)); err != nil {
 			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaires", "Bénéficiaires", data)
@@ -401,7 +405,7 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 		if kept != "" {
 			return redirectToKept(e, kept)
 		}
-		data := &fusionChoixData{ID: record.Id, Nom: model.PersonName(record), Q: strings.TrimSpace(e.Request.URL.Query().Get("q")), Limite: 30}
+		data := &fusionChoixData{ID: record.Id, Nom: model.PersonName(record), Q: texte.Recherche(e.Request.URL.Query().Get("q")), Limite: 30}
 		if data.Doublons, err = beneficiaires.FindLikelyDuplicates(e.App, record); err != nil {
 			return err
 		}
@@ -419,6 +423,10 @@ func beneficiaireMergeChoiceHandler(pe *pageEngine) func(*core.RequestEvent) err
 			if len(data.Hits) > data.Limite {
 				data.Hits, data.Tronque = data.Hits[:data.Limite], true
 			}
+		}
+		if err := journalList(e, record.GetString("structure"), len(data.Doublons)+len(data.Hits),
+			journal.SearchDetails("Doublons possibles de la fiche "+record.Id, data.Q)); err != nil {
+			return err
 		}
 		return pe.render(e, http.StatusOK, "beneficiaire_fusion", "Fusionner la fiche de "+data.Nom, data)
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"atelier/hooks/lib/texte"
+
 	"atelier/hooks/ateliers"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -32,7 +34,7 @@ func RegisterCataloguePages(g *router.RouterGroup[*core.RequestEvent], pe *pageE
 }
 
 func parseCatalogueFilter(q url.Values, structures []formulaire.Option) ateliers.CatalogueFilter {
-	f := ateliers.CatalogueFilter{Besoin: q.Get("besoin"), Q: strings.TrimSpace(q.Get("q")),
+	f := ateliers.CatalogueFilter{Besoin: q.Get("besoin"), Q: texte.Recherche(q.Get("q")),
 		Structure: q.Get("structure"), Archives: q.Get("archives") == "1"}
 	if !referentiel.Besoins.Has(f.Besoin) {
 		f.Besoin = ""

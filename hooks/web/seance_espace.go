@@ -8,6 +8,10 @@ import (
 	"time"
 	"unicode"
 
+	"atelier/hooks/journal"
+
+	"atelier/hooks/lib/tableur"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 	"github.com/pocketbase/pocketbase/tools/types"
@@ -23,7 +27,6 @@ import (
 	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
-	"atelier/hooks/statistiques"
 )
 
 func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngine) {
@@ -72,7 +75,7 @@ type seanceSearch struct {
 // searchForSeance runs the ?q= search among the session's structure's
 // people and tells for each one whether they are already registered.
 func searchForSeance(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant) (seanceSearch, error) {
-	search := seanceSearch{Q: strings.TrimSpace(e.Request.URL.Query().Get("q"))}
+	search := seanceSearch{Q: texte.Recherche(e.Request.URL.Query().Get("q"))}
 	if search.Q == "" {
 		return search, nil
 	}
@@ -149,6 +152,10 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 		}
 	}
 	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
+		return nil, err
+	}
+	if err := journalList(e, s.Structure.Id, len(people)+len(page.Recherche.Resultats),
+		journal.SearchDetails("Inscriptions de la séance "+s.ID, page.Recherche.Q)); err != nil {
 		return nil, err
 	}
 	// Nobody found: the new-person form is probably next.
@@ -361,6 +368,10 @@ func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*
 	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
 		return nil, err
 	}
+	if err := journalList(e, s.Structure.Id, len(people)+len(page.Recherche.Resultats),
+		journal.SearchDetails("Feuille de présence de la séance "+s.ID, page.Recherche.Q)); err != nil {
+		return nil, err
+	}
 	// Nobody found: the new-person form is probably next.
 	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
 	return page, nil
@@ -526,6 +537,9 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	if err := journalList(e, s.Structure.Id, len(people), "Export CSV des participants de la séance "+s.ID); err != nil {
+		return err
+	}
 	return sendFile(e, download{Name: participantsFilename(s), ContentType: "text/csv; charset=utf-8"}, body)
 }
 
@@ -549,7 +563,7 @@ func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location
 			p.InscritPar, created})
 	}
 	var buf bytes.Buffer
-	if err := statistiques.WriteFrenchCSV(&buf, rows); err != nil {
+	if err := tableur.WriteFrench(&buf, rows); err != nil {
 		return nil, fmt.Errorf("write participants CSV: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -4,55 +4,62 @@
 // digital: they write numbers with dots, spaces or « +33 (0) », so we
 // accept every usual writing, store one canonical form, and answer
 // mistakes with a plain French sentence that can be shown as is next to
-// the field. Standard library only, so it can be
-// tested and reused without PocketBase.
+// the field. No PocketBase, so it can be tested and reused on its own; phone
+// numbers follow libphonenumber's numbering plans.
 package contact
 
 import (
 	"errors"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
 )
 
 // Messages are plain errors: every error returned here is a user input
 // problem meant to be displayed, so callers need no type to tell them apart.
 var (
-	errTelVide      = errors.New("Veuillez indiquer un numéro de téléphone.")
-	errTelLettres   = errors.New("Le numéro de téléphone ne doit contenir que des chiffres (les espaces, points et tirets sont acceptés).")
-	errTelLongueur  = errors.New("Le numéro de téléphone doit comporter 10 chiffres, par exemple 06 12 34 56 78.")
-	errTelDebut     = errors.New("Le numéro de téléphone doit commencer par 0 (par exemple 06 12 34 56 78) ou par l'indicatif du pays (par exemple +33).")
-	errTelInvalide  = errors.New("Ce numéro de téléphone n'existe pas : après le 0, le deuxième chiffre doit être entre 1 et 9, par exemple 06 12 34 56 78.")
-	errTelOutreMer  = errors.New("Le numéro de téléphone doit comporter 9 chiffres après l'indicatif, par exemple +262 692 12 34 56.")
-	errTelIntl      = errors.New("Le numéro international doit comporter entre 8 et 15 chiffres après le +, par exemple +32 470 12 34 56.")
-	errEmailVide    = errors.New("Veuillez indiquer une adresse e-mail.")
-	errEmailEspace  = errors.New("L'adresse e-mail ne doit pas contenir d'espace.")
-	errEmailArobase = errors.New("L'adresse e-mail doit contenir un seul signe @, par exemple nom@exemple.fr.")
-	errEmail        = errors.New("L'adresse e-mail n'est pas valide : vérifiez qu'elle ressemble à nom@exemple.fr.")
-	errCodePostal   = errors.New("Le code postal s'écrit avec 5 chiffres, par exemple 86000.")
-	errCodeInsee    = errors.New("Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004.")
-	errNomVide      = errors.New("Le nom ne peut pas être vide.")
-	errNomLong      = errors.New("Le nom ne doit pas dépasser 100 caractères.")
-	errNomLettre    = errors.New("Le nom doit contenir au moins une lettre.")
+	errTelVide        = errors.New("Veuillez indiquer un numéro de téléphone.")
+	errTelLettres     = errors.New("Le numéro de téléphone ne doit contenir que des chiffres (les espaces, points et tirets sont acceptés).")
+	errTelLongueur    = errors.New("Le numéro de téléphone doit comporter 10 chiffres, par exemple 06 12 34 56 78.")
+	errTelDebut       = errors.New("Le numéro de téléphone doit commencer par 0 (par exemple 06 12 34 56 78) ou par l'indicatif du pays (par exemple +33).")
+	errTelInvalide    = errors.New("Ce numéro de téléphone n'existe pas : après le 0, le deuxième chiffre doit être entre 1 et 9, par exemple 06 12 34 56 78.")
+	errTelOutreMer    = errors.New("Le numéro de téléphone doit comporter 9 chiffres après l'indicatif, par exemple +262 692 12 34 56.")
+	errTelIntl        = errors.New("Le numéro international doit comporter entre 8 et 15 chiffres après le +, par exemple +32 470 12 34 56.")
+	errTelInconnu     = errors.New("Ce numéro de téléphone n'existe pas : vérifiez les chiffres, par exemple 06 12 34 56 78.")
+	errTelIntlInconnu = errors.New("Ce numéro international n'existe pas : vérifiez l'indicatif du pays et les chiffres, par exemple +32 470 12 34 56.")
+	errEmailVide      = errors.New("Veuillez indiquer une adresse e-mail.")
+	errEmailEspace    = errors.New("L'adresse e-mail ne doit pas contenir d'espace.")
+	errEmailArobase   = errors.New("L'adresse e-mail doit contenir un seul signe @, par exemple nom@exemple.fr.")
+	errEmail          = errors.New("L'adresse e-mail n'est pas valide : vérifiez qu'elle ressemble à nom@exemple.fr.")
+	errCodePostal     = errors.New("Le code postal s'écrit avec 5 chiffres, par exemple 86000.")
+	errCodeInsee      = errors.New("Le code INSEE s'écrit avec 5 caractères, par exemple 86194 ou 2A004.")
+	errNomVide        = errors.New("Le nom ne peut pas être vide.")
+	errNomLong        = errors.New("Le nom ne doit pas dépasser 100 caractères.")
+	errNomLettre      = errors.New("Le nom doit contenir au moins une lettre.")
 )
 
-// outreMer maps the national prefixes of overseas departments to their own
-// country codes: dialled from abroad (or by an SMS gateway) they are not
-// reachable through +33, so storing +33 would make them unusable.
-var outreMer = map[string]string{
-	"0262": "262", "0263": "262", "0692": "262", "0693": "262", // La Réunion
-	"0269": "262", "0639": "262", // Mayotte
-	"0590": "590", "0690": "590", "0691": "590", // Guadeloupe
-	"0596": "596", "0696": "596", "0697": "596", // Martinique
-	"0594": "594", "0694": "594", // Guyane
-	"0508": "508", // Saint-Pierre-et-Miquelon
+// regionsOutreMer maps the national prefixes of overseas departments to
+// their region: the same national number means a different line in each
+// (06 39 … is Mayotte, not the mainland), and dialled from abroad (or by an
+// SMS gateway) an overseas number is not reachable through +33, so it is
+// stored with the department's own country code. Other national numbers
+// are mainland France.
+var regionsOutreMer = map[string][]string{
+	"0262": {"RE"}, "0263": {"RE"}, "0692": {"RE"}, "0693": {"RE"},
+	"0269": {"YT"}, "0639": {"YT"},
+	"0590": {"GP", "BL", "MF"}, "0690": {"GP", "BL", "MF"}, "0691": {"GP", "BL", "MF"},
+	"0596": {"MQ"}, "0696": {"MQ"}, "0697": {"MQ"},
+	"0594": {"GF"}, "0694": {"GF"},
 }
 
-// indicatifsFrancais are the country codes whose numbers follow the French
-// 0 + 9 digits plan; they get strict checks instead of the generic ones.
-var indicatifsFrancais = []string{"33", "262", "590", "594", "596", "508"}
+// indicatifsFrancais are the country codes of mainland France and the
+// overseas departments, whose numbers get the French checks and display.
+var indicatifsFrancais = map[int]bool{33: true, 262: true, 590: true, 594: true, 596: true}
 
 // separateur reports the characters people put between digit groups,
 // including the non-breaking spaces and hyphens word processors insert.
@@ -66,7 +73,9 @@ func separateur(r rune) bool {
 
 // NormaliserTelephone turns a French (including overseas) or international
 // phone number written in any usual way into E.164, e.g. « 06 12 34 56 78 »
-// → « +33612345678 », « 0692 12 34 56 » → « +262692123456 ».
+// → « +33612345678 », « 0692 12 34 56 » → « +262692123456 ». The number
+// must exist in the numbering plan of its country (libphonenumber), so a
+// typo is caught while the person is still there to fix it.
 func NormaliserTelephone(s string) (string, error) {
 	s = strings.Map(func(r rune) rune {
 		if separateur(r) {
@@ -97,68 +106,110 @@ func NormaliserTelephone(s string) (string, error) {
 	if !intl {
 		return telephoneNational(chiffres)
 	}
-	for _, cc := range indicatifsFrancais {
-		reste, ok := strings.CutPrefix(chiffres, cc)
-		if !ok {
-			continue
-		}
-		// « +33 06 … »: the national 0 kept by mistake after the code.
-		if len(reste) == 10 && reste[0] == '0' {
-			reste = reste[1:]
-		}
-		if cc == "33" {
-			if len(reste) != 9 {
-				return "", errTelLongueur
-			}
-			// Through the national form so « +33 6 92 … » lands on +262
-			// like « 06 92 … » does.
-			return telephoneNational("0" + reste)
-		}
-		if len(reste) != 9 || reste[0] == '0' {
-			return "", errTelOutreMer
-		}
-		return "+" + cc + reste, nil
-	}
 	if len(chiffres) < 8 || len(chiffres) > 15 || chiffres[0] == '0' {
 		return "", errTelIntl
 	}
-	return "+" + chiffres, nil
+	n, err := phonenumbers.Parse("+"+chiffres, "")
+	if err != nil {
+		return "", errTelIntlInconnu
+	}
+	cc := int(n.GetCountryCode())
+	if !indicatifsFrancais[cc] {
+		if !phonenumbers.IsValidNumber(n) {
+			return "", errTelIntlInconnu
+		}
+		return phonenumbers.Format(n, phonenumbers.E164), nil
+	}
+	reste := strings.TrimPrefix(chiffres, strconv.Itoa(cc))
+	// « +33 06 … »: the national 0 kept by mistake after the code.
+	if len(reste) == 10 && reste[0] == '0' {
+		reste = reste[1:]
+	}
+	if len(reste) != 9 {
+		if cc == 33 {
+			return "", errTelLongueur
+		}
+		return "", errTelOutreMer
+	}
+	if reste[0] == '0' {
+		if cc == 33 {
+			return "", errTelInvalide
+		}
+		return "", errTelOutreMer
+	}
+	if cc == 33 {
+		// Through the national form so « +33 6 92 … » lands on +262 like
+		// « 06 92 … » does.
+		return telephoneNational("0" + reste)
+	}
+	n, err = phonenumbers.Parse("+"+strconv.Itoa(cc)+reste, "")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", errTelInconnu
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
 }
 
-// telephoneNational converts a 10-digit national number (0 + 9 digits).
-func telephoneNational(n string) (string, error) {
-	if len(n) != 10 {
+// telephoneNational converts a 10-digit national number (0 + 9 digits) of
+// mainland France or of the overseas department its prefix belongs to.
+func telephoneNational(chiffres string) (string, error) {
+	if len(chiffres) != 10 {
 		return "", errTelLongueur
 	}
-	if n[0] != '0' {
+	if chiffres[0] != '0' {
 		return "", errTelDebut
 	}
-	if n[1] == '0' {
+	if chiffres[1] == '0' {
 		return "", errTelInvalide
 	}
-	if cc, ok := outreMer[n[:4]]; ok {
-		return "+" + cc + n[1:], nil
+	regions, ok := regionsOutreMer[chiffres[:4]]
+	if !ok {
+		regions = []string{"FR"}
 	}
-	return "+33" + n[1:], nil
+	for _, region := range regions {
+		n, err := phonenumbers.Parse(chiffres, region)
+		if err == nil && phonenumbers.IsValidNumberForRegion(n, region) {
+			return phonenumbers.Format(n, phonenumbers.E164), nil
+		}
+	}
+	return "", errTelInconnu
 }
 
 // FormaterTelephone prints a stored E.164 number the way French readers
 // write it: « 06 12 34 56 78 », overseas « 0692 12 34 56 ». Anything else
 // (foreign numbers, unexpected values) is returned unchanged.
 func FormaterTelephone(e164 string) string {
-	for _, cc := range indicatifsFrancais {
-		reste, ok := strings.CutPrefix(e164, "+"+cc)
-		if !ok || len(reste) != 9 || !chiffresSeulement(reste) {
-			continue
-		}
-		n := "0" + reste
-		if cc == "33" {
-			return n[0:2] + " " + n[2:4] + " " + n[4:6] + " " + n[6:8] + " " + n[8:10]
-		}
-		// Overseas numbers are written with their 4-digit prefix together.
-		return n[0:4] + " " + n[4:6] + " " + n[6:8] + " " + n[8:10]
+	n, ok := numeroFrancais(e164)
+	if !ok {
+		return e164
 	}
-	return e164
+	return phonenumbers.Format(n, phonenumbers.NATIONAL)
+}
+
+// EstMobile tells whether a stored E.164 number is a mobile line, the only
+// kind that receives an SMS.
+func EstMobile(e164 string) bool {
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return false
+	}
+	switch phonenumbers.GetNumberType(n) {
+	case phonenumbers.MOBILE, phonenumbers.FIXED_LINE_OR_MOBILE:
+		return true
+	}
+	return false
+}
+
+// numeroFrancais parses a stored E.164 number of mainland France or an
+// overseas department that exists.
+func numeroFrancais(e164 string) (*phonenumbers.PhoneNumber, bool) {
+	if !strings.HasPrefix(e164, "+") || !chiffresSeulement(e164[1:]) {
+		return nil, false
+	}
+	n, err := phonenumbers.Parse(e164, "")
+	if err != nil || !indicatifsFrancais[int(n.GetCountryCode())] || !phonenumbers.IsValidNumber(n) {
+		return nil, false
+	}
+	return n, true
 }
 
 func chiffresSeulement(s string) bool {
@@ -320,11 +371,16 @@ func sansEspaces(s string) string {
 }
 
 // NormaliserNom trims a name, collapses inner whitespace to single spaces
-// and drops control characters (pasted tabs, stray NULs), keeping accents,
-// apostrophes and hyphens exactly as typed.
+// and drops control characters (pasted tabs, stray NULs) and invisible
+// format characters, keeping accents, apostrophes and hyphens exactly as
+// typed. The format characters (Unicode Cf: bidi overrides and isolates,
+// U+200E/U+200F, U+061C, zero-width spaces and joiners, U+2060, U+FEFF)
+// would let a name display differently from what it is (« Martin » written
+// backwards with U+202E) or make two identical-looking names differ, so
+// duplicates and searches would miss them.
 func NormaliserNom(s string) string {
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) && !unicode.IsSpace(r) {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r

@@ -34,19 +34,18 @@ func TestNormaliserTelephoneAccepte(t *testing.T) {
 		// Overseas, national writing: every prefix.
 		{"0262 12 34 56", "+262262123456"},
 		{"0263 12 34 56", "+262263123456"},
-		{"0269 12 34 56", "+262269123456"},
+		{"0269 60 12 34", "+262269601234"},
 		{"0692 12 34 56", "+262692123456"},
 		{"0693 12 34 56", "+262693123456"},
-		{"0639 12 34 56", "+262639123456"},
+		{"0639 01 23 45", "+262639012345"},
 		{"0590 12 34 56", "+590590123456"},
 		{"0690 12 34 56", "+590690123456"},
-		{"0691 12 34 56", "+590691123456"},
-		{"0596 12 34 56", "+596596123456"},
+		{"0691 28 12 34", "+590691281234"},
+		{"0596 30 12 34", "+596596301234"},
 		{"0696 12 34 56", "+596696123456"},
 		{"0697 12 34 56", "+596697123456"},
 		{"0594 12 34 56", "+594594123456"},
 		{"0694 12 34 56", "+594694123456"},
-		{"0508 12 34 56", "+508508123456"},
 		{"06 92 12 34 56", "+262692123456"},
 		// Overseas, international writing.
 		{"+262 692 12 34 56", "+262692123456"},
@@ -56,17 +55,16 @@ func TestNormaliserTelephoneAccepte(t *testing.T) {
 		{"00590 590 12 34 56", "+590590123456"},
 		{"+596 696 12 34 56", "+596696123456"},
 		{"+594 594 12 34 56", "+594594123456"},
-		{"+508 508 12 34 56", "+508508123456"},
+		{"+508 41 12 34", "+508411234"},
 		// Reached through +33 by mistake: stored with the right code.
 		{"+33 6 92 12 34 56", "+262692123456"},
+		{"+33 6 39 01 23 45", "+262639012345"},
 		// Other countries.
 		{"+32 470 12 34 56", "+32470123456"},
 		{"0032 470 12 34 56", "+32470123456"},
 		{"+44 20 7946 0958", "+442079460958"},
 		{"+1 (415) 555-2671", "+14155552671"},
 		{"+41 44 668 18 00", "+41446681800"},
-		{"+12345678", "+12345678"},
-		{"+123456789012345", "+123456789012345"},
 	}
 	for _, c := range cases {
 		got, err := NormaliserTelephone(c.in)
@@ -100,6 +98,14 @@ func TestNormaliserTelephoneRefuse(t *testing.T) {
 		{"+1234567", "entre 8 et 15"},
 		{"+1234567890123456", "entre 8 et 15"},
 		{"+0612345678", "entre 8 et 15"},
+		{"+12345678", "n'existe pas"},
+		{"+123456789012345", "n'existe pas"},
+		// Numbers outside every numbering plan.
+		{"07 00 00 12 34", "n'existe pas"},
+		{"0639 12 34 56", "n'existe pas"},
+		{"06 39 98 12 34", "n'existe pas"},
+		{"+33 6 39 98 12 34", "n'existe pas"},
+		{"+262 269 12 34 56", "n'existe pas"},
 		{"000612345678", "entre 8 et 15"},
 	}
 	for _, c := range cases {
@@ -119,12 +125,14 @@ func TestFormaterTelephone(t *testing.T) {
 		{"+33612345678", "06 12 34 56 78"},
 		{"+33123456789", "01 23 45 67 89"},
 		{"+262692123456", "0692 12 34 56"},
-		{"+262269123456", "0269 12 34 56"},
-		{"+262639123456", "0639 12 34 56"},
+		{"+262269601234", "0269 60 12 34"},
+		{"+262639012345", "0639 01 23 45"},
 		{"+590590123456", "0590 12 34 56"},
 		{"+596696123456", "0696 12 34 56"},
 		{"+594694123456", "0694 12 34 56"},
-		{"+508508123456", "0508 12 34 56"},
+		{"+33730001234", "07 30 00 12 34"},
+		{"+508411234", "+508411234"},
+		{"+33639123456", "+33639123456"},
 		{"+32470123456", "+32470123456"},
 		{"+14155552671", "+14155552671"},
 		{"+3361234567", "+3361234567"},
@@ -140,6 +148,32 @@ func TestFormaterTelephone(t *testing.T) {
 			if back, err := NormaliserTelephone(FormaterTelephone(c.in)); err != nil || back != c.in {
 				t.Errorf("round trip of %q gave %q, %v", c.in, back, err)
 			}
+		}
+	}
+}
+
+func TestEstMobile(t *testing.T) {
+	cases := []struct {
+		in   string
+		want bool
+	}{
+		{"+33612345678", true},
+		{"+33730001234", true},
+		{"+262692123456", true},
+		{"+262639012345", true},
+		{"+590690123456", true},
+		{"+33123456789", false},
+		{"+33549123456", false},
+		{"+262262123456", false},
+		{"+33892123456", false},
+		{"+33639123456", false}, // Mayotte's prefix after +33: no such line
+		{"+32470123456", true},
+		{"", false},
+		{"06 12 34 56 78", false},
+	}
+	for _, c := range cases {
+		if got := EstMobile(c.in); got != c.want {
+			t.Errorf("EstMobile(%q) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }
@@ -332,6 +366,19 @@ func TestNormaliserNom(t *testing.T) {
 		{"Hélène Müller-Çelik", "Hélène Müller-Çelik"},
 		{"Jo\x00sé\x07", "José"},
 		{"\x1b[31mRouge", "[31mRouge"},
+		// Bidi controls: an override that shows « nitraM » as « Martin ».
+		{"\u202eMartin\u202c", "Martin"},
+		{"\u202aA\u202bB\u202dC\u202eD", "ABCD"},
+		{"\u2066Li\u2067\u2068Wu\u2069", "LiWu"},
+		{"\u200eDupont\u200f", "Dupont"},
+		{"\u061cAmina", "Amina"},
+		// Zero-width characters: invisible, they make two equal names differ.
+		{"Du\u200bpont", "Dupont"},
+		{"Du\u200cpo\u200dnt", "Dupont"},
+		{"\u2060Marie\ufeff", "Marie"},
+		{"Jean\u200b \u200bPierre", "Jean Pierre"},
+		{"\u00adRose", "Rose"},
+		{"\u0085Léa\u2028Dubois", "Léa Dubois"},
 		{"", ""},
 	}
 	for _, c := range cases {
@@ -350,6 +397,7 @@ func TestNomValide(t *testing.T) {
 	cases := []struct{ in, mot string }{
 		{"", "vide"},
 		{" \t\x00 ", "vide"},
+		{"\u200b\u202e\ufeff", "vide"},
 		{"-", "lettre"},
 		{"123", "lettre"},
 		{"' -", "lettre"},

@@ -372,16 +372,18 @@ func statutSocial(rng *rand.Rand, age int) string {
 	}
 }
 
-// phone returns a unique mobile number: for mainland France in the range
-// ARCEP reserves for fiction (06 39 98 xx xx), for La Réunion a 0692/0693
-// mobile.
+// phone returns a unique mobile number: for mainland France a 06 00 98
+// xx xx mobile, for La Réunion a 0692 mobile (only some 0693 blocks exist). The range ARCEP
+// reserves for fiction, 06 39 98 xx xx, is not used: 0639 is Mayotte's
+// prefix, so those numbers are neither metropolitan nor real (Validate
+// checks each number against the numbering plan).
 func (g *generator) phone(s int) string {
 	for {
 		var n string
 		if s == 0 {
-			n = fmt.Sprintf("+3363998%04d", g.rng.IntN(10000))
+			n = fmt.Sprintf("+3360098%04d", g.rng.IntN(10000))
 		} else {
-			n = fmt.Sprintf("+26269%d%06d", 2+g.rng.IntN(2), g.rng.IntN(1000000))
+			n = fmt.Sprintf("+262692%06d", g.rng.IntN(1000000))
 		}
 		if !g.usedPhones[n] {
 			g.usedPhones[n] = true

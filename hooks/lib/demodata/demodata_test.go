@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"atelier/hooks/lib/contact"
 )
 
 var fixedNow = time.Date(2026, time.November, 23, 10, 17, 0, 0, time.UTC)
@@ -192,6 +194,28 @@ func TestEmailLocal(t *testing.T) {
 	for in, want := range map[string]string{"N'Diaye": "ndiaye", "N’Diaye": "ndiaye", "Le-Dû": "le-du", "Éloïse": "eloise"} {
 		if got := emailLocal(in); got != want {
 			t.Errorf("emailLocal(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Demo numbers are metropolitan or Réunion mobiles that exist in the
+// numbering plan: the fiction range 06 39 98 is Mayotte's prefix.
+func TestDemoPhonesAreMobilesOfTheirRegion(t *testing.T) {
+	d := Generate(fixedNow, 1)
+	for _, b := range d.Beneficiaires {
+		if b.Telephone == "" {
+			continue
+		}
+		n, err := contact.NormaliserTelephone(b.Telephone)
+		if err != nil || n != b.Telephone || !contact.EstMobile(b.Telephone) {
+			t.Fatalf("demo phone %q: %q, %v, mobile %v", b.Telephone, n, err, contact.EstMobile(b.Telephone))
+		}
+		want := "+33"
+		if d.Structures[b.Structure].Fuseau == "Indian/Reunion" {
+			want = "+262"
+		}
+		if !strings.HasPrefix(b.Telephone, want) {
+			t.Fatalf("demo phone %q of structure %d does not start with %s", b.Telephone, b.Structure, want)
 		}
 	}
 }

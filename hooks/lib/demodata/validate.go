@@ -8,11 +8,18 @@ import (
 	"strings"
 	"time"
 
+	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/referentiel"
 )
 
+// telephoneExiste tells whether a stored number is what the forms would
+// store for it: E.164, in the numbering plan of its country.
+func telephoneExiste(e164 string) bool {
+	n, err := contact.NormaliserTelephone(e164)
+	return err == nil && n == e164
+}
+
 var (
-	reTelephone  = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 	reCodePostal = regexp.MustCompile(`^[0-9]{5}$`)
 	reCodeInsee  = regexp.MustCompile(`^[0-9][0-9AB][0-9]{3}$`)
 	reSlug       = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
@@ -66,7 +73,7 @@ func (d Dataset) validateStructures(v *violations) {
 		for _, t := range s.Typologie {
 			v.value(referentiel.Typologies, "typologie", t, false)
 		}
-		if !reTelephone.MatchString(s.Telephone) || !reCodePostal.MatchString(s.CodePostal) ||
+		if !telephoneExiste(s.Telephone) || !reCodePostal.MatchString(s.CodePostal) ||
 			!reCodeInsee.MatchString(s.CodeInsee) || !strings.HasSuffix(s.Courriel, "@example.org") {
 			v.add("structure %d: bad contact details", i)
 		}
@@ -188,7 +195,7 @@ func (d Dataset) validateBeneficiaires(v *violations, now time.Time) {
 			prefixes = []string{"+262692", "+262693"}
 		}
 		if b.Telephone != "" {
-			if !reTelephone.MatchString(b.Telephone) || !hasAnyPrefix(b.Telephone, prefixes) || phones[b.Telephone] {
+			if !telephoneExiste(b.Telephone) || !contact.EstMobile(b.Telephone) || !hasAnyPrefix(b.Telephone, prefixes) || phones[b.Telephone] {
 				v.add("beneficiaire %d: bad or duplicate phone %q", i, b.Telephone)
 			}
 			phones[b.Telephone] = true

@@ -7,13 +7,13 @@
 package mednum
 
 import (
-	"encoding/csv"
-	"fmt"
 	"io"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"atelier/hooks/lib/tableur"
 
 	"atelier/hooks/lib/contact"
 )
@@ -227,17 +227,13 @@ func (l Lieu) Record() []string {
 		l.PriseRdv}
 }
 
-// WriteCSV writes the header and one line per place.
+// WriteCSV writes the header and one line per place, every cell guarded
+// against spreadsheet formulas: names and addresses are typed by staff.
 func WriteCSV(w io.Writer, lieux []Lieu) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Columns); err != nil {
-		return fmt.Errorf("write csv header: %w", err)
-	}
+	table := make([][]string, 0, len(lieux)+1)
+	table = append(table, Columns)
 	for _, l := range lieux {
-		if err := cw.Write(l.Record()); err != nil {
-			return fmt.Errorf("write csv line %s: %w", l.ID, err)
-		}
+		table = append(table, l.Record())
 	}
-	cw.Flush()
-	return cw.Error()
+	return tableur.Write(w, table)
 }

@@ -9,4 +9,5 @@ var ActionsJournal = List{
 	{"fusion", "Fusion de doublons"},
 	{"effacement", "Effacement (anonymisation)"},
 	{"creation", "Création de la fiche"},
+	{"liste", "Lecture de plusieurs personnes (liste, recherche, export)"},
 }

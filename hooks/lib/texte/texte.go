@@ -7,6 +7,7 @@ package texte
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Plier makes a text comparable: lower case, no accents (« Œ » and « Æ »
@@ -66,4 +67,19 @@ var accents = map[rune]string{
 	'ì': "i", 'í': "i", 'î': "i", 'ï': "i", 'ñ': "n",
 	'ò': "o", 'ó': "o", 'ô': "o", 'ö': "o", 'õ': "o", 'ø': "o", 'œ': "oe",
 	'ù': "u", 'ú': "u", 'û': "u", 'ü': "u", 'ý': "y", 'ÿ': "y",
+}
+
+// RechercheMax is the longest search kept, in characters: longer than any
+// name or title, short enough that a pasted page never reaches the
+// database as a pattern (SQLite refuses LIKE patterns over 50 000 bytes).
+const RechercheMax = 200
+
+// Recherche is what a search box typed means: trimmed, inner spaces
+// collapsed, cut at RechercheMax characters.
+func Recherche(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= RechercheMax {
+		return s
+	}
+	return strings.TrimSpace(string([]rune(s)[:RechercheMax]))
 }

@@ -1,6 +1,9 @@
 package texte
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestPlier(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
@@ -39,6 +42,20 @@ func TestSansAccents(t *testing.T) {
 	} {
 		if got := SansAccents(in); got != want {
 			t.Errorf("SansAccents(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestRecherche(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"  Jean   Dupont ", "Jean Dupont"},
+		{"06 12 34", "06 12 34"},
+		{strings.Repeat("é", 250), strings.Repeat("é", RechercheMax)},
+		{strings.Repeat("a", 199) + " b", strings.Repeat("a", 199)},
+		{"", ""},
+	} {
+		if got := Recherche(c.in); got != c.want {
+			t.Errorf("Recherche(%.20q…) = %.20q… (%d), want %.20q… (%d)", c.in, got, len([]rune(got)), c.want, len([]rune(c.want)))
 		}
 	}
 }

@@ -1,0 +1,42 @@
+package caviardage
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestURL(t *testing.T) {
+	const jeton = "Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90Uv1"
+	cases := []struct{ in, want string }{
+		{"/inscription/" + jeton, "/inscription/MASQUE"},
+		{"/inscription/" + jeton + "?confirmation=1", "/inscription/MASQUE?confirmation=1"},
+		{"/inscription/" + jeton + "/agenda.ics", "/inscription/MASQUE/agenda.ics"},
+		{"http://atelier.example/inscription/" + jeton, "http://atelier.example/inscription/MASQUE"},
+		{"/verifier/ABCD-EFGH", "/verifier/MASQUE"},
+		{"/verifier?code=ABCD-EFGH", "/verifier?code=MASQUE"},
+		{"/espace/beneficiaires?q=Dupont&page=2", "/espace/beneficiaires?page=2&q=MASQUE"},
+		{"/api/files/c/r/logo.png?token=eyJhbGciOi&thumb=100x100", "/api/files/c/r/logo.png?thumb=100x100&token=MASQUE"},
+		{"/api/collections/beneficiaires/records?filter=nom~'Dupont'&perPage=5", "/api/collections/beneficiaires/records?filter=MASQUE&perPage=5"},
+		{"/espace/seances?quand=passees", "/espace/seances?quand=passees"},
+		{"/espace", "/espace"},
+		{"/inscription/", "/inscription/"},
+		{"", ""},
+		{"%zz", "MASQUE"},
+	}
+	for _, c := range cases {
+		if got := URL(c.in); got != c.want {
+			t.Errorf("URL(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if strings.Contains(URL(c.in), jeton) {
+			t.Errorf("URL(%q) keeps the token", c.in)
+		}
+	}
+}
+
+func TestSQL(t *testing.T) {
+	in := "SELECT * FROM `inscriptions` WHERE `jeton`='Ab12' AND nom = 'l''Hermite' AND rang = 3 AND x = X'00ff'"
+	want := "SELECT * FROM `inscriptions` WHERE `jeton`='MASQUE' AND nom = 'MASQUE' AND rang = 3 AND x = 'MASQUE'"
+	if got := SQL(in); got != want {
+		t.Errorf("SQL = %q, want %q", got, want)
+	}
+}
