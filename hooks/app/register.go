@@ -13,6 +13,7 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
+	"atelier/hooks/comptes"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterIntegrity(app)
 	model.RegisterDefaults(app)
 	access.RegisterInternalNotes(app)
+	comptes.RegisterAccountHooks(app)
 	jobs.RegisterScheduler(app)
 
 	cache := web.NewPageCache()
