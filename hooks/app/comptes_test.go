@@ -373,4 +373,3 @@ func mustFindByEmail(t testing.TB, app core.App, email string) *core.Record {
 	}
 	return r
 }
-

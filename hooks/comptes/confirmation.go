@@ -40,7 +40,9 @@ func confirmableBy(account *core.Record) []string {
 }
 
 // MayConfirm tells whether auth sees the confirmation page.
-func MayConfirm(auth *core.Record) bool { return auth != nil && auth.GetString("role") == model.RoleReferent }
+func MayConfirm(auth *core.Record) bool {
+	return auth != nil && auth.GetString("role") == model.RoleReferent
+}
 
 // PendingFor lists the accounts referent may confirm, by structure then name.
 func PendingFor(app core.App, referent *core.Record) ([]EnAttente, error) {
