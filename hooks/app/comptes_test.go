@@ -373,3 +373,14 @@ func mustFindByEmail(t testing.TB, app core.App, email string) *core.Record {
 	}
 	return r
 }
+
+// A deactivated account's token is anonymous on routes without rules too:
+// PocketBase's own auth-refresh needs a signed-in account.
+func TestInactiveTokenIsAnonymousEverywhere(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	rec := s.api(http.MethodPost, "/api/collections/utilisateurs/auth-refresh", testkit.Token(t, testkit.InactifA), nil)
+	if rec.Code != http.StatusUnauthorized {
+		t.Errorf("auth-refresh with a deactivated account's token: %d %s", rec.Code, rec.Body.String())
+	}
+}

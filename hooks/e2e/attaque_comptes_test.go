@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/pocketbase/core"
 )
 
@@ -210,6 +211,42 @@ func TestAttaqueComptes(t *testing.T) {
 			return strings.HasPrefix(m.Subject, "Droits d'un compte") && strings.Contains(m.Text, "taupe@demo.atelier.test")
 		}); !ok {
 			t.Error("no e-mail to a référent about the new account")
+		}
+
+		// A référent confirms it for their structure, on the page, without
+		// JavaScript: then, and only then, it reads that structure's people.
+		referent, err := a.db.FindFirstRecordByFilter("utilisateurs", "role = 'referent' && actif = true")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := NewBrowser(t)
+		if err := SignIn(ctx, a.URL, referent.Email(), DemoPassword); err != nil {
+			t.Fatal(err)
+		}
+		if err := WithoutJavaScript(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var flash string
+		if err := chromedp.Run(ctx,
+			chromedp.Navigate(a.URL+"/espace"),
+			chromedp.Click(`//nav//a[contains(., "Comptes à confirmer")]`, chromedp.BySearch),
+			chromedp.WaitVisible("#titre-comptes", chromedp.ByID),
+		); err != nil {
+			t.Fatal(err)
+		}
+		CheckAccessible(t, ctx, "comptes à confirmer", true)
+		if err := chromedp.Run(ctx,
+			chromedp.Click(`//tr[contains(., "taupe@demo.atelier.test")]//button`, chromedp.BySearch),
+			chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+			chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(flash, "Compte confirmé") {
+			t.Errorf("flash after confirming: %q", flash)
+		}
+		if n := a.beneficiaries(t, token); n == 0 {
+			t.Error("the confirmed account reads nobody of the référent's structure")
 		}
 	})
 
