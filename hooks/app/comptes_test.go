@@ -139,9 +139,12 @@ func TestCoordinateurCreatedConseillerReadsNobodyUntilConfirmed(t *testing.T) {
 		}
 	}
 	cookie := s.signInAs("taupe@fixture.test", "un-mot-de-passe")
-	if rec := s.getAs(cookie, "/espace/beneficiaires"); rec.Code != http.StatusForbidden {
-		t.Errorf("beneficiaries page before confirmation: %d", rec.Code)
+	for _, page := range []string{"/espace/beneficiaires", "/espace/accompagnements", "/espace/statistiques/activites.csv"} {
+		if rec := s.getAs(cookie, page); rec.Code != http.StatusForbidden {
+			t.Errorf("%s before confirmation: %d", page, rec.Code)
+		}
 	}
+	expectBody(t, s.getAs(cookie, "/espace"), http.StatusOK, []string{"Le référent de la structure doit d'abord confirmer votre compte"}, nil)
 	// The coordinateur cannot confirm it, through the API or the page.
 	account := mustFindByEmail(t, s.app, "taupe@fixture.test")
 	rec = s.api(http.MethodPatch, "/api/collections/utilisateurs/records/"+account.Id, coord,
@@ -195,6 +198,7 @@ func TestCoordinateurCreatedConseillerReadsNobodyUntilConfirmed(t *testing.T) {
 		t.Errorf("after confirmation for A the account reads %d beneficiaries, want A's 2", n)
 	}
 	expectBody(t, s.getAs(referent, "/espace/comptes"), http.StatusOK, []string{"Aucun compte n'attend votre confirmation."}, nil)
+	expectBody(t, s.getAs(s.signIn(testkit.ConseillerA), "/espace"), http.StatusOK, nil, []string{"doit d'abord confirmer"})
 }
 
 func TestNewStructureOrRoleNeedsAConfirmation(t *testing.T) {

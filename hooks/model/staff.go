@@ -60,6 +60,20 @@ func (s *StaffView) LitPersonnesDe(structure string) bool {
 	return s.VoitPersonnes() && slices.Contains(s.Structures, structure) && slices.Contains(s.Confirmees, structure)
 }
 
+// AttendConfirmation: a conseiller with a structure whose people they do
+// not read yet (the dashboard says why).
+func (s *StaffView) AttendConfirmation() bool {
+	if !s.VoitPersonnes() {
+		return false
+	}
+	for _, id := range s.Structures {
+		if !s.LitPersonnesDe(id) {
+			return true
+		}
+	}
+	return false
+}
+
 // LecteurDePersonnes is the staff member narrowed to the structures whose
 // people they read: every query scoped with it (Scope) leaves out a
 // structure they are not confirmed for yet.
