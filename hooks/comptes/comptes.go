@@ -41,7 +41,7 @@ func RegisterAccountHooks(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		RecordGrants(e.App, e.Auth, nil, e.Record)
+		recordGrants(e.App, app, e.Auth, nil, e.Record)
 		return nil
 	})
 	app.OnRecordUpdateRequest("utilisateurs").BindFunc(func(e *core.RecordRequestEvent) error {
@@ -52,7 +52,7 @@ func RegisterAccountHooks(app core.App) {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		RecordGrants(e.App, e.Auth, before, e.Record)
+		recordGrants(e.App, app, e.Auth, before, e.Record)
 		return nil
 	})
 

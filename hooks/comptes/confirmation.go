@@ -87,9 +87,15 @@ func Confirm(app core.App, referent *core.Record, accountID, structure string) (
 	}
 	before := account.Clone()
 	account.Set(Confirmations, append(account.GetStringSlice(Confirmations), structure))
-	if err := app.Save(account); err != nil {
-		return nil, fmt.Errorf("confirm account %s: %w", account.Id, err)
+	err = app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(account); err != nil {
+			return fmt.Errorf("confirm account %s: %w", account.Id, err)
+		}
+		recordGrants(tx, app, referent, before, account)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	RecordGrants(app, referent, before, account)
 	return account, nil
 }

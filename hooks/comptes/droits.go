@@ -80,26 +80,43 @@ func missing(a, b []string) []string {
 	return out
 }
 
-// RecordGrants writes what a save did to an account's rights into the
-// journal (one line per structure concerned) and tells the référents of
-// those structures by e-mail. Failures are logged: the change is made.
-func RecordGrants(app core.App, auth *core.Record, before, after *core.Record) {
+// recordGrants writes what a save did to an account's rights into the
+// journal (one line per structure concerned, with the change: app may be
+// its transaction) and tells the référents of those structures by e-mail
+// once it is committed (base is the application itself: an SMTP server may
+// take seconds, never inside a write transaction). Failures are logged:
+// the change is made.
+func recordGrants(app, base core.App, auth *core.Record, before, after *core.Record) {
 	c := changesOf(before, after)
 	if len(c.what) == 0 {
 		return
 	}
 	details := "Compte " + after.Id + " : " + strings.Join(c.what, " ; ")
-	if len(c.structures) == 0 {
-		if err := journal.LogGrant(app, auth, "", details); err != nil {
-			app.Logger().Error("journal of an account's rights", "compte", after.Id, "error", err)
-		}
+	journaled := c.structures
+	if len(journaled) == 0 {
+		journaled = []string{""}
 	}
-	for _, structure := range c.structures {
+	for _, structure := range journaled {
 		if err := journal.LogGrant(app, auth, structure, details); err != nil {
 			app.Logger().Error("journal of an account's rights", "compte", after.Id, "error", err)
 		}
-		tellReferents(app, structure, after, c.what)
 	}
+	account := after.Clone()
+	tell := func() {
+		for _, structure := range c.structures {
+			tellReferents(base, structure, account, c.what)
+		}
+	}
+	if !app.IsTransactional() {
+		tell()
+		return
+	}
+	app.TxInfo().OnComplete(func(txErr error) error {
+		if txErr == nil {
+			tell()
+		}
+		return nil
+	})
 }
 
 // grantMail is the message a référent receives.
