@@ -31,6 +31,16 @@ func TestUpgradeFromThePreviousRelease(t *testing.T) {
 		t.Fatal("the previous release had no journal")
 	}
 	fillPreviousRelease(t, app)
+	// Someone signed up on PocketBase's default users collection.
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := core.NewRecord(users)
+	stranger.Load(map[string]any{"email": "inconnu@exemple.fr", "password": "un-mot-de-passe"})
+	if err := app.Save(stranger); err != nil {
+		t.Fatal(err)
+	}
 	settings := app.Settings()
 	settings.Meta.AppURL = "https://ateliers.exemple.fr"
 	if err := app.Save(settings); err != nil {
