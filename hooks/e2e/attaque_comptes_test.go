@@ -204,7 +204,7 @@ func TestAttaqueComptes(t *testing.T) {
 		}
 		token := a.token(t, "taupe@demo.atelier.test", "mot-de-passe-taupe")
 		if n := a.beneficiaries(t, token); n != 0 {
-			t.Errorf("the coordinateur's conseiller reads %d beneficiaries", n)
+			t.Fatalf("the coordinateur's conseiller reads %d beneficiaries", n)
 		}
 		// The référents are told.
 		if _, ok := a.mail.WaitFor(10*time.Second, func(m Mail) bool {
