@@ -92,6 +92,14 @@ func TestDeactivationEndsEverySession(t *testing.T) {
 	if n := s.beneficiariesSeen(token); n != 0 {
 		t.Errorf("a token made before the deactivation works again: %d beneficiaries", n)
 	}
+	// The same through any other path that saves the account (the
+	// administrators' UI, a command).
+	other := testkit.Token(t, testkit.ConseillerA2)
+	setFields(t, s.app, "utilisateurs", testkit.ConseillerA2, map[string]any{"actif": false})
+	setFields(t, s.app, "utilisateurs", testkit.ConseillerA2, map[string]any{"actif": true})
+	if n := s.beneficiariesSeen(other); n != 0 {
+		t.Errorf("a token made before a deactivation saved by the server works again: %d beneficiaries", n)
+	}
 }
 
 func TestSignOutRevokesTheToken(t *testing.T) {
