@@ -229,7 +229,18 @@ func TestNewStructureOrRoleNeedsAConfirmation(t *testing.T) {
 	if n := s.beneficiariesSeen(testkit.Token(t, testkit.ConseillerA)); n != 2 {
 		t.Errorf("the conseiller reads %d beneficiaries, want A's 2", n)
 	}
+	// A référent given a new structure confirms nobody there, and one not
+	// confirmed at all is told why the page is empty.
+	patch(testkit.ReferentA, map[string]any{"structures+": testkit.ID(testkit.StructureB)})
+	referent := s.signIn(testkit.ReferentA)
+	if rec := s.postAs(referent, "/espace/comptes/confirmer", url.Values{"compte": {testkit.ID(testkit.ConseillerA)},
+		"structure": {testkit.ID(testkit.StructureB)}}); rec.Code != http.StatusForbidden {
+		t.Errorf("a référent confirmed in a structure just added to them: %d", rec.Code)
+	}
+	setFields(t, s.app, "utilisateurs", testkit.ReferentA, map[string]any{"confirme_pour": []string{}})
+	expectBody(t, s.getAs(referent, "/espace/comptes"), http.StatusOK, []string{"Votre propre compte de référent n'est pas encore confirmé"}, nil)
 	// A référent made conseiller reads nobody until confirmed again.
+	setFields(t, s.app, "utilisateurs", testkit.ReferentA, map[string]any{"confirme_pour": []string{testkit.ID(testkit.StructureA)}})
 	patch(testkit.ReferentA, map[string]any{"role": "conseiller"})
 	if got := mustFind(t, s.app, "utilisateurs", testkit.ReferentA).GetStringSlice("confirme_pour"); len(got) != 0 {
 		t.Errorf("confirme_pour kept across a change of role: %v", got)

@@ -44,6 +44,10 @@ func MayConfirm(auth *core.Record) bool {
 	return auth != nil && auth.GetString("role") == model.RoleReferent
 }
 
+// Confirmed tells whether the référent may confirm in one of their
+// structures at least (they were confirmed themselves).
+func Confirmed(referent *core.Record) bool { return len(confirmableBy(referent)) > 0 }
+
 // PendingFor lists the accounts referent may confirm, by structure then name.
 func PendingFor(app core.App, referent *core.Record) ([]EnAttente, error) {
 	structures := confirmableBy(referent)

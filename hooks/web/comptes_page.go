@@ -20,6 +20,7 @@ func RegisterAccountPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEng
 
 type comptesData struct {
 	EnAttente []comptes.EnAttente
+	Confirme  bool // the référent was confirmed for a structure at least
 }
 
 func accountsHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -31,7 +32,7 @@ func accountsHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
-		return pe.render(e, http.StatusOK, "comptes", "Comptes à confirmer", comptesData{EnAttente: pending})
+		return pe.render(e, http.StatusOK, "comptes", "Comptes à confirmer", comptesData{EnAttente: pending, Confirme: comptes.Confirmed(e.Auth)})
 	}
 }
 
