@@ -155,6 +155,9 @@ func tellReferents(app core.App, structure string, account *core.Record, what []
 		return // a structure just deleted: nobody to tell
 	}
 	for _, r := range referents {
+		if r.ID == account.Id {
+			continue // a référent is told of their own rights by the others
+		}
 		m := grantMail{Prenom: r.Prenom, Compte: strings.TrimSpace(account.GetString("prenom") + " " + account.GetString("nom")),
 			Email: account.Email(), Structure: s.GetString("nom"), Changements: strings.Join(what, " ; "),
 			Lien: envois.InstanceURL(app) + PagePath, AConfirmer: pending(account, structure)}
