@@ -23,7 +23,7 @@ func newApp(t *testing.T) *tests.TestApp {
 
 // expectedFields is the data model, field by field.
 var expectedFields = map[string][]string{
-	"utilisateurs": {"email", "password", "nom", "prenom", "role", "structures", "telephone", "actif"},
+	"utilisateurs": {"email", "password", "nom", "prenom", "role", "structures", "telephone", "actif", "confirme_pour"},
 	"structures": {"nom", "slug", "typologie", "siret", "adresse", "code_postal", "commune", "code_insee",
 		"telephone", "courriel", "site_web", "horaires", "presentation", "logo", "fuseau"},
 	"lieux": {"structure", "nom", "adresse", "code_postal", "commune", "code_insee", "accessibilite", "latitude", "longitude"},
@@ -137,6 +137,8 @@ func TestSelectValuesFollowTheReference(t *testing.T) {
 		{"accompagnements", "tranche_age", referentiel.TranchesAge, false},
 		{"envois", "canal", referentiel.CanauxEnvoi, false},
 		{"envois", "statut", referentiel.StatutsEnvoi, false},
+		{"envois", "evenement", referentiel.EvenementsEnvoi, false},
+		{"journal", "action", referentiel.ActionsJournal, false},
 	}
 	for _, s := range selects {
 		c, err := app.FindCollectionByNameOrId(s.collection)
@@ -294,6 +296,29 @@ func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	}
 }
 
+// A fresh install has no users collection: staff are utilisateurs, and
+// nobody signs up.
+func TestNoDefaultUsersCollection(t *testing.T) {
+	app := newApp(t)
+	if _, err := app.FindCollectionByNameOrId("users"); err == nil {
+		t.Fatal("PocketBase's users collection is still there")
+	}
+	for _, c := range mustCollections(t, app) {
+		if c.IsAuth() && c.Name != "utilisateurs" && c.Name != core.CollectionNameSuperusers {
+			t.Errorf("unexpected auth collection %s", c.Name)
+		}
+	}
+}
+
+func mustCollections(t *testing.T, app core.App) []*core.Collection {
+	t.Helper()
+	all, err := app.FindAllCollections()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all
+}
+
 func TestStaffAuthConfiguration(t *testing.T) {
 	app := newApp(t)
 	c, err := app.FindCollectionByNameOrId("utilisateurs")
@@ -303,12 +328,15 @@ func TestStaffAuthConfiguration(t *testing.T) {
 	if c.AuthRule == nil || *c.AuthRule != "actif = true" {
 		t.Errorf("authRule = %v, want actif = true", c.AuthRule)
 	}
-	if c.ManageRule == nil || !strings.Contains(*c.ManageRule, "coordinateur") {
-		t.Errorf("manageRule = %v", c.ManageRule)
+	// Passwords and e-mail addresses are changed by the account itself or
+	// an administrator: no staff member manages another's.
+	if c.ManageRule != nil {
+		t.Errorf("manageRule = %v, want superusers only", *c.ManageRule)
 	}
-	for name, r := range rulesByCollection() {
+	for name, r := range currentRules() {
 		c, _ := app.FindCollectionByNameOrId(name)
-		if c == nil || !ptrEqual(c.ListRule, r.list) || !ptrEqual(c.DeleteRule, r.delete) {
+		if c == nil || !ptrEqual(c.ListRule, r.list) || !ptrEqual(c.ViewRule, r.view) || !ptrEqual(c.CreateRule, r.create) ||
+			!ptrEqual(c.UpdateRule, r.update) || !ptrEqual(c.DeleteRule, r.delete) {
 			t.Errorf("rules of %s not applied", name)
 		}
 	}

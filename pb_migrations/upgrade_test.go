@@ -3,6 +3,7 @@ package pb_migrations
 import (
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,6 +31,16 @@ func TestUpgradeFromThePreviousRelease(t *testing.T) {
 		t.Fatal("the previous release had no journal")
 	}
 	fillPreviousRelease(t, app)
+	// Someone signed up on PocketBase's default users collection.
+	users, err := app.FindCollectionByNameOrId("users")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := core.NewRecord(users)
+	stranger.Load(map[string]any{"email": "inconnu@exemple.fr", "password": "un-mot-de-passe"})
+	if err := app.Save(stranger); err != nil {
+		t.Fatal(err)
+	}
 	settings := app.Settings()
 	settings.Meta.AppURL = "https://ateliers.exemple.fr"
 	if err := app.Save(settings); err != nil {
@@ -63,6 +74,18 @@ func TestUpgradeFromThePreviousRelease(t *testing.T) {
 		if _, err := upgraded.FindCollectionByNameOrId(name); err != nil {
 			t.Errorf("%s missing after the upgrade: %v", name, err)
 		}
+	}
+	// PocketBase's default users collection (open to sign-up) is gone, and
+	// the accounts of the previous release still read their people.
+	if _, err := upgraded.FindCollectionByNameOrId("users"); err == nil {
+		t.Error("the users collection survived the upgrade")
+	}
+	staff, err := upgraded.FindAuthRecordByEmail("utilisateurs", "avant@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := staff.GetStringSlice("confirme_pour"), staff.GetStringSlice("structures"); len(want) != 1 || !slices.Equal(got, want) {
+		t.Errorf("confirme_pour = %v after the upgrade, want the account's structures %v", got, want)
 	}
 	if got := upgraded.Settings().Meta.AppURL; got != "https://ateliers.exemple.fr" {
 		t.Errorf("settings lost: AppURL = %q", got)

@@ -92,14 +92,19 @@ func EditableRecord(app core.App, auth *core.Record, collection, id string) (*co
 }
 
 // PeopleReader is the signed-in staff member if they may read people
-// (conseillers); référents and coordinateurs get the 403 page: they see
-// counts, never a person.
+// (conseillers), narrowed to the structures they are confirmed for;
+// référents, coordinateurs and a conseiller confirmed for no structure yet
+// get the 403 page: they see counts, never a person.
 func PeopleReader(e *core.RequestEvent) (*model.StaffView, error) {
 	staff := model.NewStaffView(e.Auth)
 	if staff == nil || !staff.VoitPersonnes() {
 		return nil, ErrForbidden
 	}
-	return staff, nil
+	reader := staff.LecteurDePersonnes()
+	if len(reader.Structures) == 0 {
+		return nil, ErrForbidden
+	}
+	return reader, nil
 }
 
 // mayRead tells whether auth may read record (e.g. to show a link to it).

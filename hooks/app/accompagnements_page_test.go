@@ -614,7 +614,8 @@ func TestHelpFormWithSeveralStructures(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	setFields(t, s.app, "utilisateurs", testkit.ConseillerA2, map[string]any{
-		"structures": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)}})
+		"structures":    []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)},
+		"confirme_pour": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)}})
 	cookie := s.signIn(testkit.ConseillerA2)
 	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK,
 		[]string{`<select id="structure" name="structure"`, "Médiathèque Alpha", "France Services Bêta"}, nil)

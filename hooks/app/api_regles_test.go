@@ -20,23 +20,10 @@ import (
 // places freed or added, merges, anonymisation, animateurs, dates and
 // internal notes.
 
-// api sends a JSON request to the REST API as a fixture staff member.
-func (s *site) api(role, method, path string, body any) *httptest.ResponseRecorder {
+// apiAs sends a JSON request to the REST API as a fixture staff member.
+func (s *site) apiAs(role, method, path string, body any) *httptest.ResponseRecorder {
 	s.t.Helper()
-	var payload string
-	if body != nil {
-		b, err := json.Marshal(body)
-		if err != nil {
-			s.t.Fatal(err)
-		}
-		payload = string(b)
-	}
-	req := httptest.NewRequest(method, path, strings.NewReader(payload))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", testkit.Token(s.t, role))
-	rec := httptest.NewRecorder()
-	s.handler.ServeHTTP(rec, req)
-	return rec
+	return s.api(method, path, testkit.Token(s.t, role), body)
 }
 
 func apiRecords(collection string) string { return "/api/collections/" + collection + "/records" }
@@ -70,7 +57,7 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 		person := newPerson(t, s.app, testkit.StructureA, "Api", fmt.Sprintf("Personne%d", i), fmt.Sprintf("api%d@example.org", i))
 		people = append(people, person)
 		// Every request asks for a place and the first rank.
-		rec := s.api(testkit.ConseillerA, http.MethodPost, apiRecords("inscriptions"), map[string]any{
+		rec := s.apiAs(testkit.ConseillerA, http.MethodPost, apiRecords("inscriptions"), map[string]any{
 			"seance": seance, "beneficiaire": person.Id, "statut": "inscrit", "rang_attente": 1, "source": "conseiller"})
 		if rec.Code != http.StatusOK {
 			t.Fatalf("create %d: %d %s", i, rec.Code, rec.Body.String())
@@ -88,7 +75,7 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 	assertRanks(t, s.app, seance, 3, 2)
 
 	// A rank sent by the client is not taken.
-	rec := s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[3], map[string]any{"rang_attente": 1})
+	rec := s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[3], map[string]any{"rang_attente": 1})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("patch rank: %d %s", rec.Code, rec.Body.String())
 	}
@@ -106,16 +93,16 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 	}
 
 	// A registration does not move to another session (and its capacity).
-	if rec := s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[2],
+	if rec := s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[2],
 		map[string]any{"seance": testkit.ID(testkit.SeancePriveeA)}); rec.Code == http.StatusOK {
 		t.Errorf("registration moved to another session: %s", rec.Body.String())
 	}
 	// A person with a place does not go back to the waiting list.
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[0],
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[0],
 		map[string]any{"statut": "liste_attente"}), "statut", "ne retourne pas sur la liste d'attente")
 
 	// The capacity is not lowered under the places taken.
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("seances")+"/"+seance,
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("seances")+"/"+seance,
 		map[string]any{"capacite": 2}), "capacite", "3 personnes ont déjà une place")
 	if got := mustFind(t, s.app, "seances", testkit.SeancePubliqueA).GetInt("capacite"); got != 3 {
 		t.Errorf("capacity %d after a refused change", got)
@@ -123,7 +110,7 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 
 	// Cancelling through the API gives the place to the first waiting person, who is told.
 	sent := s.app.TestMailer.TotalSend()
-	rec = s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[0], map[string]any{"statut": "annule"})
+	rec = s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+ids[0], map[string]any{"statut": "annule"})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("cancel: %d %s", rec.Code, rec.Body.String())
 	}
@@ -135,7 +122,7 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 
 	// A larger capacity promotes the waiting list.
 	sent = s.app.TestMailer.TotalSend()
-	rec = s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("seances")+"/"+seance, map[string]any{"capacite": 5})
+	rec = s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("seances")+"/"+seance, map[string]any{"capacite": 5})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("capacity: %d %s", rec.Code, rec.Body.String())
 	}
@@ -148,12 +135,12 @@ func TestAPIRegistrationsFollowCapacityAndRanks(t *testing.T) {
 	// Deleting a confirmed registration frees its place too.
 	late := newPerson(t, s.app, testkit.StructureA, "Api", "Tardive", "")
 	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 4})
-	rec = s.api(testkit.ConseillerA, http.MethodPost, apiRecords("inscriptions"), map[string]any{
+	rec = s.apiAs(testkit.ConseillerA, http.MethodPost, apiRecords("inscriptions"), map[string]any{
 		"seance": seance, "beneficiaire": late.Id, "statut": "inscrit", "source": "conseiller"})
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"statut":"liste_attente"`) {
 		t.Fatalf("late registration: %d %s", rec.Code, rec.Body.String())
 	}
-	if rec := s.api(testkit.ConseillerA, http.MethodDelete, apiRecords("inscriptions")+"/"+ids[1], nil); rec.Code != http.StatusNoContent {
+	if rec := s.apiAs(testkit.ConseillerA, http.MethodDelete, apiRecords("inscriptions")+"/"+ids[1], nil); rec.Code != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", rec.Code, rec.Body.String())
 	}
 	if got := registrationOf(t, s.app, testkit.SeancePubliqueA, late.Id).GetString("statut"); got != "inscrit" {
@@ -198,13 +185,13 @@ func TestAPIIntegrityOfPeopleAndSessions(t *testing.T) {
 	person := apiRecords("beneficiaires") + "/"
 
 	// Merges: another structure, itself, a record already merged.
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, person+benefA2,
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, person+benefA2,
 		map[string]any{"fusionne_vers": testkit.ID(testkit.BeneficiaireB)}), "fusionne_vers", "même structure")
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, person+benefA2,
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, person+benefA2,
 		map[string]any{"fusionne_vers": benefA2}), "fusionne_vers", "elle-même")
 	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"fusionne_vers": benefA2})
 	other := newPerson(t, s.app, testkit.StructureA, "Autre", "Personne", "")
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, person+other.Id,
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, person+other.Id,
 		map[string]any{"fusionne_vers": benefA}), "fusionne_vers", "déjà été fusionnée")
 	if got := reload(t, s.app, other).GetString("fusionne_vers"); got != "" {
 		t.Errorf("refused merge stored: %q", got)
@@ -212,7 +199,7 @@ func TestAPIIntegrityOfPeopleAndSessions(t *testing.T) {
 
 	// Anonymising through the API erases like the erasure page; never undone.
 	newInscription(t, s.app, testkit.SeancePubliqueA, other, "inscrit", 0)
-	rec := s.api(testkit.ConseillerA, http.MethodPatch, person+other.Id, map[string]any{"anonymise": true})
+	rec := s.apiAs(testkit.ConseillerA, http.MethodPatch, person+other.Id, map[string]any{"anonymise": true})
 	if rec.Code != http.StatusOK {
 		t.Fatalf("anonymise: %d %s", rec.Code, rec.Body.String())
 	}
@@ -225,25 +212,25 @@ func TestAPIIntegrityOfPeopleAndSessions(t *testing.T) {
 	if got := registrationOf(t, s.app, testkit.SeancePubliqueA, other.Id).GetString("statut"); got != "annule" {
 		t.Errorf("upcoming registration of an anonymised person: %s", got)
 	}
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, person+other.Id, map[string]any{"anonymise": false}),
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, person+other.Id, map[string]any{"anonymise": false}),
 		"anonymise", "ne peuvent pas être rétablies")
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, person+other.Id, map[string]any{"nom": "Retour"}),
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, person+other.Id, map[string]any{"nom": "Retour"}),
 		"nom", "doit rester vide")
 
 	// Animateurs from another structure.
 	seance := apiRecords("seances") + "/" + testkit.ID(testkit.SeancePubliqueA)
-	expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, seance,
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, seance,
 		map[string]any{"animateurs": []string{testkit.ID(testkit.ConseillerB)}}), "animateurs", "l'équipe de la structure")
-	rec = s.api(testkit.ConseillerA, http.MethodPatch, seance, map[string]any{"animateurs": []string{testkit.ID(testkit.ConseillerA2)}})
+	rec = s.apiAs(testkit.ConseillerA, http.MethodPatch, seance, map[string]any{"animateurs": []string{testkit.ID(testkit.ConseillerA2)}})
 	if rec.Code != http.StatusOK {
 		t.Errorf("animateur of the structure: %d %s", rec.Code, rec.Body.String())
 	}
 
 	// Dates in year 1 or 9999.
 	for _, date := range []string{"0001-01-01 09:00:00.000Z", "9999-12-31 09:00:00.000Z"} {
-		expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, seance, map[string]any{"debut": date}),
+		expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, seance, map[string]any{"debut": date}),
 			"debut", "entre 2000 et 2100")
-		expectAPIError(t, s.api(testkit.ConseillerA, http.MethodPatch, apiRecords("accompagnements")+"/"+testkit.ID(testkit.AccompagnementA),
+		expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("accompagnements")+"/"+testkit.ID(testkit.AccompagnementA),
 			map[string]any{"date": date}), "date", "entre 2000 et 2100")
 	}
 }
@@ -254,7 +241,7 @@ func TestAPIWritesInternalNotes(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	seance := apiRecords("seances") + "/" + testkit.ID(testkit.SeancePriveeA)
-	rec := s.api(testkit.ConseillerA, http.MethodPatch, seance, map[string]any{"notes_internes": "Clé chez la gardienne."})
+	rec := s.apiAs(testkit.ConseillerA, http.MethodPatch, seance, map[string]any{"notes_internes": "Clé chez la gardienne."})
 	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "Clé chez la gardienne.") {
 		t.Fatalf("notes update: %d %s", rec.Code, rec.Body.String())
 	}
@@ -262,7 +249,7 @@ func TestAPIWritesInternalNotes(t *testing.T) {
 		t.Errorf("notes stored: %q", got)
 	}
 	debut := testkit.Now().Add(30 * 24 * time.Hour).UTC()
-	rec = s.api(testkit.ConseillerA, http.MethodPost, apiRecords("seances"), map[string]any{
+	rec = s.apiAs(testkit.ConseillerA, http.MethodPost, apiRecords("seances"), map[string]any{
 		"atelier": testkit.ID(testkit.AtelierA), "structure": testkit.ID(testkit.StructureA), "lieu": testkit.ID(testkit.LieuA),
 		"debut": debut.Format("2006-01-02 15:04:05.000Z"), "fin": debut.Add(time.Hour).Format("2006-01-02 15:04:05.000Z"),
 		"capacite": 6, "statut": "planifiee", "notes_internes": "Prévoir la rallonge."})
@@ -277,7 +264,7 @@ func TestAPIWritesInternalNotes(t *testing.T) {
 		t.Errorf("notes of a created session: %q", got)
 	}
 	// Staff who may not change the session change nothing.
-	rec = s.api(testkit.ReferentA, http.MethodPatch, seance, map[string]any{"notes_internes": "Intrus"})
+	rec = s.apiAs(testkit.ReferentA, http.MethodPatch, seance, map[string]any{"notes_internes": "Intrus"})
 	if rec.Code == http.StatusOK {
 		t.Errorf("référent changed the notes: %s", rec.Body.String())
 	}

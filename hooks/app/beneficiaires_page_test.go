@@ -497,7 +497,8 @@ func TestBeneficiaryPagesForSeveralStructures(t *testing.T) {
 	s := newSite(t)
 	benefRecord(t, s.app, "utilisateurs", map[string]any{"email": testkit.Email("multistructure"), "password": testkit.StaffPassword,
 		"verified": true, "nom": "Deux", "prenom": "Structures", "role": "conseiller", "actif": true,
-		"structures": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureC)}})
+		"structures":    []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureC)},
+		"confirme_pour": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureC)}})
 	cookie := s.signIn("multistructure")
 	expectBody(t, s.getAs(cookie, "/espace/beneficiaires/nouveau"), http.StatusOK,
 		[]string{`<select id="structure" name="structure" required`, "Médiathèque Alpha", "Tiers-lieu Gamma"}, []string{"France Services Bêta"})

@@ -250,7 +250,8 @@ func TestMergeRefusalsChangeNothing(t *testing.T) {
 	c := setUpFusionCase(t, app)
 	both := fusionRecord(t, app, "utilisateurs", map[string]any{"email": "deux@fixture.test", "password": "mot-de-passe-test",
 		"nom": "Deux", "prenom": "Structures", "role": "conseiller", "actif": true,
-		"structures": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)}})
+		"structures":    []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)},
+		"confirme_pour": []string{testkit.ID(testkit.StructureA), testkit.ID(testkit.StructureB)}})
 	merged := fusionRecord(t, app, "beneficiaires", map[string]any{"structure": testkit.ID(testkit.StructureA),
 		"prenom": "Déjà", "nom": "Fusionnée", "fusionne_vers": c.keep})
 	a, b := testkit.ID(testkit.BeneficiaireA), testkit.ID(testkit.BeneficiaireB)

@@ -11,6 +11,7 @@ import (
 	"atelier/hooks/access"
 	"atelier/hooks/cli"
 	"atelier/hooks/clock"
+	"atelier/hooks/comptes"
 	"atelier/hooks/envois"
 	"atelier/hooks/jobs"
 	"atelier/hooks/model"
@@ -28,6 +29,7 @@ func Register(app core.App, public fs.FS) {
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
 	web.RegisterAPIRules(app)
+	comptes.RegisterAccountHooks(app)
 	jobs.RegisterScheduler(app)
 
 	cache := web.NewPageCache()

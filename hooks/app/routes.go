@@ -25,6 +25,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	// beneficiary; failures still are. Registrations themselves are
 	// recorded in inscriptions and envois.
 	se.Router.Bind(pe.FrenchRateLimitPage())
+	se.Router.Bind(web.InactiveIsAnonymous(), web.StrictTransport())
 	se.Router.GET("/{$}", pe.Page(web.HomeHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/ateliers/{id}", pe.Page(web.SeancePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.POST("/ateliers/{id}/inscription", pe.Page(web.InscriptionPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
@@ -49,6 +50,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterStatisticsPages(espace, pe)
 	web.RegisterPrivacyPages(se, espace, pe)
 	web.RegisterReportPages(espace, pe)
+	web.RegisterAccountPages(espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.Page(web.StructureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {

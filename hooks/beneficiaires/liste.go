@@ -16,7 +16,7 @@ import (
 // people of the staff member's structures, the most recently active first
 // (then the newest records).
 func RecentBeneficiaires(app core.App, staff *model.StaffView, page int, data *BeneficiairesData) error {
-	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	where := dbx.And(staff.LecteurDePersonnes().Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
 	if err := app.DB().Select("count(*)").From("beneficiaires").Where(where).Row(&data.Total); err != nil {
 		return fmt.Errorf("count beneficiaries: %w", err)
 	}

@@ -72,7 +72,7 @@ func SearchBeneficiaires(app core.App, staff *model.StaffView, structure, q stri
 	if staff == nil || !staff.VoitPersonnes() {
 		return hits, nil
 	}
-	where := dbx.And(staff.Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	where := dbx.And(staff.LecteurDePersonnes().Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
 	if structure != "" {
 		where = dbx.And(where, dbx.HashExp{"structure": structure})
 	}

@@ -323,6 +323,7 @@ func (l *demoLoader) saveStaff(s demodata.Staff) (string, error) {
 	r.Set("prenom", s.Prenom)
 	r.Set("role", s.Role)
 	r.Set("structures", demoIDs(l.structures, s.Structures))
+	r.Set("confirme_pour", demoIDs(l.structures, s.Structures)) // an administrator's own demo
 	r.Set("telephone", s.Telephone)
 	r.Set("actif", true)
 	if err := l.app.Save(r); err != nil {

@@ -27,6 +27,9 @@ const (
 type StaffView struct {
 	ID, Prenom, Nom, Role, RoleValue string
 	Structures                       []string // ids; empty means every structure (coordinateur)
+	// Confirmees are the structures whose people the account reads,
+	// confirmed by their référent or an administrator (hooks/comptes).
+	Confirmees []string
 }
 
 // NewStaffView is the staff identity of an auth record, or nil for anyone
@@ -40,6 +43,7 @@ func NewStaffView(auth *core.Record) *StaffView {
 	if !v.Coordinateur() {
 		v.Structures = auth.GetStringSlice("structures")
 	}
+	v.Confirmees = auth.GetStringSlice("confirme_pour")
 	return v
 }
 
@@ -49,6 +53,40 @@ func (s *StaffView) Coordinateur() bool { return s.RoleValue == RoleCoordinateur
 // VoitPersonnes: only conseillers read beneficiaries, registrations and
 // one-to-one help (the API rules); référents and coordinateurs see counts.
 func (s *StaffView) VoitPersonnes() bool { return s.RoleValue == RoleConseiller }
+
+// LitPersonnesDe: a conseiller of the structure, confirmed for it (the
+// people collections' API rules).
+func (s *StaffView) LitPersonnesDe(structure string) bool {
+	return s.VoitPersonnes() && slices.Contains(s.Structures, structure) && slices.Contains(s.Confirmees, structure)
+}
+
+// AttendConfirmation: a conseiller with a structure whose people they do
+// not read yet (the dashboard says why).
+func (s *StaffView) AttendConfirmation() bool {
+	if !s.VoitPersonnes() {
+		return false
+	}
+	for _, id := range s.Structures {
+		if !s.LitPersonnesDe(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// LecteurDePersonnes is the staff member narrowed to the structures whose
+// people they read: every query scoped with it (Scope) leaves out a
+// structure they are not confirmed for yet.
+func (s *StaffView) LecteurDePersonnes() *StaffView {
+	v := *s
+	v.Structures = nil
+	for _, id := range s.Structures {
+		if s.LitPersonnesDe(id) {
+			v.Structures = append(v.Structures, id)
+		}
+	}
+	return &v
+}
 
 // In tells whether path is section or one of its pages (for the menu).
 func (s *StaffView) In(path, section string) bool {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/formulaire"
@@ -98,4 +99,25 @@ func ReadStoredFile(app core.App, record *core.Record, name string) ([]byte, err
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return data, nil
+}
+
+// Referent is an active référent of a structure: who receives its monthly
+// reports and hears about its staff accounts' rights.
+type Referent struct {
+	ID     string `db:"id"`
+	Email  string `db:"email"`
+	Prenom string `db:"prenom"`
+}
+
+// ReferentsOf lists the active référents of structure, by e-mail.
+func ReferentsOf(app core.App, structure string) ([]Referent, error) {
+	var people []Referent
+	err := app.DB().Select("u.id", "u.email", "u.prenom").From("utilisateurs u").
+		Where(dbx.NewExp(`u.role = 'referent' AND u.actif = TRUE AND u.email != ''
+			AND EXISTS (SELECT 1 FROM json_each(u.structures) WHERE json_each.value = {:s})`, dbx.Params{"s": structure})).
+		OrderBy("u.email").All(&people)
+	if err != nil {
+		return nil, fmt.Errorf("référents of %s: %w", structure, err)
+	}
+	return people, nil
 }

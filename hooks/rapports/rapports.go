@@ -18,6 +18,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/rapportdoc"
+	"atelier/hooks/model"
 )
 
 // Monthly activity reports. On the 1st of each month at 06:00 in each
@@ -282,25 +283,6 @@ func FindReport(app core.App, structure, mois string) (*core.Record, error) {
 	return r, nil
 }
 
-// referent is a recipient of the monthly report.
-type referent struct {
-	ID     string `db:"id"`
-	Email  string `db:"email"`
-	Prenom string `db:"prenom"`
-}
-
-func referentsOf(app core.App, structure string) ([]referent, error) {
-	var people []referent
-	err := app.DB().Select("u.id", "u.email", "u.prenom").From("utilisateurs u").
-		Where(dbx.NewExp(`u.role = 'referent' AND u.actif = TRUE AND u.email != ''
-			AND EXISTS (SELECT 1 FROM json_each(u.structures) WHERE json_each.value = {:s})`, dbx.Params{"s": structure})).
-		OrderBy("u.email").All(&people)
-	if err != nil {
-		return nil, fmt.Errorf("référents of %s: %w", structure, err)
-	}
-	return people, nil
-}
-
 var reportEmail = template.Must(template.New("rapport").Parse(`<!doctype html>
 <html lang="fr"><body style="font-family: system-ui, Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b">
 <p>Bonjour {{.Prenom}},</p>
@@ -322,7 +304,7 @@ type reportMail struct {
 // made (one message for a catch-up of several months) and returns how many
 // messages left. The reports' envoye_le is set once one message left.
 func announceReports(app core.App, base string, s reportStructure, made []*madeReport, now time.Time) int {
-	people, err := referentsOf(app, s.ID)
+	people, err := model.ReferentsOf(app, s.ID)
 	if err != nil {
 		app.Logger().Error("monthly report: référents", "structure", s.ID, "error", err)
 		return 0

@@ -81,7 +81,7 @@ func LoadStaffSeance(app core.App, auth *core.Record, id string) (*StaffSeance, 
 	}
 	s.PeutModifier = access.MayUpdate(app, auth, record, nil)
 	staff := model.NewStaffView(auth)
-	s.VoitPersonnes = staff != nil && staff.VoitPersonnes() && staff.Member(s.Structure.Id)
+	s.VoitPersonnes = staff != nil && staff.LitPersonnesDe(s.Structure.Id)
 	return s, nil
 }
 

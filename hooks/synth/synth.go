@@ -78,7 +78,7 @@ func (b *builder) load(s Sizes) error {
 		conseiller, err := b.save("utilisateurs", map[string]any{
 			"email": fmt.Sprintf("conseiller%d@synth.test", i), "password": "synthetique-0000", "verified": true,
 			"nom": fmt.Sprintf("Conseiller %d", i), "prenom": "Camille", "role": "conseiller",
-			"structures": []string{st.Id}, "actif": true,
+			"structures": []string{st.Id}, "confirme_pour": []string{st.Id}, "actif": true,
 		})
 		if err != nil {
 			return err

@@ -22,7 +22,8 @@ const (
 	ConseillerB   = "conseillerb"
 	ReferentA     = "referenta"
 	Coordinateur  = "coordinateur"
-	InactifA      = "inactifa"
+	InactifA      = "inactifa"    // deactivated after its token was made
+	DeconnecteA   = "deconnectea" // signed out after its token was made
 	StaffPassword = "mot-de-passe-test"
 
 	LieuA  = "lieua"
@@ -109,6 +110,7 @@ func insertFixture(app core.App) error {
 		return row{"utilisateurs", name, map[string]any{
 			"email": Email(name), "password": StaffPassword, "verified": true,
 			"nom": "Nom " + name, "prenom": "Prénom " + name, "role": role, "structures": ids, "actif": true,
+			"confirme_pour": ids,
 		}}
 	}
 	seance := func(name, structure, lieu, atelier string, publique bool, day int) row {
@@ -148,6 +150,7 @@ func insertFixture(app core.App) error {
 		staff(ReferentA, "referent", StructureA),
 		staff(Coordinateur, "coordinateur", StructureA, StructureB),
 		staff(InactifA, "conseiller", StructureA),
+		staff(DeconnecteA, "conseiller", StructureA),
 		{"lieux", LieuA, map[string]any{"structure": ID(StructureA), "nom": "Salle Alpha", "commune": "Poitiers"}},
 		{"lieux", LieuA2, map[string]any{"structure": ID(StructureA), "nom": "Annexe Alpha", "commune": "Poitiers"}},
 		{"lieux", LieuB, map[string]any{"structure": ID(StructureB), "nom": "Salle Bêta", "commune": "Saint-Denis"}},
@@ -191,12 +194,32 @@ func insertFixture(app core.App) error {
 			return err
 		}
 	}
-	inactive, err := app.FindRecordById("utilisateurs", ID(InactifA))
-	if err != nil {
+	return nil
+}
+
+// endSessions makes the tokens of InactifA and DeconnecteA, then
+// deactivates the first (its token key left as it was: the rules and the
+// server must still refuse it) and signs the second out (its token key
+// renewed, as the sign-out page does).
+func endSessions(app core.App) error {
+	ended := map[string]*core.Record{}
+	for _, name := range []string{InactifA, DeconnecteA} {
+		r, err := app.FindRecordById("utilisateurs", ID(name))
+		if err != nil {
+			return fmt.Errorf("find %s: %w", name, err)
+		}
+		if tokens[name], err = r.NewAuthToken(); err != nil {
+			return fmt.Errorf("token %s: %w", name, err)
+		}
+		ended[name] = r
+	}
+	ended[InactifA].Set("actif", false)
+	if err := app.Save(ended[InactifA]); err != nil {
 		return err
 	}
-	inactive.Set("actif", false)
-	return app.Save(inactive)
+	signedOut := ended[DeconnecteA]
+	signedOut.RefreshTokenKey()
+	return app.Save(signedOut)
 }
 
 func insert(app core.App, r row) error {

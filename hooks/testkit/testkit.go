@@ -68,7 +68,8 @@ func EmptyApp(t testing.TB) *tests.TestApp {
 	return app
 }
 
-// Token returns an auth token of a fixture staff member (see Staff).
+// Token returns an auth token of a fixture staff member (see Staff), or
+// the token InactifA or DeconnecteA had before their session ended.
 func Token(t testing.TB, user string) string {
 	t.Helper()
 	if _, err := fixtureDir(); err != nil {
@@ -131,7 +132,7 @@ func buildFixture(dir string) error {
 		}
 		tokens[name] = token
 	}
-	return nil
+	return endSessions(app)
 }
 
 // Handler returns the app's HTTP handler with every route bound by the

@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/mails"
 	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"atelier/hooks/comptes"
 )
 
 const SessionCookie = "atelier_session"
@@ -29,6 +31,13 @@ func RegisterAuthPages(se *core.ServeEvent, pe *pageEngine) {
 	}))
 	se.Router.POST("/connexion", pe.Page(signInHandler(pe))).Bind(SameOrigin(pe))
 	se.Router.POST("/deconnexion", pe.Page(func(e *core.RequestEvent) error {
+		// Signing out ends the session everywhere: a copy of the token
+		// (another browser, the REST API) stops working too.
+		if staff := currentStaff(e); staff != nil {
+			if err := comptes.EndSessions(e.App, staff); err != nil {
+				return err
+			}
+		}
 		clearSessionCookie(e)
 		return e.Redirect(http.StatusSeeOther, "/connexion")
 	})).Bind(SameOrigin(pe))
@@ -42,8 +51,8 @@ func signInHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
 		data := connexionData{Email: email, Suite: safeNext(e.Request.FormValue("suite"))}
-		staff, err := e.App.FindAuthRecordByEmail("utilisateurs", email)
-		if err != nil || !staff.ValidatePassword(e.Request.FormValue("mot_de_passe")) {
+		staff, ok := comptes.SignIn(e.App, email, e.Request.FormValue("mot_de_passe"))
+		if !ok {
 			data.Erreur = "Adresse e-mail ou mot de passe incorrect."
 			return pe.render(e, http.StatusUnauthorized, "connexion", "Connexion", data)
 		}
@@ -56,7 +65,7 @@ func signInHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		e.SetCookie(&http.Cookie{
-			Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: e.IsTLS(),
+			Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secureCookies(e),
 			SameSite: http.SameSiteLaxMode,
 			MaxAge:   int(staff.Collection().AuthToken.Duration), // seconds, as the token
 		})
@@ -64,16 +73,13 @@ func signInHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
-// passwordResetHandler sends PocketBase's reset e-mail; the answer is the
-// same whether the account exists or not, so nobody learns who has one.
+// passwordResetHandler sends PocketBase's reset e-mail (within the limit
+// per account); the answer is the same whether the account exists or not,
+// so nobody learns who has one.
 func passwordResetHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		email := strings.TrimSpace(strings.ToLower(e.Request.FormValue("email")))
-		if staff, err := e.App.FindAuthRecordByEmail("utilisateurs", email); err == nil && staff.GetBool("actif") {
-			if err := mails.SendRecordPasswordReset(e.App, staff); err != nil {
-				e.App.Logger().Error("password reset e-mail", "error", err)
-			}
-		}
+		comptes.SendPasswordReset(e.App, email)
 		return pe.render(e, http.StatusOK, "mot_de_passe", "Mot de passe oublié", connexionData{Email: email, Envoye: true})
 	}
 }
@@ -90,6 +96,23 @@ func currentStaff(e *core.RequestEvent) *core.Record {
 		return nil
 	}
 	return staff
+}
+
+// InactiveIsAnonymous runs right after PocketBase reads the token of a
+// request: a deactivated account's token gets what an anonymous visitor
+// gets, on every route (REST API, realtime, files, pages), even when it
+// was made before the account was deactivated.
+func InactiveIsAnonymous() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{
+		Id:       "atelierInactiveIsAnonymous",
+		Priority: apis.DefaultLoadAuthTokenMiddlewarePriority + 1,
+		Func: func(e *core.RequestEvent) error {
+			if e.Auth != nil && e.Auth.Collection().Name == "utilisateurs" && !e.Auth.GetBool("actif") {
+				e.Auth = nil
+			}
+			return e.Next()
+		},
+	}
 }
 
 // RequireStaff guards the workspace: without a valid session, back to the
@@ -136,7 +159,7 @@ func fromThisSite(e *core.RequestEvent) bool {
 }
 
 func clearSessionCookie(e *core.RequestEvent) {
-	e.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: e.IsTLS(),
+	e.SetCookie(&http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, Secure: secureCookies(e),
 		SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 

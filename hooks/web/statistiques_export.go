@@ -52,8 +52,15 @@ func (q *statsQuery) summary(d *stats.Donnees) statistiques.SummaryExport {
 func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
-		if x.detail && !staff.VoitPersonnes() {
-			return access.ErrForbidden
+		if x.detail {
+			// Row by row, activities are people's: only the structures
+			// whose people the conseiller reads.
+			if staff == nil || !staff.VoitPersonnes() {
+				return access.ErrForbidden
+			}
+			if staff = staff.LecteurDePersonnes(); len(staff.Structures) == 0 {
+				return access.ErrForbidden
+			}
 		}
 		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
 		if err != nil {

@@ -1,6 +1,7 @@
 package referentiel
 
-// ActionsJournal name what a staff member did with a beneficiary's data, in
+// ActionsJournal name what a staff member did with a beneficiary's data, or
+// with the rights of a staff account (who may read whom), in
 // the audit log (journal).
 var ActionsJournal = List{
 	{"consultation", "Consultation de la fiche"},
@@ -10,4 +11,5 @@ var ActionsJournal = List{
 	{"effacement", "Effacement (anonymisation)"},
 	{"creation", "Création de la fiche"},
 	{"liste", "Lecture de plusieurs personnes (liste, recherche, export)"},
+	{"droits", "Droits d'un compte du personnel"},
 }

@@ -240,5 +240,6 @@ var EvenementsEnvoi = List{
 	{"annulation_seance", "Annulation de séance"},
 	{"rapport", "Rapport mensuel"},
 	{"relance_emargement", "Relance émargement"},
+	{"droits_compte", "Droits d'un compte du personnel"},
 	{"autre", "Autre"},
 }
