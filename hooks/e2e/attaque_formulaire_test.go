@@ -160,7 +160,7 @@ func TestAttaqueTakeOverByContact(t *testing.T) {
 	client := from("127.0.0.11")
 	seanceID := a.newSession(t, 10)
 	token := a.waitedToken(t, seanceID)
-	status, victimLink, _ := a.post(t, client, seanceID, attackForm(token, "Victoire", "Téléphone-Seul", "06 39 98 10 01", ""), nil)
+	status, victimLink, _ := a.post(t, client, seanceID, attackForm(token, "Victoire", "Téléphone-Seul", "06 00 98 10 01", ""), nil)
 	if status != http.StatusSeeOther {
 		t.Fatalf("victim registration: %d", status)
 	}
@@ -172,7 +172,7 @@ func TestAttaqueTakeOverByContact(t *testing.T) {
 	before := victim.GetString("updated") + victim.GetString("consentement_le") + victim.GetString("email")
 
 	// Another name with her phone: another person, with their own link.
-	_, strangerLink, page := a.post(t, client, seanceID, attackForm(token, "Intrus", "Quelconque", "06 39 98 10 01", "intrus@example.org"), nil)
+	_, strangerLink, page := a.post(t, client, seanceID, attackForm(token, "Intrus", "Quelconque", "06 00 98 10 01", "intrus@example.org"), nil)
 	if strangerLink == "" || strings.Contains(strangerLink, victimToken) || strings.Contains(page, "Téléphone-Seul") {
 		t.Errorf("stranger answer: %q", strangerLink)
 	}
@@ -182,7 +182,7 @@ func TestAttaqueTakeOverByContact(t *testing.T) {
 	}
 	// Her names and phone on another form, twice: told it exists, no link.
 	for range 2 {
-		status, location, page := a.post(t, client, seanceID, attackForm(a.waitedTokenFresh(t, seanceID), "victoire", "TELEPHONE SEUL", "0639981001", "intrus@example.org"), nil)
+		status, location, page := a.post(t, client, seanceID, attackForm(a.waitedTokenFresh(t, seanceID), "victoire", "TELEPHONE SEUL", "0600981001", "intrus@example.org"), nil)
 		if status != http.StatusOK || location != "" || strings.Contains(page, victimToken) || !strings.Contains(page, "Une inscription existe déjà") {
 			t.Errorf("names and phone: %d %q", status, location)
 		}
@@ -220,11 +220,11 @@ func TestAttaqueBulkRegistrationFromOneAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, _, page := a.post(t, client, seanceID, attackForm(fresh, "Robot", "Rapide", "0639981101", ""), nil); status != http.StatusUnprocessableEntity ||
+	if status, _, page := a.post(t, client, seanceID, attackForm(fresh, "Robot", "Rapide", "0600981101", ""), nil); status != http.StatusUnprocessableEntity ||
 		!strings.Contains(page, "trop vite") {
 		t.Errorf("a form sent at once: %d", status)
 	}
-	if status, _, _ := a.post(t, client, seanceID, attackForm("", "Robot", "Sans-Jeton", "0639981102", ""), nil); status != http.StatusUnprocessableEntity {
+	if status, _, _ := a.post(t, client, seanceID, attackForm("", "Robot", "Sans-Jeton", "0600981102", ""), nil); status != http.StatusUnprocessableEntity {
 		t.Errorf("a form without its token: %d", status)
 	}
 
@@ -234,7 +234,7 @@ func TestAttaqueBulkRegistrationFromOneAddress(t *testing.T) {
 	token := a.waitedToken(t, seanceID)
 	var statuses []int
 	for i := range 12 {
-		status, _, _ := a.post(t, client, seanceID, attackForm(token, "Robot", fmt.Sprintf("Numéro-%d", i), fmt.Sprintf("06399812%02d", i), ""), headers)
+		status, _, _ := a.post(t, client, seanceID, attackForm(token, "Robot", fmt.Sprintf("Numéro-%d", i), fmt.Sprintf("06009812%02d", i), ""), headers)
 		statuses = append(statuses, status)
 	}
 	placed := 0
