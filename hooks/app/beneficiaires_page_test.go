@@ -264,6 +264,33 @@ func TestBeneficiaryCreateWarnsAboutDuplicates(t *testing.T) {
 	}
 }
 
+// The same name typed without accents, or one letter off with the same
+// birth year, is shown before creating, with « C'est cette personne ».
+func TestBeneficiaryCreateWarnsAboutSimilarNames(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	benefRecord(t, s.app, "beneficiaires", map[string]any{"structure": testkit.ID(testkit.StructureA), "prenom": "Hélène",
+		"nom": "Guérin-Lefèvre", "annee_naissance": 1948})
+	n := s.count("beneficiaires")
+	for form, reason := range map[string]string{
+		"helene|GUERIN LEFEVRE|": "même nom",
+		"Hélène|Guerin-Lefevres|1948": "nom proche, même année de naissance",
+	} {
+		parts := strings.Split(form, "|")
+		rec := s.postAs(cookie, "/espace/beneficiaires/nouveau", benefForm("prenom", parts[0], "nom", parts[1], "annee_naissance", parts[2]))
+		expectBody(t, rec, http.StatusConflict, []string{"Cette personne est peut-être déjà enregistrée", "Guérin-Lefèvre", reason,
+			"C'est cette personne"}, nil)
+	}
+	// One letter off, another birth year: another person.
+	if rec := s.postAs(cookie, "/espace/beneficiaires/nouveau", benefForm("prenom", "Hélène", "nom", "Guerin-Lefevres", "annee_naissance", "1990")); rec.Code != http.StatusSeeOther {
+		t.Errorf("another person: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if s.count("beneficiaires") != n+1 {
+		t.Error("a warned creation went through")
+	}
+}
+
 func TestBeneficiaryEdit(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)

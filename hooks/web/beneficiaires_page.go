@@ -104,7 +104,7 @@ type beneficiaireFormData struct {
 	ID, Nom      string                          // edit: the record and its current name
 	Structure    string                          // create: the chosen structure
 	Structures   []formulaire.Option             // create: offered when the person works in several
-	Doublons     []beneficiaires.BeneficiaireHit // create: same phone or e-mail already known
+	Doublons     []beneficiaires.LikelyDuplicate // create: people this one may already be
 	Consentement []formulaire.Option             // create: the person's agreement
 }
 
@@ -163,7 +163,7 @@ func beneficiaireCreateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaire_form", "Ajouter une personne", data)
 		}
 		if formText(e, "doublon") != "confirme" {
-			if data.Doublons, err = beneficiaires.FindContactDuplicates(e.App, structure, data.Form.TelephoneNormalise, data.Form.EmailNormalise); err != nil {
+			if data.Doublons, err = beneficiaires.DoublonsPossibles(e.App, structure, &data.Form); err != nil {
 				return err
 			}
 			if len(data.Doublons) > 0 {
