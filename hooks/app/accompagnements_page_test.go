@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/hooks/beneficiaires"
 	"atelier/hooks/testkit"
 
 	"github.com/pocketbase/dbx"
@@ -190,7 +191,7 @@ func TestHelpWithABeneficiaryFoundBySearch(t *testing.T) {
 	benefA := testkit.ID(testkit.BeneficiaireA)
 	// the search lists the people of A only, with a « Choisir » link
 	expectBody(t, s.getAs(cookie, accompagnementNew+"?q=Fixturenom"), http.StatusOK,
-		[]string{testkit.NomBeneficiaireA, "Choisir", accompagnementNew + "?beneficiaire=" + benefA, "06 12 34 56 78"},
+		[]string{testkit.NomBeneficiaireA, "Choisir", `name="choisir" value="` + benefA + `"`, "06 12 34 56 78"},
 		[]string{testkit.NomBeneficiaireB})
 	expectBody(t, s.getAs(cookie, accompagnementNew+"?q=inconnu"), http.StatusOK, []string{"Personne ne correspond à « inconnu »"}, nil)
 	// chosen: the name, « Changer », the hidden field, no anonymous questions
@@ -620,7 +621,7 @@ func TestHelpFormWithSeveralStructures(t *testing.T) {
 	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK,
 		[]string{`<select id="structure" name="structure"`, "Médiathèque Alpha", "France Services Bêta"}, nil)
 	expectBody(t, s.getAs(cookie, accompagnementNew+"?q=Camille"), http.StatusOK,
-		[]string{testkit.NomBeneficiaireA, testkit.NomBeneficiaireB, "structure=" + testkit.ID(testkit.StructureB)}, nil)
+		[]string{testkit.NomBeneficiaireA, testkit.NomBeneficiaireB, `name="choisir" value="` + testkit.ID(testkit.BeneficiaireB) + `"`}, nil)
 	expectBody(t, s.getAs(cookie, accompagnementNew+"?beneficiaire="+testkit.ID(testkit.BeneficiaireB)), http.StatusOK,
 		[]string{`<option value="` + testkit.ID(testkit.StructureB) + `" selected>`}, nil)
 	// the person and the structure must agree
@@ -636,5 +637,71 @@ func TestHelpFormWithSeveralStructures(t *testing.T) {
 	}
 	if help := newestHelp(t, s.app); help.GetString("structure") != testkit.ID(testkit.StructureB) {
 		t.Errorf("help stored in %s", help.GetString("structure"))
+	}
+}
+
+// Searching for the person, choosing one, or adding a new one keeps
+// everything already typed: the page is one form.
+func TestHelpFormKeepsWhatWasTypedAcrossTheSearch(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	benefA := testkit.ID(testkit.BeneficiaireA)
+	date := testkit.Now().AddDate(0, 0, -1).Format("2006-01-02")
+	form := quickHelp(testkit.StructureA, date, "45", "email", "diagnostic_numerique")
+	form.Set("notes", "Créer une adresse e-mail, noter le mot de passe")
+	form.Set("demarche", "Demande de carte grise")
+	kept := []string{`value="45" checked`, `value="email" checked`, `value="diagnostic_numerique" checked`, "noter le mot de passe", `value="Demande de carte grise"`}
+
+	search := url.Values{}
+	for k, v := range form {
+		search[k] = v
+	}
+	search.Set("etape", "chercher")
+	search.Set("q", "fixturenom alpha")
+	before := accompagnementCount(t, s.app)
+	expectBody(t, s.postAs(cookie, accompagnementNew, search), http.StatusOK,
+		append([]string{`name="choisir" value="` + benefA + `"`}, kept...), []string{"Erreur"})
+	search.Del("etape")
+	search.Set("choisir", benefA)
+	expectBody(t, s.postAs(cookie, accompagnementNew, search), http.StatusOK,
+		append([]string{"Personne choisie", `name="beneficiaire" value="` + benefA + `"`}, kept...), nil)
+	if accompagnementCount(t, s.app) != before {
+		t.Fatal("a step of the form saved a help")
+	}
+
+	// A new person, typed in the same form: created with the help.
+	add := url.Values{}
+	for k, v := range form {
+		add[k] = v
+	}
+	add.Set("etape", "nouvelle")
+	expectBody(t, s.postAs(cookie, accompagnementNew, add), http.StatusOK, append([]string{`name="nouvelle_prenom"`, `name="nouvelle" value="1"`}, kept...), nil)
+	add.Del("etape")
+	add.Set("nouvelle", "1")
+	add.Set("nouvelle_prenom", "Rosalie")
+	add.Set("nouvelle_nom", "Nouvelle")
+	expectBody(t, s.postAs(cookie, accompagnementNew, add), http.StatusUnprocessableEntity, append([]string{"Cochez"}, kept...), nil)
+	add.Set("nouvelle_consentement", beneficiaires.PrivacyVersion)
+	people := s.count("beneficiaires")
+	if rec := s.postAs(cookie, accompagnementNew, add); rec.Code != http.StatusSeeOther {
+		t.Fatalf("help with a new person: %d\n%s", rec.Code, rec.Body.String())
+	}
+	help := newestHelp(t, s.app)
+	person, err := s.app.FindRecordById("beneficiaires", help.GetString("beneficiaire"))
+	if err != nil || person.GetString("nom") != "Nouvelle" || s.count("beneficiaires") != people+1 || person.GetString("consentement_version") == "" {
+		t.Fatalf("new person: %v %v", person, err)
+	}
+	if help.GetString("notes") != "Créer une adresse e-mail, noter le mot de passe" {
+		t.Errorf("notes %q", help.GetString("notes"))
+	}
+
+	// The same name again: offered first, created once confirmed.
+	add.Set("nouvelle_prenom", "rosalie")
+	expectBody(t, s.postAs(cookie, accompagnementNew, add), http.StatusConflict,
+		[]string{"peut-être déjà suivie", `name="choisir" value="` + person.Id + `"`, `name="nouvelle_doublon"`}, nil)
+	add.Set("nouvelle_doublon", "confirme")
+	if rec := s.postAs(cookie, accompagnementNew, add); rec.Code != http.StatusSeeOther {
+		t.Errorf("confirmed: %d", rec.Code)
 	}
 }

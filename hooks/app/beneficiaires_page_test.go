@@ -274,7 +274,7 @@ func TestBeneficiaryCreateWarnsAboutSimilarNames(t *testing.T) {
 		"nom": "Guérin-Lefèvre", "annee_naissance": 1948})
 	n := s.count("beneficiaires")
 	for form, reason := range map[string]string{
-		"helene|GUERIN LEFEVRE|": "même nom",
+		"helene|GUERIN LEFEVRE|":      "même nom",
 		"Hélène|Guerin-Lefevres|1948": "nom proche, même année de naissance",
 	} {
 		parts := strings.Split(form, "|")

@@ -108,9 +108,10 @@ type accompagnementPerson struct {
 	ID, Nom, Details, Structure string
 }
 
-// accompagnementHit is one line of the beneficiary search with its « Choisir » link.
+// accompagnementHit is one line of the beneficiary search with its « Choisir » link
+// (a GET page) and its id (« Choisir » button of the form).
 type accompagnementHit struct {
-	Nom, Details, Choisir string
+	ID, Nom, Details, Choisir string
 }
 
 type accompagnementFormPage struct {
@@ -130,6 +131,10 @@ type accompagnementFormPage struct {
 	Resultats       []accompagnementHit
 	Changer         string // the address that drops the chosen person
 	ChampsRecherche []hiddenField
+	// A person created with the help, typed in the same form.
+	Nouvelle         bool
+	NouvellePersonne beneficiaires.BeneficiaireForm
+	Consentement     []formulaire.Option
 }
 
 type hiddenField struct{ Name, Value string }
@@ -148,7 +153,7 @@ func accompagnementFormPageOf(w *accompagnementWorkspace, form accompagnements.A
 	s := w.chosen(form.Structure)
 	p := &accompagnementFormPage{Form: form, Errors: errs, Edition: edition, Action: action, Structure: s.Nom,
 		Aujourdhui: w.now.In(s.Loc).Format(accompagnements.AccompagnementDayLayout), Durees: accompagnementDureeOptions(),
-		Autonomies: []formulaire.Option{{Value: "", Label: "Non renseignée"}}}
+		Autonomies: []formulaire.Option{{Value: "", Label: "Non renseignée"}}, Consentement: beneficiaires.StaffConsentOptions}
 	for _, o := range referentiel.Autonomies {
 		p.Autonomies = append(p.Autonomies, formulaire.Option{Value: o.Value, Label: o.Label})
 	}
@@ -223,7 +228,7 @@ func (p *accompagnementFormPage) search(app core.App, w *accompagnementWorkspace
 			choose.Set("structure", h.Structure)
 		}
 		s, _ := w.structure(h.Structure)
-		p.Resultats = append(p.Resultats, accompagnementHit{Nom: h.Prenom + " " + h.Nom,
+		p.Resultats = append(p.Resultats, accompagnementHit{ID: h.ID, Nom: h.Prenom + " " + h.Nom,
 			Details: accompagnementPersonDetails(h.Annee, year, h.Commune, h.Telephone, s.Nom, len(w.structures) > 1),
 			Choisir: p.Action + "?" + choose.Encode()})
 	}
@@ -311,6 +316,76 @@ func accompagnementNewHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	}
 }
 
+// helpFormStep answers the buttons of the form that are not « Enregistrer »:
+// search a person, choose one, drop the chosen one, open the new-person
+// block. Everything typed so far comes back as typed (one form, no
+// JavaScript); nothing is saved. It tells whether it answered.
+func (pe *pageEngine) helpFormStep(e *core.RequestEvent, w *accompagnementWorkspace, form *accompagnements.AccompagnementForm,
+	edition bool, action, linked string) (bool, error) {
+	v := e.Request.PostForm
+	choisir, etape := v.Get("choisir"), v.Get("etape")
+	if choisir == "" && etape == "" {
+		return false, nil
+	}
+	errs := formulaire.Erreurs{}
+	switch {
+	case choisir != "":
+		form.Beneficiaire = choisir
+	case etape == "changer":
+		form.Beneficiaire = ""
+	}
+	var person *accompagnementPerson
+	if form.Beneficiaire != "" {
+		var err error
+		if person, err = loadHelpPerson(e.App, e.Auth, w, form.Beneficiaire, linked); err != nil || (edition && person.Structure != form.Structure) {
+			person, form.Beneficiaire = nil, ""
+			errs["beneficiaire"] = "Cette personne n'est pas suivie par la structure de l'accompagnement. Cherchez-la à nouveau, ou laissez l'accompagnement anonyme."
+		} else if !edition {
+			form.Structure = person.Structure // the person's structure is the help's
+		}
+	}
+	p := accompagnementFormPageOf(w, *form, errs, edition, action)
+	p.Personne = person
+	p.prepareSearch(e, w)
+	p.Nouvelle = person == nil && !edition && (etape == "nouvelle" || (v.Get("nouvelle") == "1" && etape != "anonyme"))
+	p.NouvellePersonne = parseNouvellePersonne(v)
+	if etape == "chercher" {
+		p.Recherche = texte.Recherche(v.Get("q"))
+		p.Cherche = p.Recherche != "" && person == nil
+		if err := p.search(e.App, w); err != nil {
+			return true, err
+		}
+		if err := journalList(e, "", len(p.Resultats), journal.SearchDetails("Choix de la personne d'un accompagnement", p.Recherche)); err != nil {
+			return true, err
+		}
+	}
+	status := http.StatusOK
+	if len(errs) > 0 {
+		status = http.StatusUnprocessableEntity
+	}
+	return true, pe.renderHelpForm(e, status, p)
+}
+
+// parseNouvellePersonne reads the new-person block of the help form.
+func parseNouvellePersonne(v url.Values) beneficiaires.BeneficiaireForm {
+	get := func(name string) string { return strings.TrimSpace(v.Get("nouvelle_" + name)) }
+	return beneficiaires.BeneficiaireForm{Prenom: get("prenom"), Nom: get("nom"), Telephone: get("telephone"),
+		AnneeNaissance: get("annee_naissance"), Consentement: v["nouvelle_consentement"]}
+}
+
+// checkNouvellePersonne validates the new person typed with a help: their
+// messages carry the block's field names.
+func checkNouvellePersonne(e *core.RequestEvent, errs formulaire.Erreurs) *beneficiaires.BeneficiaireForm {
+	if e.Request.PostForm.Get("nouvelle") != "1" {
+		return nil
+	}
+	f := parseNouvellePersonne(e.Request.PostForm)
+	for field, msg := range f.ValidateNew(clock.Now(e.App)) {
+		errs["nouvelle_"+field] = msg
+	}
+	return &f
+}
+
 // checkHelpForm validates a posted form for structure s and checks the
 // chosen person, who must be followed by the same structure. A wrong
 // person posted in the form is an error of the form (422), not a 404:
@@ -344,11 +419,18 @@ func accompagnementCreateHandler(pe *pageEngine) func(*core.RequestEvent) error 
 		if form.Structure == "" {
 			form.Structure = w.structures[0].ID
 		}
+		if answered, err := pe.helpFormStep(e, w, &form, false, "/espace/accompagnements/nouveau", ""); answered || err != nil {
+			return err
+		}
 		s, member := w.structure(form.Structure)
 		var errs formulaire.Erreurs
 		var person *accompagnementPerson
+		var nouvelle *beneficiaires.BeneficiaireForm
 		if member {
 			errs, person = checkHelpForm(e, w, &form, s, "")
+			if person == nil {
+				nouvelle = checkNouvellePersonne(e, errs)
+			}
 		} else {
 			errs = form.Validate(clock.Now(e.App).In(w.structures[0].Loc))
 			errs["structure"] = "Choisissez une de vos structures."
@@ -359,6 +441,23 @@ func accompagnementCreateHandler(pe *pageEngine) func(*core.RequestEvent) error 
 		if len(errs) > 0 {
 			return pe.accompagnementFormErrors(e, w, form, person, errs, false, "/espace/accompagnements/nouveau")
 		}
+		if nouvelle != nil && e.Request.PostForm.Get("nouvelle_doublon") != "confirme" {
+			doublons, err := beneficiaires.DoublonsPossibles(e.App, s.ID, nouvelle)
+			if err != nil {
+				return err
+			}
+			if len(doublons) > 0 {
+				errs["nouvelle_prenom"] = "Cette personne est peut-être déjà suivie : choisissez-la plus haut, ou cochez « C'est une autre personne »."
+				p := accompagnementFormPageOf(w, form, errs, false, "/espace/accompagnements/nouveau")
+				p.prepareSearch(e, w)
+				p.Nouvelle, p.NouvellePersonne = true, *nouvelle
+				for _, d := range doublons {
+					p.Resultats = append(p.Resultats, accompagnementHit{ID: d.ID, Nom: d.Prenom + " " + d.Nom, Details: strings.Join(d.Raisons, ", ")})
+				}
+				p.Cherche, p.Recherche = true, nouvelle.Prenom+" "+nouvelle.Nom
+				return pe.renderHelpForm(e, http.StatusConflict, p)
+			}
+		}
 		collection, err := e.App.FindCachedCollectionByNameOrId("accompagnements")
 		if err != nil {
 			return fmt.Errorf("help collection: %w", err)
@@ -366,10 +465,18 @@ func accompagnementCreateHandler(pe *pageEngine) func(*core.RequestEvent) error 
 		record := core.NewRecord(collection)
 		record.Set("conseiller", e.Auth.Id)
 		record.Set("structure", s.ID)
-		for field, value := range form.Changes() {
-			record.Set(field, value)
-		}
 		err = e.App.RunInTransaction(func(tx core.App) error {
+			if nouvelle != nil {
+				created, err := createHelpPerson(tx, e.Auth, s.ID, nouvelle)
+				if err != nil {
+					return err
+				}
+				form.Beneficiaire = created.Id
+				person = &accompagnementPerson{ID: created.Id, Nom: model.PersonName(created), Structure: s.ID}
+			}
+			for field, value := range form.Changes() {
+				record.Set(field, value)
+			}
 			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
 				return err
 			}
@@ -406,7 +513,27 @@ func (pe *pageEngine) accompagnementFormErrors(e *core.RequestEvent, w *accompag
 		p.Form.ValidateAnonyme(formulaire.Erreurs{})
 	}
 	p.prepareSearch(e, w)
+	if v := e.Request.PostForm; v.Get("nouvelle") == "1" && person == nil && !edition {
+		p.Nouvelle, p.NouvellePersonne = true, parseNouvellePersonne(v)
+	}
 	return pe.renderHelpForm(e, http.StatusUnprocessableEntity, p)
+}
+
+// createHelpPerson records the person typed with a help, with their
+// consent, through the create rule, and journals it.
+func createHelpPerson(tx core.App, auth *core.Record, structure string, f *beneficiaires.BeneficiaireForm) (*core.Record, error) {
+	collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
+	if err != nil {
+		return nil, err
+	}
+	r := core.NewRecord(collection)
+	r.Set("structure", structure)
+	f.Apply(r)
+	beneficiaires.RecordConsent(r, clock.Now(tx))
+	if err := access.CreateChecked(tx, auth, r); err != nil {
+		return nil, fmt.Errorf("create beneficiary with a help: %w", err)
+	}
+	return r, journal.LogAccess(tx, auth, journal.Creation, r, "")
 }
 
 // touchBeneficiaire moves the person's last activity to the help's day
@@ -505,6 +632,9 @@ func accompagnementUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error 
 		// A help stays in its structure (the update rule refuses a move).
 		form.Structure = s.ID
 		form.Original = accompagnements.AccompagnementFormOf(record, s.Loc).Original
+		if answered, err := pe.helpFormStep(e, w, &form, true, accompagnementEditPath(record.Id), record.GetString("beneficiaire")); answered || err != nil {
+			return err
+		}
 		errs, person := checkHelpForm(e, w, &form, s, record.GetString("beneficiaire"))
 		if len(errs) > 0 {
 			return pe.accompagnementFormErrors(e, w, form, person, errs, true, accompagnementEditPath(record.Id))
