@@ -43,7 +43,7 @@ func TestHomeListsUpcomingPublicSessions(t *testing.T) {
 			"2 ateliers d'ici le",
 			// capacity 8, one registration
 			"7 places disponibles",
-			"Je veux débuter avec le numérique", `href="/?besoin=debuter"`,
+			"Je veux débuter avec le numérique", `href="/?besoin=debuter#titre-seances"`,
 			`/static/atelier.css?v=`,
 			`href="/_/"`,
 		},
@@ -150,21 +150,22 @@ func TestHomeShowsFullSessionsAsWaitingList(t *testing.T) {
 		return app
 	}
 	(&tests.ApiScenario{
-		Name:               "full sessions hidden by default",
-		Method:             http.MethodGet,
-		URL:                "/",
-		TestAppFactory:     full,
-		ExpectedStatus:     http.StatusOK,
-		ExpectedContent:    []string{"1 atelier d'ici", "7 places disponibles", `id="places" name="places" type="checkbox" value="1" checked`},
-		NotExpectedContent: []string{"Complet — inscription sur liste d'attente", "Atelier propre à Alpha"},
+		Name:           "full sessions shown by default, marked",
+		Method:         http.MethodGet,
+		URL:            "/",
+		TestAppFactory: full,
+		ExpectedStatus: http.StatusOK,
+		ExpectedContent: []string{"2 ateliers d'ici", "Complet — liste d'attente", "7 places disponibles", "Voir et s'inscrire sur la liste d'attente",
+			`id="places" name="places" type="checkbox" value="1">`},
 	}).Test(t)
 	(&tests.ApiScenario{
-		Name:            "full sessions shown when asked",
-		Method:          http.MethodGet,
-		URL:             "/?places=0&places=1&places=0",
-		TestAppFactory:  full,
-		ExpectedStatus:  http.StatusOK,
-		ExpectedContent: []string{"2 ateliers d'ici", "Complet — inscription sur liste d'attente", "7 places disponibles", "Voir et s'inscrire sur la liste d'attente"},
+		Name:               "only sessions with places when asked",
+		Method:             http.MethodGet,
+		URL:                "/?places=0&places=1",
+		TestAppFactory:     full,
+		ExpectedStatus:     http.StatusOK,
+		ExpectedContent:    []string{"1 atelier d'ici", "7 places disponibles", `value="1" checked`},
+		NotExpectedContent: []string{"Complet — liste d'attente", "Atelier propre à Alpha"},
 	}).Test(t)
 }
 
@@ -182,7 +183,7 @@ func TestHomeFiltersByPlaceAndPeriod(t *testing.T) {
 		{"/?semaines=1", []string{"1 atelier d'ici", "Atelier propre à Alpha", `<option value="1" selected>`}, []string{"Salle Bêta"}},
 		{"/?semaines=4", []string{"2 ateliers d'ici"}, nil},
 		{"/?semaines=999", []string{"2 ateliers d'ici"}, nil}, // unknown: default
-		{"/?besoin=debuter&semaines=4", []string{"1 atelier d'ici", `href="/?semaines=4"`, `href="/?besoin=emploi&amp;semaines=4"`}, nil},
+		{"/?besoin=debuter&semaines=4", []string{"1 atelier d'ici", `href="/?semaines=4#titre-seances"`, `href="/?besoin=emploi&amp;semaines=4#titre-seances"`}, nil},
 	}
 	for _, c := range cases {
 		(&tests.ApiScenario{
@@ -433,4 +434,19 @@ func mustFind(t testing.TB, app core.App, collection, name string) *core.Record 
 		t.Fatal(err)
 	}
 	return r
+}
+
+// On a phone, choosing a need lands on the results; a need with no
+// session says whom to call and shows the next sessions of other needs;
+// places show their postcode and overseas sessions say where they are.
+func TestHomeOnAPhone(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "structures", testkit.StructureA, map[string]any{"telephone": "+33549000000"})
+	setFields(t, s.app, "lieux", testkit.LieuA, map[string]any{"code_postal": "86000"})
+	expectBody(t, s.get("/"), http.StatusOK, []string{`action="/#titre-seances"`, "Poitiers (86000)", "heure de La Réunion",
+		`aria-labelledby="seance-` + testkit.ID(testkit.SeancePubliqueA) + ` quand-` + testkit.ID(testkit.SeancePubliqueA) + `"`}, nil)
+	body := s.get("/?besoin=enfant").Body.String()
+	expectIn(t, "need without session", body, []string{"0 atelier", "Appeler une structure", "Appeler une structure", "05 49 00 00 00",
+		"Les prochains ateliers, sur d'autres sujets", "Atelier propre à Alpha"}, nil)
 }

@@ -58,6 +58,11 @@ func LoadHome(app core.App, filter HomeFilter, now time.Time) (*homeData, error)
 	}
 	if filter.Besoin != "" {
 		data.BesoinLabel = referentiel.Besoins.Label(filter.Besoin)
+		if total == 0 {
+			if err := data.loadAlternatives(app, now); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, b := range referentiel.Besoins {
 		link := filter
@@ -110,7 +115,7 @@ func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 	var rows []cardRow
 	err := app.DB().NewQuery(`SELECT s.id, a.titre, a.resume, a.niveau, a.a_apporter, a.besoin,
 			s.debut, s.fin, s.capacite, s.inscriptions_ouvertes,
-			l.nom AS lieu, l.commune, st.nom AS structure, st.slug, st.fuseau,
+			l.nom AS lieu, l.commune, l.code_postal, st.nom AS structure, st.slug, st.fuseau,
 			` + PlacesPrisesSQL("s.id") + ` AS occupees
 		FROM seances s
 		JOIN ateliers a ON a.id = s.atelier
@@ -137,7 +142,7 @@ func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 			ID: r.ID, Titre: r.Titre, Resume: r.Resume, Niveau: r.Niveau, AApporter: r.AApporter, Besoin: r.Besoin,
 			Debut: debut.Time().In(loc), Fin: fin.Time().In(loc),
 			DureeMinutes: int(fin.Time().Sub(debut.Time()).Minutes()),
-			Lieu:         r.Lieu, Commune: r.Commune, Structure: r.Structure, StructureSlug: r.Slug,
+			Lieu:         r.Lieu, Commune: r.Commune, CodePostal: r.CodePostal, Fuseau: r.Fuseau, Structure: r.Structure, StructureSlug: r.Slug,
 			Capacite: r.Capacite, Occupees: r.Occupees, InscriptionsOuvertes: r.InscriptionsOuvertes,
 		})
 	}
@@ -168,7 +173,7 @@ type HomeFilter struct {
 	Besoin    string
 	Ou        string // "c:<commune>" or "s:<structure slug>", "" for everywhere
 	Semaines  int    // how far ahead, in weeks
-	AvecPlace bool   // only sessions with a place left (on by default)
+	AvecPlace bool   // only sessions with a place left (off by default: full ones show their waiting list)
 	Page      int
 }
 
@@ -185,7 +190,8 @@ type seanceCard struct {
 	Besoin                               string
 	Debut, Fin                           time.Time
 	DureeMinutes                         int
-	Lieu, Commune                        string
+	Lieu, Commune, CodePostal            string
+	Fuseau                               string // the structure's time zone: the times are its local times
 	Structure, StructureSlug             string
 	Capacite, Occupees                   int
 	InscriptionsOuvertes                 bool
@@ -211,12 +217,40 @@ type homeData struct {
 	Total       int
 	Pagination  pagination.Pagination
 	Jusquau     time.Time
+	// For a need with no session: other sessions, and whom to call.
+	Autres   []seanceCard
+	Contacts []structureContact
 }
 
 // PublicUpcomingWhere selects what the anonymous API rules let through:
 // public sessions (seances list rule) of active workshops (ateliers rule).
 const PublicUpcomingWhere = `s.publique = TRUE AND s.statut = 'planifiee' AND a.actif = TRUE
 	AND s.debut >= {:from} AND s.debut < {:to}`
+
+// structureContact is a structure a visitor may call.
+type structureContact struct {
+	Nom       string `db:"nom"`
+	Slug      string `db:"slug"`
+	Telephone string `db:"telephone"`
+	Commune   string `db:"commune"`
+}
+
+// loadAlternatives fills the page of a need with no session: the next
+// sessions of other needs, and the structures to call about it.
+func (d *homeData) loadAlternatives(app core.App, now time.Time) error {
+	params := dbx.Params{"from": model.DBDate(now), "to": model.DBDate(now.AddDate(0, 3, 0)), "limit": 4, "offset": 0}
+	cards, err := UpcomingCards(app, PublicUpcomingWhere, params)
+	if err != nil {
+		return err
+	}
+	d.Autres = cards
+	err = app.DB().NewQuery(`SELECT nom, slug, telephone, commune FROM structures
+		WHERE telephone != '' ORDER BY nom LIMIT 20`).All(&d.Contacts)
+	if err != nil {
+		return fmt.Errorf("structures to call: %w", err)
+	}
+	return nil
+}
 
 type lieuOption struct {
 	Value, Label string
@@ -240,6 +274,7 @@ type cardRow struct {
 	Fin                  string `db:"fin"`
 	Lieu                 string `db:"lieu"`
 	Commune              string `db:"commune"`
+	CodePostal           string `db:"code_postal"`
 	Structure            string `db:"structure"`
 	Slug                 string `db:"slug"`
 	Fuseau               string `db:"fuseau"`
@@ -263,8 +298,8 @@ func (f HomeFilter) values() url.Values {
 	if f.Semaines != HomeWeeks && f.Semaines != 0 {
 		q.Set("semaines", strconv.Itoa(f.Semaines))
 	}
-	if !f.AvecPlace {
-		q.Set("places", "0")
+	if f.AvecPlace {
+		q.Set("places", "1")
 	}
 	return q
 }
@@ -293,3 +328,7 @@ func (f HomeFilter) where(params dbx.Params) string {
 func (c seanceCard) PlacesRestantes() int { return PlacesRestantes(c.Capacite, c.Occupees) }
 
 func (c seanceCard) Complet() bool { return c.PlacesRestantes() == 0 }
+
+// Ailleurs names where a session outside mainland France takes place, so
+// that its times are read as local times (« La Réunion »), or "".
+func (c seanceCard) Ailleurs() string { return frfmt.Territoire(c.Fuseau) }

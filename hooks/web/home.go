@@ -15,7 +15,7 @@ import (
 )
 
 func parseHomeFilter(q url.Values) seances.HomeFilter {
-	f := seances.HomeFilter{Besoin: q.Get("besoin"), Ou: q.Get("ou"), Semaines: seances.HomeWeeks, AvecPlace: true}
+	f := seances.HomeFilter{Besoin: q.Get("besoin"), Ou: q.Get("ou"), Semaines: seances.HomeWeeks, AvecPlace: false}
 	if !referentiel.Besoins.Has(f.Besoin) {
 		f.Besoin = ""
 	}
@@ -29,10 +29,12 @@ func parseHomeFilter(q url.Values) seances.HomeFilter {
 			}
 		}
 	}
-	// The form sends places=0 from a hidden field, then places=1 if the
-	// box is ticked: the last value wins, and no value means the default.
-	if v := q["places"]; len(v) > 0 && v[len(v)-1] == "0" {
-		f.AvecPlace = false
+	// Full sessions are shown by default (marked « Complet — liste
+	// d'attente »: people can still join the waiting list). The form sends
+	// places=0 from a hidden field, then places=1 if the box is ticked: the
+	// last value wins.
+	if v := q["places"]; len(v) > 0 && v[len(v)-1] == "1" {
+		f.AvecPlace = true
 	}
 	f.Page = pagination.Demandee(q)
 	return f

@@ -178,3 +178,28 @@ func Pluriel(n int, singulier, pluriel string) string {
 	}
 	return pluriel
 }
+
+// territoires name the French territories of the time zones a structure
+// may use outside mainland France.
+var territoires = map[string]string{
+	"Indian/Reunion": "La Réunion", "Indian/Mayotte": "Mayotte", "America/Guadeloupe": "Guadeloupe",
+	"America/Martinique": "Martinique", "America/Cayenne": "Guyane", "America/Miquelon": "Saint-Pierre-et-Miquelon",
+	"America/St_Barthelemy": "Saint-Barthélemy", "America/Marigot": "Saint-Martin", "Pacific/Noumea": "Nouvelle-Calédonie",
+	"Pacific/Tahiti": "Polynésie française", "Pacific/Wallis": "Wallis-et-Futuna",
+}
+
+// Territoire names the territory of a time zone outside mainland France
+// (« La Réunion » for Indian/Reunion), "" for mainland France; an unknown
+// zone is named by its city.
+func Territoire(zone string) string {
+	if zone == "" || zone == DefaultZone {
+		return ""
+	}
+	if t, ok := territoires[zone]; ok {
+		return t
+	}
+	if i := strings.LastIndex(zone, "/"); i >= 0 {
+		return strings.ReplaceAll(zone[i+1:], "_", " ")
+	}
+	return zone
+}

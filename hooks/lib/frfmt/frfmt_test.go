@@ -135,3 +135,12 @@ func TestMoisEtPluriel(t *testing.T) {
 		t.Error("Pluriel is wrong")
 	}
 }
+
+func TestTerritoire(t *testing.T) {
+	for zone, want := range map[string]string{"": "", "Europe/Paris": "", "Indian/Reunion": "La Réunion",
+		"America/Cayenne": "Guyane", "Asia/Ho_Chi_Minh": "Ho Chi Minh"} {
+		if got := Territoire(zone); got != want {
+			t.Errorf("%q: %q, want %q", zone, got, want)
+		}
+	}
+}
