@@ -19,7 +19,7 @@ run:
 test: vet hooks/e2e/node_modules
 	@unformatted=$$(gofmt -l main.go hooks pb_migrations); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 20m ./...
 	@$(MAKE) --no-print-directory test-dates
 
 ## test-dates: the in-process tests again at instants where dates break
