@@ -773,3 +773,34 @@ func TestStaffCancellationAsksFirstAndCanBeRestored(t *testing.T) {
 		t.Errorf("another session's registration: %d", rec.Code)
 	}
 }
+
+// Every form of the session and attendance pages has its own accessible
+// name (screen readers list forms as landmarks).
+func TestSessionPagesNameEveryForm(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	newInscription(t, s.app, testkit.SeancePubliqueA, newPerson(t, s.app, testkit.StructureA, "Wanda", "Enattente", ""), "liste_attente", 1)
+	newInscription(t, s.app, testkit.SeancePubliqueA, newPerson(t, s.app, testkit.StructureA, "Anna", "Annulee", ""), "annule", 0)
+	form := regexp.MustCompile(`<form[^>]*>`)
+	named := regexp.MustCompile(`aria-label(ledby)?="[^"]+"`)
+	check := func(path string) {
+		t.Helper()
+		body := s.getAs(cookie, path).Body.String()
+		forms := form.FindAllString(body, -1)
+		if len(forms) < 3 {
+			t.Fatalf("%s: %d forms", path, len(forms))
+		}
+		seen := map[string]bool{}
+		for _, f := range forms {
+			name := named.FindString(f)
+			if name == "" || (seen[name] && !strings.Contains(name, "ledby")) {
+				t.Errorf("%s: form without its own name: %s", path, f)
+			}
+			seen[name] = true
+		}
+	}
+	check(espaceSeance(testkit.SeancePubliqueA) + "?q=Fixturenom")
+	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
+	check(espaceSeance(testkit.SeancePubliqueA) + "/presences?q=Fixturenom")
+}
