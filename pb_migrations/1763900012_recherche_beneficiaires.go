@@ -67,15 +67,20 @@ func fillRecherche(app core.App) error {
 	return nil
 }
 
+// rechercheTexte is what the index holds: the folded text, or, for a row
+// written without the application's hooks (raw SQL by an operator), its
+// names and contacts as they are (still found, case-blind).
+const rechercheTexte = `coalesce(nullif(new.recherche, ''), new.prenom || ' ' || new.nom || ' ' || coalesce(new.email, '') || ' ' || coalesce(new.telephone, ''))`
+
 var rechercheUp = []string{
 	`CREATE TABLE beneficiaires_recherche_cles (n INTEGER PRIMARY KEY, beneficiaire TEXT NOT NULL UNIQUE)`,
 	`CREATE VIRTUAL TABLE beneficiaires_recherche USING fts5(texte, tokenize = 'trigram')`,
 	`CREATE TRIGGER beneficiaires_recherche_ai AFTER INSERT ON beneficiaires BEGIN
 		INSERT INTO beneficiaires_recherche_cles (beneficiaire) VALUES (new.id);
-		INSERT INTO beneficiaires_recherche (rowid, texte) VALUES (last_insert_rowid(), new.recherche);
+		INSERT INTO beneficiaires_recherche (rowid, texte) VALUES (last_insert_rowid(), ` + rechercheTexte + `);
 	END`,
-	`CREATE TRIGGER beneficiaires_recherche_au AFTER UPDATE OF recherche ON beneficiaires BEGIN
-		UPDATE beneficiaires_recherche SET texte = new.recherche
+	`CREATE TRIGGER beneficiaires_recherche_au AFTER UPDATE OF recherche, prenom, nom, email, telephone ON beneficiaires BEGIN
+		UPDATE beneficiaires_recherche SET texte = ` + rechercheTexte + `
 			WHERE rowid = (SELECT n FROM beneficiaires_recherche_cles WHERE beneficiaire = new.id);
 	END`,
 	`CREATE TRIGGER beneficiaires_recherche_ad AFTER DELETE ON beneficiaires BEGIN

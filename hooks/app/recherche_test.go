@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pocketbase/dbx"
+
 	"atelier/hooks/testkit"
 )
 
@@ -62,4 +64,18 @@ func expectIn(t *testing.T, what, body string, want, absent []string) {
 			t.Errorf("%s: %q found", what, a)
 		}
 	}
+}
+
+// A person written without the application's hooks (raw SQL) is still
+// found by their name as written.
+func TestPeopleWrittenBySQLAreStillFound(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	if _, err := s.app.DB().NewQuery(`INSERT INTO beneficiaires (id, structure, prenom, nom, created, updated)
+		VALUES ('sqlperson000001', {:s}, 'Rawdon', 'Crawley', '2026-01-01 00:00:00.000Z', '2026-01-01 00:00:00.000Z')`).
+		Bind(dbx.Params{"s": testkit.ID(testkit.StructureA)}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	expectIn(t, "raw SQL", s.getAs(cookie, "/espace/beneficiaires?q=crawley").Body.String(), []string{"Crawley"}, nil)
 }

@@ -362,7 +362,7 @@ func TestAttaqueListeAttenteDeDixMille(t *testing.T) {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	res, err := noRedirect.Post(c.f.URL+"/inscription/"+jeton, "application/x-www-form-urlencoded", strings.NewReader(""))
+	res, err := noRedirect.Post(c.f.URL+"/inscription/"+jeton, "application/x-www-form-urlencoded", strings.NewReader("confirme=1"))
 	if err != nil {
 		t.Fatal(err)
 	}
