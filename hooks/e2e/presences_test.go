@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/model"
 )
 
 // The demo conseiller takes attendance on a tablet-sized screen with
@@ -60,6 +62,9 @@ func (f *flowServer) save(t *testing.T, collection string, fields map[string]any
 	}
 	r := core.NewRecord(c)
 	r.Load(fields)
+	if collection == "beneficiaires" {
+		model.SetRecherche(r) // this connection runs without the server's hooks
+	}
 	if err := f.db.Save(r); err != nil {
 		t.Fatalf("save %s: %v", collection, err)
 	}
