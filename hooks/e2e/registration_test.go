@@ -295,7 +295,7 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 		chromedp.SendKeys("#prenom", "Gisèle", chromedp.ByID),
 		chromedp.SendKeys("#nom", "Navigateur", chromedp.ByID),
 		chromedp.SendKeys("#telephone", "06 12", chromedp.ByID),
-		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
+		chromedp.Click(`button.principal`, chromedp.ByQuery),
 		chromedp.WaitVisible("#erreurs", chromedp.ByID),
 		chromedp.Text("#erreur-telephone", &errorText, chromedp.ByID),
 	)
@@ -312,7 +312,7 @@ func TestRegistrationFormWorksWithoutJavaScript(t *testing.T) {
 		chromedp.SetValue("#telephone", "06 12 34 56 01", chromedp.ByID),
 		chromedp.Click("#consentement", chromedp.ByID),
 		chromedp.Sleep(RenduWait), // a form sent back within two seconds is a robot's
-		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
+		chromedp.Click(`button.principal`, chromedp.ByQuery),
 		chromedp.WaitVisible(".recap", chromedp.ByQuery),
 		chromedp.Text("h1", &heading, chromedp.ByQuery),
 		chromedp.Text(".recap", &recap, chromedp.ByQuery),
@@ -389,7 +389,7 @@ func TestRegistrationLifePagesPassAudit(t *testing.T) {
 		chromedp.SendKeys("#telephone", "06 55 44 33 02", chromedp.ByID),
 		chromedp.Click("#consentement", chromedp.ByID),
 		chromedp.Sleep(RenduWait),
-		chromedp.Click(`button[type="submit"]`, chromedp.ByQuery),
+		chromedp.Click(`button.principal`, chromedp.ByQuery),
 		chromedp.WaitVisible(".succes", chromedp.ByQuery),
 	)
 }

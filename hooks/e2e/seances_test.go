@@ -167,7 +167,7 @@ func TestPlanningInTheBrowser(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.SetValue("#lieu", form.Get("lieu"), chromedp.ByID),
 		chromedp.SetValue("#date", form.Get("date"), chromedp.ByID),
-		chromedp.SetValue("#heure", "09:30", chromedp.ByID),
+		chromedp.SetValue("#heure", "07:15", chromedp.ByID), // before any demo session: no overlap to confirm
 		chromedp.Click(`label[for="repetition-1"]`, chromedp.ByQuery),
 		chromedp.SetValue("#occurrences", "3", chromedp.ByID),
 		chromedp.Click(`main form button[type="submit"]`, chromedp.ByQuery),
