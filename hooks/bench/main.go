@@ -2,7 +2,7 @@
 // prints one table of figures, each next to a baseline measured in the same
 // run (machines are noisy; ratios are what compare across runs).
 //
-//	make bench   # or: go run ./hooks/bench
+//	make bench   # or: go run ./hooks/bench (go run ./hooks/bench recherche: the people search only)
 package main
 
 import (
@@ -38,7 +38,11 @@ const (
 type row struct{ figure, value, ratio, goal string }
 
 func main() {
-	rows, err := run()
+	measure := run
+	if len(os.Args) > 1 && os.Args[1] == "recherche" { // go run ./hooks/bench recherche: the people search only
+		measure = measurePeopleSearch
+	}
+	rows, err := measure()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)

@@ -60,6 +60,9 @@ func measurePeopleSearch() ([]row, error) {
 				return nil, fmt.Errorf("search %q: %w", q, err)
 			}
 			search = append(search, time.Since(start))
+			if round == 0 && os.Getenv("ATELIER_BENCH_DETAIL") != "" {
+				fmt.Fprintf(os.Stderr, "  %-20q %s\n", q, time.Since(start))
+			}
 		}
 	}
 	p := func(d []time.Duration, q float64) time.Duration {
@@ -83,7 +86,7 @@ func searchFixture(app core.App) (string, *model.StaffView, error) {
 		return "", nil, err
 	}
 	s := core.NewRecord(structures)
-	s.Load(map[string]any{"nom": "Grande structure", "slug": "grande-structure"})
+	s.Load(map[string]any{"nom": "Grande structure", "slug": "grande-structure", "fuseau": "Europe/Paris"})
 	if err := app.Save(s); err != nil {
 		return "", nil, fmt.Errorf("structure: %w", err)
 	}

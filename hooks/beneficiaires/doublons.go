@@ -37,7 +37,7 @@ func DoublonsPossibles(app core.App, structure string, f *BeneficiaireForm) ([]L
 			add(h, "même e-mail")
 		}
 	}
-	where := dbx.And(dbx.HashExp{"structure": structure}, dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	where := dbx.And(dbx.HashExp{"b.structure": structure}, dbx.NewExp("b.anonymise = false AND b.fusionne_vers = ''"))
 	name := texte.Plier(f.Prenom + " " + f.Nom)
 	words := texte.MotsRecherche(name, maxMotsRecherche)
 	same, err := searchPeople(app, where, words, false, 20)
@@ -50,7 +50,7 @@ func DoublonsPossibles(app core.App, structure string, f *BeneficiaireForm) ([]L
 		}
 	}
 	if year, err := strconv.Atoi(f.AnneeNaissance); err == nil {
-		close, err := searchPeople(app, dbx.And(where, dbx.HashExp{"annee_naissance": year}), words, true, 20)
+		close, err := searchPeople(app, dbx.And(where, dbx.HashExp{"b.annee_naissance": year}), words, true, 20)
 		if err != nil {
 			return nil, fmt.Errorf("duplicates by close name: %w", err)
 		}

@@ -99,44 +99,49 @@ const maxMotsRecherche = 6
 // index; shorter ones only narrow what it found (or, alone, the people of
 // the structure).
 func searchPeople(app core.App, where dbx.Expression, words []string, typos bool, limit int64) ([]BeneficiaireHit, error) {
-	var indexed []string
-	params := dbx.Params{}
+	var indexed []dbx.Expression
 	// Short words (« le », « du ») are looked up with their neighbours,
 	// as typed: « le du » finds « Le-Dû ».
 	if phrase := strings.Join(words, " "); len(words) > 1 && len([]rune(phrase)) >= 3 &&
 		slices.ContainsFunc(words, func(w string) bool { return len([]rune(w)) < 3 }) {
-		params["phrase"] = "%" + phrase + "%"
-		indexed = append(indexed, "c.n IN (SELECT rowid FROM beneficiaires_recherche WHERE texte LIKE {:phrase})")
+		indexed = append(indexed, dbx.NewExp("f.texte LIKE {:phrase}", dbx.Params{"phrase": "%" + phrase + "%"}))
 	}
 	for i, word := range words {
 		param := fmt.Sprintf("w%d", i)
-		if len([]rune(word)) < 3 {
+		switch {
+		case len([]rune(word)) < 3:
 			if len(indexed) == 0 { // a lone short word: the structure's people, compared plainly
-				where = dbx.And(where, dbx.NewExp("(prenom LIKE {:"+param+"} OR nom LIKE {:"+param+"})", dbx.Params{param: "%" + word + "%"}))
+				where = dbx.And(where, dbx.NewExp("(b.prenom LIKE {:"+param+"} OR b.nom LIKE {:"+param+"})", dbx.Params{param: "%" + word + "%"}))
 			}
-			continue
+		case typos && texte.UneFaute(word) != nil:
+			// One indexed lookup per pattern: an OR inside one query would
+			// read the whole index.
+			var alternatives []string
+			params := dbx.Params{}
+			for j, p := range texte.UneFaute(word) {
+				name := fmt.Sprintf("%s_%d", param, j)
+				params[name] = p
+				alternatives = append(alternatives, "SELECT rowid FROM beneficiaires_recherche WHERE texte LIKE {:"+name+"}")
+			}
+			indexed = append(indexed, dbx.NewExp("f.rowid IN ("+strings.Join(alternatives, " UNION ")+")", params))
+		default:
+			indexed = append(indexed, dbx.NewExp("f.texte LIKE {:"+param+"}", dbx.Params{param: "%" + word + "%"}))
 		}
-		patterns := []string{"%" + word + "%"}
-		if typos && texte.UneFaute(word) != nil {
-			patterns = texte.UneFaute(word)
-		}
-		var alternatives []string
-		for j, p := range patterns {
-			name := fmt.Sprintf("%s_%d", param, j)
-			params[name] = p
-			alternatives = append(alternatives, "SELECT rowid FROM beneficiaires_recherche WHERE texte LIKE {:"+name+"}")
-		}
-		// One indexed lookup per pattern: an OR inside one query would
-		// scan the whole index.
-		indexed = append(indexed, "c.n IN ("+strings.Join(alternatives, " UNION ")+")")
-	}
-	if len(indexed) > 0 {
-		where = dbx.And(where, dbx.NewExp(`id IN (SELECT c.beneficiaire FROM beneficiaires_recherche_cles c WHERE `+
-			strings.Join(indexed, " AND ")+`)`, params))
 	}
 	hits := []BeneficiaireHit{}
-	err := app.DB().Select("id", "prenom", "nom", "telephone", "email", "commune", "annee_naissance", "structure").
-		From("beneficiaires").Where(where).OrderBy("nom", "prenom").Limit(limit).All(&hits)
+	columns := []string{"b.id", "b.prenom", "b.nom", "b.telephone", "b.email", "b.commune", "b.annee_naissance", "b.structure"}
+	var q *dbx.SelectQuery
+	if len(indexed) == 0 {
+		q = app.DB().Select(columns...).From("beneficiaires b").Where(where)
+	} else {
+		// The trigram index drives: the few people it finds are then
+		// checked against the scope.
+		q = app.DB().Select(columns...).From("beneficiaires_recherche f").
+			InnerJoin("beneficiaires_recherche_cles c", dbx.NewExp("c.n = f.rowid")).
+			InnerJoin("beneficiaires b", dbx.NewExp("b.id = c.beneficiaire")).
+			Where(dbx.And(append(indexed, where)...))
+	}
+	err := q.OrderBy("b.nom", "b.prenom").Limit(limit).All(&hits)
 	return hits, err
 }
 
