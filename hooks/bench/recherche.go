@@ -60,7 +60,7 @@ func measurePeopleSearch() ([]row, error) {
 				return nil, fmt.Errorf("search %q: %w", q, err)
 			}
 			search = append(search, time.Since(start))
-			if round == 0 && os.Getenv("ATELIER_BENCH_DETAIL") != "" {
+			if round == 5 && os.Getenv("ATELIER_BENCH_DETAIL") != "" {
 				fmt.Fprintf(os.Stderr, "  %-20q %s\n", q, time.Since(start))
 			}
 		}
