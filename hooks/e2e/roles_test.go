@@ -1,0 +1,58 @@
+package e2e
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pocketbase/dbx"
+)
+
+// Every workspace page, for every role, passes the accessibility audit and
+// fits a 320 px screen: the page-by-role table keeps any page from
+// escaping the audit (a page a role may not open shows the French refusal,
+// which is audited too).
+func TestEveryPageByRoleInTheBrowser(t *testing.T) {
+	srv := demoServer(t)
+	db := openDB(t, demoDir)
+	defer db.ResetBootstrapState()
+	conseiller, err := db.FindAuthRecordByEmail("utilisateurs", demoConseiller)
+	if err != nil {
+		t.Fatal(err)
+	}
+	structure := conseiller.GetStringSlice("structures")[0]
+	seance, err := db.FindFirstRecordByFilter("seances", "structure = {:s} && statut = 'planifiee'", dbx.Params{"s": structure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	person, err := db.FindFirstRecordByFilter("beneficiaires", "structure = {:s} && anonymise = false", dbx.Params{"s": structure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/espace", "/espace/seances", "/espace/seances/nouvelle", "/espace/seances/" + seance.Id,
+		"/espace/seances/" + seance.Id + "/presences", "/espace/beneficiaires", "/espace/beneficiaires/nouveau",
+		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
+		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes"}
+	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
+		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
+		if err != nil {
+			t.Fatalf("%s: %v", role, err)
+		}
+		if role == "conseiller" {
+			account = conseiller
+		}
+		t.Run(role, func(t *testing.T) {
+			ctx := NewBrowser(t)
+			if err := SignIn(ctx, srv.URL, account.GetString("email"), DemoPassword); err != nil {
+				t.Fatal(err)
+			}
+			for _, path := range pages {
+				if err := chromedp.Run(ctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible("main", chromedp.ByQuery)); err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				CheckAccessible(t, ctx, fmt.Sprintf("%s %s", role, path), false)
+				CheckFitsNarrowScreen(t, ctx, srv.URL+path)
+			}
+		})
+	}
+}
