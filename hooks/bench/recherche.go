@@ -47,6 +47,15 @@ func measurePeopleSearch() ([]row, error) {
 		return nil, err
 	}
 	queries := []string{"traore", "oceane", "guerin", "marie therese", "06 00 98 12", "guerim", "le", "nathalie moreau", "theo"}
+	// One round first, not counted: a running server has its database in
+	// memory; the cold first search is reported on its own.
+	cold := time.Now()
+	for _, q := range queries {
+		if _, err := beneficiaires.SearchBeneficiaires(app, staff, "", q, 51); err != nil {
+			return nil, fmt.Errorf("search %q: %w", q, err)
+		}
+	}
+	coldRound := time.Since(cold)
 	var byID, search []time.Duration
 	for round := range 30 {
 		start := time.Now()
@@ -75,6 +84,7 @@ func measurePeopleSearch() ([]row, error) {
 		{fmt.Sprintf("People search among %s people, p50 (%d queries: accents, typos, phones)", "100,000", len(queries)),
 			ms2(p(search, 0.5)), ratio(float64(p(search, 0.5)), float64(base)), ""},
 		{"  people search p99", ms2(p(search, 0.99)), ratio(float64(p(search, 0.99)), float64(base)), "< 20 ms"},
+		{fmt.Sprintf("  the %d searches once, database cold (not counted above)", len(queries)), ms2(coldRound), "", ""},
 	}, nil
 }
 

@@ -2,13 +2,14 @@ package texte
 
 import "strings"
 
-// UneFaute returns SQL LIKE patterns (with « % » around, « _ » for one
-// letter) that match a text containing word typed with one mistake: a
-// wrong letter, a missing one, an extra one or two letters swapped
-// (« guerim », « gerin », « guerrin », « geurin » for « guerin »). Only
-// patterns with three letters in a row are kept: a trigram index can look
-// them up. Words under five letters get none (too many false friends).
-// word is folded (Plier) and has no « % » or « _ ».
+// UneFaute returns SQL LIKE patterns (with « % » around) that match a text
+// containing word typed with one mistake: a wrong letter, a missing one,
+// an extra one or two letters swapped (« guerim », « gerin », « guerrin »,
+// « geurin » for « guerin »). One pattern per position covers the first
+// three: « gu%rim » is « guerim » with any letter, none or one more at the
+// third place. Only patterns with three letters in a row are kept: a
+// trigram index can look them up. Words under five letters get none (too
+// many false friends). word is folded (Plier) and has no « % » or « _ ».
 func UneFaute(word string) []string {
 	w := []rune(word)
 	if len(w) < 5 {
@@ -31,11 +32,7 @@ func UneFaute(word string) []string {
 		return r
 	}
 	for i := range w {
-		add(join(w[:i], []rune("_"), w[i+1:])) // a wrong letter
-		add(join(w[:i], w[i+1:]))              // an extra letter typed
-	}
-	for i := 0; i <= len(w); i++ {
-		add(join(w[:i], []rune("_"), w[i:])) // a letter missing
+		add(join(w[:i], []rune("%"), w[i+1:])) // a wrong, missing or extra letter at i
 	}
 	for i := 0; i+1 < len(w); i++ {
 		if w[i] != w[i+1] {
