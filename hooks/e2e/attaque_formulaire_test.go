@@ -8,15 +8,12 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // Attacks on the public registration form, against the real binary: what
@@ -26,11 +23,9 @@ import (
 
 const attaqueAppURL = "https://ateliers.example.fr"
 
-type attackServer struct {
-	*Server
-	mail *MailCatcher
-	db   *core.BaseApp
-}
+// attackServer is a flow server set as an operator should (see
+// newAttackServer).
+type attackServer = flowServer
 
 var (
 	attackOnce sync.Once
@@ -48,58 +43,11 @@ func startAttackServer(t *testing.T) *attackServer {
 }
 
 func newAttackServer() (*attackServer, error) {
-	dir, err := os.MkdirTemp("", "atelier-attaque-")
+	srv, catcher, db, err := startDemoWithMail("atelier-attaque-", attaqueAppURL, nil)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := Run(dir, "demo"); err != nil {
-		return nil, err
-	}
-	catcher, err := StartMailCatcher()
-	if err != nil {
-		return nil, err
-	}
-	db := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
-	if err := db.Bootstrap(); err != nil {
-		return nil, err
-	}
-	settings := db.Settings()
-	settings.SMTP.Enabled, settings.SMTP.Host, settings.SMTP.Port = true, catcher.Host, catcher.Port
-	settings.Meta.SenderAddress = "ateliers@demo.atelier.test"
-	settings.Meta.AppURL = attaqueAppURL
-	settings.RateLimits.ExcludedIPs = nil
-	if err := db.Save(settings); err != nil {
-		return nil, fmt.Errorf("configure: %w", err)
-	}
-	srv, err := Start(dir)
-	if err != nil {
-		return nil, err
-	}
-	return &attackServer{Server: srv, mail: catcher, db: db}, nil
-}
-
-// newSession plans a public session in three days in the first demo
-// structure.
-func (a *attackServer) newSession(t *testing.T, capacite int) string {
-	t.Helper()
-	model, err := a.db.FindFirstRecordByFilter("seances", "publique = true && statut = 'planifiee'")
-	if err != nil {
-		t.Fatal(err)
-	}
-	collection, err := a.db.FindCollectionByNameOrId("seances")
-	if err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
-	debut, _ := types.ParseDateTime(start)
-	fin, _ := types.ParseDateTime(start.Add(2 * time.Hour))
-	r := core.NewRecord(collection)
-	r.Load(map[string]any{"atelier": model.GetString("atelier"), "structure": model.GetString("structure"), "lieu": model.GetString("lieu"),
-		"debut": debut, "fin": fin, "capacite": capacite, "statut": "planifiee", "publique": true, "inscriptions_ouvertes": true})
-	if err := a.db.Save(r); err != nil {
-		t.Fatal(err)
-	}
-	return r.Id
+	return &attackServer{Server: srv, forms: &FormTokens{BaseURL: srv.URL}, mail: catcher, db: db}, nil
 }
 
 // from is a client whose connections come from the loopback address ip:
@@ -182,7 +130,7 @@ func TestAttaqueTakeOverByContact(t *testing.T) {
 	}
 	// Her names and phone on another form, twice: told it exists, no link.
 	for range 2 {
-		status, location, page := a.post(t, client, seanceID, attackForm(a.waitedTokenFresh(t, seanceID), "victoire", "TELEPHONE SEUL", "0600981001", "intrus@example.org"), nil)
+		status, location, page := a.post(t, client, seanceID, attackForm(a.waitedToken(t, seanceID) /* a newly shown form: another device */, "victoire", "TELEPHONE SEUL", "0600981001", "intrus@example.org"), nil)
 		if status != http.StatusOK || location != "" || strings.Contains(page, victimToken) || !strings.Contains(page, "Une inscription existe déjà") {
 			t.Errorf("names and phone: %d %q", status, location)
 		}
@@ -200,12 +148,6 @@ func TestAttaqueTakeOverByContact(t *testing.T) {
 	if after := victim.GetString("updated") + victim.GetString("consentement_le") + victim.GetString("email"); after != before {
 		t.Errorf("the victim's record changed: %q → %q", before, after)
 	}
-}
-
-// waitedTokenFresh is a token of a newly shown form (another device).
-func (a *attackServer) waitedTokenFresh(t *testing.T, seanceID string) string {
-	t.Helper()
-	return a.waitedToken(t, seanceID)
 }
 
 // Finding 4: an auth token skipped the public rate limit; forms sent at
@@ -284,7 +226,7 @@ func TestAttaqueHostHeaderDoesNotMakeLinks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow := &attackServer{Server: f.Server, mail: f.mail, db: f.db}
+	flow := f
 	a := startAttackServer(t)
 	client := from("127.0.0.13")
 	for _, c := range []struct {

@@ -48,35 +48,50 @@ func startFlowServer(t *testing.T) *flowServer {
 }
 
 func newFlowServer() (*flowServer, error) {
-	dir, err := os.MkdirTemp("", "atelier-flows-")
+	srv, catcher, db, err := startDemoWithMail("atelier-flows-", "", []string{"127.0.0.1"})
 	if err != nil {
 		return nil, err
 	}
+	return &flowServer{Server: srv, forms: &FormTokens{BaseURL: srv.URL}, mail: catcher, db: db}, nil
+}
+
+// startDemoWithMail starts a demo instance whose e-mails go to a local SMTP
+// catcher, with this Application URL ("" to leave it unset) and these addresses
+// exempt from the rate limits. It returns the server, the catcher and a
+// second connection to its database, to check and to set up.
+func startDemoWithMail(prefix, appURL string, exempt []string) (*Server, *MailCatcher, *core.BaseApp, error) {
+	dir, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	if _, err := Run(dir, "demo"); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	catcher, err := StartMailCatcher()
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	db := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
 	if err := db.Bootstrap(); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	settings := db.Settings()
 	settings.SMTP.Enabled = true
 	settings.SMTP.Host = catcher.Host
 	settings.SMTP.Port = catcher.Port
 	settings.Meta.SenderAddress = "ateliers@demo.atelier.test"
-	settings.RateLimits.ExcludedIPs = []string{"127.0.0.1"}
+	if appURL != "" { // else PocketBase's default, which counts as unset
+		settings.Meta.AppURL = appURL
+	}
+	settings.RateLimits.ExcludedIPs = exempt
 	if err := db.Save(settings); err != nil {
-		return nil, fmt.Errorf("configure SMTP: %w", err)
+		return nil, nil, nil, fmt.Errorf("configure SMTP: %w", err)
 	}
 	srv, err := Start(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	return &flowServer{Server: srv, forms: &FormTokens{BaseURL: srv.URL}, mail: catcher, db: db}, nil
+	return srv, catcher, db, nil
 }
 
 // newSession plans a public session in three days in the first demo

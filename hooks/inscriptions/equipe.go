@@ -241,16 +241,7 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 // PromoteByStaff confirms a waiting person's registration, even when the
 // session is full (the conseiller decides: one more chair).
 func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffInscription, error) {
-	var result StaffInscription
-	err := app.RunInTransaction(func(tx core.App) error {
-		seance, err := seanceInTx(tx, seanceID)
-		if err != nil {
-			return err
-		}
-		inscription, err := seanceInscription(tx, auth, seance, inscriptionID)
-		if err != nil {
-			return err
-		}
+	return onInscription(app, auth, seanceID, inscriptionID, "promote", func(tx core.App, seance, inscription *core.Record, result *StaffInscription) error {
 		if why := InscriptionRefusal(seance, now); why != "" {
 			return staffRefusal(why)
 		}
@@ -260,33 +251,17 @@ func PromoteByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "inscrit", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("promote registration %s: %w", inscription.Id, err)
 		}
-		result.Inscription = inscription
-		if result.Taken, _, err = seances.CountPlaces(tx, seance.Id); err != nil {
-			return err
-		}
-		result.Person, err = tx.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
+		var err error
+		result.Taken, _, err = seances.CountPlaces(tx, seance.Id)
 		return err
 	})
-	if err != nil {
-		return StaffInscription{}, fmt.Errorf("promote in session %s: %w", seanceID, err)
-	}
-	return result, nil
 }
 
 // CancelByStaff cancels a registration (confirmed or waiting) of a session
 // still ahead; the freed place goes at once to the next waiting person,
 // like a cancellation by the person themselves.
 func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffInscription, error) {
-	var result StaffInscription
-	err := app.RunInTransaction(func(tx core.App) error {
-		seance, err := seanceInTx(tx, seanceID)
-		if err != nil {
-			return err
-		}
-		inscription, err := seanceInscription(tx, auth, seance, inscriptionID)
-		if err != nil {
-			return err
-		}
+	return onInscription(app, auth, seanceID, inscriptionID, "cancel", func(tx core.App, seance, inscription *core.Record, result *StaffInscription) error {
 		switch {
 		case seance.GetString("statut") != "planifiee":
 			return staffRefusal("Cette séance n'est plus prévue : ses inscriptions ne changent plus.")
@@ -301,7 +276,29 @@ func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": "annule", "rang_attente": 0}); err != nil {
 			return fmt.Errorf("cancel registration %s: %w", inscription.Id, err)
 		}
-		if result.Promoted, err = seances.PromoteNext(tx, seance); err != nil { // the session is still ahead: checked above
+		var err error
+		result.Promoted, err = seances.PromoteNext(tx, seance) // the session is still ahead: checked above
+		return err
+	})
+}
+
+// onInscription runs one staff action on a registration of a session, in
+// one transaction: the session and the registration are found (another
+// session's or structure's is not found), act checks and writes, then the
+// person is read for the page's message. what names the action in errors.
+func onInscription(app core.App, auth *core.Record, seanceID, inscriptionID, what string,
+	act func(tx core.App, seance, inscription *core.Record, result *StaffInscription) error) (StaffInscription, error) {
+	var result StaffInscription
+	err := app.RunInTransaction(func(tx core.App) error {
+		seance, err := seanceInTx(tx, seanceID)
+		if err != nil {
+			return err
+		}
+		inscription, err := seanceInscription(tx, auth, seance, inscriptionID)
+		if err != nil {
+			return err
+		}
+		if err := act(tx, seance, inscription, &result); err != nil {
 			return err
 		}
 		result.Inscription = inscription
@@ -309,7 +306,7 @@ func CancelByStaff(app core.App, auth *core.Record, seanceID, inscriptionID stri
 		return err
 	})
 	if err != nil {
-		return StaffInscription{}, fmt.Errorf("staff cancellation in session %s: %w", seanceID, err)
+		return StaffInscription{}, fmt.Errorf("staff %s in session %s: %w", what, seanceID, err)
 	}
 	return result, nil
 }

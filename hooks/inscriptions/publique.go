@@ -275,13 +275,7 @@ func placeInscription(tx *inscriptionTx, state *seanceState, person, existing *c
 		inscription.Id = core.GenerateDefaultRandomId()
 		inscription.Load(map[string]any{"seance": state.ID, "beneficiaire": person.Id})
 	}
-	if seances.PlacesRestantes(state.Capacite, state.Taken) > 0 {
-		inscription.Set("statut", model.StatutInscrit)
-		inscription.Set("rang_attente", 0)
-	} else {
-		inscription.Set("statut", model.StatutListeAttente)
-		inscription.Set("rang_attente", state.LastRank+1)
-	}
+	state.placeIn(inscription)
 	inscription.Set("source", "public")
 	inscription.Set("inscrit_par", f.InscritPar)
 	inscription.Set("jeton", NewToken())
@@ -576,6 +570,18 @@ func (b *inscriptionBatcher) do(app core.App, job *inscriptionJob) (InscriptionR
 
 func (s *seanceState) public() bool { return s.Publique && s.AtelierActif }
 
+// placeIn gives the registration a place if one is left, else the end of
+// the waiting list, from the places counted inside the transaction.
+func (s *seanceState) placeIn(inscription *core.Record) {
+	if seances.PlacesRestantes(s.Capacite, s.Taken) > 0 {
+		inscription.Set("statut", model.StatutInscrit)
+		inscription.Set("rang_attente", 0)
+		return
+	}
+	inscription.Set("statut", model.StatutListeAttente)
+	inscription.Set("rang_attente", s.LastRank+1)
+}
+
 // open applies the online registration rule (seances.InscriptionFermee)
 // to the state read in the transaction (the page may be a few seconds old).
 func (s *seanceState) open(now time.Time) bool {
@@ -615,13 +621,7 @@ func Reinscrire(app core.App, jeton string, now time.Time) (*core.Record, error)
 		if !state.open(now) {
 			return ErrInscriptionClosed
 		}
-		if seances.PlacesRestantes(state.Capacite, state.Taken) > 0 {
-			inscription.Set("statut", model.StatutInscrit)
-			inscription.Set("rang_attente", 0)
-		} else {
-			inscription.Set("statut", model.StatutListeAttente)
-			inscription.Set("rang_attente", state.LastRank+1)
-		}
+		state.placeIn(inscription)
 		return txApp.Save(inscription)
 	})
 	if err != nil {

@@ -15,16 +15,7 @@ import (
 // list (the freed place may have gone to the next person meanwhile). Its
 // personal link and source stay as they were.
 func RestoreByStaff(app core.App, auth *core.Record, seanceID, inscriptionID string, now time.Time) (StaffInscription, error) {
-	var result StaffInscription
-	err := app.RunInTransaction(func(tx core.App) error {
-		seance, err := seanceInTx(tx, seanceID)
-		if err != nil {
-			return err
-		}
-		inscription, err := seanceInscription(tx, auth, seance, inscriptionID)
-		if err != nil {
-			return err
-		}
+	return onInscription(app, auth, seanceID, inscriptionID, "restore", func(tx core.App, seance, inscription *core.Record, result *StaffInscription) error {
 		if why := InscriptionRefusal(seance, now); why != "" {
 			return staffRefusal(why)
 		}
@@ -38,12 +29,7 @@ func RestoreByStaff(app core.App, auth *core.Record, seanceID, inscriptionID str
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"statut": statut, "rang_attente": rang}); err != nil {
 			return fmt.Errorf("restore registration %s: %w", inscription.Id, err)
 		}
-		result.Inscription, result.Taken = inscription, taken
-		result.Person, err = tx.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
-		return err
+		result.Taken = taken
+		return nil
 	})
-	if err != nil {
-		return StaffInscription{}, fmt.Errorf("staff restore in session %s: %w", seanceID, err)
-	}
-	return result, nil
 }

@@ -172,10 +172,7 @@ func newHelpFormPage(e *core.RequestEvent, w *accompagnementWorkspace, form acco
 	p := accompagnementFormPageOf(w, form, formulaire.Erreurs{}, edition, action)
 	p.Personne = person
 	p.prepareSearch(e, w)
-	if err := p.search(e.App, w); err != nil {
-		return nil, err
-	}
-	if err := journalList(e, "", len(p.Resultats), journal.SearchDetails("Choix de la personne d'un accompagnement", p.Recherche)); err != nil {
+	if err := p.searchAndJournal(e, w); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -205,6 +202,18 @@ func (p *accompagnementFormPage) prepareSearch(e *core.RequestEvent, w *accompag
 	p.Changer = p.Action + "?" + keep.Encode()
 	p.Recherche = texte.Recherche(e.Request.URL.Query().Get("q"))
 	p.Cherche = p.Recherche != "" && p.Personne == nil
+}
+
+// personNotFollowed answers a person who is not (or no longer) followed by
+// the help's structure: nothing is revealed about them.
+const personNotFollowed = "Cette personne n'est pas suivie par la structure de l'accompagnement. Cherchez-la à nouveau, ou laissez l'accompagnement anonyme."
+
+// searchAndJournal runs the page's search and journals the people it shows.
+func (p *accompagnementFormPage) searchAndJournal(e *core.RequestEvent, w *accompagnementWorkspace) error {
+	if err := p.search(e.App, w); err != nil {
+		return err
+	}
+	return journalList(e, "", len(p.Resultats), journal.SearchDetails("Choix de la personne d'un accompagnement", p.Recherche))
 }
 
 // search lists the people of the person's structures matching the query.
@@ -339,7 +348,7 @@ func (pe *pageEngine) helpFormStep(e *core.RequestEvent, w *accompagnementWorksp
 		var err error
 		if person, err = loadHelpPerson(e.App, e.Auth, w, form.Beneficiaire, linked); err != nil || (edition && person.Structure != form.Structure) {
 			person, form.Beneficiaire = nil, ""
-			errs["beneficiaire"] = "Cette personne n'est pas suivie par la structure de l'accompagnement. Cherchez-la à nouveau, ou laissez l'accompagnement anonyme."
+			errs["beneficiaire"] = personNotFollowed
 		} else if !edition {
 			form.Structure = person.Structure // the person's structure is the help's
 		}
@@ -352,10 +361,7 @@ func (pe *pageEngine) helpFormStep(e *core.RequestEvent, w *accompagnementWorksp
 	if etape == "chercher" {
 		p.Recherche = texte.Recherche(v.Get("q"))
 		p.Cherche = p.Recherche != "" && person == nil
-		if err := p.search(e.App, w); err != nil {
-			return true, err
-		}
-		if err := journalList(e, "", len(p.Resultats), journal.SearchDetails("Choix de la personne d'un accompagnement", p.Recherche)); err != nil {
+		if err := p.searchAndJournal(e, w); err != nil {
 			return true, err
 		}
 	}
@@ -397,7 +403,7 @@ func checkHelpForm(e *core.RequestEvent, w *accompagnementWorkspace, form *accom
 	}
 	person, err := loadHelpPerson(e.App, e.Auth, w, form.Beneficiaire, linked)
 	if err != nil || person.Structure != s.ID {
-		errs["beneficiaire"] = "Cette personne n'est pas suivie par la structure de l'accompagnement. Cherchez-la à nouveau, ou laissez l'accompagnement anonyme."
+		errs["beneficiaire"] = personNotFollowed
 		return errs, nil
 	}
 	return errs, person

@@ -151,16 +151,24 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 			return nil, err
 		}
 	}
-	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
+	if page.Recherche, page.Ouvert, err = readPeopleOfSeance(e, s, people, "Inscriptions de la séance "); err != nil {
 		return nil, err
 	}
-	if err := journalList(e, s.Structure.Id, len(people)+len(page.Recherche.Resultats),
-		journal.SearchDetails("Inscriptions de la séance "+s.ID, page.Recherche.Q)); err != nil {
-		return nil, err
-	}
-	// Nobody found: the new-person form is probably next.
-	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
 	return page, nil
+}
+
+// readPeopleOfSeance runs the page's ?q= search, journals the people the
+// page shows (what names the page), and tells whether the new-person block
+// starts open (nobody found: creating them is probably next).
+func readPeopleOfSeance(e *core.RequestEvent, s *seances.StaffSeance, people []inscriptions.SeanceParticipant, what string) (seanceSearch, bool, error) {
+	search, err := searchForSeance(e, s, people)
+	if err != nil {
+		return search, false, err
+	}
+	if err := journalList(e, s.Structure.Id, len(people)+len(search.Resultats), journal.SearchDetails(what+s.ID, search.Q)); err != nil {
+		return search, false, err
+	}
+	return search, search.Done && len(search.Resultats) == 0, nil
 }
 
 func (h *seancePages) renderSeance(e *core.RequestEvent, status int, page *seanceEspacePage) error {
@@ -365,15 +373,9 @@ func (h *seancePages) loadSheet(e *core.RequestEvent, s *seances.StaffSeance) (*
 			page.ACloturer++
 		}
 	}
-	if page.Recherche, err = searchForSeance(e, s, people); err != nil {
+	if page.Recherche, page.Ouvert, err = readPeopleOfSeance(e, s, people, "Feuille de présence de la séance "); err != nil {
 		return nil, err
 	}
-	if err := journalList(e, s.Structure.Id, len(people)+len(page.Recherche.Resultats),
-		journal.SearchDetails("Feuille de présence de la séance "+s.ID, page.Recherche.Q)); err != nil {
-		return nil, err
-	}
-	// Nobody found: the new-person form is probably next.
-	page.Ouvert = page.Recherche.Done && len(page.Recherche.Resultats) == 0
 	return page, nil
 }
 
