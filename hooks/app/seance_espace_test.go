@@ -804,3 +804,41 @@ func TestSessionPagesNameEveryForm(t *testing.T) {
 	startedAnHourAgo(t, s.app, testkit.SeancePubliqueA)
 	check(espaceSeance(testkit.SeancePubliqueA) + "/presences?q=Fixturenom")
 }
+
+// The cancel confirmation and « Rétablir », by kind of visitor: only the
+// structure's conseiller reaches them; nobody else changes anything.
+func TestCancelAndRestoreAccess(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	page := espaceSeance(testkit.SeancePubliqueA)
+	cancel := page + "/inscriptions/" + testkit.ID(testkit.InscriptionA) + "/annuler"
+	restore := page + "/inscriptions/" + testkit.ID(testkit.InscriptionA) + "/retablir"
+	for _, c := range []struct {
+		who    string
+		cookie string
+		status int
+	}{
+		{"anonyme", "", http.StatusSeeOther},
+		{"conseiller d'une autre structure", s.signIn(testkit.ConseillerB), http.StatusNotFound},
+		{"référent", s.signIn(testkit.ReferentA), http.StatusForbidden},
+		{"coordinateur", s.signIn(testkit.Coordinateur), http.StatusForbidden},
+		{"désactivé", "atelier_session=" + testkit.Token(t, testkit.InactifA), http.StatusSeeOther},
+		{"déconnecté", "atelier_session=" + testkit.Token(t, testkit.DeconnecteA), http.StatusSeeOther},
+	} {
+		for _, path := range []string{cancel, restore} {
+			for _, form := range []url.Values{{}, confirmed} {
+				if rec := s.postAs(c.cookie, path, form); rec.Code != c.status || strings.Contains(rec.Body.String(), testkit.NomBeneficiaireA) {
+					t.Errorf("%s: POST %s %v: %d, want %d", c.who, path, form, rec.Code, c.status)
+				}
+			}
+		}
+	}
+	if got := mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut"); got != "inscrit" {
+		t.Errorf("a refused visitor changed the registration: %s", got)
+	}
+	// The structure's conseiller: asked, then cancelled, then restored.
+	cookie := s.signIn(testkit.ConseillerA)
+	expectBody(t, s.postAs(cookie, cancel, url.Values{}), http.StatusOK, []string{testkit.NomBeneficiaireA}, nil)
+	expectRedirect(t, s.postAs(cookie, cancel, confirmed), page)
+	expectRedirect(t, s.postAs(cookie, restore, url.Values{}), page)
+}
