@@ -13,6 +13,7 @@ import (
 	"atelier/hooks/clock"
 	"atelier/hooks/comptes"
 	"atelier/hooks/envois"
+	"atelier/hooks/inscriptions"
 	"atelier/hooks/jobs"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
@@ -30,6 +31,7 @@ func Register(app core.App, public fs.FS) {
 	seances.RegisterCapacite(app)
 	web.RegisterAPIRules(app)
 	comptes.RegisterAccountHooks(app)
+	inscriptions.RegisterLimites(app)
 	jobs.RegisterScheduler(app)
 
 	cache := web.NewPageCache()

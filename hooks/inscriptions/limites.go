@@ -14,9 +14,35 @@ const (
 	defaultPlacesParContact = 4
 )
 
+const limitesKey = "atelier.limites"
+
+// RegisterLimites forgets the limits kept in memory whenever the settings
+// change (every public registration reads them).
+func RegisterLimites(app core.App) {
+	forget := func(e *core.ModelEvent) error {
+		app.Store().Remove(limitesKey)
+		return e.Next()
+	}
+	app.OnModelAfterCreateSuccess("parametres").BindFunc(forget)
+	app.OnModelAfterUpdateSuccess("parametres").BindFunc(forget)
+	app.OnModelAfterDeleteSuccess("parametres").BindFunc(forget)
+}
+
 // LoadLimites reads the public form's limits from the settings record (the
-// oldest one); without one, or left empty, the defaults apply.
+// oldest one), kept in memory until it changes; without one, or left
+// empty, the defaults apply.
 func LoadLimites(app core.App) (Limites, error) {
+	if l, ok := app.Store().Get(limitesKey).(Limites); ok {
+		return l, nil
+	}
+	l, err := readLimites(app)
+	if err == nil {
+		app.Store().Set(limitesKey, l)
+	}
+	return l, err
+}
+
+func readLimites(app core.App) (Limites, error) {
 	l := Limites{ParIP: defaultPlacesParIP, ParContact: defaultPlacesParContact}
 	records, err := app.FindRecordsByFilter("parametres", "id != ''", "created", 1, 0)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 
 	"github.com/pocketbase/pocketbase/core"
 )
@@ -79,13 +80,22 @@ func compressible(contentType string) bool {
 func gzipBytes(body []byte) ([]byte, error) { return gzipBytesLevel(body, gzip.DefaultCompression) }
 
 // gzipBytesLevel compresses at level: pages compressed for one answer only
-// use gzip.BestSpeed (CPU per request matters more than a few bytes).
+// use gzip.BestSpeed (CPU per request matters more than a few bytes). The
+// compressors are reused: each holds hundreds of kilobytes of state.
 func gzipBytesLevel(body []byte, level int) ([]byte, error) {
+	pool := gzipPool(level)
+	w, _ := pool.Get().(*gzip.Writer)
 	var buf bytes.Buffer
-	w, err := gzip.NewWriterLevel(&buf, level)
-	if err != nil {
-		return nil, err
+	buf.Grow(len(body) / 3)
+	if w == nil {
+		var err error
+		if w, err = gzip.NewWriterLevel(&buf, level); err != nil {
+			return nil, err
+		}
+	} else {
+		w.Reset(&buf)
 	}
+	defer pool.Put(w)
 	if _, err := w.Write(body); err != nil {
 		return nil, err
 	}
@@ -93,6 +103,13 @@ func gzipBytesLevel(body []byte, level int) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+var gzipPools sync.Map // level → *sync.Pool of *gzip.Writer
+
+func gzipPool(level int) *sync.Pool {
+	p, _ := gzipPools.LoadOrStore(level, &sync.Pool{})
+	return p.(*sync.Pool)
 }
 
 // url is the fingerprinted address of a static file, for templates.
