@@ -79,3 +79,37 @@ func TestPeopleWrittenBySQLAreStillFound(t *testing.T) {
 	}
 	expectIn(t, "raw SQL", s.getAs(cookie, "/espace/beneficiaires?q=crawley").Body.String(), []string{"Crawley"}, nil)
 }
+
+// The search sorts and scopes people from its index's keys: a person
+// anonymised, merged or moved to another structure leaves the results at
+// once, and the results stay sorted by last name, then first name.
+func TestPeopleSearchFollowsAnonymisationMergesAndMoves(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	zoe := newPerson(t, s.app, testkit.StructureA, "Zoé", "Vasseur", "")
+	ali := newPerson(t, s.app, testkit.StructureA, "Ali", "Vasseur", "")
+	newPerson(t, s.app, testkit.StructureA, "Anna", "Bonvasseur", "")
+	other := newPerson(t, s.app, testkit.StructureA, "Noé", "Vasseur", "")
+	moved := newPerson(t, s.app, testkit.StructureA, "Léa", "Vasseur", "")
+	list := func() string {
+		t.Helper()
+		return s.getAs(cookie, "/espace/beneficiaires?q=vasseur").Body.String()
+	}
+	body := list()
+	expectIn(t, "all", body, []string{"Bonvasseur", "Zoé", "Ali", "Noé", "Léa"}, nil)
+	if a, b, c := strings.Index(body, "Bonvasseur"), strings.Index(body, "Ali"), strings.Index(body, "Zoé"); !(a < b && b < c) {
+		t.Errorf("not sorted by last name then first name: Bonvasseur at %d, Ali Vasseur at %d, Zoé Vasseur at %d", a, b, c)
+	}
+	// An anonymised person has no name left; the flag alone, written by
+	// SQL, is enough to leave the results.
+	if _, err := s.app.DB().NewQuery("UPDATE beneficiaires SET anonymise = 1 WHERE id = {:id}").Bind(dbx.Params{"id": zoe.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	setFields(t, s.app, "beneficiaires", other.Id, map[string]any{"fusionne_vers": ali.Id})
+	setFields(t, s.app, "beneficiaires", moved.Id, map[string]any{"structure": testkit.ID(testkit.StructureB)})
+	expectIn(t, "after", list(), []string{"Bonvasseur", "Ali"}, []string{"Zoé", "Noé", "Léa"})
+	// The typo search goes through the same keys.
+	expectIn(t, "typo", s.getAs(cookie, "/espace/beneficiaires?q=vasseor").Body.String(),
+		[]string{"Bonvasseur", "Ali"}, []string{"Zoé", "Noé", "Léa"})
+}

@@ -28,7 +28,11 @@ func measurePeopleSearch() ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(dir)
+	if keep := os.Getenv("ATELIER_BENCH_KEEP"); keep == "" {
+		defer os.RemoveAll(dir)
+	} else {
+		fmt.Fprintf(os.Stderr, "people search: data kept in %s\n", dir)
+	}
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
 	if err := app.Bootstrap(); err != nil {
 		return nil, err

@@ -37,10 +37,10 @@ func DoublonsPossibles(app core.App, structure string, f *BeneficiaireForm) ([]L
 			add(h, "même e-mail")
 		}
 	}
-	where := dbx.And(dbx.HashExp{"b.structure": structure}, dbx.NewExp("b.anonymise = false AND b.fusionne_vers = ''"))
+	scope := func(prefix string) dbx.Expression { return dbx.HashExp{prefix + "structure": structure} }
 	name := texte.Plier(f.Prenom + " " + f.Nom)
 	words := texte.MotsRecherche(name, maxMotsRecherche)
-	same, err := searchPeople(app, where, words, false, 20)
+	same, err := searchPeople(app, scope, nil, words, false, 20)
 	if err != nil {
 		return nil, fmt.Errorf("duplicates by name: %w", err)
 	}
@@ -50,7 +50,7 @@ func DoublonsPossibles(app core.App, structure string, f *BeneficiaireForm) ([]L
 		}
 	}
 	if year, err := strconv.Atoi(f.AnneeNaissance); err == nil {
-		close, err := searchPeople(app, dbx.And(where, dbx.HashExp{"b.annee_naissance": year}), words, true, 20)
+		close, err := searchPeople(app, scope, dbx.HashExp{"b.annee_naissance": year}, words, true, 20)
 		if err != nil {
 			return nil, fmt.Errorf("duplicates by close name: %w", err)
 		}

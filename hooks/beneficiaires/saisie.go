@@ -72,17 +72,20 @@ func SearchBeneficiaires(app core.App, staff *model.StaffView, structure, q stri
 	if staff == nil || !staff.VoitPersonnes() {
 		return hits, nil
 	}
-	where := dbx.And(staff.LecteurDePersonnes().Scope("structure"), dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
-	if structure != "" {
-		where = dbx.And(where, dbx.HashExp{"structure": structure})
+	scope := func(prefix string) dbx.Expression {
+		where := staff.LecteurDePersonnes().Scope(prefix + "structure")
+		if structure != "" {
+			where = dbx.And(where, dbx.HashExp{prefix + "structure": structure})
+		}
+		return where
 	}
 	words := texte.MotsRecherche(q, maxMotsRecherche)
 	if digits := phoneDigits(strings.Join(strings.Fields(q), "")); digits != "" {
 		words = []string{digits} // « 06 12 34 » is one phone fragment
 	}
-	hits, err := searchPeople(app, where, words, false, limit)
+	hits, err := searchPeople(app, scope, nil, words, false, limit)
 	if err == nil && len(hits) == 0 && slices.ContainsFunc(words, func(w string) bool { return texte.UneFaute(w) != nil }) {
-		hits, err = searchPeople(app, where, words, true, limit)
+		hits, err = searchPeople(app, scope, nil, words, true, limit)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("search beneficiaries: %w", err)
@@ -98,51 +101,115 @@ const maxMotsRecherche = 6
 // one mistake. Words of three letters or more go through the trigram
 // index; shorter ones only narrow what it found (or, alone, the people of
 // the structure).
-func searchPeople(app core.App, where dbx.Expression, words []string, typos bool, limit int64) ([]BeneficiaireHit, error) {
-	var indexed []dbx.Expression
+//
+// The index is asked with MATCH and quoted phrases: a phrase of trigrams
+// is found from their positions alone, where LIKE reads the text of every
+// row holding the trigrams (about twenty times slower with 100,000 people).
+func searchPeople(app core.App, scope func(prefix string) dbx.Expression, person dbx.Expression, words []string, typos bool, limit int64) ([]BeneficiaireHit, error) {
+	var phrases, sets []string
+	params := dbx.Params{}
 	// Short words (« le », « du ») are looked up with their neighbours,
 	// as typed: « le du » finds « Le-Dû ».
-	if phrase := strings.Join(words, " "); len(words) > 1 && len([]rune(phrase)) >= 3 &&
+	if p := strings.Join(words, " "); len(words) > 1 && len([]rune(p)) >= 3 &&
 		slices.ContainsFunc(words, func(w string) bool { return len([]rune(w)) < 3 }) {
-		indexed = append(indexed, dbx.NewExp("f.texte LIKE {:phrase}", dbx.Params{"phrase": "%" + phrase + "%"}))
+		phrases = append(phrases, ftsPhrase(p))
 	}
+	where := dbx.And(scope("b."), dbx.NewExp("b.anonymise = false AND b.fusionne_vers = ''"), person)
 	for i, word := range words {
 		param := fmt.Sprintf("w%d", i)
 		switch {
 		case len([]rune(word)) < 3:
-			if len(indexed) == 0 { // a lone short word: the structure's people, compared plainly
+			if len(phrases) == 0 { // a lone short word: the structure's people, compared plainly
 				where = dbx.And(where, dbx.NewExp("(b.prenom LIKE {:"+param+"} OR b.nom LIKE {:"+param+"})", dbx.Params{param: "%" + word + "%"}))
 			}
 		case typos && texte.UneFaute(word) != nil:
-			// One indexed lookup per pattern: an OR inside one query would
-			// read the whole index.
-			var alternatives []string
-			params := dbx.Params{}
-			for j, p := range texte.UneFaute(word) {
-				name := fmt.Sprintf("%s_%d", param, j)
-				params[name] = p
-				alternatives = append(alternatives, "SELECT rowid FROM beneficiaires_recherche WHERE texte LIKE {:"+name+"}")
-			}
-			indexed = append(indexed, dbx.NewExp("f.rowid IN ("+strings.Join(alternatives, " UNION ")+")", params))
+			sets = append(sets, oneTypo(param, word, params))
 		default:
-			indexed = append(indexed, dbx.NewExp("f.texte LIKE {:"+param+"}", dbx.Params{param: "%" + word + "%"}))
+			phrases = append(phrases, ftsPhrase(word))
 		}
+	}
+	if len(phrases) > 0 {
+		params["phrases"] = strings.Join(phrases, " AND ")
+		sets = append(sets, "SELECT rowid AS n FROM beneficiaires_recherche WHERE texte MATCH {:phrases}")
 	}
 	hits := []BeneficiaireHit{}
 	columns := []string{"b.id", "b.prenom", "b.nom", "b.telephone", "b.email", "b.commune", "b.annee_naissance", "b.structure"}
-	var q *dbx.SelectQuery
-	if len(indexed) == 0 {
-		q = app.DB().Select(columns...).From("beneficiaires b").Where(where)
-	} else {
-		// The trigram index drives: the few people it finds are then
-		// checked against the scope.
-		q = app.DB().Select(columns...).From("beneficiaires_recherche f").
-			InnerJoin("beneficiaires_recherche_cles c", dbx.NewExp("c.n = f.rowid")).
-			InnerJoin("beneficiaires b", dbx.NewExp("b.id = c.beneficiaire")).
-			Where(dbx.And(append(indexed, where)...))
+	if len(sets) == 0 {
+		err := app.DB().Select(columns...).From("beneficiaires b").Where(where).
+			OrderBy("b.nom", "b.prenom").Limit(limit).All(&hits)
+		return hits, err
 	}
-	err := q.OrderBy("b.nom", "b.prenom").Limit(limit).All(&hits)
+	// The trigram index drives, and its keys table holds each person's
+	// structure, visibility and sort key: only the people shown are read
+	// (unless person asks more of them). CROSS JOIN keeps that order: left
+	// to itself, SQLite may walk the structure's people by name and ask the
+	// index about each one, which reads all of them when few match.
+	found := app.DB().Select("c.beneficiaire", "c.tri").From("("+strings.Join(sets, " INTERSECT ")+") k").
+		Join("CROSS JOIN", "beneficiaires_recherche_cles c", dbx.NewExp("c.n = k.n", params))
+	where = dbx.And(scope("c."), dbx.NewExp("c.visible = 1"))
+	if person != nil {
+		found = found.Join("CROSS JOIN", "beneficiaires b", dbx.NewExp("b.id = c.beneficiaire"))
+		where = dbx.And(where, person)
+	}
+	inner := found.Where(where).OrderBy("c.tri").Limit(limit).Build()
+	err := app.DB().Select(columns...).From("(" + inner.SQL() + ") t").
+		Join("CROSS JOIN", "beneficiaires b", dbx.NewExp("b.id = t.beneficiaire")).
+		Bind(inner.Params()).OrderBy("t.tri").All(&hits)
 	return hits, err
+}
+
+// oneTypo is the query of the rows holding word with one mistake
+// (texte.UneFaute's patterns). The index finds the rows holding a piece of
+// three letters the patterns share, the word's first or last three, and
+// LIKE then checks the patterns on those rows only, each row read once:
+// one lookup per pattern would read the common names' rows again and
+// again. A pattern sharing neither is looked up by its own pieces.
+func oneTypo(param, word string, params dbx.Params) string {
+	w := []rune(word)
+	anchors := []string{string(w[:3]), string(w[len(w)-3:])}
+	groups := map[string][]string{}
+	var order []string
+	for _, pattern := range texte.UneFaute(word) {
+		pieces := strings.Split(strings.Trim(pattern, "%"), "%")
+		key := ""
+		switch {
+		case strings.HasPrefix(pieces[0], anchors[0]):
+			key = ftsPhrase(anchors[0])
+		case strings.HasSuffix(pieces[len(pieces)-1], anchors[1]):
+			key = ftsPhrase(anchors[1])
+		default:
+			var long []string
+			for _, piece := range pieces {
+				if len([]rune(piece)) >= 3 {
+					long = append(long, ftsPhrase(piece))
+				}
+			}
+			key = strings.Join(long, " AND ")
+		}
+		if _, seen := groups[key]; !seen {
+			order = append(order, key)
+		}
+		groups[key] = append(groups[key], pattern)
+	}
+	var lookups []string
+	for i, key := range order {
+		name := fmt.Sprintf("%s_%d", param, i)
+		params[name] = key
+		var likes []string
+		for j, pattern := range groups[key] {
+			params[fmt.Sprintf("%s_%d", name, j)] = pattern
+			likes = append(likes, fmt.Sprintf("texte LIKE {:%s_%d}", name, j))
+		}
+		lookups = append(lookups, "SELECT rowid AS n FROM beneficiaires_recherche WHERE texte MATCH {:"+name+"} AND ("+
+			strings.Join(likes, " OR ")+")")
+	}
+	return "SELECT n FROM (" + strings.Join(lookups, " UNION ") + ")"
+}
+
+// ftsPhrase quotes a folded text as one FTS5 phrase (a double quote in it
+// is doubled): the trigram index finds it anywhere, as it is.
+func ftsPhrase(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 // phoneDigits returns the digits of a word made only of digits and phone
