@@ -152,7 +152,7 @@ func searchPeople(app core.App, scope func(prefix string) dbx.Expression, person
 		where = dbx.And(where, person)
 	}
 	inner := found.Where(where).OrderBy("c.tri").Limit(limit).Build()
-	err := app.DB().Select(columns...).From("(" + inner.SQL() + ") t").
+	err := app.DB().Select(columns...).From("("+inner.SQL()+") t").
 		Join("CROSS JOIN", "beneficiaires b", dbx.NewExp("b.id = t.beneficiaire")).
 		Bind(inner.Params()).OrderBy("t.tri").All(&hits)
 	return hits, err
