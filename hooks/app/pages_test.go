@@ -225,7 +225,7 @@ func TestHomePaginates(t *testing.T) {
 	(&tests.ApiScenario{
 		Name: "page 1", Method: http.MethodGet, URL: "/", TestAppFactory: factory,
 		ExpectedStatus:     http.StatusOK,
-		ExpectedContent:    []string{"27 ateliers", "Page 1 sur 2", `href="/?page=2"`},
+		ExpectedContent:    []string{"27 ateliers", "Page 1 sur 2", `href="/?page=2#titre-seances"`},
 		NotExpectedContent: []string{"Page précédente"},
 		AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
 			if n := countCards(t, res); n != 20 {
@@ -236,7 +236,7 @@ func TestHomePaginates(t *testing.T) {
 	(&tests.ApiScenario{
 		Name: "page 2", Method: http.MethodGet, URL: "/?page=2", TestAppFactory: factory,
 		ExpectedStatus:     http.StatusOK,
-		ExpectedContent:    []string{"Page 2 sur 2", `href="/"`, "Page précédente"},
+		ExpectedContent:    []string{"Page 2 sur 2", `href="/#titre-seances"`, "Page précédente"},
 		NotExpectedContent: []string{"Page suivante"},
 		AfterTestFunc: func(t testing.TB, _ *tests.TestApp, res *http.Response) {
 			if n := countCards(t, res); n != 7 {

@@ -54,7 +54,7 @@ func NewBrowser(t testing.TB) context.Context {
 	)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
 	t.Cleanup(func() {
 		_ = chromedp.Cancel(ctx) // closes the browser and waits for it
 		cancelTimeout()
@@ -128,6 +128,62 @@ func Audit(ctx context.Context) ([]Violation, error) {
 	var violations []Violation
 	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
 		return nil, fmt.Errorf("read axe-core result: %w", err)
+	}
+	return violations, nil
+}
+
+var (
+	aceOnce   sync.Once
+	aceSource string
+	aceErr    error
+)
+
+// aceScript reads IBM's Equal Access engine as installed from npm by
+// hooks/e2e/package.json: a second engine finds what axe-core does not
+// (forms and regions without a name, duplicate accessible names).
+func aceScript() (string, error) {
+	aceOnce.Do(func() {
+		root, err := RepoRoot()
+		if err != nil {
+			aceErr = err
+			return
+		}
+		b, err := os.ReadFile(filepath.Join(root, "hooks", "e2e", "node_modules", "accessibility-checker-engine", "ace.js"))
+		if err != nil {
+			aceErr = fmt.Errorf("accessibility-checker-engine missing (run: npm ci --prefix hooks/e2e): %w", err)
+			return
+		}
+		aceSource = string(b)
+	})
+	return aceSource, aceErr
+}
+
+// AuditEqualAccess runs IBM's Equal Access engine with its WCAG 2.1 A/AA
+// rule set on the current page and returns the violations (results it is
+// sure of; « potential » ones need a person to judge and are left out).
+func AuditEqualAccess(ctx context.Context) ([]Violation, error) {
+	source, err := aceScript()
+	if err != nil {
+		return nil, err
+	}
+	var raw string
+	// Closed <details> are opened first: what they hide is audited too.
+	script := `document.querySelectorAll("details").forEach(d => d.open = true);
+		new ace.Checker().check(document, ["WCAG_2_1"]).then(r => JSON.stringify(r.results
+		.filter(x => x.value[0] === "VIOLATION" && x.value[1] === "FAIL")
+		.map(x => ({id: x.ruleId, impact: x.reasonId, help: x.message, targets: [x.path.dom]}))))`
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(source, nil),
+		chromedp.Evaluate(script, &raw, func(p *runtime.EvaluateParams) *runtime.EvaluateParams {
+			return p.WithAwaitPromise(true)
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("run Equal Access: %w", err)
+	}
+	var violations []Violation
+	if err := json.Unmarshal([]byte(raw), &violations); err != nil {
+		return nil, fmt.Errorf("read Equal Access result: %w", err)
 	}
 	return violations, nil
 }
@@ -220,6 +276,19 @@ func CheckAccessible(t *testing.T, ctx context.Context, step string, scriptsDisa
 	}
 	for _, v := range violations {
 		t.Errorf("%s: %s", step, v)
+	}
+}
+
+// CheckEqualAccess audits the current page with IBM's Equal Access engine
+// and reports every violation as a test error prefixed by step.
+func CheckEqualAccess(t *testing.T, ctx context.Context, step string) {
+	t.Helper()
+	violations, err := AuditEqualAccess(ctx)
+	if err != nil {
+		t.Fatalf("%s: %v", step, err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s: Equal Access %s", step, v)
 	}
 }
 

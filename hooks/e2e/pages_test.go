@@ -134,6 +134,7 @@ func TestPublicPagesPassAccessibilityAudit(t *testing.T) {
 			for _, v := range violations {
 				t.Errorf("%s: %s", p.path, v)
 			}
+			CheckEqualAccess(t, ctx, p.path)
 		})
 	}
 }

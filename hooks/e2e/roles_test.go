@@ -8,7 +8,8 @@ import (
 	"github.com/pocketbase/dbx"
 )
 
-// Every workspace page, for every role, passes the accessibility audit and
+// Every workspace page, for every role, passes both accessibility audits
+// (axe-core and IBM's Equal Access) and
 // fits a 320 px screen: the page-by-role table keeps any page from
 // escaping the audit (a page a role may not open shows the French refusal,
 // which is audited too).
@@ -51,6 +52,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 					t.Fatalf("%s: %v", path, err)
 				}
 				CheckAccessible(t, ctx, fmt.Sprintf("%s %s", role, path), false)
+				CheckEqualAccess(t, ctx, fmt.Sprintf("%s %s", role, path))
 				CheckFitsNarrowScreen(t, ctx, srv.URL+path)
 			}
 		})

@@ -40,6 +40,7 @@ func LoadHome(app core.App, filter HomeFilter, now time.Time) (*homeData, error)
 
 	pages := pagination.New(filter.Page, total, homePerPage, "/", filter.values())
 	pages.Libelle = "Pages de résultats"
+	pages.Ancre = "titre-seances"
 	filter.Page = pages.Page
 	params["limit"] = homePerPage
 	params["offset"] = pages.Offset()

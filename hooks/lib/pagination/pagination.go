@@ -23,6 +23,10 @@ type Pagination struct {
 	// Libelle names the page links for screen readers (the nav's
 	// aria-label); empty for « Pages de la liste ».
 	Libelle string
+	// Ancre, when set, is the id the page links land on (the list's
+	// title): on a phone, the next page opens on the list, not on the
+	// filters above it.
+	Ancre string
 }
 
 // Demandee is the page asked for in an address: its "page" value when it
@@ -55,7 +59,7 @@ func (p Pagination) Precedente() string {
 	if p.Page <= 1 {
 		return ""
 	}
-	return Lien(p.Base, p.Query, p.Page-1)
+	return p.ancre(Lien(p.Base, p.Query, p.Page-1))
 }
 
 // Suivante is the next page's address, "" on the last one.
@@ -63,7 +67,14 @@ func (p Pagination) Suivante() string {
 	if p.Page >= p.Pages {
 		return ""
 	}
-	return Lien(p.Base, p.Query, p.Page+1)
+	return p.ancre(Lien(p.Base, p.Query, p.Page+1))
+}
+
+func (p Pagination) ancre(lien string) string {
+	if p.Ancre == "" {
+		return lien
+	}
+	return lien + "#" + url.PathEscape(p.Ancre)
 }
 
 // Intitule is the aria-label of the page links.

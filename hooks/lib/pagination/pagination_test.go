@@ -65,3 +65,18 @@ func TestLien(t *testing.T) {
 		t.Errorf("Intitule = %q", p.Intitule())
 	}
 }
+
+func TestAncreLandsThePageLinksOnTheList(t *testing.T) {
+	p := New(2, 30, 10, "/", url.Values{"besoin": {"emploi"}})
+	p.Ancre = "titre-seances"
+	if got, want := p.Precedente(), "/?besoin=emploi#titre-seances"; got != want {
+		t.Errorf("Precedente = %q, want %q", got, want)
+	}
+	if got, want := p.Suivante(), "/?besoin=emploi&page=3#titre-seances"; got != want {
+		t.Errorf("Suivante = %q, want %q", got, want)
+	}
+	p.Ancre = ""
+	if got := p.Suivante(); got != "/?besoin=emploi&page=3" {
+		t.Errorf("without Ancre, Suivante = %q", got)
+	}
+}
