@@ -490,3 +490,24 @@ func TestSMSProviderFollowsTheSettings(t *testing.T) {
 		t.Error("the provider stays after it was removed")
 	}
 }
+
+// Staff see what the provider reported where they see a person's messages.
+func TestSMSDeliveryShownInThePersonsMessages(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	_, srv := newGateway(t)
+	useGateway(t, s.app, srv)
+	e, err := sendSMS(t, s.app, "rappel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := s.signIn(testkit.ConseillerA)
+	path := benefPath(testkit.ID(testkit.BeneficiaireA), "/donnees")
+	expectBody(t, s.getAs(cookie, path), http.StatusOK, []string{"en route vers le téléphone"}, nil)
+	secret := mustRecord(t, s.app, "parametres", testkit.ID(testkit.Parametres)).GetString("sms_retours_secret")
+	rec := s.get("/sms/retours/ovh/" + secret + "?id=" + e.GetString("fournisseur_id") + "&dlr=1")
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("report: %d", rec.Code)
+	}
+	expectBody(t, s.getAs(cookie, path), http.StatusOK, []string{"reçu sur le téléphone le "}, []string{"en route vers le téléphone"})
+}
