@@ -511,3 +511,19 @@ func TestSMSDeliveryShownInThePersonsMessages(t *testing.T) {
 	}
 	expectBody(t, s.getAs(cookie, path), http.StatusOK, []string{"reçu sur le téléphone le "}, []string{"en route vers le téléphone"})
 }
+
+// Providers post reports in bursts; a guesser of secrets gets few tries.
+func TestSMSDeliveryReportsAreRateLimited(t *testing.T) {
+	t.Parallel()
+	app := appWithHooks(t)
+	limits := app.Settings().RateLimits
+	for _, r := range limits.Rules {
+		if r.Label == "/sms/retours/" {
+			if !limits.Enabled || r.MaxRequests != 300 || r.Duration != 60 || r.Audience != "" {
+				t.Errorf("rule %+v, enabled %v", r, limits.Enabled)
+			}
+			return
+		}
+	}
+	t.Error("no rate limit on /sms/retours/")
+}
