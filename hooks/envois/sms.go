@@ -42,7 +42,6 @@ type SMSSuivi interface {
 
 // Fournisseur is a provider of lib/sms as an SMSSender.
 type Fournisseur struct {
-	Nom   string // brevo, ovh, http
 	Envoi sms.Fournisseur
 }
 
@@ -145,7 +144,7 @@ func configuredSMS(app core.App) SMSSender {
 
 func buildSMS(app core.App) (SMSSender, error) {
 	if SMSFromEnvironment() {
-		return Fournisseur{Nom: "http", Envoi: sms.HTTP{URL: os.Getenv(EnvSMSURL), Jeton: os.Getenv(EnvSMSToken)}}, nil
+		return Fournisseur{Envoi: sms.HTTP{URL: os.Getenv(EnvSMSURL), Jeton: os.Getenv(EnvSMSToken)}}, nil
 	}
 	p, err := Parametres(app)
 	if err != nil {
@@ -167,13 +166,13 @@ func buildSMS(app core.App) (SMSSender, error) {
 		if p.GetString("sms_brevo_cle") == "" {
 			return NoSMS{}, nil
 		}
-		return Fournisseur{Nom: "brevo", Envoi: sms.Brevo{Cle: p.GetString("sms_brevo_cle"),
+		return Fournisseur{Envoi: sms.Brevo{Cle: p.GetString("sms_brevo_cle"),
 			Expediteur: p.GetString("sms_expediteur"), Retours: retours("brevo")}}, nil
 	case "ovh":
 		if p.GetString("sms_ovh_secret_application") == "" || p.GetString("sms_ovh_service") == "" {
 			return NoSMS{}, nil
 		}
-		return Fournisseur{Nom: "ovh", Envoi: sms.OVH{CleApplication: p.GetString("sms_ovh_cle_application"),
+		return Fournisseur{Envoi: sms.OVH{CleApplication: p.GetString("sms_ovh_cle_application"),
 			SecretApplication: p.GetString("sms_ovh_secret_application"), CleConsommateur: p.GetString("sms_ovh_cle_consommateur"),
 			Service: p.GetString("sms_ovh_service"), Expediteur: p.GetString("sms_expediteur"), Retours: retours("ovh"),
 			Endpoint: os.Getenv("ATELIER_SMS_OVH_ENDPOINT")}}, nil
@@ -181,7 +180,7 @@ func buildSMS(app core.App) (SMSSender, error) {
 		if p.GetString("sms_http_url") == "" {
 			return NoSMS{}, nil
 		}
-		return Fournisseur{Nom: "http", Envoi: sms.HTTP{URL: p.GetString("sms_http_url"), Jeton: p.GetString("sms_http_jeton")}}, nil
+		return Fournisseur{Envoi: sms.HTTP{URL: p.GetString("sms_http_url"), Jeton: p.GetString("sms_http_jeton")}}, nil
 	}
 	return NoSMS{}, nil
 }
