@@ -32,6 +32,7 @@ func Register(app core.App, public fs.FS) {
 	web.RegisterAPIRules(app)
 	comptes.RegisterAccountHooks(app)
 	inscriptions.RegisterLimites(app)
+	envois.RegisterSMS(app)
 	jobs.RegisterScheduler(app)
 
 	cache := web.NewPageCache()

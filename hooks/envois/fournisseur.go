@@ -17,10 +17,12 @@ func UseSMS(app core.App, s SMSSender) {
 	app.Store().Set(smsKey, s)
 }
 
-// SMSOf is the app's SMS provider, NoSMS when none is configured.
+// SMSOf is the app's SMS provider: the one a test put in place, else the
+// one of the environment or the settings (kept until they change), NoSMS
+// when none is configured.
 func SMSOf(app core.App) SMSSender {
 	if s, ok := app.Store().Get(smsKey).(SMSSender); ok && s != nil {
 		return s
 	}
-	return NoSMS{}
+	return configuredSMS(app)
 }

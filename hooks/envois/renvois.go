@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"atelier/hooks/lib/contact"
+	lsms "atelier/hooks/lib/sms"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -55,7 +56,18 @@ func SendSMS(app core.App, sms SMSSender, envoi *core.Record, n Notification) er
 		envoi.Set("tentatives", MaxTentatives-1) // the last attempt: never retried
 		return recordOutcome(app, envoi, n.Evenement, ErrNotMobile)
 	}
-	return recordOutcome(app, envoi, n.Evenement, sms.Send(n.Destinataire, n.Texte))
+	if !smsConfigured(sms) {
+		return recordOutcome(app, envoi, n.Evenement, sms.Send(n.Destinataire, n.Texte))
+	}
+	// Past the structure's budget, the message does not leave (see sms.go).
+	if err := claimBudget(app, envoi, lsms.Segments(n.Texte)); err != nil {
+		if !errors.Is(err, ErrBudgetSMS) {
+			return err
+		}
+		envoi.Set("tentatives", MaxTentatives-1)
+		return recordOutcome(app, envoi, n.Evenement, ErrBudgetSMS)
+	}
+	return recordOutcome(app, envoi, n.Evenement, sendCounted(sms, envoi, n))
 }
 
 const (

@@ -40,7 +40,7 @@ import (
 // may change.
 type SchedulerOptions struct {
 	Clock clockwork.Clock  // nil: the app's clock
-	SMS   envois.SMSSender // nil: no SMS provider
+	SMS   envois.SMSSender // nil: the instance's provider, envois.SMSOf at each run
 	// AfterRun, when set, is called after each run of a job (tests).
 	AfterRun func(job string)
 }
@@ -85,9 +85,6 @@ func NewScheduler(app core.App, opts SchedulerOptions) (*scheduler, error) {
 	s := &scheduler{app: app, clock: opts.Clock, sms: opts.SMS}
 	if s.clock == nil {
 		s.clock = clock.Of(app)
-	}
-	if s.sms == nil {
-		s.sms = envois.NoSMS{}
 	}
 	cron, err := gocron.NewScheduler(
 		gocron.WithClock(s.clock),
@@ -169,12 +166,21 @@ func RegisterScheduler(app core.App) {
 }
 
 func runReminders(ctx context.Context, s *scheduler, now time.Time) error {
-	out, err := SendReminders(ctx, s.app, s.sms, now)
+	out, err := SendReminders(ctx, s.app, s.smsSender(), now)
 	if out.Total() > 0 {
 		s.app.Logger().Info("reminders", "emails", out.Emails, "sms", out.SMS,
 			"phone_only_without_sms_provider", out.SansSMS, "without_contact", out.SansContact, "failed", out.Echecs)
 	}
 	return err
+}
+
+// smsSender is the option's provider, else the instance's as it is now
+// (staff may have chosen one since the server started).
+func (s *scheduler) smsSender() envois.SMSSender {
+	if s.sms != nil {
+		return s.sms
+	}
+	return envois.SMSOf(s.app)
 }
 
 func runNudges(ctx context.Context, s *scheduler, now time.Time) error {
@@ -203,7 +209,7 @@ func runDailyRetention(_ context.Context, s *scheduler, now time.Time) error {
 }
 
 func runRetries(ctx context.Context, s *scheduler, now time.Time) error {
-	out, err := envois.RetryMessages(ctx, s.app, s.sms, now)
+	out, err := envois.RetryMessages(ctx, s.app, s.smsSender(), now)
 	if out.Envoyes+out.Echecs > 0 {
 		s.app.Logger().Info("message retries", "sent", out.Envoyes, "failed", out.Echecs)
 	}

@@ -208,8 +208,11 @@ func exportMessages(app core.App, person *core.Record, merged []*core.Record, em
 		Evenement    string `db:"evenement"`
 		Statut       string `db:"statut"`
 		EnvoyeLe     string `db:"envoye_le"`
+		Livraison    string `db:"livraison"`
+		LivraisonLe  string `db:"livraison_le"`
 	}
-	err := app.DB().Select("created", "canal", "destinataire", "objet", "evenement", "statut", "envoye_le").From("envois").
+	err := app.DB().Select("created", "canal", "destinataire", "objet", "evenement", "statut", "envoye_le",
+		"livraison", "livraison_le").From("envois").
 		Where(dbx.And(dbx.HashExp{"structure": person.GetString("structure")}, dbx.Or(match...))).
 		OrderBy("created DESC").All(&rows)
 	if err != nil {
@@ -219,7 +222,8 @@ func exportMessages(app core.App, person *core.Record, merged []*core.Record, em
 	for _, r := range rows {
 		out = append(out, exportMessage{Date: dbExportDate(r.Created, loc), Canal: referentiel.CanauxEnvoi.Label(r.Canal),
 			Destinataire: r.Destinataire, Objet: r.Objet, Evenement: referentiel.EvenementsEnvoi.Label(r.Evenement),
-			Statut: referentiel.StatutsEnvoi.Label(r.Statut), EnvoyeLe: dbExportDate(r.EnvoyeLe, loc)})
+			Statut: referentiel.StatutsEnvoi.Label(r.Statut), EnvoyeLe: dbExportDate(r.EnvoyeLe, loc),
+			Livraison: livraisons[r.Livraison], LivraisonLe: dbExportDate(r.LivraisonLe, loc)})
 	}
 	return out, nil
 }
@@ -290,7 +294,14 @@ type exportMessage struct {
 	Evenement    string     `json:"evenement"`
 	Statut       string     `json:"statut"`
 	EnvoyeLe     exportDate `json:"envoye_le"`
+	// What the SMS provider reported, when it did.
+	Livraison   string     `json:"livraison,omitempty"`
+	LivraisonLe exportDate `json:"livraison_le"`
 }
+
+// livraisons are the delivery states of an SMS as people read them.
+var livraisons = map[string]string{"en_cours": "en route vers le téléphone", "livre": "reçu sur le téléphone",
+	"non_livre": "non reçu par le téléphone"}
 
 // personneExport is everything Atelier holds about one person.
 type personneExport struct {

@@ -19,6 +19,8 @@ func TestURL(t *testing.T) {
 		{"/api/collections/beneficiaires/records?filter=nom~'Dupont'&perPage=5", "/api/collections/beneficiaires/records?filter=MASQUE&perPage=5"},
 		{"/espace/seances?quand=passees", "/espace/seances?quand=passees"},
 		{"/espace", "/espace"},
+		{"/sms/retours/brevo/" + jeton, "/sms/retours/brevo/MASQUE"},
+		{"/sms/retours/ovh/" + jeton + "?id=12&dlr=1&receiver=%2B33612345678", "/sms/retours/ovh/MASQUE?dlr=MASQUE&id=MASQUE&receiver=MASQUE"},
 		{"/inscription/", "/inscription/"},
 		{"", ""},
 		{"%zz", "MASQUE"},
