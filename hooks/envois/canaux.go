@@ -127,6 +127,10 @@ func SendToPerson(app core.App, p Personne, m Message) Remise {
 	return Remise{Canal: canal, Err: err}
 }
 
+// SMSActif tells whether SMS really leave: without a provider, a person
+// with only a mobile is phoned by staff.
+func SMSActif(app core.App) bool { return smsConfigured(SMSOf(app)) }
+
 // LienPersonnel is the personal link of a registration in every message
 // (its page: details, calendar, cancel, register again); "" without token.
 func LienPersonnel(base, jeton string) string {

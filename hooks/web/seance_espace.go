@@ -286,6 +286,7 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	envois.NotifyInscriptionCancelled(e.App, envois.InstanceURL(e.App), result.Inscription)
 	if result.Promoted != nil {
 		envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Promoted)
 	}
