@@ -28,22 +28,7 @@ import (
 // never both claim the same registration. A failed send stays in envois for
 // the retry job.
 
-const ReminderLead = 48 * time.Hour
-
-// Bounds of a structure's reminder delay, in hours.
-const (
-	MinReminderHours = 2
-	MaxReminderHours = 168
-)
-
-// ReminderLeadOf is the reminder delay of a structure whose
-// delai_rappel_heures is hours (0: not set).
-func ReminderLeadOf(hours int) time.Duration {
-	if hours < MinReminderHours || hours > MaxReminderHours {
-		return ReminderLead
-	}
-	return time.Duration(hours) * time.Hour
-}
+const ReminderLead = seances.DelaiRappelDefaut
 
 // ReminderOutcome counts what a run did, by channel.
 type ReminderOutcome struct {
@@ -115,14 +100,14 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 		LeftJoin("structures st", dbx.NewExp("st.id = s.structure")).
 		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
 			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
-			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(MaxReminderHours * time.Hour))})).
+			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(seances.MaxDelaiRappelHeures * time.Hour))})).
 		OrderBy("s.debut", "i.id").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
 	due := rows[:0]
 	for _, r := range rows {
-		lead := ReminderLeadOf(r.DelaiHeures)
+		lead := seances.DelaiRappel(r.DelaiHeures)
 		if !r.Debut.Time().After(now.Add(lead)) && r.Inscrit.Time().Before(r.Debut.Time().Add(-lead)) {
 			due = append(due, r)
 		}
