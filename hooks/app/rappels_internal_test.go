@@ -183,7 +183,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 			t.Fatal("an e-mail was sent to a person without e-mail")
 		}
 	})
-	t.Run("a landline: no SMS attempted, to be phoned, never retried", func(t *testing.T) {
+	t.Run("a landline: no SMS attempted, on the « à appeler » list, never retried", func(t *testing.T) {
 		app := jobApp(t)
 		person, err := app.FindRecordById("beneficiaires", testkit.ID(testkit.BeneficiaireA))
 		if err != nil {
@@ -200,7 +200,8 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 			t.Fatalf("%+v, %v, %v", out, err, sms.sent)
 		}
 		rows := envoisOf(t, app, "rappel")
-		if len(rows) != 1 || rows[0].GetString("statut") != "echec" || !strings.Contains(rows[0].GetString("erreur"), "pas un mobile") {
+		if len(rows) != 1 || rows[0].GetString("canal") != "telephone" || rows[0].GetString("statut") != "a_appeler" ||
+			rows[0].GetString("destinataire") != "+33549123456" || !strings.HasPrefix(rows[0].GetString("texte"), "Rappel : atelier") {
 			t.Fatalf("envois: %v", rows)
 		}
 		if retried, err := envois.RetryMessages(context.Background(), app, sms, now.Add(2*time.Hour)); err != nil ||
@@ -215,7 +216,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 		if err != nil || out.SMS != 1 || len(sms.sent) != 1 {
 			t.Fatalf("%+v, %v, %v", out, err, sms.sent)
 		}
-		if text := sms.sent[0]; !strings.HasPrefix(text, "+33612345678 Rappel : atelier « Atelier propre à Alpha »") ||
+		if text := sms.sent[0]; !strings.HasPrefix(text, "+33612345678 Rappel : atelier \"Atelier propre à Alpha\"") ||
 			!strings.Contains(text, "/inscription/"+testkit.SecretJeton) || strings.Contains(text, "\u00a0") {
 			t.Errorf("SMS: %q", text)
 		}

@@ -52,6 +52,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterReportPages(espace, pe)
 	web.RegisterAccountPages(espace, pe)
 	web.RegisterSMSPages(se, espace, pe)
+	web.RegisterCallListPages(espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.Page(web.StructureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {

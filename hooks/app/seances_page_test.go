@@ -444,7 +444,7 @@ func TestCancelASessionTellsEveryRegistrant(t *testing.T) {
 		t.Fatal("cancelled without a reason")
 	}
 	rec := s.postAs(cookie, path, url.Values{"motif": {"La conseillère est malade."}})
-	if rec.Code != http.StatusSeeOther || followFlash(rec) != "Séance annulée. 1 personne prévenue par e-mail. 1 sans adresse e-mail, à prévenir par téléphone." {
+	if rec.Code != http.StatusSeeOther || followFlash(rec) != "Séance annulée. 1 personne prévenue par e-mail. 1 personne à prévenir par téléphone : voir la liste « À appeler » de la séance." {
 		t.Fatalf("cancel: %d %q", rec.Code, followFlash(rec))
 	}
 	seance := mustFind(t, s.app, "seances", testkit.SeancePubliqueA)

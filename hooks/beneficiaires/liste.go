@@ -80,7 +80,7 @@ func BeneficiaireChanges(record *core.Record, f *BeneficiaireForm) map[string]an
 	f.Apply(draft)
 	changes := map[string]any{}
 	for _, name := range []string{"prenom", "nom", "telephone", "email", "annee_naissance", "genre",
-		"statut_social", "commune", "code_postal", "notes"} {
+		"statut_social", "commune", "code_postal", "notes", "prefere_sms"} {
 		changes[name] = draft.Get(name)
 	}
 	return changes

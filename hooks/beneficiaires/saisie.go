@@ -22,6 +22,7 @@ type BeneficiaireForm struct {
 	Prenom, Nom, Telephone, Email, AnneeNaissance   string
 	Genre, StatutSocial, Commune, CodePostal, Notes string
 	Consentement                                    []string // the accepted privacy version, when ticked (new people)
+	PrefereSMS                                      bool     // SMS rather than e-mail
 	// Normalised values, set by validate.
 	TelephoneNormalise, EmailNormalise, codePostalNormalise string
 	anneeNormalise                                          int
@@ -40,6 +41,7 @@ func BeneficiaireFormOf(r *core.Record) BeneficiaireForm {
 		Prenom: r.GetString("prenom"), Nom: r.GetString("nom"), Telephone: contact.FormaterTelephone(r.GetString("telephone")),
 		Email: r.GetString("email"), Genre: r.GetString("genre"), StatutSocial: r.GetString("statut_social"),
 		Commune: r.GetString("commune"), CodePostal: r.GetString("code_postal"), Notes: r.GetString("notes"),
+		PrefereSMS: r.GetBool("prefere_sms"),
 	}
 	if year := r.GetInt("annee_naissance"); year > 0 {
 		f.AnneeNaissance = strconv.Itoa(year)
@@ -268,6 +270,11 @@ func (f *BeneficiaireForm) Validate(now time.Time) formulaire.Erreurs {
 		}
 		f.TelephoneNormalise = tel
 	}
+	if f.PrefereSMS && errs["telephone"] == "" {
+		if msg := contact.MessagePrefereSMS(f.TelephoneNormalise); msg != "" {
+			errs["prefere_sms"] = msg
+		}
+	}
 	if f.Email != "" {
 		email, err := contact.NormaliserEmail(f.Email)
 		if err != nil {
@@ -314,4 +321,5 @@ func (f *BeneficiaireForm) Apply(r *core.Record) {
 	r.Set("commune", f.Commune)
 	r.Set("code_postal", f.codePostalNormalise)
 	r.Set("notes", f.Notes)
+	r.Set("prefere_sms", f.PrefereSMS)
 }

@@ -44,10 +44,14 @@ func RecordMessage(app core.App, canal string, n Notification) (*core.Record, er
 	if err != nil {
 		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
 	}
+	statut := "en_attente"
+	if canal == CanalTelephone {
+		statut = StatutAAppeler // never sent: staff phone the person
+	}
 	envoi := core.NewRecord(envois)
 	envoi.Load(map[string]any{
 		"structure": n.Structure, "canal": canal, "destinataire": n.Destinataire, "objet": n.Objet,
-		"evenement": n.Evenement, "cible": n.Cible, "statut": "en_attente", "tentatives": 0,
+		"evenement": n.Evenement, "cible": n.Cible, "statut": statut, "tentatives": 0,
 		"texte": n.Texte, "html": n.HTML,
 	})
 	if err := app.Save(envoi); err != nil {

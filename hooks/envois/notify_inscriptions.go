@@ -37,49 +37,77 @@ type InscriptionMail struct {
 func NotifyInscription(app core.App, base string, inscription, person *core.Record) {
 	event, subject := "confirmation", "Inscription confirmée : "
 	intro := "Votre inscription est confirmée. Voici le récapitulatif."
+	rang := 0
 	if inscription.GetString("statut") == "liste_attente" {
-		rang, err := seances.RangAttente(app, inscription)
-		if err != nil {
-			app.Logger().Error("registration e-mail: waiting position", "inscription", inscription.Id, "error", err)
+		var err error
+		if rang, err = seances.RangAttente(app, inscription); err != nil {
+			app.Logger().Error("registration message: waiting position", "inscription", inscription.Id, "error", err)
 			return
 		}
 		event, subject = "liste_attente", "Liste d'attente : "
 		intro = fmt.Sprintf("L'atelier est complet : vous êtes sur liste d'attente (rang %d). Si une place se libère, elle vous sera proposée et vous recevrez un message.",
 			rang)
 	}
-	sendInscriptionMail(app, base, inscription, person, event, subject, intro)
+	if inscription.GetString("source") != "public" && CanalPour(PersonneDe(person)) == CanalTelephone {
+		return // registered by staff, who were talking with the person: nobody needs to phone them
+	}
+	sendInscriptionMessage(app, base, inscription, person, event, subject, []string{intro}, func(s *seances.SeanceView, lien string) string {
+		if event == "liste_attente" {
+			return SMSListeAttente(s, rang, lien)
+		}
+		return SMSConfirmation(s, lien)
+	})
 }
 
 func NotifyPromotion(app core.App, base string, inscription *core.Record) {
 	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
 	if err != nil {
-		app.Logger().Error("promotion e-mail: find person", "inscription", inscription.Id, "error", err)
+		app.Logger().Error("promotion message: find person", "inscription", inscription.Id, "error", err)
 		return
 	}
-	sendInscriptionMail(app, base, inscription, person, "promotion", "Une place s'est libérée : ",
-		"Bonne nouvelle : une place s'est libérée et elle est pour vous. Votre inscription est confirmée.")
+	sendInscriptionMessage(app, base, inscription, person, "promotion", "Une place s'est libérée : ",
+		[]string{"Bonne nouvelle : une place s'est libérée et elle est pour vous. Votre inscription est confirmée."}, SMSPromotion)
 }
 
-// sendRegistrationMail writes to the person if they gave an e-mail; a
-// failure is recorded in envois (for the retry job) and logged, never shown
-// to the person, whose registration is done anyway.
-func sendInscriptionMail(app core.App, base string, inscription, person *core.Record, event, subject, intro string) {
-	if person.GetString("email") == "" {
-		return // no e-mail given: the confirmation page is all they get
+// NotifyInscriptionCancelled tells the person that staff cancelled their
+// registration; their personal page lets them register again.
+func NotifyInscriptionCancelled(app core.App, base string, inscription *core.Record) {
+	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
+	if err != nil {
+		app.Logger().Error("cancellation message: find person", "inscription", inscription.Id, "error", err)
+		return
 	}
+	intro := []string{"Votre inscription à l'atelier ci-dessous est annulée.",
+		"Si c'est une erreur, ou pour vous réinscrire, ouvrez votre page d'inscription : " + LienPersonnel(base, inscription.GetString("jeton"))}
+	sendInscriptionMessage(app, "", inscription, person, "annulation_inscription", "Inscription annulée : ", intro,
+		func(s *seances.SeanceView, _ string) string {
+			return SMSAnnulationInscription(s, LienPersonnel(base, inscription.GetString("jeton")))
+		})
+}
+
+// sendInscriptionMessage writes to the person by their channel; a failure
+// is recorded in envois (for the retry job, or the « à appeler » list) and
+// logged, never shown to the person, whose registration is done anyway.
+// Without base, the e-mail has no cancel link.
+func sendInscriptionMessage(app core.App, base string, inscription, person *core.Record, event, subject string, intro []string,
+	text func(s *seances.SeanceView, lien string) string) {
 	data, err := seances.LoadInscriptionPage(app, inscription.GetString("jeton"))
 	if err != nil {
-		app.Logger().Error("registration e-mail: load", "inscription", inscription.Id, "error", err)
+		app.Logger().Error("registration message: load", "inscription", inscription.Id, "error", err)
 		return
 	}
 	s := data.Seance
-	mail := InscriptionMail{
-		Prenom: data.Prenom, Lien: base + "/inscription/" + data.Jeton, Structure: s.Structure.Nom,
-		Intro: []string{intro}, Recap: SeanceRecap(s),
+	lien := ""
+	if base != "" {
+		lien = LienPersonnel(base, data.Jeton)
 	}
-	if err := sendPersonMail(app, mail, Notification{Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
-		Destinataire: person.GetString("email"), Objet: subject + s.Titre}); err != nil {
-		app.Logger().Error("registration e-mail", "inscription", inscription.Id, "error", err)
+	r := SendToPerson(app, PersonneDe(person), Message{
+		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id, Objet: subject + s.Titre,
+		Mail: InscriptionMail{Prenom: data.Prenom, Lien: lien, Structure: s.Structure.Nom, Intro: intro, Recap: SeanceRecap(s)},
+		SMS:  text(s, lien),
+	})
+	if r.Err != nil && !r.AAppeler() {
+		app.Logger().Error("registration message", "inscription", inscription.Id, "canal", r.Canal, "error", r.Err)
 	}
 }
 
@@ -100,15 +128,13 @@ func SeanceRecap(s *seances.SeanceView) [][2]string {
 	return recap
 }
 
-// sendPersonMail renders a message to a beneficiary (HTML and plain text)
-// and sends it through the one sender, which records it in envois.
-func sendPersonMail(app core.App, mail InscriptionMail, n Notification) error {
+// renderMail is the HTML of a message to a beneficiary.
+func renderMail(mail InscriptionMail) (string, error) {
 	var html bytes.Buffer
 	if err := InscriptionEmail.Execute(&html, mail); err != nil {
-		return fmt.Errorf("render %s e-mail: %w", n.Evenement, err)
+		return "", err
 	}
-	n.HTML, n.Texte = html.String(), PlainText(mail)
-	return SendEmail(app, n)
+	return html.String(), nil
 }
 
 func PlainText(m InscriptionMail) string {

@@ -1,11 +1,8 @@
 package jobs
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -18,9 +15,11 @@ import (
 	"atelier/hooks/seances"
 )
 
-// Reminders: 48 hours before a session, each registered person (statut
-// inscrit) gets a reminder with the session's details and their personal
-// cancel link, by e-mail, or by SMS when they gave only a phone number.
+// Reminders: 48 hours before a session (or the structure's own delay,
+// structures.delai_rappel_heures), each registered person (statut inscrit)
+// gets a reminder with the session's details and their personal cancel
+// link, by their channel (envois.CanalPour): e-mail, SMS, or a row on the
+// « à appeler » list when nothing can be sent.
 //
 // A reminder goes out once: the run that sets inscriptions.rappel_envoye_le
 // (a conditional update: only if still empty) records the message in envois
@@ -29,15 +28,14 @@ import (
 // never both claim the same registration. A failed send stays in envois for
 // the retry job.
 
-const ReminderLead = 48 * time.Hour
+const ReminderLead = seances.DelaiRappelDefaut
 
 // ReminderOutcome counts what a run did, by channel.
 type ReminderOutcome struct {
-	Emails      int // e-mails sent
-	SMS         int // SMS sent
-	SansSMS     int // only a phone number, and no SMS provider or a landline: recorded as failed, to be phoned
-	SansContact int // neither e-mail nor phone: nothing to send
-	Echecs      int // sending failed (retried later)
+	Emails  int // e-mails sent
+	SMS     int // SMS sent
+	SansSMS int // no e-mail nor mobile, or no SMS provider: on the « à appeler » list
+	Echecs  int // sending failed (retried later)
 }
 
 func (o ReminderOutcome) Total() int { return o.Emails + o.SMS + o.SansSMS + o.Echecs }
@@ -52,6 +50,8 @@ type dueReminder struct {
 	Prenom      string         `db:"prenom"`
 	Email       string         `db:"email"`
 	Telephone   string         `db:"telephone"`
+	PrefereSMS  bool           `db:"prefere_sms"`
+	DelaiHeures int            `db:"delai"`
 }
 
 // SendReminders sends the reminders due at now.
@@ -66,10 +66,6 @@ func SendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now 
 	for _, r := range due {
 		if err := ctx.Err(); err != nil {
 			return out, err
-		}
-		if r.Email == "" && r.Telephone == "" {
-			out.SansContact++
-			continue
 		}
 		view, ok := views[r.Seance]
 		if !ok {
@@ -91,25 +87,28 @@ func SendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now 
 }
 
 // dueReminders lists the registrations of planned sessions starting within
-// 48 hours whose reminder has not gone. People who registered inside that
-// window are left out: their confirmation, a moment ago, said it all.
+// their structure's reminder delay whose reminder has not gone. People who
+// registered inside that window are left out: their confirmation, a moment
+// ago, said it all.
 func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 	var rows []dueReminder
 	err := app.DB().Select("i.id AS inscription", "i.jeton", "i.created AS inscrit", "s.id AS seance", "s.debut",
-		"b.prenom", "b.email", "b.telephone").
+		"b.prenom", "b.email", "b.telephone", "b.prefere_sms", "coalesce(st.delai_rappel_heures, 0) AS delai").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
+		LeftJoin("structures st", dbx.NewExp("st.id = s.structure")).
 		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
 			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
-			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(ReminderLead))})).
+			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(seances.MaxDelaiRappelHeures * time.Hour))})).
 		OrderBy("s.debut", "i.id").All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
 	due := rows[:0]
 	for _, r := range rows {
-		if r.Inscrit.Time().Before(r.Debut.Time().Add(-ReminderLead)) {
+		lead := seances.DelaiRappel(r.DelaiHeures)
+		if !r.Debut.Time().After(now.Add(lead)) && r.Inscrit.Time().Before(r.Debut.Time().Add(-lead)) {
 			due = append(due, r)
 		}
 	}
@@ -131,13 +130,9 @@ func sendReminder(app core.App, sms envois.SMSSender, base string, view *seances
 	if envoi == nil {
 		return // another run claimed it
 	}
-	if canal == "sms" {
-		err = envois.SendSMS(app, sms, envoi, n)
-	} else {
-		err = envois.Deliver(app, envoi, n)
-	}
+	err = envois.Dispatch(app, sms, envoi, canal, n)
 	switch {
-	case errors.Is(err, envois.ErrNoSMSProvider), errors.Is(err, envois.ErrNotMobile):
+	case (envois.Remise{Canal: canal, Err: err}).AAppeler():
 		out.SansSMS++
 	case err != nil:
 		app.Logger().Warn("reminder: send", "inscription", r.Inscription, "canal", canal, "error", err)
@@ -173,45 +168,20 @@ func claimReminder(app core.App, inscription, canal string, n envois.Notificatio
 	return envoi, nil
 }
 
-var errNoChannel = errors.New("no e-mail nor phone")
-
-// reminderMessage writes the reminder for the person's channel: e-mail
-// when they gave one, else SMS.
+// reminderMessage writes the reminder for the person's channel.
 func reminderMessage(base string, view *seances.SeanceView, r dueReminder) (string, envois.Notification, error) {
-	n := envois.Notification{Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
-		Objet: "Rappel : " + view.Titre + ", " + frfmt.DateSansAnnee(view.Debut)}
-	lien := ""
-	if r.Jeton != "" {
-		lien = base + "/inscription/" + r.Jeton
-	}
-	switch {
-	case r.Email != "":
-		mail := envois.InscriptionMail{
-			Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: envois.SeanceRecap(view),
-			Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",
-				view.Titre, frfmt.Date(view.Debut), frfmt.Heure(view.Debut))},
-		}
-		var html bytes.Buffer
-		if err := envois.InscriptionEmail.Execute(&html, mail); err != nil {
-			return "", n, fmt.Errorf("render reminder: %w", err)
-		}
-		n.Destinataire, n.HTML, n.Texte = r.Email, html.String(), envois.PlainText(mail)
-		return "email", n, nil
-	case r.Telephone != "":
-		n.Destinataire, n.Texte = r.Telephone, reminderSMS(view, lien)
-		return "sms", n, nil
-	}
-	return "", n, errNoChannel
-}
-
-// reminderSMS is short: one SMS holds about 160 characters.
-func reminderSMS(view *seances.SeanceView, lien string) string {
-	text := fmt.Sprintf("Rappel : atelier « %s » %s à %s, %s. %s",
-		view.Titre, frfmt.DateSansAnnee(view.Debut), frfmt.Heure(view.Debut), view.Lieu.Nom, view.Structure.Nom)
-	if lien != "" {
-		text += ". Pour annuler : " + lien
-	}
-	return strings.ReplaceAll(text, "\u00a0", " ")
+	lien := envois.LienPersonnel(base, r.Jeton)
+	return envois.Compose(envois.Personne{Prenom: r.Prenom, Email: r.Email, Telephone: r.Telephone, PrefereSMS: r.PrefereSMS},
+		envois.Message{
+			Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
+			Objet: "Rappel : " + view.Titre + ", " + frfmt.DateSansAnnee(view.Debut),
+			Mail: envois.InscriptionMail{
+				Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: envois.SeanceRecap(view),
+				Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",
+					view.Titre, frfmt.Date(view.Debut), frfmt.Heure(view.Debut))},
+			},
+			SMS: envois.SMSRappel(view, lien),
+		})
 }
 
 // registerReminderReset lets a moved session remind its registrants again

@@ -169,7 +169,7 @@ func runReminders(ctx context.Context, s *scheduler, now time.Time) error {
 	out, err := SendReminders(ctx, s.app, s.smsSender(), now)
 	if out.Total() > 0 {
 		s.app.Logger().Info("reminders", "emails", out.Emails, "sms", out.SMS,
-			"phone_only_without_sms_provider", out.SansSMS, "without_contact", out.SansContact, "failed", out.Echecs)
+			"to_phone", out.SansSMS, "failed", out.Echecs)
 	}
 	return err
 }

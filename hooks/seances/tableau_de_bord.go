@@ -133,7 +133,9 @@ type dashboardData struct {
 	ARenseigner  []DashboardSeance
 	Mois         time.Time
 	Compteurs    []compteur
-	MesSeancesOK bool // the list is "my" sessions (an animator's), else the structures'
+	MesSeancesOK bool             // the list is "my" sessions (an animator's), else the structures'
+	AAppeler     int              // people to phone (the « à appeler » list), set by the page for people-readers
+	Rappels      []DelaiStructure // reminder delays the staff member may change, set by the page
 }
 
 type compteur struct {

@@ -13,6 +13,6 @@ func parseBeneficiaireForm(values url.Values) beneficiaires.BeneficiaireForm {
 		Prenom: get("prenom"), Nom: get("nom"), Telephone: get("telephone"), Email: get("email"),
 		AnneeNaissance: get("annee_naissance"), Genre: get("genre"), StatutSocial: get("statut_social"),
 		Commune: get("commune"), CodePostal: get("code_postal"), Notes: get("notes"),
-		Consentement: formList(values, "consentement"),
+		Consentement: formList(values, "consentement"), PrefereSMS: get("prefere_sms") != "",
 	}
 }

@@ -16,6 +16,12 @@ func DashboardHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
+		if data.AAppeler, err = countAAppeler(e); err != nil {
+			return err
+		}
+		if data.Rappels, err = seances.DelaisModifiables(e.App, e.Auth, staff); err != nil {
+			return err
+		}
 		return pe.render(e, 200, "espace", "Mon espace", data)
 	}
 }

@@ -127,6 +127,7 @@ type seanceEspacePage struct {
 	Ouvert       bool   // the « Ajouter une personne » block starts open
 	ACloturer    int    // people still only registered: absent at closing
 	PeutCloturer bool
+	AAppeler     []envois.APrevenir // people a message did not reach, to phone
 }
 
 // Complet: no place left for a confirmed registration.
@@ -146,6 +147,9 @@ func (h *seancePages) loadSeancePage(e *core.RequestEvent, s *seances.StaffSeanc
 		return nil, err
 	}
 	page.Inscrits, page.Attente = splitWaiting(people)
+	if page.AAppeler, err = envois.AAppelerDe(e.App, s.ID, now); err != nil {
+		return nil, err
+	}
 	if page.Refus == "" {
 		if page.Annulees, err = inscriptions.LoadCancelled(e.App, s.ID); err != nil {
 			return nil, err
@@ -286,6 +290,7 @@ func (h *seancePages) cancel(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
+	envois.NotifyInscriptionCancelled(e.App, envois.InstanceURL(e.App), result.Inscription)
 	if result.Promoted != nil {
 		envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Promoted)
 	}

@@ -311,9 +311,10 @@ type cancelSeanceData struct {
 	Motif       string
 	Portee      string
 	Errors      formulaire.Erreurs
-	Registrants []envois.Registrant // people to warn, for people-readers (phone numbers of those without e-mail)
+	Registrants []envois.Registrant // people to phone, for people-readers
 	AvecEmail   int
-	SansEmail   int
+	AvecSMS     int
+	SansEmail   int // neither e-mail nor mobile: to phone
 	Portees     []formulaire.Option
 }
 
@@ -328,15 +329,21 @@ func loadCancelData(app core.App, s *seances.StaffSeance) (*cancelSeanceData, er
 	}
 	data := &cancelSeanceData{Seance: s, Suivantes: len(later), Bloquee: seances.BlockedReason(s), Portee: "seance",
 		Portees: scopeOptions(len(later))}
+	sms := envois.SMSActif(app)
+	var toPhone []envois.Registrant
 	for _, p := range people {
-		if p.Email != "" {
+		switch canal := p.Canal(); {
+		case canal == envois.CanalEmail:
 			data.AvecEmail++
-		} else {
+		case canal == envois.CanalSMS && sms:
+			data.AvecSMS++
+		default:
 			data.SansEmail++
+			toPhone = append(toPhone, p)
 		}
 	}
 	if s.VoitPersonnes {
-		data.Registrants = people
+		data.Registrants = toPhone
 	}
 	return data, nil
 }

@@ -403,3 +403,12 @@ func NomValide(s string) error {
 	}
 	return nil
 }
+
+// MessagePrefereSMS is the message of a person who asks for SMS without a
+// mobile number (e164, "" when none), or "" when the wish can be met.
+func MessagePrefereSMS(e164 string) string {
+	if EstMobile(e164) {
+		return ""
+	}
+	return "Pour recevoir un SMS, indiquez un numéro de téléphone portable (06 ou 07)."
+}

@@ -221,6 +221,8 @@ var Typologies = List{
 var CanauxEnvoi = List{
 	{"email", "E-mail"},
 	{"sms", "SMS"},
+	// Nothing could be sent: staff phone the person (the « à appeler » list).
+	{"telephone", "Téléphone"},
 }
 
 // StatutsEnvoi of a recorded message.
@@ -228,6 +230,7 @@ var StatutsEnvoi = List{
 	{"en_attente", "En attente"},
 	{"envoye", "Envoyé"},
 	{"echec", "Échec"},
+	{"a_appeler", "À appeler"},
 }
 
 // EvenementsEnvoi name why a message was sent.
@@ -238,6 +241,7 @@ var EvenementsEnvoi = List{
 	{"rappel", "Rappel"},
 	{"annulation_inscription", "Annulation d'inscription"},
 	{"annulation_seance", "Annulation de séance"},
+	{"changement", "Changement d'horaire ou de lieu"},
 	{"rapport", "Rapport mensuel"},
 	{"relance_emargement", "Relance émargement"},
 	{"droits_compte", "Droits d'un compte du personnel"},
