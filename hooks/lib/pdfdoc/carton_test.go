@@ -126,3 +126,23 @@ func TestCartonWithLongAndMissingTexts(t *testing.T) {
 		t.Error("cards for nobody")
 	}
 }
+
+// A person's card is drawn while they wait at the desk; a full session's
+// (40 people, 10 sheets) while a conseiller waits for the printer.
+func BenchmarkCarton(b *testing.B) {
+	data := cartons(1)
+	for b.Loop() {
+		if _, err := pdfdoc.Cartons(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkCartons40(b *testing.B) {
+	data := cartons(40)
+	for b.Loop() {
+		if _, err := pdfdoc.Cartons(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
