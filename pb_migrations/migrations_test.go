@@ -34,7 +34,7 @@ var expectedFields = map[string][]string{
 	"beneficiaires": {"structure", "prenom", "nom", "telephone", "email", "annee_naissance", "genre", "statut_social",
 		"commune", "code_postal", "code_insee", "notes", "consentement_le", "consentement_version",
 		"derniere_activite", "anonymise", "fusionne_vers"},
-	"inscriptions": {"seance", "beneficiaire", "statut", "rang_attente", "source", "inscrit_par", "jeton", "rappel_envoye_le"},
+	"inscriptions": {"seance", "beneficiaire", "statut", "rang_attente", "source", "inscrit_par", "jeton", "rappel_envoye_le", "code"},
 	"accompagnements": {"conseiller", "structure", "date", "duree_minutes", "type_lieu", "commune", "code_insee",
 		"thematiques", "materiel", "autonomie", "demarche", "oriente", "structure_redirection", "beneficiaire",
 		"tranche_age", "genre", "statut_social", "notes"},
@@ -169,7 +169,7 @@ func TestSelectValuesFollowTheReference(t *testing.T) {
 func TestHiddenFields(t *testing.T) {
 	app := newApp(t)
 	for _, f := range []struct{ collection, field string }{
-		{"inscriptions", "jeton"}, {"seances", "notes_internes"},
+		{"inscriptions", "jeton"}, {"seances", "notes_internes"}, {"inscriptions", "code"},
 	} {
 		c, err := app.FindCollectionByNameOrId(f.collection)
 		if err != nil {
@@ -185,7 +185,7 @@ func TestIndexes(t *testing.T) {
 	app := newApp(t)
 	wanted := map[string][]string{
 		"inscriptions": {"CREATE UNIQUE INDEX `idx_inscriptions_seance_beneficiaire`", "`idx_inscriptions_seance_statut`",
-			"CREATE UNIQUE INDEX `idx_inscriptions_jeton`"},
+			"CREATE UNIQUE INDEX `idx_inscriptions_jeton`", "CREATE UNIQUE INDEX `idx_inscriptions_code`"},
 		"rapports":        {"CREATE UNIQUE INDEX `idx_rapports_structure_mois`"},
 		"structures":      {"CREATE UNIQUE INDEX `idx_structures_slug`"},
 		"attestations":    {"CREATE UNIQUE INDEX `idx_attestations_code`"},

@@ -207,7 +207,7 @@ func TestAccessEdgeCases(t *testing.T) {
 	}
 	for _, s := range scenarios {
 		s.TestAppFactory = appWithHooks
-		s.NotExpectedContent = append(s.NotExpectedContent, testkit.SecretJeton, `"jeton"`, `"notes_internes"`)
+		s.NotExpectedContent = append(s.NotExpectedContent, testkit.SecretJeton, testkit.SecretCode, `"jeton"`, `"notes_internes"`)
 		s.Test(t)
 	}
 }

@@ -259,7 +259,7 @@ func (a access) scenario(t *testing.T, op operation, role string, allowed bool) 
 		TestAppFactory: appWithHooks,
 		Headers:        authHeader(t, role),
 		// Secrets never leave the server, whoever asks.
-		NotExpectedContent: []string{testkit.SecretJeton, `"jeton"`, `"password"`, `"tokenKey"`},
+		NotExpectedContent: []string{testkit.SecretJeton, testkit.SecretCode, `"jeton"`, `"password"`, `"tokenKey"`},
 	}
 	// A session's internal notes go only to the team that may change it
 	// (TestInternalNotesGoToTheSessionTeamOnly); elsewhere, never.

@@ -120,7 +120,7 @@ func TestLongQueryParametersAnswerAPage(t *testing.T) {
 	s := newSite(t)
 	long := strings.Repeat("é%_a", 25000)
 	pages := map[string][]string{
-		"": {"/?besoin=&ou=&semaines=", "/verifier?code=", "/connexion?suite="},
+		"": {"/?besoin=&ou=&semaines=", "/verifier?code=", "/connexion?suite=", "/i?code="},
 		testkit.ConseillerA: {"/espace/beneficiaires?q=", "/espace/beneficiaires/" + testkit.ID(testkit.BeneficiaireA) + "/fusionner?q=",
 			"/espace/seances?quand=&page=", "/espace/seances/" + testkit.ID(testkit.SeancePubliqueA) + "?q=",
 			"/espace/catalogue?q=&besoin=&structure=", "/espace/accompagnements?du=&au=&thematique=&qui=&beneficiaire=",

@@ -34,6 +34,7 @@ var publicPages = []struct{ name, path string }{
 	{"connexion", "/connexion"},
 	{"mot de passe oublié", "/mot-de-passe-oublie"},
 	{"vérification d'une attestation", "/verifier"},
+	{"code personnel d'une inscription", "/i"},
 	{"données personnelles", "/confidentialite"},
 }
 

@@ -30,7 +30,13 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pages := []string{"/espace", "/espace/seances", "/espace/seances/nouvelle", "/espace/seances/" + seance.Id,
+	// The short code's form and the personal page showing the code are
+	// public, audited here with the rest.
+	inscription, err := db.FindFirstRecordByFilter("inscriptions", "jeton != '' && code != '' && statut = 'inscrit'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/i", "/inscription/" + inscription.GetString("jeton"), "/espace", "/espace/seances", "/espace/seances/nouvelle", "/espace/seances/" + seance.Id,
 		"/espace/seances/" + seance.Id + "/presences", "/espace/beneficiaires", "/espace/beneficiaires/nouveau",
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
 		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes", "/espace/sms"}

@@ -126,8 +126,9 @@ func anonymiseInactive(app core.App, limit, now time.Time, dryRun bool) (int, er
 	return done, nil
 }
 
-// eraseExpiredTokens blanks the cancel tokens of the sessions that are over:
-// the personal link has nothing left to cancel.
+// eraseExpiredTokens blanks the cancel tokens, and the short codes that lead
+// to them, of the sessions that are over: the personal link has nothing
+// left to cancel.
 func eraseExpiredTokens(app core.App, now time.Time, dryRun bool) (int, error) {
 	const expired = `jeton != '' AND seance IN (SELECT id FROM seances WHERE fin < {:now})`
 	params := dbx.Params{"now": model.DBDate(now)}
@@ -136,7 +137,7 @@ func eraseExpiredTokens(app core.App, now time.Time, dryRun bool) (int, error) {
 		err := app.DB().Select("count(*)").From("inscriptions").Where(dbx.NewExp(expired, params)).Row(&n)
 		return n, err
 	}
-	return inBatches(app, "UPDATE inscriptions SET jeton = '' WHERE id IN (SELECT id FROM inscriptions WHERE "+expired+" LIMIT {:batch})", params)
+	return inBatches(app, "UPDATE inscriptions SET jeton = '', code = '' WHERE id IN (SELECT id FROM inscriptions WHERE "+expired+" LIMIT {:batch})", params)
 }
 
 // purgeOldMessages deletes the messages recorded before limit.

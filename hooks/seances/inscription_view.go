@@ -29,7 +29,7 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 		return nil, err
 	}
 	return &inscriptionPageData{
-		Seance: view, Jeton: jeton, Statut: inscription.GetString("statut"),
+		Seance: view, Jeton: jeton, Code: inscription.GetString("code"), Statut: inscription.GetString("statut"),
 		Rang: rang, Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
 	}, nil
@@ -38,6 +38,7 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 type inscriptionPageData struct {
 	Seance       *SeanceView
 	Jeton        string
+	Code         string // the short personal code, to read out or type on /i
 	Lien         string // the full personal link, to write down or print
 	Statut       string
 	Rang         int

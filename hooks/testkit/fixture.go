@@ -62,6 +62,7 @@ const (
 // Secret values that must never appear in an API response or a page.
 const (
 	SecretJeton      = "JetonSecretDeFixture0123456789abcdefghijkl"
+	SecretCode       = "FXTR-C0DE" // InscriptionA's short personal code
 	SecretNoteSeance = "NoteInterneSecreteDeFixture"
 	NomBeneficiaireA = "Fixturenom-Alpha"
 	NomBeneficiaireB = "Fixturenom-Beta"
@@ -170,7 +171,7 @@ func insertFixture(app core.App) error {
 		beneficiaire(BeneficiaireA2, StructureA, "Fixturenom-Alpha-Deux", "+33612345679"),
 		beneficiaire(BeneficiaireB, StructureB, NomBeneficiaireB, "+262692123456"),
 		{"inscriptions", InscriptionA, map[string]any{"seance": ID(SeancePubliqueA), "beneficiaire": ID(BeneficiaireA),
-			"statut": "inscrit", "source": "public", "jeton": SecretJeton}},
+			"statut": "inscrit", "source": "public", "jeton": SecretJeton, "code": SecretCode}},
 		{"inscriptions", InscriptionB, map[string]any{"seance": ID(SeancePubliqueB), "beneficiaire": ID(BeneficiaireB),
 			"statut": "inscrit", "source": "conseiller", "jeton": SecretJeton + "B"}},
 		accompagnement(AccompagnementA, StructureA, ConseillerA, BeneficiaireA),

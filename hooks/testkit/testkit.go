@@ -117,6 +117,7 @@ func buildFixture(dir string) error {
 		return fmt.Errorf("set the Application URL: %w", err)
 	}
 	model.RegisterRecherche(app) // the fixture's people are searchable
+	model.RegisterCodeInscription(app)
 	if err := insertFixture(app); err != nil {
 		return err
 	}

@@ -14,9 +14,9 @@ import (
 const Masque = "MASQUE"
 
 // secretPaths are the path prefixes whose next segment is a secret: the
-// personal link of a registration, an attestation's verification code, the
-// secret of the SMS providers' delivery reports.
-var secretPaths = []string{"/inscription/", "/verifier/", "/sms/retours/brevo/", "/sms/retours/ovh/"}
+// personal link of a registration and its short code, an attestation's
+// verification code, the secret of the SMS providers' delivery reports.
+var secretPaths = []string{"/inscription/", "/verifier/", "/i/", "/sms/retours/brevo/", "/sms/retours/ovh/"}
 
 // keptParams are the query parameters whose values say nothing about a
 // person (pages, dates, the shape of an API answer); every other value

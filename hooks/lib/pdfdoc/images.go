@@ -9,6 +9,7 @@ import (
 	_ "image/gif" // logos may come in any of these formats
 	_ "image/jpeg"
 	"image/png"
+	"sync"
 
 	"github.com/boombuler/barcode/qr"
 	"github.com/signintech/gopdf"
@@ -50,12 +51,24 @@ func qrPNG(content string) ([]byte, error) {
 		}
 	}
 	var buf bytes.Buffer
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, img); err != nil {
+	if err := qrEncoder.Encode(&buf, img); err != nil {
 		return nil, fmt.Errorf("encode QR image: %w", err)
 	}
 	return buf.Bytes(), nil
 }
+
+// qrEncoder reuses its compressor between QR codes: a new one allocates
+// about a megabyte, most of the cost of a sheet of appointment cards.
+var qrEncoder = png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: &pngBuffers{}}
+
+type pngBuffers struct{ pool sync.Pool }
+
+func (p *pngBuffers) Get() *png.EncoderBuffer {
+	b, _ := p.pool.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (p *pngBuffers) Put(b *png.EncoderBuffer) { p.pool.Put(b) }
 
 // image draws a PNG or JPEG at (x, y) in a w × h box.
 func (d *document) image(data []byte, x, y, w, h float64) error {

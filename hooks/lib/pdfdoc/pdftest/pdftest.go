@@ -135,6 +135,55 @@ func QRCode(t testing.TB, pdf []byte, page int) string {
 	return decodeQR(t, img)
 }
 
+// QRCodes rasterises one page (1-based) at 150 dpi, cuts it into a grid of
+// cols × rows cells (the cards of a sheet) and decodes the QR code of each
+// cell, left to right then top to bottom; "" for a cell without one.
+func QRCodes(t testing.TB, pdf []byte, page, cols, rows int) []string {
+	t.Helper()
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "page")
+	p := strconv.Itoa(page)
+	run(t, "pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", p, "-l", p, file(t, pdf), prefix)
+	raw, err := os.ReadFile(prefix + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("read rasterised page: %v", err)
+	}
+	sub, ok := img.(interface {
+		SubImage(image.Rectangle) image.Image
+	})
+	if !ok {
+		t.Fatalf("rasterised page of type %T cannot be cut", img)
+	}
+	b := img.Bounds()
+	w, h := b.Dx()/cols, b.Dy()/rows
+	var codes []string
+	for r := range rows {
+		for c := range cols {
+			cell := image.Rect(b.Min.X+c*w, b.Min.Y+r*h, b.Min.X+(c+1)*w, b.Min.Y+(r+1)*h)
+			codes = append(codes, tryQR(sub.SubImage(cell)))
+		}
+	}
+	return codes
+}
+
+// tryQR decodes the QR code of img, or "" when there is none.
+func tryQR(img image.Image) string {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		return ""
+	}
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+	if err != nil {
+		return ""
+	}
+	return res.GetText()
+}
+
 func decodeQR(t testing.TB, img image.Image) string {
 	t.Helper()
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)

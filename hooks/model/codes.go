@@ -1,0 +1,65 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/codeperso"
+)
+
+// RegisterCodeInscription gives every new registration its short personal
+// code, whatever the way in: public form, staff, walk-ins, REST API,
+// batch, admin UI. Only at creation: a registration whose personal link
+// was erased (retention, anonymisation) must not get a new code on a later
+// update.
+func RegisterCodeInscription(app core.App) {
+	app.OnRecordCreate("inscriptions").BindFunc(func(e *core.RecordEvent) error {
+		if e.Record.GetString("code") == "" {
+			code, err := freeCode(e.App)
+			if err != nil {
+				return err
+			}
+			e.Record.Set("code", code)
+		}
+		return e.Next()
+	})
+}
+
+// freeCode draws a code no registration holds: with 40 bits a collision is
+// rare, but the unique index would refuse the whole registration.
+func freeCode(app core.App) (string, error) {
+	for range 5 {
+		code := codeperso.Nouveau()
+		var n int
+		err := app.DB().Select("count(*)").From("inscriptions").
+			Where(dbx.HashExp{"code": code}).Row(&n)
+		if err != nil {
+			return "", fmt.Errorf("check personal code: %w", err)
+		}
+		if n == 0 {
+			return code, nil
+		}
+	}
+	return "", errors.New("no free personal code after 5 draws")
+}
+
+// FindByCode finds a registration by its short code as the person typed
+// it; a malformed code, or one whose personal link was erased, is simply
+// not found.
+func FindByCode(app core.App, saisie string) (*core.Record, error) {
+	code, ok := codeperso.Normaliser(saisie)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	record, err := app.FindFirstRecordByData("inscriptions", "code", code)
+	if err != nil {
+		return nil, err
+	}
+	if record.GetString("jeton") == "" {
+		return nil, ErrNotFound
+	}
+	return record, nil
+}
