@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
-	"atelier/hooks/clock"
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/model"
 )
@@ -68,7 +67,7 @@ func OffreEnCours(inscription *core.Record) bool {
 // offer gives the place to first (a waiting registration of seance),
 // offered until a deadline, or directly when the person cannot be reached
 // or the session is close.
-func offer(tx core.App, seance, first *core.Record) error {
+func offer(tx core.App, seance, first *core.Record, now time.Time) error {
 	person, err := tx.FindRecordById("beneficiaires", first.GetString("beneficiaire"))
 	if err != nil {
 		return fmt.Errorf("person of registration %s: %w", first.Id, err)
@@ -83,7 +82,7 @@ func offer(tx core.App, seance, first *core.Record) error {
 	first.Set("rang_attente", 0)
 	first.Set("offre_expire", "")
 	first.Set("offre_expiree", false)
-	if deadline, ok := OfferDeadline(clock.Now(tx), seance.GetDateTime("debut").Time(), delai); ok && Joignable(person) {
+	if deadline, ok := OfferDeadline(now, seance.GetDateTime("debut").Time(), delai); ok && Joignable(person) {
 		first.Set("offre_expire", deadline)
 	}
 	if err := tx.Save(first); err != nil {
@@ -123,7 +122,7 @@ func ExpireOffer(tx core.App, inscriptionID string, now time.Time) (bool, *core.
 	if seance.GetString("statut") != model.SeancePlanifiee || !now.Before(seance.GetDateTime("debut").Time()) {
 		return true, nil, nil
 	}
-	next, err := promoteNext(tx, seance, inscription.Id)
+	next, err := promoteNext(tx, seance, inscription.Id, now)
 	return true, next, err
 }
 

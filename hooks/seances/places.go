@@ -2,11 +2,13 @@ package seances
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
 )
@@ -144,12 +146,12 @@ func RangAttente(app core.App, inscription *core.Record) (int, error) {
 // given directly (see offres.go). Callers decide whether the session is
 // still ahead.
 func PromoteNext(tx core.App, seance *core.Record) (*core.Record, error) {
-	return promoteNext(tx, seance, "")
+	return promoteNext(tx, seance, "", clock.Now(tx))
 }
 
-// promoteNext is PromoteNext passing over the registration skip (whose
-// offer just lapsed).
-func promoteNext(tx core.App, seance *core.Record, skip string) (*core.Record, error) {
+// promoteNext is PromoteNext at now, passing over the registration skip
+// (whose offer just lapsed).
+func promoteNext(tx core.App, seance *core.Record, skip string, now time.Time) (*core.Record, error) {
 	taken, err := countTaken(tx, seance.Id)
 	if err != nil {
 		return nil, err
@@ -172,7 +174,7 @@ func promoteNext(tx core.App, seance *core.Record, skip string) (*core.Record, e
 	if err != nil {
 		return nil, fmt.Errorf("first waiting of session %s: %w", seance.Id, err)
 	}
-	if err := offer(tx, seance, first); err != nil {
+	if err := offer(tx, seance, first, now); err != nil {
 		return nil, err
 	}
 	return first, nil
