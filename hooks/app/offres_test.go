@@ -535,3 +535,36 @@ func TestConcurrentOffersKeepCountsAndRanksExact(t *testing.T) {
 	}
 	assertRanks(t, app, seanceID, capacite, 26+10-capacite)
 }
+
+// No reminder for a place offered and not yet confirmed: the offer is the
+// message; once confirmed, the reminder goes as for anyone registered.
+func TestNoReminderForAnUnconfirmedOffer(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	alice := waiting(t, s, "Alice")[0]
+	moveSession(t, s.app, testkit.SeancePubliqueA, testkit.Now().Add(40*time.Hour), 2*time.Hour)
+	// Alice waited long before the place freed up.
+	if _, err := s.app.DB().NewQuery("UPDATE inscriptions SET created = {:d} WHERE id = {:id}").
+		Bind(dbx.Params{"d": testkit.Now().Add(-72 * time.Hour).UTC().Format("2006-01-02 15:04:05.000Z"), "id": alice.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	freeFixturePlace(t, s)
+	remindersTo := func() int {
+		t.Helper()
+		if _, err := jobs.SendReminders(context.Background(), s.app, nil, testkit.Now()); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.app.FindFirstRecordByFilter("envois", "destinataire = 'alice@example.org' && evenement = 'rappel'")
+		if err != nil {
+			return 0
+		}
+		return 1
+	}
+	if remindersTo() != 0 {
+		t.Fatal("a reminder went to a place not yet confirmed")
+	}
+	s.post(personalLink(alice)+"/confirmer", url.Values{})
+	if remindersTo() != 1 {
+		t.Fatal("no reminder once the place is confirmed")
+	}
+}

@@ -101,7 +101,8 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
-			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
+			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''
+			AND coalesce(i.offre_expire, '') = ''`, // an offered place not yet confirmed: the offer said it all
 			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(ReminderLead))})).
 		OrderBy("s.debut", "i.id").All(&rows)
 	if err != nil {
