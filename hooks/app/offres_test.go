@@ -18,7 +18,9 @@ import (
 	"atelier/hooks/inscriptions"
 	"atelier/hooks/jobs"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/stats"
 	"atelier/hooks/seances"
+	"atelier/hooks/statistiques"
 	"atelier/hooks/testkit"
 )
 
@@ -127,6 +129,27 @@ func TestFreedPlaceIsOfferedHeldAndConfirmed(t *testing.T) {
 		t.Fatalf("a confirmed place was passed on: %d, %v", n, err)
 	}
 	assertRanks(t, s.app, testkit.ID(testkit.SeancePubliqueA), 1, 2)
+	// Statistics count her among the requests that went through the waiting list.
+	today := stats.DateDe(testkit.Now().UTC())
+	d, err := statistiques.LoadStatsData(s.app, []string{testkit.ID(testkit.StructureA)},
+		stats.Periode{Du: today.AjouterJours(-1), Au: today.AjouterJours(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, seance := range d.Seances {
+		for _, i := range seance.Inscriptions {
+			if i.Personne.ID == alice.GetString("beneficiaire") {
+				found = true
+				if i.Statut != "inscrit" || !i.EtaitEnAttente {
+					t.Errorf("Alice in the statistics: %+v", i)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Error("Alice missing from the statistics")
+	}
 }
 
 func TestDeclinedOfferGoesToTheNextPerson(t *testing.T) {
