@@ -591,3 +591,49 @@ func TestNoReminderForAnUnconfirmedOffer(t *testing.T) {
 		t.Fatal("no reminder once the place is confirmed")
 	}
 }
+
+// Every path that frees a place offers it the same way: a registration
+// deleted through the API, a capacity raised on the session form (one
+// person offered the place, one without e-mail nor mobile given it, to be
+// phoned).
+func TestEveryPathThatFreesAPlaceOffersIt(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	people := waiting(t, s, "Alice")
+	fixe := newPerson(t, s.app, testkit.StructureA, "Fernand", "Fixe", "")
+	fixe.Set("telephone", "+33549112233")
+	if err := s.app.Save(fixe); err != nil {
+		t.Fatal(err)
+	}
+	fernand := newInscription(t, s.app, testkit.SeancePubliqueA, fixe, "liste_attente", 2)
+	bruno := newInscription(t, s.app, testkit.SeancePubliqueA,
+		newPerson(t, s.app, testkit.StructureA, "Bruno", "Attente", "bruno@example.org"), "liste_attente", 3)
+
+	rec := s.apiAs(testkit.ConseillerA, http.MethodDelete, apiRecords("inscriptions")+"/"+testkit.ID(testkit.InscriptionA), nil)
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("API delete: %d %s", rec.Code, rec.Body.String())
+	}
+	if statut, deadline := offerOf(t, s, people[0]); statut != "inscrit" || deadline.IsZero() {
+		t.Fatalf("after an API delete, Alice: %s until %v", statut, deadline)
+	}
+	if !mailSentTo(s, "alice@example.org", "Une place s'est libérée") {
+		t.Error("no offer e-mail after an API delete")
+	}
+
+	cookie := s.signIn(testkit.ConseillerA)
+	seance := mustFind(t, s.app, "seances", testkit.SeancePubliqueA)
+	debut := seance.GetDateTime("debut").Time().In(paris)
+	form := planForm(map[string]string{"date": debut.Format("2006-01-02"), "heure": debut.Format("15:04"), "duree": "120",
+		"capacite": "3"})
+	rec = s.postAs(cookie, "/espace/seances/"+seance.Id+"/modifier", form)
+	if flash := followFlash(rec); !strings.Contains(flash, "1 place proposée à la liste d'attente. 1 personne inscrite de la liste d'attente. Sans e-mail ni mobile, à appeler pour les prévenir : Fernand Fixe.") {
+		t.Fatalf("capacity raised: %d %q", rec.Code, flash)
+	}
+	if statut, deadline := offerOf(t, s, fernand); statut != "inscrit" || !deadline.IsZero() {
+		t.Errorf("Fernand: %s until %v, want the place directly", statut, deadline)
+	}
+	if statut, deadline := offerOf(t, s, bruno); statut != "inscrit" || deadline.IsZero() {
+		t.Errorf("Bruno: %s until %v, want an offer", statut, deadline)
+	}
+	assertRanks(t, s.app, seance.Id, 3, 0)
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -81,6 +82,35 @@ func freedPlaceSentence(app core.App, promoted *core.Record) string {
 		return message + par + "."
 	}
 	return message + "."
+}
+
+// promotedSentence counts the places added for the waiting list: offered
+// until a deadline, or given directly; the people given a place that
+// nothing reaches are named, to be phoned.
+func promotedSentence(app core.App, promoted []*core.Record) string {
+	var offered, direct int
+	var toCall []string
+	for _, p := range promoted {
+		if seances.OffreEnCours(p) {
+			offered++
+			continue
+		}
+		direct++
+		if next, err := app.FindRecordById("beneficiaires", p.GetString("beneficiaire")); err == nil && !seances.Joignable(next) {
+			toCall = append(toCall, inscriptions.ParticipantName(next))
+		}
+	}
+	var message string
+	if offered > 0 {
+		message += fmt.Sprintf(" %d %s à la liste d'attente.", offered, frfmt.Pluriel(offered, "place proposée", "places proposées"))
+	}
+	if direct > 0 {
+		message += fmt.Sprintf(" %d %s de la liste d'attente.", direct, frfmt.Pluriel(direct, "personne inscrite", "personnes inscrites"))
+	}
+	if len(toCall) > 0 {
+		message += " Sans e-mail ni mobile, à appeler pour les prévenir : " + strings.Join(toCall, ", ") + "."
+	}
+	return message
 }
 
 // seanceLocation is the time zone of the session's structure.
