@@ -394,7 +394,7 @@ func TestRegisteringAgainAfterThePlaceWentToTheWaitingList(t *testing.T) {
 	bruno := s.post(path, person("Bruno", "Attente", "0611223344", "")).Header().Get("Location")
 	page := "/inscription/" + testkit.SecretJeton
 	s.post(page, confirmed)
-	expectBody(t, s.get(strings.TrimSuffix(anne, "?confirmation=1")), http.StatusOK, []string{"Vous êtes inscrit"}, nil)
+	expectBody(t, s.get(strings.TrimSuffix(anne, "?confirmation=1")), http.StatusOK, []string{"Une place s'est libérée pour vous"}, nil)
 	expectBody(t, s.get(page), http.StatusOK, []string{"la place libérée a été donnée à la personne suivante", "Me réinscrire sur la liste d'attente"}, nil)
 	s.post(page+"/reinscrire", url.Values{})
 	r := mustFind(t, s.app, "inscriptions", testkit.InscriptionA)

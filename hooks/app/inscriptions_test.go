@@ -260,7 +260,8 @@ func TestWaitingListPromotionAndRanks(t *testing.T) {
 	}
 	expectBody(t, s.get("/inscription/"+testkit.SecretJeton+"?annulee=1"), http.StatusOK,
 		[]string{"Votre inscription est annulée", "C'est noté"}, []string{"Annuler mon inscription"})
-	expectBody(t, s.get(links[0]), http.StatusOK, []string{"Vous êtes inscrit"}, nil)
+	// Anne is offered the place, held for her until she confirms.
+	expectBody(t, s.get(links[0]), http.StatusOK, []string{"Une place s'est libérée pour vous", "Je confirme ma place"}, nil)
 	expectBody(t, s.get(links[1]), http.StatusOK, []string{"rang 1)"}, nil)
 	expectBody(t, s.get(links[2]), http.StatusOK, []string{"rang 2)"}, nil)
 	if s.app.TestMailer.TotalSend() != sent+1 || s.app.TestMailer.LastMessage().To[0].Address != "anne@example.org" ||

@@ -30,6 +30,7 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterCodeInscription(app)
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
+	seances.RegisterOffres(app)
 	web.RegisterAPIRules(app)
 	comptes.RegisterAccountHooks(app)
 	inscriptions.RegisterLimites(app)

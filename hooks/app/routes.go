@@ -34,6 +34,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	se.Router.POST("/inscription/{jeton}", pe.Page(web.CancelPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/inscription/{jeton}/annuler", pe.Page(web.CancelConfirmHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.POST("/inscription/{jeton}/reinscrire", pe.Page(web.ReinscrirePostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
+	se.Router.POST("/inscription/{jeton}/confirmer", pe.Page(web.ConfirmOfferPostHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/inscription/{jeton}/agenda.ics", pe.Page(web.InscriptionCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 	se.Router.GET("/s/{slug}", pe.Page(web.StructurePageHandler(pe))).Bind(apis.SkipSuccessActivityLog())
 	web.RegisterCodePages(se, pe)

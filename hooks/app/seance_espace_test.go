@@ -321,7 +321,8 @@ func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
 	sent := s.app.TestMailer.TotalSend()
 	rec := s.postAs(cookie, page+"/inscriptions/"+testkit.ID(testkit.InscriptionA)+"/annuler", confirmed)
 	expectRedirect(t, rec, page)
-	if flash := followFlash(rec); flash != "Inscription de Camille Fixturenom-Alpha annulée. La place libérée est donnée à la personne suivante de la liste d'attente : Alice Attente (prévenue par e-mail). Une erreur ? « Rétablir » dans « Inscriptions annulées », plus bas." {
+	if flash := followFlash(rec); !strings.HasPrefix(flash, "Inscription de Camille Fixturenom-Alpha annulée. La place libérée est proposée à la personne suivante de la liste d'attente : Alice Attente, jusqu'au ") ||
+		!strings.HasSuffix(flash, " (prévenue par e-mail). Une erreur ? « Rétablir » dans « Inscriptions annulées », plus bas.") {
 		t.Errorf("flash %q", flash)
 	}
 	if mustFind(t, s.app, "inscriptions", testkit.InscriptionA).GetString("statut") != "annule" {
@@ -338,8 +339,8 @@ func TestStaffCancellationGivesThePlaceToTheNextPerson(t *testing.T) {
 		t.Errorf("promotion e-mail: %+v", s.app.TestMailer.LastMessage())
 	}
 	envoi, err := s.app.FindFirstRecordByData("envois", "destinataire", "alice@example.org")
-	if err != nil || envoi.GetString("evenement") != "promotion" {
-		t.Errorf("promotion not recorded in envois: %v", err)
+	if err != nil || envoi.GetString("evenement") != "offre_place" {
+		t.Errorf("offer not recorded in envois: %v", err)
 	}
 	// a waiting person cancelled by staff: nobody promoted, nothing sent
 	rec = s.postAs(cookie, page+"/inscriptions/"+secondInscription.Id+"/annuler", confirmed)

@@ -396,7 +396,7 @@ func TestEditCapacityPromotesAndCannotDropBelowTaken(t *testing.T) {
 		[]string{"entre 1 et 500"}, nil)
 	form.Set("capacite", "2")
 	rec := s.postAs(cookie, "/espace/seances/"+seance.Id+"/modifier", form)
-	if rec.Code != http.StatusSeeOther || !strings.Contains(followFlash(rec), "1 personne inscrite de la liste d'attente") {
+	if rec.Code != http.StatusSeeOther || !strings.Contains(followFlash(rec), "1 place proposée à la liste d'attente.") {
 		t.Fatalf("grow: %d %q\n%s", rec.Code, followFlash(rec), rec.Body.String())
 	}
 	if fresh, _ := s.app.FindRecordById("inscriptions", waiting.Id); fresh.GetString("statut") != "inscrit" {

@@ -274,8 +274,8 @@ func TestCancellationPromotesAndEmailsTheNextPerson(t *testing.T) {
 		t.Errorf("promotion lacks Bruno's link:\n%s", promotion.Text)
 	}
 	page := get(t, f.URL+strings.TrimSuffix(second, "?confirmation=1"), http.StatusOK)
-	if !strings.Contains(page, "Vous êtes inscrit") {
-		t.Errorf("Bruno's page does not say he is registered:\n%s", page)
+	if !strings.Contains(page, "Une place s'est libérée pour vous") || !strings.Contains(page, "Je confirme ma place") {
+		t.Errorf("Bruno's page does not offer him the place:\n%s", page)
 	}
 	sent, err := f.db.FindAllRecords("envois", dbx.HashExp{"statut": "envoye", "destinataire": "bruno@example.org"})
 	if err != nil || len(sent) != 2 {
@@ -395,7 +395,7 @@ func TestRegistrationLifePagesPassAudit(t *testing.T) {
 		t.Errorf("after cancelling: %q", heading)
 	}
 	check("cancelled", strings.TrimSuffix(first, "?confirmation=1")+"?annulee=1", "annulée")
-	check("promoted", strings.TrimSuffix(second, "?confirmation=1"), "Vous êtes inscrit")
+	check("offered", strings.TrimSuffix(second, "?confirmation=1"), "Une place s'est libérée pour vous")
 	// Basile's names and phone typed on another form: he is told a
 	// registration exists, without its link.
 	check("already registered", "/ateliers/"+seanceID, "Une inscription existe déjà",

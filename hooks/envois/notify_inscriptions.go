@@ -20,6 +20,7 @@ var InscriptionEmail = template.Must(template.New("email").Parse(`<!doctype html
 <html lang="fr"><body style="font-family: system-ui, Arial, sans-serif; font-size: 16px; line-height: 1.5; color: #1b1b1b">
 <p>Bonjour {{.Prenom}},</p>
 {{range .Intro}}<p>{{.}}</p>{{end}}
+{{if .LienOffre}}<p><a href="{{.LienOffre}}" style="font-weight: bold">Je confirme ma place</a><br>{{.LienOffre}}</p>{{end}}
 <table role="presentation" style="border-collapse: collapse">
 {{range .Recap}}<tr><th style="text-align: left; padding: 4px 12px 4px 0; vertical-align: top">{{index . 0}}</th><td style="padding: 4px 0">{{index . 1}}</td></tr>
 {{end}}</table>
@@ -31,6 +32,7 @@ var InscriptionEmail = template.Must(template.New("email").Parse(`<!doctype html
 type InscriptionMail struct {
 	Prenom, Lien, Structure string
 	Intro                   []string
+	LienOffre               string // the page where the person confirms an offered place
 	Recap                   [][2]string
 }
 
@@ -63,6 +65,10 @@ func NotifyPromotion(app core.App, base string, inscription *core.Record) {
 	person, err := app.FindRecordById("beneficiaires", inscription.GetString("beneficiaire"))
 	if err != nil {
 		app.Logger().Error("promotion message: find person", "inscription", inscription.Id, "error", err)
+		return
+	}
+	if seances.OffreEnCours(inscription) {
+		notifyOffre(app, base, inscription, person)
 		return
 	}
 	sendInscriptionMessage(app, base, inscription, person, "promotion", "Une place s'est libérée : ",
@@ -142,6 +148,9 @@ func PlainText(m InscriptionMail) string {
 	fmt.Fprintf(&b, "Bonjour %s,\n\n", m.Prenom)
 	for _, p := range m.Intro {
 		b.WriteString(p + "\n\n")
+	}
+	if m.LienOffre != "" {
+		fmt.Fprintf(&b, "Je confirme ma place :\n%s\n\n", m.LienOffre)
 	}
 	for _, r := range m.Recap {
 		fmt.Fprintf(&b, "%s : %s\n", r[0], r[1])

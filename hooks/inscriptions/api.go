@@ -20,7 +20,9 @@ import (
 //     inscrit or liste_attente) is confirmed if a place is left, else put
 //     at the end of the waiting list, whatever status was asked, as
 //     RegisterByStaff does; and only while staff may still register people;
-//   - rang_attente is never taken from the request;
+//   - rang_attente is never taken from the request, nor the offer fields
+//     (offre_expire, offre_expiree): an offered place is confirmed by the
+//     person's page or by staff on the session page, never by the API;
 //   - liste_attente → inscrit is a promotion by staff, allowed beyond the
 //     capacity like PromoteByStaff;
 //   - a person holding a place does not go back to the waiting list, and a
@@ -35,9 +37,13 @@ func PrepareAPIWrite(tx core.App, r, stored *core.Record, now time.Time) error {
 	var old string
 	if stored == nil {
 		r.Set("rang_attente", 0)
+		r.Set("offre_expire", "")
+		r.Set("offre_expiree", false)
 	} else {
 		old = stored.GetString("statut")
 		r.Set("rang_attente", stored.GetInt("rang_attente"))
+		r.Set("offre_expire", stored.GetDateTime("offre_expire"))
+		r.Set("offre_expiree", stored.GetBool("offre_expiree"))
 		for _, field := range []string{"seance", "beneficiaire"} {
 			if r.GetString(field) != stored.GetString(field) {
 				return validation.Errors{field: model.FrenchError("immuable",

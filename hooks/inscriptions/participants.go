@@ -2,9 +2,11 @@ package inscriptions
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 )
 
 // SeanceParticipant is one registration with its person, as conseillers see it.
@@ -22,7 +24,19 @@ type SeanceParticipant struct {
 	InscritPar   string `db:"inscrit_par"`
 	Created      string `db:"created"`
 	Choix        string `db:"-"` // present or absent on the sheet, as stored or as posted
+	// OffreExpire: the deadline of a place offered and not yet confirmed;
+	// OffreExpiree: an offer lapsed (the person waits again).
+	OffreExpire  types.DateTime `db:"offre_expire"`
+	OffreExpiree bool           `db:"offre_expiree"`
 }
+
+// OffreEnCours tells a place offered and not yet confirmed.
+func (p SeanceParticipant) OffreEnCours() bool {
+	return p.Statut == "inscrit" && !p.OffreExpire.IsZero()
+}
+
+// OffreA is the offer's deadline in the session's time zone.
+func (p SeanceParticipant) OffreA(loc *time.Location) time.Time { return p.OffreExpire.Time().In(loc) }
 
 // LoadParticipants reads the session's registrations that are not
 // cancelled: people with a place by name, then the waiting list by rank.
@@ -46,7 +60,7 @@ func loadParticipants(app core.App, seanceID string, cancelled bool) ([]SeancePa
 	}
 	var rows []SeanceParticipant
 	err := app.DB().Select("i.id", "i.beneficiaire", "b.prenom", "b.nom", "b.telephone", "b.email", "b.anonymise",
-		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created").
+		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created", "i.offre_expire", "i.offre_expiree").
 		From("inscriptions i").
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, where)).

@@ -99,7 +99,8 @@ func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		LeftJoin("structures st", dbx.NewExp("st.id = s.structure")).
 		Where(dbx.NewExp(`s.statut = 'planifiee' AND s.debut > {:now} AND s.debut <= {:limit}
-			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''`,
+			AND i.statut = 'inscrit' AND coalesce(i.rappel_envoye_le, '') = ''
+			AND coalesce(i.offre_expire, '') = ''`, // an offered place not yet confirmed: the offer said it all
 			dbx.Params{"now": model.DBDate(now), "limit": model.DBDate(now.Add(seances.MaxDelaiRappelHeures * time.Hour))})).
 		OrderBy("s.debut", "i.id").All(&rows)
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 )
 
 // The scheduler runs Atelier's background jobs while `atelier serve` runs:
-// reminders, the morning attendance nudge, the monthly reports, the retry
+// reminders, the morning attendance nudge, lapsed offers of freed places, the monthly reports, the retry
 // of failed messages and the daily retention of the privacy settings. It starts with the server and stops with it,
 // letting a running job finish its current item (jobs watch their context
 // between items).
@@ -71,6 +71,9 @@ func SchedulerJobs() []scheduledJob {
 		{"relances-emargement", gocron.CronJob(everyQuarter, false), runNudges, true},
 		{"rapports-mensuels", gocron.CronJob(everyQuarter, false), runReports, true},
 		{"renvois", gocron.DurationJob(10 * time.Minute), runRetries, true},
+		// Every five minutes: a lapsed offer waits at most that long
+		// before the next person is offered the place.
+		{"offres", gocron.DurationJob(5 * time.Minute), runOffers, true},
 		// At night only, when nobody works: anonymising people and purging
 		// old messages writes in batches, and a night missed is made up by
 		// the next one.

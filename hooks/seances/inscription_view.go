@@ -1,9 +1,12 @@
 package seances
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/clock"
+	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
 )
 
@@ -32,6 +35,8 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 		Seance: view, Jeton: jeton, Code: inscription.GetString("code"), Statut: inscription.GetString("statut"),
 		Rang: rang, Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
+		OffreEnCours: OffreEnCours(inscription), OffreExpiree: inscription.GetBool("offre_expiree"),
+		OffreExpire: frfmt.In(inscription.GetDateTime("offre_expire").Time(), view.Structure.Fuseau),
 	}, nil
 }
 
@@ -50,4 +55,9 @@ type inscriptionPageData struct {
 	// Reinscription: just registered again; PeutReinscrire: cancelled, and
 	// the session still takes registrations.
 	Reinscription, PeutReinscrire bool
+	// OffreEnCours: a place is offered until OffreExpire (the structure's
+	// time); OffreExpiree: an offer lapsed, the person waits again.
+	OffreEnCours, OffreExpiree bool
+	OffreExpire                time.Time
+	OffreConfirmee             bool // just confirmed
 }

@@ -2,11 +2,13 @@ package seances
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/model"
 )
@@ -140,9 +142,16 @@ func RangAttente(app core.App, inscription *core.Record) (int, error) {
 
 // PromoteNext gives a free place of the session, if there is one, to the
 // first person on its waiting list and returns their registration (nil
-// when no place is free or nobody waits). Callers decide whether the
-// session is still ahead.
+// when no place is free or nobody waits): offered until a deadline, or
+// given directly (see offres.go). Callers decide whether the session is
+// still ahead.
 func PromoteNext(tx core.App, seance *core.Record) (*core.Record, error) {
+	return promoteNext(tx, seance, "", clock.Now(tx))
+}
+
+// promoteNext is PromoteNext at now, passing over the registration skip
+// (whose offer just lapsed).
+func promoteNext(tx core.App, seance *core.Record, skip string, now time.Time) (*core.Record, error) {
 	taken, err := countTaken(tx, seance.Id)
 	if err != nil {
 		return nil, err
@@ -153,7 +162,8 @@ func PromoteNext(tx core.App, seance *core.Record) (*core.Record, error) {
 	var id string
 	// Ordered by the indexed rank alone, so that SQLite reads one index entry.
 	err = tx.DB().NewQuery("SELECT id FROM inscriptions WHERE seance = {:seance} AND statut = '" +
-		model.StatutListeAttente + "' ORDER BY rang_attente LIMIT 1").Bind(dbx.Params{"seance": seance.Id}).Row(&id)
+		model.StatutListeAttente + "' AND id != {:skip} ORDER BY rang_attente LIMIT 1").
+		Bind(dbx.Params{"seance": seance.Id, "skip": skip}).Row(&id)
 	if model.IsNotFound(err) {
 		return nil, nil
 	}
@@ -164,10 +174,8 @@ func PromoteNext(tx core.App, seance *core.Record) (*core.Record, error) {
 	if err != nil {
 		return nil, fmt.Errorf("first waiting of session %s: %w", seance.Id, err)
 	}
-	first.Set("statut", model.StatutInscrit)
-	first.Set("rang_attente", 0)
-	if err := tx.Save(first); err != nil {
-		return nil, fmt.Errorf("promote registration %s: %w", first.Id, err)
+	if err := offer(tx, seance, first, now); err != nil {
+		return nil, err
 	}
 	return first, nil
 }

@@ -128,7 +128,7 @@ func loadStatsSeances(app core.App, d *stats.Donnees, ids []any, from, to string
 // waiting-list or promotion message for it (envois.cible, indexed).
 func loadStatsInscriptions(app core.App, d *stats.Donnees, where dbx.Expression, index map[string]int) error {
 	rows, err := app.DB().Select("i.seance", "i.statut",
-		"EXISTS (SELECT 1 FROM envois e WHERE e.cible = i.id AND e.evenement IN ('liste_attente', 'promotion'))",
+		"EXISTS (SELECT 1 FROM envois e WHERE e.cible = i.id AND e.evenement IN ('liste_attente', 'promotion', 'offre_place'))",
 		"b.id", "CAST(b.annee_naissance AS INTEGER)", "b.genre", "b.statut_social", "b.commune", "b.code_postal", "b.code_insee").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).

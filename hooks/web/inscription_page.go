@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -19,8 +20,19 @@ func InscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err != nil {
 			return err
 		}
+		if now := clock.Now(e.App); data.OffreEnCours && !now.Before(data.OffreExpire) {
+			// The job passes lapsed offers on every few minutes; the person
+			// reading their page meanwhile sees the truth at once.
+			if err := expireOfferOf(e.App, data.Jeton, now); err != nil {
+				return err
+			}
+			if data, err = seances.LoadInscriptionPage(e.App, data.Jeton); err != nil {
+				return err
+			}
+		}
 		data.Lien = envois.InstanceURL(e.App) + "/inscription/" + data.Jeton
 		q := e.Request.URL.Query()
+		data.OffreConfirmee = q.Has("place_confirmee")
 		data.Confirmation = q.Has("confirmation")
 		data.Annulation = q.Has("annulee")
 		data.Reinscription = q.Has("reinscrit")
@@ -68,6 +80,41 @@ func CancelPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?annulee=1")
 	}
+}
+
+// ConfirmOfferPostHandler confirms the place offered to the person; a
+// confirmation after the deadline shows the page, which then says the
+// place went to the next person.
+func ConfirmOfferPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		jeton := e.Request.PathValue("jeton")
+		next, err := inscriptions.ConfirmOffer(e.App, jeton, clock.Now(e.App))
+		switch {
+		case errors.Is(err, inscriptions.ErrOffreExpiree):
+			if next != nil {
+				envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), next)
+			}
+			return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton)
+		case errors.Is(err, inscriptions.ErrPasDOffre):
+			return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton)
+		case err != nil:
+			return err
+		}
+		return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?place_confirmee=1")
+	}
+}
+
+// expireOfferOf passes on the person's lapsed offer and tells the next
+// person.
+func expireOfferOf(app core.App, jeton string, now time.Time) error {
+	next, err := inscriptions.ExpireOfferOf(app, jeton, now)
+	if err != nil {
+		return err
+	}
+	if next != nil {
+		envois.NotifyPromotion(app, envois.InstanceURL(app), next)
+	}
+	return nil
 }
 
 // ReinscrirePostHandler takes a cancelled registration up again.

@@ -2,12 +2,15 @@ package web
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/seances"
 )
 
 // notifyStaffRegistration e-mails the person after the commit, if they
@@ -48,13 +51,82 @@ func promotionFlash(r inscriptions.StaffInscription, capacite int) string {
 func cancelFlash(app core.App, r inscriptions.StaffInscription) string {
 	message := "Inscription de " + r.Name() + " annulée."
 	if r.Promoted != nil {
-		if next, err := app.FindRecordById("beneficiaires", r.Promoted.GetString("beneficiaire")); err == nil {
-			message += " La place libérée est donnée à la personne suivante de la liste d'attente : " + inscriptions.ParticipantName(next)
-			if next.GetString("email") != "" {
-				message += " (prévenue par e-mail)"
-			}
-			message += "."
-		}
+		message += freedPlaceSentence(app, r.Promoted)
 	}
 	return message + " Une erreur ? « Rétablir » dans « Inscriptions annulées », plus bas."
+}
+
+// freedPlaceSentence says who a freed place went to: offered until a
+// deadline, or given directly; someone without e-mail nor mobile is to be
+// phoned, nothing else reaches them.
+func freedPlaceSentence(app core.App, promoted *core.Record) string {
+	next, err := app.FindRecordById("beneficiaires", promoted.GetString("beneficiaire"))
+	if err != nil {
+		return ""
+	}
+	name := inscriptions.ParticipantName(next)
+	par := " (prévenue par SMS)"
+	if next.GetString("email") != "" {
+		par = " (prévenue par e-mail)"
+	}
+	if seances.OffreEnCours(promoted) {
+		echeance := promoted.GetDateTime("offre_expire").Time().In(seanceLocation(app, promoted.GetString("seance")))
+		return " La place libérée est proposée à la personne suivante de la liste d'attente : " + name +
+			", jusqu'au " + frfmt.DateSansAnnee(echeance) + " à " + frfmt.Heure(echeance) + par + "."
+	}
+	message := " La place libérée est donnée à la personne suivante de la liste d'attente : " + name
+	switch {
+	case !seances.Joignable(next):
+		return message + ". Elle n'a ni e-mail ni mobile : appelez-la pour la prévenir."
+	case next.GetString("email") != "":
+		return message + par + "."
+	}
+	return message + "."
+}
+
+// promotedSentence counts the places added for the waiting list: offered
+// until a deadline, or given directly; the people given a place that
+// nothing reaches are named, to be phoned.
+func promotedSentence(app core.App, promoted []*core.Record) string {
+	var offered, direct int
+	var toCall []string
+	for _, p := range promoted {
+		if seances.OffreEnCours(p) {
+			offered++
+			continue
+		}
+		direct++
+		if next, err := app.FindRecordById("beneficiaires", p.GetString("beneficiaire")); err == nil && !seances.Joignable(next) {
+			toCall = append(toCall, inscriptions.ParticipantName(next))
+		}
+	}
+	var message string
+	if offered > 0 {
+		message += fmt.Sprintf(" %d %s à la liste d'attente.", offered, frfmt.Pluriel(offered, "place proposée", "places proposées"))
+	}
+	if direct > 0 {
+		message += fmt.Sprintf(" %d %s de la liste d'attente.", direct, frfmt.Pluriel(direct, "personne inscrite", "personnes inscrites"))
+	}
+	if len(toCall) > 0 {
+		message += " Sans e-mail ni mobile, à appeler pour les prévenir : " + strings.Join(toCall, ", ") + "."
+	}
+	return message
+}
+
+// seanceLocation is the time zone of the session's structure.
+func seanceLocation(app core.App, seanceID string) *time.Location {
+	seance, err := app.FindRecordById("seances", seanceID)
+	if err != nil {
+		return frfmt.Location("")
+	}
+	structure, err := app.FindRecordById("structures", seance.GetString("structure"))
+	if err != nil {
+		return frfmt.Location("")
+	}
+	return frfmt.Location(structure.GetString("fuseau"))
+}
+
+// offerConfirmedFlash: staff confirmed a place offered to a person.
+func offerConfirmedFlash(r inscriptions.StaffInscription) string {
+	return r.Name() + " : place confirmée. Elle est inscrite."
 }

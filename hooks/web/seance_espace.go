@@ -36,6 +36,7 @@ func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.POST("/seances/{id}/inscriptions/nouvelle", pe.Page(h.addNewPerson))
 	g.POST("/seances/{id}/inscriptions/{inscription}/promouvoir", pe.Page(h.promote))
 	g.POST("/seances/{id}/inscriptions/{inscription}/annuler", pe.Page(h.cancel))
+	g.POST("/seances/{id}/inscriptions/{inscription}/confirmer", pe.Page(h.confirmOffer))
 	g.POST("/seances/{id}/inscriptions/{inscription}/retablir", pe.Page(h.restore))
 	g.GET("/seances/{id}/presences", pe.Page(h.sheet))
 	g.POST("/seances/{id}/presences", pe.Page(h.saveSheet))
@@ -273,6 +274,23 @@ func (h *seancePages) promote(e *core.RequestEvent) error {
 	}
 	envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), result.Inscription)
 	return redirectWithFlash(e, seanceEspacePath(s), promotionFlash(result, s.Capacite))
+}
+
+// confirmOffer confirms a place offered to a person who answered staff
+// (by phone, at the desk).
+func (h *seancePages) confirmOffer(e *core.RequestEvent) error {
+	s, err := seanceWithPeople(e)
+	if err != nil {
+		return err
+	}
+	result, err := inscriptions.ConfirmOfferByStaff(e.App, e.Auth, s.ID, e.Request.PathValue("inscription"), clock.Now(e.App))
+	if why := inscriptions.StaffRefusalOf(err); why != "" {
+		return h.refuseOnSeance(e, s, why)
+	}
+	if err != nil {
+		return err
+	}
+	return redirectWithFlash(e, seanceEspacePath(s), offerConfirmedFlash(result))
 }
 
 func (h *seancePages) cancel(e *core.RequestEvent) error {

@@ -285,10 +285,7 @@ func editSeancePostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		for _, p := range result.Promoted {
 			envois.NotifyPromotion(e.App, base, p)
 		}
-		if len(result.Promoted) > 0 {
-			message += fmt.Sprintf(" %d %s de la liste d'attente.", len(result.Promoted),
-				frfmt.Pluriel(len(result.Promoted), "personne inscrite", "personnes inscrites"))
-		}
+		message += promotedSentence(e.App, result.Promoted)
 		var warned envois.WarnOutcome
 		for _, moved := range result.Moved {
 			out, err := envois.NotifySeanceChanged(e.App, base, moved)

@@ -245,5 +245,6 @@ var EvenementsEnvoi = List{
 	{"rapport", "Rapport mensuel"},
 	{"relance_emargement", "Relance émargement"},
 	{"droits_compte", "Droits d'un compte du personnel"},
+	{"offre_place", "Place proposée (à confirmer)"},
 	{"autre", "Autre"},
 }
