@@ -27,6 +27,7 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterIntegrity(app)
 	model.RegisterDefaults(app)
 	model.RegisterRecherche(app)
+	model.RegisterSequence(app)
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
 	web.RegisterAPIRules(app)
