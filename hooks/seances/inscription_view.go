@@ -1,6 +1,8 @@
 package seances
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/clock"
@@ -32,6 +34,7 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 		Seance: view, Jeton: jeton, Statut: inscription.GetString("statut"),
 		Rang: rang, Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
+		Modifie: inscription.GetDateTime("updated").Time(),
 	}, nil
 }
 
@@ -46,6 +49,7 @@ type inscriptionPageData struct {
 	Confirmation bool // just registered
 	Annulation   bool // just cancelled
 	Passee       bool
+	Modifie      time.Time // the registration's last change, for its calendar file
 	// Reinscription: just registered again; PeutReinscrire: cancelled, and
 	// the session still takes registrations.
 	Reinscription, PeutReinscrire bool
