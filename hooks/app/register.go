@@ -28,6 +28,7 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterDefaults(app)
 	model.RegisterRecherche(app)
 	model.RegisterSequence(app)
+	envois.RegisterCourriels(app)
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
 	web.RegisterAPIRules(app)

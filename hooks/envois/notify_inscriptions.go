@@ -78,7 +78,7 @@ func sendInscriptionMail(app core.App, base string, inscription, person *core.Re
 		Intro: []string{intro}, Recap: SeanceRecap(s),
 	}
 	if err := sendPersonMail(app, mail, Notification{Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id,
-		Destinataire: person.GetString("email"), Objet: subject + s.Titre}); err != nil {
+		Destinataire: person.GetString("email"), Objet: Objet(subject, s.Titre, "")}); err != nil {
 		app.Logger().Error("registration e-mail", "inscription", inscription.Id, "error", err)
 	}
 }

@@ -105,7 +105,7 @@ func warnRegistrants(app core.App, base string, seance *core.Record, event, subj
 			mail.Lien = base + "/inscription/" + p.Jeton
 		}
 		err := sendPersonMail(app, mail, Notification{Structure: view.Structure.ID, Evenement: event,
-			Cible: p.Inscription, Destinataire: p.Email, Objet: subject + view.Titre})
+			Cible: p.Inscription, Destinataire: p.Email, Objet: Objet(subject, view.Titre, "")})
 		if err != nil {
 			app.Logger().Error("warn registrant", "inscription", p.Inscription, "error", err)
 			out.Failed++

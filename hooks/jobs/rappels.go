@@ -179,7 +179,7 @@ var errNoChannel = errors.New("no e-mail nor phone")
 // when they gave one, else SMS.
 func reminderMessage(base string, view *seances.SeanceView, r dueReminder) (string, envois.Notification, error) {
 	n := envois.Notification{Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
-		Objet: "Rappel : " + view.Titre + ", " + frfmt.DateSansAnnee(view.Debut)}
+		Objet: envois.Objet("Rappel : ", view.Titre, ", "+frfmt.DateSansAnnee(view.Debut))}
 	lien := ""
 	if r.Jeton != "" {
 		lien = base + "/inscription/" + r.Jeton
