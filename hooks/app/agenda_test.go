@@ -186,3 +186,31 @@ func TestCalendarOrganizerAndUIDIgnoreTheHost(t *testing.T) {
 		t.Errorf("without the structure's address: %s", got)
 	}
 }
+
+// seances.sequence is the server's: whoever sends it through the REST
+// API (anonymous, each role, a deactivated account, a signed-out token)
+// cannot set it; those who read the session read it.
+func TestSequenceIsWrittenByTheServerOnly(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	path := apiRecords("seances") + "/" + testkit.ID(testkit.SeancePubliqueA)
+	for _, who := range []string{"", testkit.ConseillerA, testkit.ReferentA, testkit.Coordinateur, testkit.InactifA, testkit.DeconnecteA} {
+		token := ""
+		if who != "" {
+			token = testkit.Token(t, who)
+		}
+		rec := s.api(http.MethodPatch, path, token, map[string]any{"sequence": 42})
+		if got := sequenceOf(t, s, testkit.SeancePubliqueA); got != 0 {
+			t.Fatalf("%q (status %d) set the sequence to %d", who, rec.Code, got)
+		}
+		read := s.api(http.MethodGet, path, token, nil)
+		if read.Code != http.StatusOK || !strings.Contains(read.Body.String(), `"sequence":0`) {
+			t.Errorf("%q reads the public session: %d %s", who, read.Code, read.Body.String())
+		}
+	}
+	// The conseiller's own write went through, without the sequence.
+	rec := s.apiAs(testkit.ConseillerA, http.MethodPatch, path, map[string]any{"capacite": 11, "sequence": 42})
+	if rec.Code != http.StatusOK || sequenceOf(t, s, testkit.SeancePubliqueA) != 0 {
+		t.Errorf("conseiller's edit: %d, sequence %d", rec.Code, sequenceOf(t, s, testkit.SeancePubliqueA))
+	}
+}
