@@ -28,6 +28,8 @@ func Register(app core.App, public fs.FS) {
 	model.RegisterDefaults(app)
 	model.RegisterRecherche(app)
 	model.RegisterCodeInscription(app)
+	model.RegisterSequence(app)
+	envois.RegisterCourriels(app)
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
 	seances.RegisterOffres(app)

@@ -167,7 +167,7 @@ func tellReferents(app core.App, structure string, account *core.Record, what []
 			return
 		}
 		n := envois.Notification{Structure: structure, Evenement: "droits_compte", Cible: account.Id, Destinataire: r.Email,
-			Objet: "Droits d'un compte de " + m.Structure, HTML: html.String(), Texte: m.text()}
+			Objet: envois.Objet("Droits d'un compte de ", m.Structure, ""), HTML: html.String(), Texte: m.text()}
 		if err := envois.SendEmail(app, n); err != nil {
 			app.Logger().Warn("account e-mail to a référent", "structure", structure, "to", r.ID, "error", err)
 		}

@@ -108,7 +108,7 @@ func sendInscriptionMessage(app core.App, base string, inscription, person *core
 		lien = LienPersonnel(base, data.Jeton)
 	}
 	r := SendToPerson(app, PersonneDe(person), Message{
-		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id, Objet: subject + s.Titre,
+		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id, Objet: Objet(subject, s.Titre, ""),
 		Mail: InscriptionMail{Prenom: data.Prenom, Lien: lien, Structure: s.Structure.Nom, Intro: intro, Recap: SeanceRecap(s)},
 		SMS:  text(s, lien),
 	})

@@ -41,7 +41,7 @@ func OffreMessage(app core.App, base string, inscription *core.Record) (Offre, e
 	echeance := frfmt.In(inscription.GetDateTime("offre_expire").Time(), s.Structure.Fuseau)
 	lien := base + "/inscription/" + data.Jeton
 	o := Offre{
-		Objet: "Une place s'est libérée : " + s.Titre + " (à confirmer)",
+		Objet: Objet("Une place s'est libérée : ", s.Titre, " (à confirmer)"),
 		Paragraphes: []string{
 			"Une place s'est libérée pour vous.",
 			"Confirmez avant le " + frfmt.DateSansAnnee(echeance) + " à " + frfmt.Heure(echeance) + ".",

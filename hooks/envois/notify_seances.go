@@ -143,7 +143,7 @@ func warnRegistrants(app core.App, base string, seance *core.Record, event, subj
 			lien = LienPersonnel(base, p.Jeton)
 		}
 		out.count(SendToPerson(app, p.Personne(), Message{
-			Structure: view.Structure.ID, Evenement: event, Cible: p.Inscription, Objet: subject + view.Titre,
+			Structure: view.Structure.ID, Evenement: event, Cible: p.Inscription, Objet: Objet(subject, view.Titre, ""),
 			Mail: InscriptionMail{Prenom: p.Prenom, Lien: lien, Structure: view.Structure.Nom, Intro: intro, Recap: SeanceRecap(view)},
 			SMS:  text(view, lien),
 		}))

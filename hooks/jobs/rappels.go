@@ -175,7 +175,7 @@ func reminderMessage(base string, view *seances.SeanceView, r dueReminder) (stri
 	return envois.Compose(envois.Personne{Prenom: r.Prenom, Email: r.Email, Telephone: r.Telephone, PrefereSMS: r.PrefereSMS},
 		envois.Message{
 			Structure: view.Structure.ID, Evenement: "rappel", Cible: r.Inscription,
-			Objet: "Rappel : " + view.Titre + ", " + frfmt.DateSansAnnee(view.Debut),
+			Objet: envois.Objet("Rappel : ", view.Titre, ", "+frfmt.DateSansAnnee(view.Debut)),
 			Mail: envois.InscriptionMail{
 				Prenom: r.Prenom, Lien: lien, Structure: view.Structure.Nom, Recap: envois.SeanceRecap(view),
 				Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",

@@ -310,14 +310,14 @@ func announceReports(app core.App, base string, s reportStructure, made []*madeR
 		return 0
 	}
 	latest := made[len(made)-1]
-	objet := "Rapport d'activité " + rapportdoc.DeMois(latest.Month) + " : " + s.Nom
+	objet := envois.Objet("Rapport d'activité "+rapportdoc.DeMois(latest.Month)+" : ", s.Nom, "")
 	intro := fmt.Sprintf("Le rapport d'activité %s de %s est prêt.", rapportdoc.DeMois(latest.Month), s.Nom)
 	if len(made) > 1 {
 		names := make([]string, len(made))
 		for i, m := range made {
 			names[i] = frfmt.Mois(m.Month)
 		}
-		objet = fmt.Sprintf("Rapports d'activité de %s (%d mois)", s.Nom, len(made))
+		objet = envois.Objet("Rapports d'activité de ", s.Nom, fmt.Sprintf(" (%d mois)", len(made)))
 		intro = fmt.Sprintf("Les rapports d'activité de %s sont prêts pour : %s.", s.Nom, strings.Join(names, ", "))
 	}
 	sent := 0

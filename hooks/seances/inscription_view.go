@@ -37,6 +37,7 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
 		OffreEnCours: OffreEnCours(inscription), OffreExpiree: inscription.GetBool("offre_expiree"),
 		OffreExpire: frfmt.In(inscription.GetDateTime("offre_expire").Time(), view.Structure.Fuseau),
+		Modifie: inscription.GetDateTime("updated").Time(),
 	}, nil
 }
 
@@ -52,6 +53,7 @@ type inscriptionPageData struct {
 	Confirmation bool // just registered
 	Annulation   bool // just cancelled
 	Passee       bool
+	Modifie      time.Time // the registration's last change, for its calendar file
 	// Reinscription: just registered again; PeutReinscrire: cancelled, and
 	// the session still takes registrations.
 	Reinscription, PeutReinscrire bool

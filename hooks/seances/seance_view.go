@@ -24,6 +24,7 @@ type SeanceView struct {
 	Niveau               string
 	Debut, Fin           time.Time // in the structure's zone
 	Modifie              time.Time // last change, for calendars
+	Sequence             int       // calendar version: date, time, place or cancellation changes
 	DureeMinutes         int
 	Capacite, Occupees   int
 	EnAttente            int
@@ -125,8 +126,8 @@ func BuildSeanceView(app core.App, seance *core.Record) (*SeanceView, error) {
 		Prerequis: atelier.GetString("prerequis"), AApporter: atelier.GetString("a_apporter"),
 		Niveau: atelier.GetString("niveau"), Debut: debut, Fin: fin,
 		DureeMinutes: int(fin.Sub(debut).Minutes()), Capacite: seance.GetInt("capacite"),
-		Modifie: seance.GetDateTime("updated").Time(),
-		Statut:  seance.GetString("statut"), MotifAnnulation: seance.GetString("motif_annulation"),
+		Modifie: seance.GetDateTime("updated").Time(), Sequence: seance.GetInt("sequence"),
+		Statut: seance.GetString("statut"), MotifAnnulation: seance.GetString("motif_annulation"),
 		Publique: seance.GetBool("publique"), InscriptionsOuvertes: seance.GetBool("inscriptions_ouvertes"),
 		Lieu: LieuView{
 			Nom: lieu.GetString("nom"), Adresse: lieu.GetString("adresse"), CodePostal: lieu.GetString("code_postal"),

@@ -125,10 +125,15 @@ func loadStatsSeances(app core.App, d *stats.Donnees, ids []any, from, to string
 
 // loadStatsInscriptions reads the registrations of the sessions of where.
 // A registration "was on the waiting list" when the server recorded a
-// waiting-list or promotion message for it (envois.cible, indexed).
+// waiting-list or promotion message for it (envois.cible, indexed); its
+// reminder is the channel of the reminder sent to it, from the same index,
+// in the same query. The reminder job sends one per registration
+// (rappel_envoye_le claims it), so no ORDER BY: sorting for each row
+// cost half the query again.
 func loadStatsInscriptions(app core.App, d *stats.Donnees, where dbx.Expression, index map[string]int) error {
 	rows, err := app.DB().Select("i.seance", "i.statut",
 		"EXISTS (SELECT 1 FROM envois e WHERE e.cible = i.id AND e.evenement IN ('liste_attente', 'promotion', 'offre_place'))",
+		"coalesce((SELECT e.canal FROM envois e WHERE e.cible = i.id AND e.evenement = 'rappel' AND e.statut = 'envoye' LIMIT 1), '')",
 		"b.id", "CAST(b.annee_naissance AS INTEGER)", "b.genre", "b.statut_social", "b.commune", "b.code_postal", "b.code_insee").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
@@ -142,7 +147,7 @@ func loadStatsInscriptions(app core.App, d *stats.Donnees, where dbx.Expression,
 		var seance string
 		var i stats.Inscription
 		p := &i.Personne
-		if err := rows.Scan(&seance, &i.Statut, &i.EtaitEnAttente, &p.ID, &p.AnneeNaissance, &p.Genre, &p.StatutSocial,
+		if err := rows.Scan(&seance, &i.Statut, &i.EtaitEnAttente, &i.Rappel, &p.ID, &p.AnneeNaissance, &p.Genre, &p.StatutSocial,
 			&p.Commune, &p.CodePostal, &p.CodeInsee); err != nil {
 			return fmt.Errorf("statistics registrations: %w", err)
 		}

@@ -140,6 +140,17 @@ func summaryTables(s SummaryExport) []summaryTable {
 		t.Lignes = append(t.Lignes, summaryLine{"Total des " + rep.Unite, []float64{float64(rep.Base), 100}})
 		tables = append(tables, t)
 	}
+	rappels := summaryTable{Feuille: "Absences et rappels", Titre: "Absences selon le rappel envoyé",
+		Entete: []string{"Rappel", "Inscrits à l'émargement", "Absents", "Taux d'absence (%)"}}
+	for _, l := range r.Rappels {
+		taux, ok := l.TauxAbsence()
+		rate := math.Round(taux*1000) / 10
+		if !ok {
+			rate = math.NaN()
+		}
+		rappels.Lignes = append(rappels.Lignes, summaryLine{l.Libelle, []float64{float64(l.Inscriptions), float64(l.Absents), rate}})
+	}
+	tables = append(tables, rappels)
 	months := summaryTable{Feuille: "Mois par mois", Titre: "Mois par mois", Entete: []string{"Mois", "Ateliers réalisés",
 		"Participants aux ateliers", "Accompagnements individuels", "Accompagnements au total", "Heures de médiation (h)",
 		"Bénéficiaires différents"}}

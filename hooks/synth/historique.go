@@ -21,7 +21,7 @@ type HistorySizes struct {
 // History adds past activity to an existing structure (one made by Load,
 // with its place and advisor), for the statistics benchmarks: held
 // sessions with their registrations (mostly present, some absent, some
-// still waiting) and walk-ins, and one-to-one help, half of it with one of
+// still waiting), the reminders they were sent, and walk-ins, and one-to-one help, half of it with one of
 // the registered people. People get a birth year, gender, status and
 // commune, so every breakdown has something to count.
 func History(app core.App, structureID string, sizes HistorySizes, now time.Time) (Summary, error) {
@@ -107,14 +107,36 @@ func (b *builder) heldSession(structureID, lieuID, conseillerID string, i, n int
 		case r < 3:
 			statut = "absent"
 		}
-		if _, err := b.save("inscriptions", map[string]any{"seance": seance.Id, "beneficiaire": person.Id,
-			"statut": statut, "source": "public", "rang_attente": rang}); err != nil {
+		inscription, err := b.save("inscriptions", map[string]any{"seance": seance.Id, "beneficiaire": person.Id,
+			"statut": statut, "source": "public", "rang_attente": rang})
+		if err != nil {
 			return nil, err
 		}
 		b.summary.Inscriptions++
+		if err := b.reminder(structureID, inscription.Id, statut, debut, i*n+k); err != nil {
+			return nil, err
+		}
 		ids = append(ids, person.Id)
 	}
 	return ids, nil
+}
+
+// reminder records the reminder a registration holding a place received
+// two days before, as the reminder job does: by e-mail for most, by SMS for
+// some, none for a few (the rng is left alone so that the rest of the data
+// set stays the same).
+func (b *builder) reminder(structureID, inscription, statut string, debut time.Time, k int) error {
+	if statut == "liste_attente" || k%7 == 6 {
+		return nil
+	}
+	canal, destinataire := "email", "historique@synth.test"
+	if k%7 >= 4 {
+		canal, destinataire = "sms", "+33600000000"
+	}
+	_, err := b.save("envois", map[string]any{"structure": structureID, "canal": canal, "destinataire": destinataire,
+		"objet": "Rappel", "evenement": "rappel", "cible": inscription, "statut": "envoye",
+		"envoye_le": b.datetime(debut.AddDate(0, 0, -2)), "tentatives": 1})
+	return err
 }
 
 func (b *builder) pastHelp(structureID, conseillerID string, i int, people []string) error {

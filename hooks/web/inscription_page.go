@@ -10,6 +10,7 @@ import (
 	"atelier/hooks/clock"
 	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
+	"atelier/hooks/lib/ical"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
@@ -140,7 +141,29 @@ func InscriptionCalendarHandler(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	return writeCalendar(e, "atelier.ics", data.Seance.Structure, []*seances.SeanceView{data.Seance}, false)
+	event := seanceEvent(e.App, data.Seance.Structure, data.Seance)
+	if data.Modifie.After(event.Modified) {
+		event.Modified = data.Modifie
+	}
+	cal := ical.Calendar{ProdID: "-//Atelier//Ateliers numériques//FR", Name: data.Seance.Structure.Nom, Zone: data.Seance.Structure.Fuseau}
+	switch {
+	case data.Statut == model.StatutAnnule:
+		// Same UID as the file added before: the calendar app removes
+		// that event. A cancellation is a new version of it.
+		cal.Method = "CANCEL"
+		event.Status = "CANCELLED"
+		event.Sequence++
+	case data.Seance.Annulee():
+		cal.Method = "CANCEL"
+	case data.Statut == model.StatutListeAttente:
+		// The page offers no « Ajouter à mon agenda » then; a link kept
+		// from before still says the place is not held.
+		event.Status = "TENTATIVE"
+		event.Description = "Vous êtes sur liste d'attente : vous n'avez pas encore de place.\n" +
+			"Nous vous préviendrons si une place se libère.\n" + event.Description
+	}
+	cal.Events = []ical.Event{event}
+	return sendCalendar(e, "atelier.ics", cal, false)
 }
 
 // privatePage keeps a page that holds a secret link out of caches and

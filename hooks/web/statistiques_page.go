@@ -224,6 +224,12 @@ type statsMonth struct {
 	Seances, Participants, Individuels, Accompagnements, Heure string
 }
 
+// statsRappel is one reminder channel: attended registrations, absences
+// and their rate, counts first.
+type statsRappel struct {
+	Libelle, Inscriptions, Absents, Taux string
+}
+
 type statsPage struct {
 	Form       statsForm
 	Errors     formulaire.Erreurs
@@ -236,6 +242,7 @@ type statsPage struct {
 	Mois       statsChart
 	ParMois    []statsMonth
 	Graphiques []statsChart
+	Rappels    []statsRappel     // no-shows by reminder channel
 	Exports    map[string]string // export name (activites.xlsx…) → link with the page's filters
 	Detail     bool              // may download the activities one by one (conseillers)
 }
@@ -288,6 +295,11 @@ func (p *statsPage) fill(q *statsQuery, r *stats.Resultat) {
 	p.Mois, p.ParMois = monthChart(r)
 	for _, rep := range r.Repartitions {
 		p.Graphiques = append(p.Graphiques, breakdownChart(rep))
+	}
+	for _, l := range r.Rappels {
+		taux, ok := l.TauxAbsence()
+		p.Rappels = append(p.Rappels, statsRappel{Libelle: l.Libelle, Inscriptions: frfmt.Nombre(l.Inscriptions),
+			Absents: frfmt.Nombre(l.Absents), Taux: formatCle(stats.ChiffreCle{Sorte: stats.SorteTaux, Valeur: taux, Connu: ok})})
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -56,36 +57,50 @@ func StructureCalendarHandler(e *core.RequestEvent) error {
 
 // writeCalendar sends sessions as an iCalendar file in the structure's time zone.
 func writeCalendar(e *core.RequestEvent, filename string, st seances.StructureView, seances []*seances.SeanceView, feed bool) error {
-	base := envois.InstanceURL(e.App)
-	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
 	cal := ical.Calendar{ProdID: "-//Atelier//Ateliers numériques//FR", Name: st.Nom, Zone: st.Fuseau}
 	if feed {
 		cal.Method = "PUBLISH"
 	}
 	for _, s := range seances {
-		status := "CONFIRMED"
-		if s.Annulee() {
-			status = "CANCELLED"
-		}
-		location := s.Lieu.Nom
-		if addr := s.Lieu.AdresseComplete(); addr != "" {
-			location += ", " + addr
-		}
-		description := s.Resume
-		if s.AApporter != "" {
-			description += "\nÀ apporter : " + s.AApporter
-		}
-		description += "\nOrganisé par " + st.Nom
-		cal.Events = append(cal.Events, ical.Event{
-			UID: "seance-" + s.ID + "@" + host, Start: s.Debut, End: s.Fin, Summary: s.Titre,
-			Description: description, Location: location, URL: base + "/ateliers/" + s.ID,
-			Status: status, Modified: s.Modifie,
-		})
+		cal.Events = append(cal.Events, seanceEvent(e.App, st, s))
 	}
+	return sendCalendar(e, filename, cal, feed)
+}
+
+func sendCalendar(e *core.RequestEvent, filename string, cal ical.Calendar, feed bool) error {
 	d := download{Name: filename, ContentType: "text/calendar; charset=utf-8"}
 	if feed {
 		// The structure's public calendar, which calendar apps poll.
 		d.Cache = "public, max-age=900"
 	}
 	return sendFile(e, d, cal.Bytes())
+}
+
+// seanceEvent is a session as a calendar event. Its UID and links come from
+// the Application URL, never the request's Host, so that every copy of an
+// event (feed, personal file) stays the same event for calendar apps.
+func seanceEvent(app core.App, st seances.StructureView, s *seances.SeanceView) ical.Event {
+	base := envois.InstanceURL(app)
+	host := strings.TrimPrefix(strings.TrimPrefix(base, "https://"), "http://")
+	status := "CONFIRMED"
+	if s.Annulee() {
+		status = "CANCELLED"
+	}
+	location := s.Lieu.Nom
+	if addr := s.Lieu.AdresseComplete(); addr != "" {
+		location += ", " + addr
+	}
+	description := s.Resume
+	if s.AApporter != "" {
+		description += "\nÀ apporter : " + s.AApporter
+	}
+	description += "\nOrganisé par " + st.Nom
+	return ical.Event{
+		UID: "seance-" + s.ID + "@" + host, Start: s.Debut, End: s.Fin, Summary: s.Titre,
+		Description: description, Location: location, URL: base + "/ateliers/" + s.ID,
+		Status: status, Sequence: s.Sequence, Modified: s.Modifie,
+		// The structure answers for its sessions; without its own address,
+		// the instance's sender address does.
+		Organizer: ical.Organizer{Name: st.Nom, Email: cmp.Or(st.Courriel, app.Settings().Meta.SenderAddress)},
+	}
 }

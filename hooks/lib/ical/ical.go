@@ -45,6 +45,14 @@ type Event struct {
 	Status      string // "CONFIRMED" (default), "CANCELLED" or "TENTATIVE"
 	Sequence    int    // bump on each significant change so clients update
 	Modified    time.Time
+	Organizer   Organizer // written when it has an e-mail address
+}
+
+// Organizer is who runs the event (ORGANIZER): clients show it and
+// METHOD:CANCEL requires it (RFC 5546 §3.2.5).
+type Organizer struct {
+	Name  string // CN parameter, e.g. the structure's name
+	Email string // the mailto: address
 }
 
 // Calendar is one feed.
@@ -138,6 +146,13 @@ func writeEvent(b *bytes.Buffer, zone string, loc *time.Location, e Event) {
 	}
 	if u := clean(e.URL); u != "" {
 		line(b, "URL:"+u) // a URI, not TEXT: no escaping
+	}
+	if email := clean(strings.TrimSpace(e.Organizer.Email)); email != "" {
+		cn := ""
+		if name := param(e.Organizer.Name); name != "" {
+			cn = `;CN="` + name + `"`
+		}
+		line(b, "ORGANIZER"+cn+":mailto:"+email)
 	}
 	line(b, "STATUS:"+status(e.Status))
 	line(b, "SEQUENCE:"+strconv.Itoa(max(e.Sequence, 0)))
@@ -265,6 +280,10 @@ var textEscaper = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`,
 
 // text escapes a TEXT value (RFC 5545 §3.3.11).
 func text(s string) string { return clean(textEscaper.Replace(s)) }
+
+// param makes s a quoted parameter value (RFC 5545 §3.2): no DQUOTE can
+// appear inside one, and quoting keeps ":", ";" and "," literal.
+func param(s string) string { return strings.TrimSpace(strings.ReplaceAll(clean(s), `"`, "'")) }
 
 // clean makes s valid UTF-8 and drops the control characters that content
 // lines may not contain (§3.1); tab is allowed.

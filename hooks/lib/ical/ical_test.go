@@ -584,3 +584,36 @@ func TestOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestOrganizer(t *testing.T) {
+	e := session(utc(2026, 4, 1, 12))
+	e.Organizer = Organizer{Name: `France Services "Bêta": Saint-Denis, Réunion`, Email: " contact@beta.example "}
+	bare := session(utc(2026, 4, 2, 12))
+	bare.UID = "seance-2@atelier.test"
+	bare.Organizer = Organizer{Name: "Sans adresse"}
+	data := Calendar{Method: "CANCEL", Events: []Event{e}}.Bytes()
+	ev := parse(t, data).children("VEVENT")[0]
+	org := ev.one(t, "ORGANIZER")
+	if org.value != "mailto:contact@beta.example" {
+		t.Errorf("ORGANIZER value = %s", org.value)
+	}
+	// A DQUOTE cannot appear inside a quoted parameter; ":" and "," can.
+	if got := org.params["CN"]; got != `"France Services 'Bêta': Saint-Denis, Réunion"` {
+		t.Errorf("CN = %s", got)
+	}
+	if err := Validate(data); err != nil {
+		t.Errorf("cancellation with organizer: %v", err)
+	}
+	cal := parse(t, Calendar{Events: []Event{bare}}.Bytes())
+	if n := len(cal.children("VEVENT")[0].all("ORGANIZER")); n != 0 {
+		t.Errorf("organizer without e-mail written %d times", n)
+	}
+}
+
+func TestValidateCancelNeedsOrganizer(t *testing.T) {
+	e := session(utc(2026, 4, 1, 12))
+	data := Calendar{Method: "CANCEL", Events: []Event{e}}.Bytes()
+	if err := Validate(data); err == nil {
+		t.Error("METHOD:CANCEL without ORGANIZER accepted")
+	}
+}

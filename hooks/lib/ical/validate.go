@@ -42,9 +42,11 @@ func Validate(data []byte) error {
 		props map[string]int
 	}
 	var stack []*component
+	var method string
+	var events []*component
 	tzids, usedTZIDs := map[string]bool{}, map[string]bool{}
 	for i, l := range lines {
-		name, value, ok := strings.Cut(l, ":")
+		name, value, ok := cutName(l)
 		if !ok {
 			return fmt.Errorf("line %d: no colon in %q", i+1, l)
 		}
@@ -61,6 +63,9 @@ func Validate(data []byte) error {
 			if err := requireProps(c.name, c.props); err != nil {
 				return err
 			}
+			if c.name == "VEVENT" {
+				events = append(events, c)
+			}
 			stack = stack[:len(stack)-1]
 			continue
 		}
@@ -68,6 +73,9 @@ func Validate(data []byte) error {
 			return fmt.Errorf("line %d: property outside any component", i+1)
 		}
 		stack[len(stack)-1].props[key]++
+		if key == "METHOD" {
+			method = value
+		}
 		if key == "TZID" && stack[len(stack)-1].name == "VTIMEZONE" {
 			tzids[value] = true
 		}
@@ -80,12 +88,35 @@ func Validate(data []byte) error {
 	if len(stack) != 0 {
 		return fmt.Errorf("component %s is never closed", stack[len(stack)-1].name)
 	}
+	// RFC 5546 §3.2.5: a cancellation names its organizer and sequence.
+	if method == "CANCEL" {
+		for _, e := range events {
+			if e.props["ORGANIZER"] != 1 || e.props["SEQUENCE"] != 1 {
+				return errors.New("METHOD:CANCEL needs ORGANIZER and SEQUENCE in every VEVENT")
+			}
+		}
+	}
 	for tz := range usedTZIDs {
 		if !tzids[tz] {
 			return fmt.Errorf("TZID %s is used without its VTIMEZONE", tz)
 		}
 	}
 	return nil
+}
+
+// cutName splits a content line at the colon that ends its name and
+// parameters: a colon inside a quoted parameter value (CN="a: b") is not it.
+func cutName(l string) (name, value string, ok bool) {
+	quoted := false
+	for i, r := range l {
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case r == ':' && !quoted:
+			return l[:i], l[i+1:], true
+		}
+	}
+	return l, "", false
 }
 
 var requiredOnce = map[string][]string{

@@ -27,6 +27,12 @@ type RapportData struct {
 	Chiffres   []ChiffreRapport
 	Graphiques []Graphique
 	Seances    []SeanceRapport // held sessions, in date order
+	Rappels    []RappelRapport // no-shows by reminder channel; none drawn when empty
+}
+
+// RappelRapport is one reminder channel, written out.
+type RappelRapport struct {
+	Libelle, Inscriptions, Absents, Taux string
 }
 
 // ChiffreRapport is a key figure of the month and of the previous one.
@@ -100,6 +106,7 @@ func RapportMensuel(data RapportData) ([]byte, error) {
 	steps := []func() error{
 		func() error { return reportCover(d, data, mois, loc) },
 		func() error { return reportFigures(d, data.Chiffres, mois) },
+		func() error { return reportRappels(d, data.Rappels) },
 		func() error { return reportCharts(d, data.Graphiques) },
 		func() error { return reportSeances(d, data.Seances, loc) },
 	}
@@ -180,6 +187,41 @@ func reportFigures(d *document, chiffres []ChiffreRapport, mois time.Time) error
 	}
 	err := t.draw(d, rows, func(_, col int) style {
 		if col == 1 {
+			return styleStrong
+		}
+		return styleText
+	})
+	d.y += 20
+	return err
+}
+
+// reportRappels tells what reminders did: attended registrations and
+// absences by the reminder they received.
+func reportRappels(d *document, rappels []RappelRapport) error {
+	if len(rappels) == 0 {
+		return nil
+	}
+	if err := reportHeading(d, "Absences selon le rappel envoyé"); err != nil {
+		return err
+	}
+	if err := d.paragraph(styleText, marginX, contentWidth,
+		"Inscrits notés présents ou absents aux ateliers réalisés, selon le rappel reçu avant l'atelier.", alignLeft); err != nil {
+		return err
+	}
+	d.y += 6
+	valueW := 104.0
+	t := table{x: marginX, text: styleText, padding: 5, columns: []column{
+		{title: "Rappel", width: contentWidth - 3*valueW, align: alignLeft},
+		{title: "Inscrits à l'émargement", width: valueW, align: alignRight},
+		{title: "Absents", width: valueW, align: alignRight},
+		{title: "Taux d'absence", width: valueW, align: alignRight},
+	}}
+	rows := make([][]string, len(rappels))
+	for i, r := range rappels {
+		rows[i] = []string{r.Libelle, r.Inscriptions, r.Absents, r.Taux}
+	}
+	err := t.draw(d, rows, func(_, col int) style {
+		if col == 3 {
 			return styleStrong
 		}
 		return styleText

@@ -35,6 +35,8 @@ type Snapshot struct {
 	Repartitions []Repartition  `json:"repartitions"`
 	ParMois      []Mois         `json:"par_mois"` // the 12 months ending with this one
 	Seances      []Seance       `json:"seances"`  // sessions held, in date order
+	// No-shows by reminder channel (reports made before it have none).
+	Rappels []stats.LigneRappel `json:"rappels,omitempty"`
 }
 
 // Kinds of key figures.
@@ -111,6 +113,7 @@ func New(src Source) *Snapshot {
 		s.ParMois = append(s.ParMois, Mois{Mois: m.Mois.Time().Format("2006-01"), Chiffres: m.Chiffres})
 	}
 	s.Seances = held(src.Donnees, r.Resultat.Filtre)
+	s.Rappels = r.Resultat.Rappels
 	return s
 }
 
@@ -267,6 +270,15 @@ func (s *Snapshot) Document(logo []byte) pdfdoc.RapportData {
 	for _, c := range s.Chiffres {
 		data.Chiffres = append(data.Chiffres, pdfdoc.ChiffreRapport{Libelle: c.Libelle, Valeur: c.Texte(),
 			Precedent: c.PrecedentTexte(), Evolution: c.Evolution()})
+	}
+	for _, l := range s.Rappels {
+		taux, ok := l.TauxAbsence()
+		rate := "—"
+		if ok {
+			rate = figure(SorteTaux, &taux)
+		}
+		data.Rappels = append(data.Rappels, pdfdoc.RappelRapport{Libelle: l.Libelle, Inscriptions: frfmt.Nombre(l.Inscriptions),
+			Absents: frfmt.Nombre(l.Absents), Taux: rate})
 	}
 	for _, se := range s.Seances {
 		data.Seances = append(data.Seances, pdfdoc.SeanceRapport{Debut: se.Debut, Titre: se.Atelier, Lieu: se.Lieu,

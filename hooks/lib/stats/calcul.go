@@ -81,6 +81,7 @@ type Resultat struct {
 	Chiffres     Chiffres
 	Repartitions []Repartition
 	ParMois      []MoisChiffres // NombreMois months, the last one holding the period's end
+	Rappels      []LigneRappel  // no-shows by reminder channel: e-mail, SMS, others, none
 }
 
 // Repartition returns the breakdown of key cle, or nil.
@@ -163,7 +164,7 @@ func Calculer(d *Donnees, f Filtre) *Resultat {
 		day := DateDe(d.Local(a.Structure, a.Date))
 		each(a.Structure, day, func(c *cumul) { c.accompagnement(a, day.Annee) })
 	}
-	r := &Resultat{Filtre: f, Chiffres: periode.finir(), Repartitions: periode.repartitions()}
+	r := &Resultat{Filtre: f, Chiffres: periode.finir(), Repartitions: periode.repartitions(), Rappels: periode.lignesRappel()}
 	for i, c := range mois {
 		r.ParMois = append(r.ParMois, MoisChiffres{Mois: f.PremierMois().AjouterMois(i), Chiffres: c.finir()})
 	}
@@ -185,6 +186,7 @@ type cumul struct {
 	details  bool
 	parCle   map[string]map[string]int // breakdown key → value → count
 	communes map[string]*Ligne         // folded commune → row
+	rappels  map[string]*LigneRappel   // reminder channel → attended registrations
 }
 
 func newCumul(details bool) *cumul {
@@ -230,6 +232,11 @@ func (c *cumul) seance(s *Seance, annee int) {
 			c.voir(ins.Personne, annee)
 		case "absent":
 			c.ch.Absents++
+		default:
+			continue
+		}
+		if c.details {
+			c.rappel(ins.Rappel, ins.Statut == "absent")
 		}
 	}
 	if !held {

@@ -58,6 +58,10 @@
 // Duration buckets are half-open: under 30 min; 30 min up to
 // but not including 1 h; 1 h up to but not including 2 h; 2 h and more.
 //
+// No-shows by reminder channel: registrations marked present or absent in
+// held sessions, grouped by the channel of the reminder they were sent
+// (none when no reminder left), with their absences (Resultat.Rappels).
+//
 // Month by month: the 12 calendar months that end with the month of the
 // period's last day, whatever the period.
 package stats
@@ -95,6 +99,7 @@ type Personne struct {
 type Inscription struct {
 	Statut         string // inscrit, liste_attente, annule, present, absent
 	EtaitEnAttente bool   // known to have been on the waiting list before
+	Rappel         string // channel of the reminder sent to them ("email", "sms"), "" for none
 	Personne       Personne
 }
 

@@ -292,3 +292,65 @@ func TestDates(t *testing.T) {
 		t.Errorf("previous month %v", got)
 	}
 }
+
+func rappelIns(statut, canal string) Inscription {
+	return Inscription{Statut: statut, Rappel: canal, Personne: Personne{ID: statut + canal}}
+}
+
+// No-shows by reminder channel: attended registrations of held sessions
+// only, days read in the structure's zone, the structure filter kept.
+func TestRappelsParCanal(t *testing.T) {
+	paris, reunion := zone(t, "Europe/Paris"), zone(t, "Indian/Reunion")
+	session := func(structure, statut string, debut time.Time, inscriptions ...Inscription) Seance {
+		return Seance{ID: structure + debut.String(), Structure: structure, Statut: statut, Debut: debut, Fin: debut.Add(time.Hour),
+			Inscriptions: inscriptions}
+	}
+	d := &Donnees{
+		Structures: map[string]Structure{"P": {ID: "P", Fuseau: paris}, "R": {ID: "R", Fuseau: reunion}},
+		Seances: []Seance{
+			session("P", "realisee", utc(2026, 10, 5, 7, 0), rappelIns("present", "email"), rappelIns("absent", "email"),
+				rappelIns("present", "sms"), rappelIns("absent", ""), rappelIns("liste_attente", "email"), rappelIns("annule", "sms"),
+				rappelIns("inscrit", "email")),
+			// Not closed, or cancelled: attendance does not count yet.
+			session("P", "planifiee", utc(2026, 10, 10, 7, 0), rappelIns("absent", "email")),
+			session("P", "annulee", utc(2026, 10, 12, 7, 0), rappelIns("absent", "sms")),
+			// 1 November 00:30 in Paris: November, not October.
+			session("P", "realisee", utc(2026, 10, 31, 23, 30), rappelIns("absent", "sms")),
+			// 1 October 00:30 in Paris: October; a phone call recorded by
+			// another channel.
+			session("P", "realisee", utc(2026, 9, 30, 22, 30), rappelIns("present", "appel")),
+			session("R", "realisee", utc(2026, 10, 6, 7, 0), rappelIns("absent", "email")),
+		},
+	}
+	got := Calculer(d, Filtre{Periode: Mois(2026, time.October), Structure: "P"}).Rappels
+	want := []LigneRappel{
+		{Canal: "email", Libelle: "Rappel par e-mail", Inscriptions: 2, Absents: 1},
+		{Canal: "sms", Libelle: "Rappel par SMS", Inscriptions: 1, Absents: 0},
+		{Canal: "appel", Libelle: "Rappel par téléphone", Inscriptions: 1, Absents: 0},
+		{Canal: RappelAucun, Libelle: "Aucun rappel", Inscriptions: 1, Absents: 1},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("October in P:\n got %+v\nwant %+v", got, want)
+	}
+	if taux, ok := got[0].TauxAbsence(); !ok || taux != 0.5 {
+		t.Errorf("e-mail no-show rate = %v, %v", taux, ok)
+	}
+	if taux, ok := got[3].TauxAbsence(); !ok || taux != 1 {
+		t.Errorf("no-reminder no-show rate = %v, %v", taux, ok)
+	}
+	all := Calculer(d, Filtre{Periode: Mois(2026, time.October)}).Rappels
+	if all[0].Inscriptions != 3 || all[0].Absents != 2 {
+		t.Errorf("every structure, e-mail: %+v", all[0])
+	}
+
+	// Nothing attended: the rows stay, with no rate (no division by zero).
+	empty := Calculer(d, Filtre{Periode: Mois(2026, time.December)}).Rappels
+	if len(empty) != 3 {
+		t.Fatalf("empty period: %+v", empty)
+	}
+	for _, l := range empty {
+		if _, ok := l.TauxAbsence(); ok || l.Inscriptions != 0 || l.Absents != 0 {
+			t.Errorf("empty period: %+v", l)
+		}
+	}
+}
