@@ -139,3 +139,13 @@ func LienPersonnel(base, jeton string) string {
 	}
 	return base + "/inscription/" + jeton
 }
+
+// LienCourt is the personal link an SMS carries: the short code's address
+// (/i/7K3M-Q9PX, 27 characters shorter than the token's), or the token's
+// for a registration without a code.
+func LienCourt(base, code, jeton string) string {
+	if code == "" || jeton == "" {
+		return LienPersonnel(base, jeton)
+	}
+	return base + "/i/" + code
+}

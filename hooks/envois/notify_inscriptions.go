@@ -87,7 +87,7 @@ func NotifyInscriptionCancelled(app core.App, base string, inscription *core.Rec
 		"Si c'est une erreur, ou pour vous réinscrire, ouvrez votre page d'inscription : " + LienPersonnel(base, inscription.GetString("jeton"))}
 	sendInscriptionMessage(app, "", inscription, person, "annulation_inscription", "Inscription annulée : ", intro,
 		func(s *seances.SeanceView, _ string) string {
-			return SMSAnnulationInscription(s, LienPersonnel(base, inscription.GetString("jeton")))
+			return SMSAnnulationInscription(s, LienCourt(base, inscription.GetString("code"), inscription.GetString("jeton")))
 		})
 }
 
@@ -103,14 +103,14 @@ func sendInscriptionMessage(app core.App, base string, inscription, person *core
 		return
 	}
 	s := data.Seance
-	lien := ""
+	lien, smsLien := "", ""
 	if base != "" {
-		lien = LienPersonnel(base, data.Jeton)
+		lien, smsLien = LienPersonnel(base, data.Jeton), LienCourt(base, data.Code, data.Jeton)
 	}
 	r := SendToPerson(app, PersonneDe(person), Message{
 		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id, Objet: Objet(subject, s.Titre, ""),
 		Mail: InscriptionMail{Prenom: data.Prenom, Lien: lien, Structure: s.Structure.Nom, Intro: intro, Recap: SeanceRecap(s)},
-		SMS:  text(s, lien),
+		SMS:  text(s, smsLien),
 	})
 	if r.Err != nil && !r.AAppeler() {
 		app.Logger().Error("registration message", "inscription", inscription.Id, "canal", r.Canal, "error", r.Err)

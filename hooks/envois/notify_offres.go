@@ -3,7 +3,6 @@ package envois
 import (
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -16,14 +15,11 @@ import (
 // zone. OffreMessage is the one content of that message, whatever channel
 // carries it.
 
-// MaxSMS is the length of one SMS segment in GSM-7: the offer fits in one.
-const MaxSMS = 160
-
 // Offre is the content of an offer message.
 type Offre struct {
 	Objet       string
 	Paragraphes []string // the e-mail's intro, one idea each
-	SMS         string   // at most MaxSMS characters, the link included
+	SMS         string   // one SMS when it can be (SMSOffre), the short link whole
 	Lien        string   // the person's page, where they confirm
 	Echeance    time.Time
 	Page        *seances.SeanceView
@@ -51,25 +47,8 @@ func OffreMessage(app core.App, base string, inscription *core.Record) (Offre, e
 		},
 		Lien: lien, Echeance: echeance, Page: s, Prenom: data.Prenom,
 	}
-	o.SMS = smsOffre(s.Titre, s.Debut, echeance, lien)
+	o.SMS = SMSOffre(s, echeance, LienCourt(base, data.Code, data.Jeton))
 	return o, nil
-}
-
-// smsOffre says the offer in one SMS: the session's title goes when the
-// whole text would not fit.
-func smsOffre(titre string, debut, echeance time.Time, lien string) string {
-	quand := debut.Format("02/01") + " " + debut.Format("15h04")
-	avant := echeance.Format("02/01") + " " + echeance.Format("15h04")
-	for _, text := range []string{
-		"Place libérée : " + titre + " le " + quand + ". Confirmez avant le " + avant + " : " + lien,
-		"Place libérée le " + quand + ". Confirmez avant le " + avant + " : " + lien,
-		"Confirmez avant " + avant + " : " + lien,
-	} {
-		if utf8.RuneCountInString(text) <= MaxSMS {
-			return text
-		}
-	}
-	return lien
 }
 
 // notifyOffre sends the offer by the person's channel (CanalPour); a

@@ -75,6 +75,7 @@ func (w WarnOutcome) Summary() string {
 type Registrant struct {
 	Inscription string `db:"inscription"`
 	Jeton       string `db:"jeton"`
+	Code        string `db:"code"`
 	Prenom      string `db:"prenom"`
 	Nom         string `db:"nom"`
 	Telephone   string `db:"telephone"`
@@ -95,7 +96,7 @@ func (r Registrant) Canal() string { return CanalPour(r.Personne()) }
 // or waiting), with their contacts.
 func RegistrantsOf(app core.App, seanceID string) ([]Registrant, error) {
 	var people []Registrant
-	err := app.DB().Select("i.id AS inscription", "i.jeton", "b.prenom", "b.nom", "b.telephone", "b.email", "b.prefere_sms", "i.statut").
+	err := app.DB().Select("i.id AS inscription", "i.jeton", "i.code", "b.prenom", "b.nom", "b.telephone", "b.email", "b.prefere_sms", "i.statut").
 		From("inscriptions i").InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.NewExp("i.seance = {:seance} AND i.statut IN ('inscrit', 'liste_attente')", dbx.Params{"seance": seanceID})).
 		OrderBy("b.nom", "b.prenom").All(&people)
@@ -138,14 +139,14 @@ func warnRegistrants(app core.App, base string, seance *core.Record, event, subj
 		return out, err
 	}
 	for _, p := range people {
-		lien := ""
+		lien, smsLien := "", ""
 		if base != "" {
-			lien = LienPersonnel(base, p.Jeton)
+			lien, smsLien = LienPersonnel(base, p.Jeton), LienCourt(base, p.Code, p.Jeton)
 		}
 		out.count(SendToPerson(app, p.Personne(), Message{
 			Structure: view.Structure.ID, Evenement: event, Cible: p.Inscription, Objet: Objet(subject, view.Titre, ""),
 			Mail: InscriptionMail{Prenom: p.Prenom, Lien: lien, Structure: view.Structure.Nom, Intro: intro, Recap: SeanceRecap(view)},
-			SMS:  text(view, lien),
+			SMS:  text(view, smsLien),
 		}))
 	}
 	return out, nil

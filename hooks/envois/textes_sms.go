@@ -3,6 +3,7 @@ package envois
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/sms"
@@ -98,6 +99,15 @@ func SMSListeAttente(s *seances.SeanceView, rang int, lien string) string {
 func SMSPromotion(s *seances.SeanceView, lien string) string {
 	return fitSMS(func(c smsChamps) string {
 		return fmt.Sprintf("Une place pour vous : atelier « %s », %s, %s.%s\n%s", c.Titre, quand(s), c.Lieu, annuler(lien), c.Structure)
+	}, champsDe(s))
+}
+
+// SMSOffre: a place freed up and is offered until echeance (in the
+// structure's time zone); the person confirms on their page.
+func SMSOffre(s *seances.SeanceView, echeance time.Time, lien string) string {
+	return fitSMS(func(c smsChamps) string {
+		return fmt.Sprintf("Place libérée pour vous : atelier « %s », %s. Confirmez avant %s à %s : %s\n%s",
+			c.Titre, quand(s), frfmt.DateSansAnnee(echeance), frfmt.Heure(echeance), lien, c.Structure)
 	}, champsDe(s))
 }
 

@@ -44,6 +44,7 @@ func (o ReminderOutcome) Total() int { return o.Emails + o.SMS + o.SansSMS + o.E
 type dueReminder struct {
 	Inscription string         `db:"inscription"`
 	Jeton       string         `db:"jeton"`
+	Code        string         `db:"code"`
 	Inscrit     types.DateTime `db:"inscrit"`
 	Seance      string         `db:"seance"`
 	Debut       types.DateTime `db:"debut"`
@@ -92,7 +93,7 @@ func SendReminders(ctx context.Context, app core.App, sms envois.SMSSender, now 
 // ago, said it all.
 func dueReminders(app core.App, now time.Time) ([]dueReminder, error) {
 	var rows []dueReminder
-	err := app.DB().Select("i.id AS inscription", "i.jeton", "i.created AS inscrit", "s.id AS seance", "s.debut",
+	err := app.DB().Select("i.id AS inscription", "i.jeton", "i.code", "i.created AS inscrit", "s.id AS seance", "s.debut",
 		"b.prenom", "b.email", "b.telephone", "b.prefere_sms", "coalesce(st.delai_rappel_heures, 0) AS delai").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
@@ -181,7 +182,7 @@ func reminderMessage(base string, view *seances.SeanceView, r dueReminder) (stri
 				Intro: []string{fmt.Sprintf("Petit rappel : vous êtes inscrit à l'atelier « %s », %s à %s. Nous vous attendons !",
 					view.Titre, frfmt.Date(view.Debut), frfmt.Heure(view.Debut))},
 			},
-			SMS: envois.SMSRappel(view, lien),
+			SMS: envois.SMSRappel(view, envois.LienCourt(base, r.Code, r.Jeton)),
 		})
 }
 

@@ -37,7 +37,7 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
 		OffreEnCours: OffreEnCours(inscription), OffreExpiree: inscription.GetBool("offre_expiree"),
 		OffreExpire: frfmt.In(inscription.GetDateTime("offre_expire").Time(), view.Structure.Fuseau),
-		Modifie: inscription.GetDateTime("updated").Time(),
+		Modifie:     inscription.GetDateTime("updated").Time(),
 	}, nil
 }
 
