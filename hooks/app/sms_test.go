@@ -527,3 +527,20 @@ func TestSMSDeliveryReportsAreRateLimited(t *testing.T) {
 	}
 	t.Error("no rate limit on /sms/retours/")
 }
+
+func TestNewStructuresGetTheDefaultSMSBudget(t *testing.T) {
+	t.Parallel()
+	app := appWithHooks(t)
+	c, err := app.FindCollectionByNameOrId("structures")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Load(map[string]any{"nom": "Nouvelle", "slug": "nouvelle", "fuseau": "Europe/Paris"})
+	if err := app.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustRecord(t, app, "structures", r.Id).GetInt("sms_budget_mensuel"); got != envois.DefaultBudgetSMS {
+		t.Errorf("budget %d, want %d", got, envois.DefaultBudgetSMS)
+	}
+}
