@@ -359,7 +359,7 @@ func CancelInscription(app core.App, jeton string, now time.Time) (cancelResult,
 type InscriptionForm struct {
 	Prenom, Nom, Telephone, Email, CodePostal, InscritPar string
 	Consentement                                          bool
-	PrefereSMS                                            bool // a new person's wish: SMS rather than e-mail
+	PrefereSMS                                            bool   // a new person's wish: SMS rather than e-mail
 	Piege                                                 string // honeypot, empty for people
 	// Autres are the other people of the household registered with the
 	// same contact, each with their own place.
