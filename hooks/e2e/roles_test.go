@@ -39,7 +39,8 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 	pages := []string{"/i", "/inscription/" + inscription.GetString("jeton"), "/espace", "/espace/seances", "/espace/seances/nouvelle", "/espace/seances/" + seance.Id,
 		"/espace/seances/" + seance.Id + "/presences", "/espace/beneficiaires", "/espace/beneficiaires/nouveau",
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
-		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes", "/espace/sms"}
+		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes", "/espace/sms",
+		"/espace/a-appeler", "/espace/structures/" + structure + "/rappel"}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {
