@@ -352,6 +352,11 @@ func TestErasedLinkErasesTheCode(t *testing.T) {
 	if got := codeOf(testkit.ID(testkit.InscriptionA)); got != "" {
 		t.Errorf("an update drew code %q", got)
 	}
+	// Given a new personal link, it gets a new code.
+	setFields(t, s.app, "inscriptions", testkit.InscriptionA, map[string]any{"jeton": strings.Repeat("N", 43)})
+	if got := codeOf(testkit.ID(testkit.InscriptionA)); !codeForm.MatchString(got) || got == testkit.SecretCode {
+		t.Errorf("a new link without a new code: %q", got)
+	}
 	person := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireB)
 	if err := s.app.RunInTransaction(func(tx core.App) error {
 		_, err := rgpd.AnonymiseBeneficiaire(tx, nil, person, "test", testkit.Now())

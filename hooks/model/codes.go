@@ -10,14 +10,15 @@ import (
 	"atelier/hooks/lib/codeperso"
 )
 
-// RegisterCodeInscription gives every new registration its short personal
-// code, whatever the way in: public form, staff, walk-ins, REST API,
-// batch, admin UI. Only at creation: a registration whose personal link
-// was erased (retention, anonymisation) must not get a new code on a later
-// update.
+// RegisterCodeInscription gives every registration with a working personal
+// link its short code, whatever the way in: public form, staff, walk-ins,
+// REST API, batch, admin UI. At creation always; on an update only while
+// the link works, so that a registration whose link was erased (retention,
+// anonymisation) never gets a new code, and one given a new link (taken up
+// again) gets one if it had none.
 func RegisterCodeInscription(app core.App) {
-	app.OnRecordCreate("inscriptions").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("code") == "" {
+	give := func(e *core.RecordEvent) error {
+		if e.Record.GetString("code") == "" && (e.Record.IsNew() || e.Record.GetString("jeton") != "") {
 			code, err := freeCode(e.App)
 			if err != nil {
 				return err
@@ -25,7 +26,9 @@ func RegisterCodeInscription(app core.App) {
 			e.Record.Set("code", code)
 		}
 		return e.Next()
-	})
+	}
+	app.OnRecordCreate("inscriptions").BindFunc(give)
+	app.OnRecordUpdate("inscriptions").BindFunc(give)
 }
 
 // freeCode draws a code no registration holds: with 40 bits a collision is
