@@ -368,3 +368,23 @@ func TestErasedLinkErasesTheCode(t *testing.T) {
 		t.Errorf("code %q kept after anonymisation", got)
 	}
 }
+
+// A cancelled registration taken up again by the public form gets a new
+// link, and a new code with it: the old code opens nothing, as the old
+// link.
+func TestReturningPersonGetsANewCode(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "inscriptions", testkit.InscriptionA, map[string]any{"statut": "annule"})
+	rec := s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", person("Camille", "Fixturenom-Alpha", "06 12 34 56 78", ""))
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("status %d\n%s", rec.Code, rec.Body.String())
+	}
+	r := mustFind(t, s.app, "inscriptions", testkit.InscriptionA)
+	code := r.GetString("code")
+	if r.GetString("jeton") == testkit.SecretJeton || code == testkit.SecretCode || !codeForm.MatchString(code) {
+		t.Fatalf("taken up again with link kept %v, code %q", r.GetString("jeton") == testkit.SecretJeton, code)
+	}
+	expectBody(t, s.get("/i/"+testkit.SecretCode), http.StatusNotFound, nil, nil)
+	expectRedirect(t, s.get("/i/"+code), "/inscription/"+r.GetString("jeton"))
+}

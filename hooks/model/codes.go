@@ -14,11 +14,15 @@ import (
 // link its short code, whatever the way in: public form, staff, walk-ins,
 // REST API, batch, admin UI. At creation always; on an update only while
 // the link works, so that a registration whose link was erased (retention,
-// anonymisation) never gets a new code, and one given a new link (taken up
-// again) gets one if it had none.
+// anonymisation) never gets a new code. A new link (a cancelled
+// registration taken up again by the public form) comes with a new code:
+// the old code must not open it, as the old link does not.
 func RegisterCodeInscription(app core.App) {
 	give := func(e *core.RecordEvent) error {
-		if e.Record.GetString("code") == "" && (e.Record.IsNew() || e.Record.GetString("jeton") != "") {
+		r := e.Record
+		jeton := r.GetString("jeton")
+		if r.IsNew() && r.GetString("code") == "" ||
+			!r.IsNew() && jeton != "" && (r.GetString("code") == "" || jeton != r.Original().GetString("jeton")) {
 			code, err := freeCode(e.App)
 			if err != nil {
 				return err
