@@ -352,6 +352,11 @@ func TestErasedLinkErasesTheCode(t *testing.T) {
 	if got := codeOf(testkit.ID(testkit.InscriptionA)); got != "" {
 		t.Errorf("an update drew code %q", got)
 	}
+	// Given a new personal link, it gets a new code.
+	setFields(t, s.app, "inscriptions", testkit.InscriptionA, map[string]any{"jeton": strings.Repeat("N", 43)})
+	if got := codeOf(testkit.ID(testkit.InscriptionA)); !codeForm.MatchString(got) || got == testkit.SecretCode {
+		t.Errorf("a new link without a new code: %q", got)
+	}
 	person := mustFind(t, s.app, "beneficiaires", testkit.BeneficiaireB)
 	if err := s.app.RunInTransaction(func(tx core.App) error {
 		_, err := rgpd.AnonymiseBeneficiaire(tx, nil, person, "test", testkit.Now())
@@ -362,4 +367,24 @@ func TestErasedLinkErasesTheCode(t *testing.T) {
 	if got := codeOf(inB); got != "" {
 		t.Errorf("code %q kept after anonymisation", got)
 	}
+}
+
+// A cancelled registration taken up again by the public form gets a new
+// link, and a new code with it: the old code opens nothing, as the old
+// link.
+func TestReturningPersonGetsANewCode(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "inscriptions", testkit.InscriptionA, map[string]any{"statut": "annule"})
+	rec := s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", person("Camille", "Fixturenom-Alpha", "06 12 34 56 78", ""))
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("status %d\n%s", rec.Code, rec.Body.String())
+	}
+	r := mustFind(t, s.app, "inscriptions", testkit.InscriptionA)
+	code := r.GetString("code")
+	if r.GetString("jeton") == testkit.SecretJeton || code == testkit.SecretCode || !codeForm.MatchString(code) {
+		t.Fatalf("taken up again with link kept %v, code %q", r.GetString("jeton") == testkit.SecretJeton, code)
+	}
+	expectBody(t, s.get("/i/"+testkit.SecretCode), http.StatusNotFound, nil, nil)
+	expectRedirect(t, s.get("/i/"+code), "/inscription/"+r.GetString("jeton"))
 }

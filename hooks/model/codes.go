@@ -10,14 +10,19 @@ import (
 	"atelier/hooks/lib/codeperso"
 )
 
-// RegisterCodeInscription gives every new registration its short personal
-// code, whatever the way in: public form, staff, walk-ins, REST API,
-// batch, admin UI. Only at creation: a registration whose personal link
-// was erased (retention, anonymisation) must not get a new code on a later
-// update.
+// RegisterCodeInscription gives every registration with a working personal
+// link its short code, whatever the way in: public form, staff, walk-ins,
+// REST API, batch, admin UI. At creation always; on an update only while
+// the link works, so that a registration whose link was erased (retention,
+// anonymisation) never gets a new code. A new link (a cancelled
+// registration taken up again by the public form) comes with a new code:
+// the old code must not open it, as the old link does not.
 func RegisterCodeInscription(app core.App) {
-	app.OnRecordCreate("inscriptions").BindFunc(func(e *core.RecordEvent) error {
-		if e.Record.GetString("code") == "" {
+	give := func(e *core.RecordEvent) error {
+		r := e.Record
+		jeton := r.GetString("jeton")
+		if r.IsNew() && r.GetString("code") == "" ||
+			!r.IsNew() && jeton != "" && (r.GetString("code") == "" || jeton != r.Original().GetString("jeton")) {
 			code, err := freeCode(e.App)
 			if err != nil {
 				return err
@@ -25,7 +30,9 @@ func RegisterCodeInscription(app core.App) {
 			e.Record.Set("code", code)
 		}
 		return e.Next()
-	})
+	}
+	app.OnRecordCreate("inscriptions").BindFunc(give)
+	app.OnRecordUpdate("inscriptions").BindFunc(give)
 }
 
 // freeCode draws a code no registration holds: with 40 bits a collision is

@@ -34,8 +34,8 @@ type codePage struct {
 
 const codeTitle = "Vous avez un code ?"
 
-// saisieMax keeps an absurd input out of the page shown back.
-const saisieMax = 40
+// codeSaisieMax keeps an absurd input out of the page shown back.
+const codeSaisieMax = 40
 
 // form shows the form (a GET form: no JavaScript) and sends a well-formed
 // code on to /i/{code}.
@@ -46,7 +46,7 @@ func (h *codePages) form(e *core.RequestEvent) error {
 	if !query.Has("code") {
 		return h.pe.render(e, http.StatusOK, "code", codeTitle, page)
 	}
-	page.Saisie = typed(query.Get("code"))
+	page.Saisie = codeTyped(query.Get("code"))
 	if page.Saisie == "" {
 		page.Errors["code"] = "Saisissez votre code : 8 lettres et chiffres, par exemple 7K3M-Q9PX."
 		return h.pe.render(e, http.StatusUnprocessableEntity, "code", codeTitle, page)
@@ -63,7 +63,7 @@ func (h *codePages) form(e *core.RequestEvent) error {
 // forms (cancel, register again) post to and e-mails link to.
 func (h *codePages) open(e *core.RequestEvent) error {
 	privatePage(e)
-	page := &codePage{Errors: formulaire.Erreurs{}, Saisie: typed(e.Request.PathValue("code"))}
+	page := &codePage{Errors: formulaire.Erreurs{}, Saisie: codeTyped(e.Request.PathValue("code"))}
 	inscription, err := model.FindByCode(e.App, page.Saisie)
 	if model.IsNotFound(err) {
 		return h.unknown(e, page)
@@ -81,10 +81,10 @@ func (h *codePages) unknown(e *core.RequestEvent, page *codePage) error {
 	return h.pe.render(e, http.StatusNotFound, "code", "Code inconnu", page)
 }
 
-func typed(s string) string {
+func codeTyped(s string) string {
 	s = strings.TrimSpace(s)
-	if len(s) > saisieMax {
-		s = s[:saisieMax]
+	if len(s) > codeSaisieMax {
+		s = s[:codeSaisieMax]
 	}
 	return strings.ToValidUTF8(s, "")
 }
