@@ -128,6 +128,20 @@ func TestFreedPlaceIsOfferedHeldAndConfirmed(t *testing.T) {
 	if n, err := jobs.PassOnOffers(context.Background(), s.app, deadline.Add(time.Hour)); err != nil || n != 0 {
 		t.Fatalf("a confirmed place was passed on: %d, %v", n, err)
 	}
+	// A job run that listed her offer just before she confirmed claims it
+	// again in its transaction, and leaves her place alone.
+	if err := s.app.RunInTransaction(func(tx core.App) error {
+		lapsed, next, err := seances.ExpireOffer(tx, alice.Id, deadline.Add(time.Hour))
+		if lapsed || next != nil {
+			t.Errorf("a confirmed place passed on (lapsed %v, someone offered next %v)", lapsed, next != nil)
+		}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if statut, _ := offerOf(t, s, alice); statut != "inscrit" {
+		t.Fatalf("Alice lost her confirmed place: %s", statut)
+	}
 	assertRanks(t, s.app, testkit.ID(testkit.SeancePubliqueA), 1, 2)
 	// Statistics count her among the requests that went through the waiting list.
 	today := stats.DateDe(testkit.Now().UTC())
