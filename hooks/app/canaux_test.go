@@ -85,7 +85,7 @@ func TestPhoneOnlyPersonGetsEveryMessageBySMS(t *testing.T) {
 	envois.UseSMS(s.app, fake)
 	cookie := s.signIn(testkit.ConseillerA)
 	seance := testkit.ID(testkit.SeancePubliqueA)
-	lien := testkit.AppURL + "/inscription/"
+	lien := testkit.AppURL + "/i/" // an SMS carries the short personal link
 
 	// confirmation
 	if rec := s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", person("Lou", "Mobile", "06 98 76 54 32", "")); rec.Code != http.StatusSeeOther {
@@ -99,7 +99,7 @@ func TestPhoneOnlyPersonGetsEveryMessageBySMS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSMS(t, fake.lastTo("+33698765432"), "Inscription confirmée", "Atelier propre à Alpha", lien+louInscription.GetString("jeton")+"\n")
+	checkSMS(t, fake.lastTo("+33698765432"), "Inscription confirmée", "Atelier propre à Alpha", lien+louInscription.GetString("code")+"\n")
 	if s.app.TestMailer.TotalSend() != 0 {
 		t.Errorf("%d e-mails sent to people without e-mail", s.app.TestMailer.TotalSend())
 	}
@@ -116,8 +116,9 @@ func TestPhoneOnlyPersonGetsEveryMessageBySMS(t *testing.T) {
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("cancel by staff: %d", rec.Code)
 	}
-	checkSMS(t, fake.lastTo("+33698765432"), "Inscription annulée", "Se réinscrire : "+lien+louInscription.GetString("jeton")+"\n")
-	checkSMS(t, fake.lastTo("+33781223344"), "Une place pour vous", "Pour annuler : "+lien)
+	checkSMS(t, fake.lastTo("+33698765432"), "Inscription annulée", "Se réinscrire : "+lien+louInscription.GetString("code")+"\n")
+	// The freed place is offered to Sam, who confirms it on their page.
+	checkSMS(t, fake.lastTo("+33781223344"), "Place libérée pour vous", "Confirmez avant", lien)
 
 	// the session moves
 	moved := mustFind(t, s.app, "seances", testkit.SeancePubliqueA)
@@ -128,7 +129,7 @@ func TestPhoneOnlyPersonGetsEveryMessageBySMS(t *testing.T) {
 		t.Fatalf("move: %d %q", rec.Code, followFlash(rec))
 	}
 	checkSMS(t, fake.lastTo("+33781223344"), "Changement", "16 h", "Pour annuler : "+lien)
-	checkSMS(t, fake.lastTo("+33612345678"), "Changement", "16 h", lien+testkit.SecretJeton+"\n") // the fixture's person
+	checkSMS(t, fake.lastTo("+33612345678"), "Changement", "16 h", lien+testkit.SecretCode+"\n") // the fixture's person
 
 	// the session is cancelled: no link, the reason
 	rec = s.postAs(cookie, "/espace/seances/"+seance+"/annuler", url.Values{"motif": {"Salle inondée."}})
@@ -137,7 +138,7 @@ func TestPhoneOnlyPersonGetsEveryMessageBySMS(t *testing.T) {
 	}
 	text := fake.lastTo("+33781223344")
 	checkSMS(t, text, "est annulé", "Raison : Salle inondée.")
-	if strings.Contains(text, "/inscription/") {
+	if strings.Contains(text, "/inscription/") || strings.Contains(text, "/i/") {
 		t.Errorf("a cancelled session's SMS needs no link: %q", text)
 	}
 	if got := len(fake.to("+33698765432")); got != 2 {

@@ -217,7 +217,7 @@ func TestReminderToAPhoneOnly(t *testing.T) {
 			t.Fatalf("%+v, %v, %v", out, err, sms.sent)
 		}
 		if text := sms.sent[0]; !strings.HasPrefix(text, "+33612345678 Rappel : atelier \"Atelier propre à Alpha\"") ||
-			!strings.Contains(text, "/inscription/"+testkit.SecretJeton) || strings.Contains(text, "\u00a0") {
+			!strings.Contains(text, testkit.AppURL+"/i/"+testkit.SecretCode+"\n") || strings.Contains(text, "\u00a0") {
 			t.Errorf("SMS: %q", text)
 		}
 		if rows := envoisOf(t, app, "rappel"); len(rows) != 1 || rows[0].GetString("statut") != "envoye" {

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/contact"
+	"atelier/hooks/seances"
 )
 
 // Every message to a beneficiary goes by one channel, chosen by CanalPour:
@@ -128,8 +129,11 @@ func SendToPerson(app core.App, p Personne, m Message) Remise {
 }
 
 // SMSActif tells whether SMS really leave: without a provider, a person
-// with only a mobile is phoned by staff.
+// with only a mobile is phoned by staff, and given a freed place directly
+// rather than offered it.
 func SMSActif(app core.App) bool { return smsConfigured(SMSOf(app)) }
+
+func init() { seances.SMSPartent = SMSActif }
 
 // LienPersonnel is the personal link of a registration in every message
 // (its page: details, calendar, cancel, register again); "" without token.

@@ -106,8 +106,8 @@ func SMSPromotion(s *seances.SeanceView, lien string) string {
 // structure's time zone); the person confirms on their page.
 func SMSOffre(s *seances.SeanceView, echeance time.Time, lien string) string {
 	return fitSMS(func(c smsChamps) string {
-		return fmt.Sprintf("Place libérée pour vous : atelier « %s », %s. Confirmez avant %s à %s : %s\n%s",
-			c.Titre, quand(s), frfmt.DateSansAnnee(echeance), frfmt.Heure(echeance), lien, c.Structure)
+		return fmt.Sprintf("Place libérée pour vous : « %s », le %s à %s. Confirmez avant le %s à %s : %s\n%s",
+			c.Titre, s.Debut.Format("02/01"), frfmt.Heure(s.Debut), echeance.Format("02/01"), frfmt.Heure(echeance), lien, c.Structure)
 	}, champsDe(s))
 }
 

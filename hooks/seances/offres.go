@@ -53,11 +53,16 @@ func OfferDeadline(now, debut time.Time, delaiHeures int) (deadline time.Time, o
 }
 
 // Joignable tells a person who can receive an offer: an e-mail address, or
-// a mobile phone for an SMS. Someone else is given the place directly and
-// staff call them.
-func Joignable(person *core.Record) bool {
-	return person.GetString("email") != "" || contact.EstMobile(person.GetString("telephone"))
+// a mobile phone when SMS leave the instance. Someone else is given the
+// place directly and staff call them.
+func Joignable(app core.App, person *core.Record) bool {
+	return person.GetString("email") != "" || (contact.EstMobile(person.GetString("telephone")) && SMSPartent(app))
 }
+
+// SMSPartent tells whether the instance has an SMS provider. The provider
+// is known to envois, above this package, which sets this function when
+// it loads (until then, and in a program without envois, SMS leave).
+var SMSPartent = func(core.App) bool { return true }
 
 // OffreEnCours tells a registration whose offered place awaits an answer.
 func OffreEnCours(inscription *core.Record) bool {
@@ -82,7 +87,7 @@ func offer(tx core.App, seance, first *core.Record, now time.Time) error {
 	first.Set("rang_attente", 0)
 	first.Set("offre_expire", "")
 	first.Set("offre_expiree", false)
-	if deadline, ok := OfferDeadline(now, seance.GetDateTime("debut").Time(), delai); ok && Joignable(person) {
+	if deadline, ok := OfferDeadline(now, seance.GetDateTime("debut").Time(), delai); ok && Joignable(tx, person) {
 		first.Set("offre_expire", deadline)
 	}
 	if err := tx.Save(first); err != nil {

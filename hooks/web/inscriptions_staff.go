@@ -76,7 +76,7 @@ func freedPlaceSentence(app core.App, promoted *core.Record) string {
 	}
 	message := " La place libérée est donnée à la personne suivante de la liste d'attente : " + name
 	switch {
-	case !seances.Joignable(next):
+	case !seances.Joignable(app, next):
 		return message + ". Elle n'a ni e-mail ni mobile : appelez-la pour la prévenir."
 	case next.GetString("email") != "":
 		return message + par + "."
@@ -96,7 +96,7 @@ func promotedSentence(app core.App, promoted []*core.Record) string {
 			continue
 		}
 		direct++
-		if next, err := app.FindRecordById("beneficiaires", p.GetString("beneficiaire")); err == nil && !seances.Joignable(next) {
+		if next, err := app.FindRecordById("beneficiaires", p.GetString("beneficiaire")); err == nil && !seances.Joignable(app, next) {
 			toCall = append(toCall, inscriptions.ParticipantName(next))
 		}
 	}
