@@ -30,7 +30,7 @@ var expectedFields = map[string][]string{
 	"ateliers": {"titre", "besoin", "thematiques", "resume", "description", "objectifs", "prerequis", "niveau",
 		"duree_minutes", "capacite_defaut", "materiel", "a_apporter", "structure", "actif"},
 	"seances": {"atelier", "structure", "lieu", "animateurs", "debut", "fin", "capacite", "statut", "publique",
-		"inscriptions_ouvertes", "serie", "participants_anonymes", "motif_annulation", "notes_internes"},
+		"inscriptions_ouvertes", "serie", "participants_anonymes", "motif_annulation", "notes_internes", "sequence"},
 	"beneficiaires": {"structure", "prenom", "nom", "telephone", "email", "annee_naissance", "genre", "statut_social",
 		"commune", "code_postal", "code_insee", "notes", "consentement_le", "consentement_version",
 		"derniere_activite", "anonymise", "fusionne_vers"},

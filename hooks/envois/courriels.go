@@ -18,7 +18,9 @@ const MaxObjet = 78
 // « … » when it is too long.
 func Objet(prefix, titre, suffix string) string {
 	room := MaxObjet - utf8.RuneCountInString(prefix) - utf8.RuneCountInString(suffix)
-	titre = strings.Join(strings.Fields(titre), " ")
+	// Line breaks and runs of spaces typed in a title; no-break spaces of
+	// French typography stay.
+	titre = strings.Join(strings.FieldsFunc(titre, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }), " ")
 	if utf8.RuneCountInString(titre) > room {
 		r := []rune(titre)
 		titre = strings.TrimRight(string(r[:max(room-1, 0)]), " ,;:.") + "…"
@@ -46,7 +48,9 @@ var (
 func RegisterCourriels(app core.App) {
 	app.OnMailerSend().BindFunc(func(e *core.MailerEvent) error {
 		if m := e.Message; m != nil {
-			m.Subject = Objet("", m.Subject, "")
+			if utf8.RuneCountInString(m.Subject) > MaxObjet {
+				m.Subject = Objet("", m.Subject, "")
+			}
 			if m.HTML != "" {
 				m.HTML = DocumentHTML(m.HTML, m.Subject)
 			}

@@ -18,6 +18,9 @@ func TestObjetShortensTheTitleOnly(t *testing.T) {
 	if got := Objet("Inscription confirmée : ", "Premiers pas  sur\nla tablette", ""); got != "Inscription confirmée : Premiers pas sur la tablette" {
 		t.Errorf("short title changed: %q", got)
 	}
+	if got := Objet("Rappel : ", "Atelier\u00a0: photos", ", 3\u202fdéc."); got != "Rappel : Atelier\u00a0: photos, 3\u202fdéc." {
+		t.Errorf("no-break spaces changed: %q", got)
+	}
 	// Even a prefix longer than the limit gives a subject within it.
 	if got := Objet(strings.Repeat("é", 100), "x", ""); utf8.RuneCountInString(got) != MaxObjet || !strings.HasSuffix(got, "…") {
 		t.Errorf("long prefix: %q", got)
