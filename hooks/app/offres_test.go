@@ -361,7 +361,7 @@ func TestOfferChannels(t *testing.T) {
 	page := espaceSeance(testkit.SeancePubliqueA)
 	rec := s.postAs(cookie, page+"/inscriptions/"+testkit.ID(testkit.InscriptionA)+"/annuler", confirmed)
 	expectRedirect(t, rec, page)
-	if flash := followFlash(rec); !strings.Contains(flash, "donnée à la personne suivante de la liste d'attente : Fernand Fixe. Elle n'a ni e-mail ni mobile : appelez-la pour la prévenir.") {
+	if flash := followFlash(rec); !strings.Contains(flash, "donnée à la personne suivante de la liste d'attente : Fernand Fixe. Ni e-mail ni SMS ne peut la prévenir : appelez-la.") {
 		t.Fatalf("flash %q", flash)
 	}
 	if statut, deadline := offerOf(t, s, fixeInscription); statut != "inscrit" || !deadline.IsZero() {
@@ -392,6 +392,30 @@ func TestOfferChannels(t *testing.T) {
 		smspkg.Segments(envoi.GetString("texte")) != 1 {
 		t.Fatalf("SMS record: %v %v", envoi, err)
 	}
+}
+
+// Without an SMS provider, a mobile reaches nobody: the person with only a
+// mobile is given the freed place at once, and is on the list to phone.
+func TestWithoutSMSProviderTheMobileOnlyPersonGetsThePlace(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	setFields(t, s.app, "seances", testkit.SeancePubliqueA, map[string]any{"capacite": 1})
+	mobile := newPerson(t, s.app, testkit.StructureA, "Maud", "Mobile", "")
+	mobile.Set("telephone", "+33698765432")
+	if err := s.app.Save(mobile); err != nil {
+		t.Fatal(err)
+	}
+	inscription := newInscription(t, s.app, testkit.SeancePubliqueA, mobile, "liste_attente", 1)
+	cookie := s.signIn(testkit.ConseillerA)
+	page := espaceSeance(testkit.SeancePubliqueA)
+	rec := s.postAs(cookie, page+"/inscriptions/"+testkit.ID(testkit.InscriptionA)+"/annuler", confirmed)
+	if flash := followFlash(rec); !strings.Contains(flash, "donnée à la personne suivante de la liste d'attente : Maud Mobile. Ni e-mail ni SMS ne peut la prévenir : appelez-la.") {
+		t.Fatalf("flash %q", flash)
+	}
+	if statut, deadline := offerOf(t, s, inscription); statut != "inscrit" || !deadline.IsZero() {
+		t.Fatalf("Maud: %s until %v, want the place at once", statut, deadline)
+	}
+	expectIn(t, "call list", s.getAs(cookie, "/espace/a-appeler").Body.String(), []string{"Maud"}, nil)
 }
 
 // The offer's SMS fits in one message, and in two whatever the title and

@@ -77,7 +77,7 @@ func freedPlaceSentence(app core.App, promoted *core.Record) string {
 	message := " La place libérée est donnée à la personne suivante de la liste d'attente : " + name
 	switch {
 	case !seances.Joignable(app, next):
-		return message + ". Elle n'a ni e-mail ni mobile : appelez-la pour la prévenir."
+		return message + ". Ni e-mail ni SMS ne peut la prévenir : appelez-la."
 	case next.GetString("email") != "":
 		return message + par + "."
 	}
