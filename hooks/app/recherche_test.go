@@ -46,6 +46,7 @@ func TestPeopleSearchIsAccentCaseHyphenAndTypoBlind(t *testing.T) {
 	// Renamed, the index follows; anonymised or deleted, the person is gone.
 	setFields(t, s.app, "beneficiaires", theo.Id, map[string]any{"nom": "Guillot"})
 	expectIn(t, "renamed", search("/espace/beneficiaires", "guillot"), []string{"Guillot"}, nil)
+	expectIn(t, "renamed, with a typo", search("/espace/beneficiaires", "guilot"), []string{"Guillot"}, nil)
 	if err := s.app.Delete(theo); err != nil {
 		t.Fatal(err)
 	}

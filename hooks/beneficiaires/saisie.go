@@ -163,9 +163,10 @@ func searchPeople(app core.App, scope func(prefix string) dbx.Expression, person
 // oneTypo is the query of the rows holding word with one mistake
 // (texte.UneFaute's patterns). The index finds the rows holding a piece of
 // three letters the patterns share, the word's first or last three, and
-// LIKE then checks the patterns on those rows only, each row read once:
-// one lookup per pattern would read the common names' rows again and
-// again. A pattern sharing neither is looked up by its own pieces.
+// LIKE then checks the patterns on those rows only, each row read once,
+// from the keys table's copy of the text: one lookup per pattern would
+// read the common names' rows again and again. A pattern sharing neither
+// is looked up by its own pieces.
 func oneTypo(param, word string, params dbx.Params) string {
 	w := []rune(word)
 	anchors := []string{string(w[:3]), string(w[len(w)-3:])}
@@ -200,10 +201,10 @@ func oneTypo(param, word string, params dbx.Params) string {
 		var likes []string
 		for j, pattern := range groups[key] {
 			params[fmt.Sprintf("%s_%d", name, j)] = pattern
-			likes = append(likes, fmt.Sprintf("texte LIKE {:%s_%d}", name, j))
+			likes = append(likes, fmt.Sprintf("v.texte LIKE {:%s_%d}", name, j))
 		}
-		lookups = append(lookups, "SELECT rowid AS n FROM beneficiaires_recherche WHERE texte MATCH {:"+name+"} AND ("+
-			strings.Join(likes, " OR ")+")")
+		lookups = append(lookups, "SELECT v.n FROM (SELECT rowid AS n FROM beneficiaires_recherche WHERE texte MATCH {:"+name+"}) m"+
+			" CROSS JOIN beneficiaires_recherche_cles v ON v.n = m.n WHERE "+strings.Join(likes, " OR "))
 	}
 	return "SELECT n FROM (" + strings.Join(lookups, " UNION ") + ")"
 }
