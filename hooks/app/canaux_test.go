@@ -363,3 +363,23 @@ func TestReminderDelayPerStructure(t *testing.T) {
 		t.Errorf("coordinateur: %d", rec.Code)
 	}
 }
+
+// Past the structure's SMS budget, the confirmation does not leave and the
+// person is on the list to phone, at once.
+func TestPersonPastTheSMSBudgetIsOnTheCallList(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	fake := &canauxSMS{}
+	envois.UseSMS(s.app, fake)
+	setBudget(t, s.app, 1, "Europe/Paris")
+	for _, p := range []url.Values{person("Lou", "Mobile", "06 98 76 54 32", ""), person("Sam", "Sansbudget", "07 81 22 33 44", "")} {
+		if rec := s.post(seanceURL(testkit.SeancePubliqueA)+"/inscription", p); rec.Code != http.StatusSeeOther {
+			t.Fatalf("register: %d %s", rec.Code, rec.Body.String())
+		}
+	}
+	if len(fake.to("+33698765432")) != 1 || len(fake.to("+33781223344")) != 0 {
+		t.Fatalf("sent: %v", fake.sent)
+	}
+	list := s.getAs(s.signIn(testkit.ConseillerA), "/espace/a-appeler").Body.String()
+	expectIn(t, "call list", list, []string{"Sansbudget"}, []string{"Mobile"})
+}

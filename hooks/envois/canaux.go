@@ -69,11 +69,13 @@ type Remise struct {
 }
 
 // AAppeler tells whether staff must phone the person: nothing could leave,
-// or the SMS will never leave (a landline, no provider).
+// or the SMS will never leave (a landline, no provider, the structure's
+// budget spent).
 func (r Remise) AAppeler() bool { return injoignable(r.Err) }
 
 func injoignable(err error) bool {
-	return errors.Is(err, ErrAAppeler) || errors.Is(err, ErrNotMobile) || errors.Is(err, ErrNoSMSProvider)
+	return errors.Is(err, ErrAAppeler) || errors.Is(err, ErrNotMobile) || errors.Is(err, ErrNoSMSProvider) ||
+		errors.Is(err, ErrBudgetSMS)
 }
 
 // Compose writes the notification of m for the channel of p.
