@@ -9,9 +9,12 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"atelier/hooks/clock"
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
+	"atelier/hooks/web"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -81,9 +84,18 @@ func BenchmarkRegistration(b *testing.B) {
 	var counter atomic.Int64
 	post := func(b *testing.B) {
 		i := counter.Add(1)
-		form := url.Values{"prenom": {"Bench"}, "nom": {"Personne"}, "telephone": {fmt.Sprintf("+3375%07d", i)}, "consentement": {"1"}}
-		req := httptest.NewRequest(http.MethodPost, "/ateliers/"+ids[int(i)%len(ids)]+"/inscription", strings.NewReader(form.Encode()))
+		seance := ids[int(i)%len(ids)]
+		// The form as a browser sends it back: shown a minute ago (its
+		// signed render time), from its own address (places per IP).
+		rendu, err := web.RenduSigne(app, seance, clock.Now(app).Add(-time.Minute))
+		if err != nil {
+			b.Fatal(err)
+		}
+		form := url.Values{"prenom": {"Bench"}, "nom": {"Personne"}, "telephone": {fmt.Sprintf("+3375%07d", i)},
+			"consentement": {"1"}, "rendu": {rendu}}
+		req := httptest.NewRequest(http.MethodPost, "/ateliers/"+seance+"/inscription", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = fmt.Sprintf("10.%d.%d.%d:40000", i>>16&255, i>>8&255, i&255)
 		rec := httptest.NewRecorder()
 		handler.ServeHTTP(rec, req)
 		if rec.Code != http.StatusSeeOther {
