@@ -53,6 +53,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterAttestationPages(se, espace, pe)
 	web.RegisterStatisticsPages(espace, pe)
 	web.RegisterPrivacyPages(se, espace, pe)
+	web.RegisterAccessibilityPages(se, pe)
 	web.RegisterReportPages(espace, pe)
 	web.RegisterAccountPages(espace, pe)
 	web.RegisterSMSPages(se, espace, pe)

@@ -22,6 +22,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/rgaa"
 	"atelier/hooks/model"
 )
 
@@ -93,6 +94,8 @@ func templateFuncs(assets *staticAssets) template.FuncMap {
 		},
 		"asset":     assets.url,
 		"telephone": contact.FormaterTelephone,
+		// the compliance state every footer must show with its statement
+		"etatAccessibilite": func() string { return rgaa.Courant.Compte().Etat() },
 	}
 	for name, fn := range formFuncs() {
 		funcs[name] = fn
