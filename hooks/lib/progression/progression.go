@@ -102,6 +102,20 @@ func (s *Suivi) Update(done, total int) {
 	}
 }
 
+// Println writes a line of the command's own (a structure done, a
+// failure) above the progress: on a terminal the progress line is wiped,
+// then drawn again under it.
+func (s *Suivi) Println(line string) {
+	if !s.opts.Terminal || !s.ecrit {
+		fmt.Fprintln(s.out, line)
+		return
+	}
+	s.rewrite(line)
+	fmt.Fprintln(s.out)
+	s.largeur = 0
+	s.rewrite(s.ligne(s.opts.Now()))
+}
+
 // Finish writes the summary line: how many, how long, how fast.
 func (s *Suivi) Finish() {
 	now := s.opts.Now()

@@ -187,3 +187,25 @@ func TestTerminalDetection(t *testing.T) {
 		t.Error("/dev/null is a character device")
 	}
 }
+
+// A line of the command's own goes above the progress: plain as is; on a
+// terminal it wipes the progress line, which is drawn again below.
+func TestPrintln(t *testing.T) {
+	s, out, h := nouveau(false, 4)
+	s.Println("Alpha : rapport créé")
+	h.avancer(time.Second)
+	s.Update(1, 0)
+	if got, want := plain(out.String()), "Alpha : rapport créé\nRapports : 1 / 4 (25 %), 1,0 par seconde, reste environ 3 s\n"; got != want {
+		t.Errorf("plain %q, want %q", got, want)
+	}
+
+	s, out, h = nouveau(true, 4)
+	h.avancer(time.Second)
+	s.Update(1, 0)
+	s.Println("Bêta : échec")
+	progress := "Rapports : 1 / 4 (25 %), 1,0 par seconde, reste environ 3 s"
+	want := "\r" + progress + "\rBêta : échec" + strings.Repeat(" ", len([]rune(progress))-len([]rune("Bêta : échec"))) + "\n\r" + progress
+	if got := plain(out.String()); got != want {
+		t.Errorf("terminal %q, want %q", got, want)
+	}
+}
