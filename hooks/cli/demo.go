@@ -135,16 +135,21 @@ type demoLoader struct {
 	saved    int
 }
 
-// count counts a record saved and tells the progress, out of every record the
-// data set holds.
+// count counts a record saved and tells the progress.
 func (l *demoLoader) count() {
-	d := l.data
 	l.saved++
-	l.progress(l.saved, len(d.Structures)+len(d.Lieux)+len(d.Staff)+len(d.Seances)+len(d.Beneficiaires)+
-		len(d.Inscriptions)+len(d.Accompagnements))
+	l.progress(l.saved, l.total())
+}
+
+// total is every record the data set holds.
+func (l *demoLoader) total() int {
+	d := l.data
+	return len(d.Structures) + len(d.Lieux) + len(d.Staff) + len(d.Seances) + len(d.Beneficiaires) +
+		len(d.Inscriptions) + len(d.Accompagnements)
 }
 
 func (l *demoLoader) load() error {
+	l.progress(0, l.total())
 	if err := l.resolveAteliers(); err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func (s *Suivi) Update(done, total int) {
 	}
 	paliers := 0
 	if s.total > 0 {
-		paliers = int(math.Floor(float64(min(s.done, s.total)) / float64(s.total) / s.opts.Pas))
+		paliers = int(math.Floor(float64(min(s.done, s.total))/float64(s.total)/s.opts.Pas + 1e-9)) // 0.6 / 0.1 is 5.999…
 	}
 	if paliers > s.paliers || now.Sub(s.dernier) >= s.opts.Delai {
 		s.paliers = max(paliers, s.paliers)
@@ -155,12 +155,16 @@ func (s *Suivi) ligne(now time.Time) string {
 		fmt.Fprintf(&b, " (%s\u202f%%)", frfmt.Nombre(min(s.done, s.total)*100/s.total))
 	}
 	rate, ok := rythme(s.done, elapsed)
-	if !ok {
+	if !ok || elapsed < time.Second { // a rate over a few records says nothing yet
 		b.WriteString(", reste : calcul en cours")
 		return b.String()
 	}
 	fmt.Fprintf(&b, ", %s par seconde", vitesse(rate))
-	if left, ok := reste(s.done, s.total, elapsed); ok {
+	switch left, ok := reste(s.done, s.total, elapsed); {
+	case !ok || s.done >= s.total:
+	case left < time.Second:
+		b.WriteString(", reste moins d'une seconde")
+	default:
 		fmt.Fprintf(&b, ", reste environ %s", temps(left))
 	}
 	return b.String()

@@ -81,6 +81,9 @@ func TestPlainLines(t *testing.T) {
 	if want := "Rapports : 100 / 200 (50 %), 10 par seconde, reste environ 10 s"; lines[4] != want {
 		t.Errorf("middle line %q, want %q", lines[4], want)
 	}
+	if want := "Rapports : 120 / 200 (60 %), 10 par seconde, reste environ 8 s"; lines[5] != want { // 0.6 / 0.1 < 6 in floats
+		t.Errorf("sixth line %q, want %q", lines[5], want)
+	}
 	if want := "Rapports : 200 / 200 terminé en 20 s (10 par seconde)"; lines[10] != want {
 		t.Errorf("summary %q, want %q", lines[10], want)
 	}
@@ -132,7 +135,7 @@ func TestTerminalLine(t *testing.T) {
 	if want := "Rapports : 1 000 / 1 000 terminé en 10 s (100 par seconde)"; strings.TrimRight(last, " \n") != want {
 		t.Errorf("last line %q, want %q", last, want)
 	}
-	if len([]rune(strings.TrimSuffix(last, "\n"))) < len([]rune("Rapports : 1 000 / 1 000 (100 %), 100 par seconde, reste environ 0 s")) {
+	if len([]rune(strings.TrimSuffix(last, "\n"))) < len([]rune("Rapports : 1 000 / 1 000 (100 %), 100 par seconde")) {
 		t.Errorf("the summary does not wipe the longer line before it: %q", last)
 	}
 }
@@ -152,9 +155,17 @@ func TestZeroTotalAndDoneOverTotal(t *testing.T) {
 	h.avancer(2 * time.Second)
 	s.Update(12, 0)
 	s.Finish()
-	want := "Rapports : 12 / 12 (100 %), 6,0 par seconde, reste environ 0 s\nRapports : 12 / 12 terminé en 2 s (6,0 par seconde)\n"
+	want := "Rapports : 12 / 12 (100 %), 6,0 par seconde\nRapports : 12 / 12 terminé en 2 s (6,0 par seconde)\n"
 	if got := plain(out.String()); got != want {
 		t.Errorf("done over total %q, want %q", got, want)
+	}
+
+	// Less than a second left.
+	s, out, h = nouveau(false, 100)
+	h.avancer(10 * time.Second)
+	s.Update(98, 0)
+	if got, want := plain(out.String()), "Rapports : 98 / 100 (98 %), 9,8 par seconde, reste moins d'une seconde\n"; got != want {
+		t.Errorf("almost done %q, want %q", got, want)
 	}
 
 	// A total given later, through the callback.
@@ -207,5 +218,18 @@ func TestPrintln(t *testing.T) {
 	want := "\r" + progress + "\rBêta : échec" + strings.Repeat(" ", len([]rune(progress))-len([]rune("Bêta : échec"))) + "\n\r" + progress
 	if got := plain(out.String()); got != want {
 		t.Errorf("terminal %q, want %q", got, want)
+	}
+}
+
+// Under a second, a rate over a few items would be noise: not shown.
+func TestNoRateInTheFirstSecond(t *testing.T) {
+	s, out, h := nouveau(false, 10)
+	h.avancer(500 * time.Millisecond)
+	s.Update(5, 0)
+	h.avancer(500 * time.Millisecond)
+	s.Update(6, 0)
+	want := "Rapports : 5 / 10 (50 %), reste : calcul en cours\nRapports : 6 / 10 (60 %), 6,0 par seconde, reste environ 1 s\n"
+	if got := plain(out.String()); got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
 }
