@@ -105,3 +105,47 @@ func TestJournalRecordsEveryCreationOfAPerson(t *testing.T) {
 		t.Errorf("anonymous: %d", rec.Code)
 	}
 }
+
+// The pages that show a whole record, or hand it out, are journaled too:
+// the edit form, the two records compared before a merge, an attestation's
+// PDF (it names the person).
+func TestJournalRecordsEditFormMergeAndAttestationReads(t *testing.T) {
+	t.Parallel()
+	a := newAttestationSite(t, testkit.ConseillerB)
+	cookie := a.cookies[testkit.ConseillerA]
+	me := testkit.ID(testkit.ConseillerA)
+	last := func(step, want string) {
+		t.Helper()
+		entries := journalEntries(t, a.app)
+		if len(entries) == 0 || entries[len(entries)-1] != want {
+			t.Errorf("%s: last entry %q, want %q", step, entries[max(len(entries)-1, 0):], want)
+		}
+	}
+	structureA := testkit.ID(testkit.StructureA)
+	expectBody(t, a.getAs(cookie, benefPath(benefA, "/modifier")), http.StatusOK, nil, nil)
+	last("edit form", "consultation "+me+" "+structureA+" "+benefA+" Formulaire de modification")
+
+	expectBody(t, a.getAs(cookie, benefPath(benefA, "/fusionner/", benefA2)), http.StatusOK, nil, nil)
+	entries := journalEntries(t, a.app)
+	if len(entries) < 2 {
+		t.Fatalf("merge comparison: %q", entries)
+	}
+	if got := entries[len(entries)-2:]; got[0] != "consultation "+me+" "+structureA+" "+benefA+" Comparée avant fusion avec la fiche "+benefA2 ||
+		got[1] != "consultation "+me+" "+structureA+" "+benefA2+" Comparée avant fusion avec la fiche "+benefA {
+		t.Errorf("merge comparison: %q", got)
+	}
+
+	r := a.issueForSeance(t)
+	before := len(journalEntries(t, a.app))
+	pdfOf(t, a.getAs(cookie, "/espace/attestations/"+r.Id+"/pdf"), "attachment")
+	last("attestation", "export "+me+" "+structureA+" "+benefA+" Attestation PDF "+r.GetString("code"))
+	if n := len(journalEntries(t, a.app)); n != before+1 {
+		t.Errorf("%d entries for one download", n-before)
+	}
+	// Refused: no entry.
+	a.getAs(a.cookies[testkit.ConseillerB], "/espace/attestations/"+r.Id+"/pdf")
+	a.getAs(a.cookies[testkit.ConseillerB], benefPath(benefA, "/modifier"))
+	if n := len(journalEntries(t, a.app)); n != before+1 {
+		t.Errorf("refused reads were journaled: %d", n-before-1)
+	}
+}
