@@ -273,8 +273,20 @@ func TestGenerateCommand(t *testing.T) {
 	}
 	again, _ := rapports.FindReport(app, testkit.ID(testkit.StructureA), "2027-02")
 	if again.Id != first.Id || again.GetString("pdf") == oldPDF || !strings.Contains(out.String(), "rapport remplacé") ||
-		strings.Count(out.String(), "\n") != 3 {
+		strings.Count(out.String(), ", février 2027 : rapport ") != 3 {
 		t.Fatalf("regeneration: %q, pdf %s → %s", out.String(), oldPDF, again.GetString("pdf"))
+	}
+	// Not a terminal: plain progress lines, one per tenth crossed, and a
+	// summary, never a \r.
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	for i, want := range []string{"Rapports de février 2027 : 1 / 3 (33\u202f%)", "Rapports de février 2027 : 2 / 3 (66\u202f%)",
+		"Rapports de février 2027 : 3 / 3 (100\u202f%)"} {
+		if len(lines) != 7 || !strings.HasPrefix(lines[2*i+1], want) {
+			t.Fatalf("progress line %d: want %q in %q", i, want, lines)
+		}
+	}
+	if !strings.HasPrefix(lines[6], "Rapports de février 2027 : 3 / 3 terminé en ") || strings.Contains(out.String(), "\r") {
+		t.Errorf("summary: %q", lines[6])
 	}
 	if len(reportKeys(t, app)) != 3 || app.TestMailer.TotalSend() != 0 {
 		t.Fatalf("reports %v, %d e-mails", reportKeys(t, app), app.TestMailer.TotalSend())

@@ -66,7 +66,8 @@ func NewDemoCommand(app core.App) *cobra.Command {
 // LoadDemo applies the migrations, then inserts the demo data set generated
 // around now in one transaction and prints a summary with the demo accounts
 // to out. It fails with ErrInstanceNotEmpty, changing nothing, when the
-// instance already holds data.
+// instance already holds data. The progress of the load is shown on out
+// too (see lib/progression), from the first record saved.
 func LoadDemo(app core.App, now time.Time, out io.Writer) error {
 	if err := app.RunAllMigrations(); err != nil {
 		return fmt.Errorf("migrations : %w", err)
@@ -80,8 +81,11 @@ func LoadDemo(app core.App, now time.Time, out io.Writer) error {
 		if err := checkDemoEmpty(tx); err != nil {
 			return err
 		}
-		l := &demoLoader{app: tx, data: data, collections: map[string]*core.Collection{}}
-		if err := l.load(); err != nil {
+		progress, finish := followProgress(app, out, "Données de démonstration")
+		l := &demoLoader{app: tx, data: data, collections: map[string]*core.Collection{}, progress: progress}
+		err := l.load()
+		finish()
+		if err != nil {
 			return err
 		}
 		summary = l.summary(now)
@@ -126,9 +130,26 @@ type demoLoader struct {
 	structures, lieux, staff, seances, beneficiaires []string       // record ids by index
 	ateliers                                         []*core.Record // by demodata.Workshops index
 	inscriptions, accompagnements                    int
+
+	progress func(done, total int) // after each record saved
+	saved    int
+}
+
+// count counts a record saved and tells the progress.
+func (l *demoLoader) count() {
+	l.saved++
+	l.progress(l.saved, l.total())
+}
+
+// total is every record the data set holds.
+func (l *demoLoader) total() int {
+	d := l.data
+	return len(d.Structures) + len(d.Lieux) + len(d.Staff) + len(d.Seances) + len(d.Beneficiaires) +
+		len(d.Inscriptions) + len(d.Accompagnements)
 }
 
 func (l *demoLoader) load() error {
+	l.progress(0, l.total())
 	if err := l.resolveAteliers(); err != nil {
 		return err
 	}
@@ -307,6 +328,7 @@ func (l *demoLoader) save(name string, fields map[string]any, created time.Time)
 	if err := l.app.Save(r); err != nil {
 		return "", fmt.Errorf("enregistrer %s : %w", name, err)
 	}
+	l.count()
 	return r.Id, nil
 }
 
@@ -329,6 +351,7 @@ func (l *demoLoader) saveStaff(s demodata.Staff) (string, error) {
 	if err := l.app.Save(r); err != nil {
 		return "", fmt.Errorf("enregistrer le compte %s : %w", s.Email, err)
 	}
+	l.count()
 	return r.Id, nil
 }
 

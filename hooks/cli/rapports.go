@@ -12,6 +12,7 @@ import (
 
 	"atelier/hooks/clock"
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/progression"
 	"atelier/hooks/rapports"
 )
 
@@ -41,7 +42,8 @@ func NewReportsCommand(app core.App) *cobra.Command {
 }
 
 // GenerateReports makes or replaces the reports of month (2026-10) for one
-// structure (by slug) or all, and prints one line per structure to out.
+// structure (by slug) or all, and prints one line per structure to out,
+// with the progress (see lib/progression) and a summary.
 func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writer) error {
 	month, err := rapports.ParseMois(mois)
 	if err != nil {
@@ -70,22 +72,26 @@ func GenerateReports(app core.App, mois, slug string, now time.Time, out io.Writ
 		}
 	}
 	var failed int
-	for _, s := range structures {
+	suivi := progression.New(out, "Rapports de "+frfmt.Mois(month), len(structures),
+		progression.Options{Terminal: progression.Terminal(out), Now: clock.Of(app).Now})
+	for i, s := range structures {
 		existed, err := rapports.FindReport(app, s.ID, mois)
 		if err != nil {
 			return err
 		}
 		if _, err := rapports.GenerateReports(app, s, []time.Time{month}, now, true); err != nil {
-			fmt.Fprintf(out, "%s, %s : échec (%v)\n", s.Nom, frfmt.Mois(month), err)
+			suivi.Println(fmt.Sprintf("%s, %s : échec (%v)", s.Nom, frfmt.Mois(month), err))
 			failed++
-			continue
+		} else {
+			verb := "rapport créé"
+			if existed != nil {
+				verb = "rapport remplacé"
+			}
+			suivi.Println(fmt.Sprintf("%s, %s : %s", s.Nom, frfmt.Mois(month), verb))
 		}
-		verb := "rapport créé"
-		if existed != nil {
-			verb = "rapport remplacé"
-		}
-		fmt.Fprintf(out, "%s, %s : %s\n", s.Nom, frfmt.Mois(month), verb)
+		suivi.Update(i+1, 0)
 	}
+	suivi.Finish()
 	if failed > 0 {
 		return fmt.Errorf("%d %s", failed, frfmt.Pluriel(failed, "rapport en échec", "rapports en échec"))
 	}

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"io"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/spf13/cobra"
 
 	"atelier/hooks/clock"
+	"atelier/hooks/lib/progression"
 	"atelier/hooks/rgpd"
 )
 
@@ -30,7 +32,9 @@ func NewRGPDCommand(app core.App) *cobra.Command {
 			if err := app.RunAllMigrations(); err != nil {
 				return fmt.Errorf("migrations : %w", err)
 			}
-			report, err := rgpd.RunRetention(app, clock.Now(app), dryRun)
+			progress, finish := followProgress(app, cmd.OutOrStdout(), "Anonymisation des personnes inactives")
+			report, err := rgpd.RunRetentionProgress(app, clock.Now(app), dryRun, progress)
+			finish()
 			if err != nil {
 				return err
 			}
@@ -41,4 +45,24 @@ func NewRGPDCommand(app core.App) *cobra.Command {
 	retention.Flags().BoolVar(&dryRun, "dry-run", false, "afficher ce qui serait fait, sans rien modifier")
 	command.AddCommand(retention)
 	return command
+}
+
+// followProgress shows the progress of work named libelle on out, once
+// the work gives its total: work that never starts writes nothing. finish
+// writes the summary, if anything was shown.
+func followProgress(app core.App, out io.Writer, libelle string) (progress func(done, total int), finish func()) {
+	var suivi *progression.Suivi
+	progress = func(done, total int) {
+		if suivi == nil {
+			suivi = progression.New(out, libelle, total,
+				progression.Options{Terminal: progression.Terminal(out), Now: clock.Of(app).Now})
+		}
+		suivi.Update(done, total)
+	}
+	finish = func() {
+		if suivi != nil {
+			suivi.Finish()
+		}
+	}
+	return progress, finish
 }

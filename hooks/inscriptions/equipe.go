@@ -12,6 +12,7 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/beneficiaires"
+	"atelier/hooks/journal"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
@@ -163,8 +164,9 @@ func noteActivity(tx core.App, auth, person *core.Record, now time.Time) error {
 }
 
 // createSeancePerson saves a new beneficiary of the structure from a validated
-// form; consent is the one the conseiller confirmed with the person.
-func createSeancePerson(tx core.App, auth *core.Record, structureID string, f *beneficiaires.BeneficiaireForm, now time.Time) (*core.Record, error) {
+// form, and journals it with details (where it was typed); consent is the
+// one the conseiller confirmed with the person.
+func createSeancePerson(tx core.App, auth *core.Record, structureID string, f *beneficiaires.BeneficiaireForm, now time.Time, details string) (*core.Record, error) {
 	collection, err := tx.FindCachedCollectionByNameOrId("beneficiaires")
 	if err != nil {
 		return nil, err
@@ -180,6 +182,9 @@ func createSeancePerson(tx core.App, auth *core.Record, structureID string, f *b
 	person.Set("derniere_activite", at)
 	if err := access.CreateChecked(tx, auth, person); err != nil {
 		return nil, fmt.Errorf("create beneficiary: %w", err)
+	}
+	if err := journal.LogAccess(tx, auth, journal.Creation, person, details); err != nil {
+		return nil, err
 	}
 	return person, nil
 }
@@ -204,7 +209,8 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 		}
 		var existing *core.Record
 		if form != nil {
-			if result.Person, err = createSeancePerson(tx, auth, seance.GetString("structure"), form, now); err != nil {
+			if result.Person, err = createSeancePerson(tx, auth, seance.GetString("structure"), form, now,
+				"Inscrite depuis la page de la séance "+seance.Id); err != nil {
 				return err
 			}
 		} else {

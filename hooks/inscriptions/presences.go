@@ -108,7 +108,8 @@ func WalkInByStaff(app core.App, auth *core.Record, s *seances.StaffSeance, pers
 		}
 		var existing *core.Record
 		if form != nil {
-			if result.Person, err = createSeancePerson(tx, auth, seance.GetString("structure"), form, now); err != nil {
+			if result.Person, err = createSeancePerson(tx, auth, seance.GetString("structure"), form, now,
+				"Notée présente sur la feuille de présence de la séance "+seance.Id); err != nil {
 				return err
 			}
 		} else {

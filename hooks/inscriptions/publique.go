@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"atelier/hooks/beneficiaires"
+	"atelier/hooks/journal"
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/texte"
@@ -79,6 +80,9 @@ func registerInTx(tx *inscriptionTx, job *inscriptionJob) (InscriptionResult, er
 	}
 	if person == nil {
 		if person, err = createBeneficiaire(tx, state.Structure, job.form, job.now); err != nil {
+			return InscriptionResult{}, err
+		}
+		if err := journal.LogPublic(tx, journal.Creation, person, "Inscription en ligne à la séance "+state.ID); err != nil {
 			return InscriptionResult{}, err
 		}
 	}

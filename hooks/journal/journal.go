@@ -13,12 +13,26 @@ import (
 // LogAccess records that auth did action on person's data. Call it with
 // the transaction that makes the change, so that both are kept or neither.
 func LogAccess(app core.App, auth *core.Record, action string, person *core.Record, details string) error {
+	author, name := journalAuthor(auth)
+	return logPerson(app, author, name, action, person, details)
+}
+
+// PublicForm is the author of what a person does on a public page, with
+// no account: their own registration creates their record.
+const PublicForm = "Formulaire public"
+
+// LogPublic records that a public form did action on person's data; like
+// LogAccess, call it with the transaction that makes the change.
+func LogPublic(app core.App, action string, person *core.Record, details string) error {
+	return logPerson(app, "", PublicForm, action, person, details)
+}
+
+func logPerson(app core.App, author, name, action string, person *core.Record, details string) error {
 	collection, err := app.FindCachedCollectionByNameOrId("journal")
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", action, err)
 	}
 	entry := core.NewRecord(collection)
-	author, name := journalAuthor(auth)
 	entry.Load(map[string]any{"auteur": author, "auteur_nom": name, "action": action, "details": envois.Truncate(details, 1000)})
 	if person != nil {
 		entry.Set("beneficiaire", person.Id)

@@ -26,6 +26,13 @@ func RetentionLimits(s PrivacySettings, now time.Time) (activite, envois time.Ti
 // RunRetention applies the retention rules at now; with dryRun it only
 // counts. It is what the daily job calls.
 func RunRetention(app core.App, now time.Time, dryRun bool) (RetentionReport, error) {
+	return RunRetentionProgress(app, now, dryRun, nil)
+}
+
+// RunRetentionProgress is RunRetention telling progress (when not nil)
+// how many of the people due are anonymised, before the first batch and
+// after each one: the command shows it, a long run is not silent.
+func RunRetentionProgress(app core.App, now time.Time, dryRun bool, progress func(done, total int)) (RetentionReport, error) {
 	settings, err := LoadPrivacySettings(app)
 	if err != nil {
 		return RetentionReport{}, err
@@ -37,7 +44,7 @@ func RunRetention(app core.App, now time.Time, dryRun bool) (RetentionReport, er
 	if r.JetonsEffaces, err = eraseExpiredTokens(app, now, dryRun); err != nil {
 		return r, err
 	}
-	if r.Anonymises, err = anonymiseInactive(app, r.LimiteActivite, now, dryRun); err != nil {
+	if r.Anonymises, err = anonymiseInactive(app, r.LimiteActivite, now, dryRun, progress); err != nil {
 		return r, err
 	}
 	if r.EnvoisSupprimes, err = purgeOldMessages(app, r.LimiteEnvois, dryRun); err != nil {
@@ -85,10 +92,16 @@ func inactivePeople(app core.App, where dbx.Expression, limit, now time.Time) ([
 // anonymiseInactive anonymises the inactive people, a batch per
 // transaction; each batch checks the rule again inside its transaction, so
 // that a person who registered meanwhile is left alone.
-func anonymiseInactive(app core.App, limit, now time.Time, dryRun bool) (int, error) {
+func anonymiseInactive(app core.App, limit, now time.Time, dryRun bool, progress func(done, total int)) (int, error) {
 	due, err := inactivePeople(app, dbx.NewExp("1 = 1"), limit, now)
 	if err != nil || dryRun {
 		return len(due), err
+	}
+	if progress == nil {
+		progress = func(int, int) {}
+	}
+	if len(due) > 0 {
+		progress(0, len(due))
 	}
 	reason := fmt.Sprintf("Aucune activité depuis le %s", frfmt.Date(limit.In(frfmt.Location(""))))
 	done := 0
@@ -122,6 +135,7 @@ func anonymiseInactive(app core.App, limit, now time.Time, dryRun bool) (int, er
 		if err != nil {
 			return done, fmt.Errorf("anonymise inactive beneficiaries: %w", err)
 		}
+		progress(start+len(batch), len(due))
 	}
 	return done, nil
 }

@@ -17,6 +17,7 @@ import (
 	"atelier/hooks/clock"
 	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
+	"atelier/hooks/journal"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/pdfdoc"
@@ -143,6 +144,14 @@ func (h *attestationPages) download(e *core.RequestEvent) error {
 	}
 	data, err := model.ReadStoredFile(e.App, record, name)
 	if err != nil {
+		return err
+	}
+	// The document names the person: an export of their data.
+	person, err := e.App.FindRecordById("beneficiaires", record.GetString("beneficiaire"))
+	if err != nil {
+		return fmt.Errorf("person of attestation %s: %w", record.Id, err)
+	}
+	if err := journal.LogAccess(e.App, e.Auth, journal.Export, person, "Attestation PDF "+record.GetString("code")); err != nil {
 		return err
 	}
 	return sendFile(e, download{Name: "attestation-" + record.GetString("code") + ".pdf", ContentType: "application/pdf"}, data)

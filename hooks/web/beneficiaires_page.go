@@ -203,6 +203,10 @@ func beneficiaireEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if kept != "" {
 			return redirectToKept(e, kept)
 		}
+		// The form shows the whole record: a read like the profile's.
+		if err := journal.LogAccess(e.App, e.Auth, journal.Consultation, record, "Formulaire de modification"); err != nil {
+			return err
+		}
 		data := editFormData(record)
 		data.Form = beneficiaires.BeneficiaireFormOf(record)
 		return pe.render(e, http.StatusOK, "beneficiaire_form", "Modifier la fiche de "+data.Nom, data)
@@ -440,6 +444,12 @@ func beneficiaireMergeConfirmHandler(pe *pageEngine) func(*core.RequestEvent) er
 		}
 		if data == nil {
 			return nil // redirected to the kept record
+		}
+		// Both records are shown side by side: a read of each.
+		for _, f := range []struct{ shown, other *core.Record }{{data.A.Record, data.B.Record}, {data.B.Record, data.A.Record}} {
+			if err := journal.LogAccess(e.App, e.Auth, journal.Consultation, f.shown, "Comparée avant fusion avec la fiche "+f.other.Id); err != nil {
+				return err
+			}
 		}
 		return pe.render(e, http.StatusOK, "beneficiaire_fusion_confirmation", "Confirmer la fusion", data)
 	}
