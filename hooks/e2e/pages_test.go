@@ -36,6 +36,7 @@ var publicPages = []struct{ name, path string }{
 	{"vérification d'une attestation", "/verifier"},
 	{"code personnel d'une inscription", "/i"},
 	{"données personnelles", "/confidentialite"},
+	{"lien de mot de passe qui ne marche plus", "/connexion/nouveau-mot-de-passe/lien-perime"},
 }
 
 var (
