@@ -37,8 +37,8 @@ func init() {
 // most; guessing a current password on « Mon compte » is as slow as on
 // the sign-in form.
 var accountRateLimits = []core.RateLimitRule{
-	{Label: "/connexion/", MaxRequests: 20, Duration: 60, Audience: core.RateLimitRuleAudienceAll},
-	{Label: "POST /espace/compte", MaxRequests: 10, Duration: 60, Audience: core.RateLimitRuleAudienceAll},
+	{Label: "/connexion/", MaxRequests: 30, Duration: 60, Audience: core.RateLimitRuleAudienceAll},
+	{Label: "POST /espace/compte/", MaxRequests: 10, Duration: 60, Audience: core.RateLimitRuleAudienceAll},
 }
 
 // accountLinkMoves are the links of 1763900017's French templates and the

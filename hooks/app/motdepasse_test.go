@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -357,4 +358,25 @@ func TestOwnAccountPageAccess(t *testing.T) {
 	if rec.Code != http.StatusForbidden || mustFind(t, s.app, "utilisateurs", testkit.ConseillerA).ValidatePassword("pris-par-un-autre-site") {
 		t.Errorf("cross-site password change: %d", rec.Code)
 	}
+}
+
+// Guessing the current password on « Mon compte » is as slow as on the
+// sign-in form: the French « too many requests » page after 10 a minute.
+func TestOwnAccountFormsAreThrottled(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	var last *httptest.ResponseRecorder
+	for i := range 11 {
+		path, form := "/espace/compte/mot-de-passe", url.Values{"mot_de_passe_actuel": {fmt.Sprintf("essai-%d", i)},
+			"nouveau_mot_de_passe": {"tout-nouveau-mdp"}, "confirmation": {"tout-nouveau-mdp"}}
+		if i%2 == 1 {
+			path, form = "/espace/compte/email", url.Values{"email": {"pas-une-adresse"}}
+		}
+		last = s.postAs(cookie, path, form)
+		if i < 10 && last.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("request %d: %d", i+1, last.Code)
+		}
+	}
+	expectBody(t, last, http.StatusTooManyRequests, []string{"Trop de demandes"}, nil)
 }
