@@ -90,6 +90,7 @@ func TestPasswordResetOnAtelierPages(t *testing.T) {
 		{"", "x", "Choisissez un nouveau mot de passe."},
 		{"court", "court", "Le mot de passe est trop court : 8 caractères au moins."},
 		{"assez-long-ici", "assez-long-la", "Les deux mots de passe sont différents."},
+		{strings.Repeat("é", 36), strings.Repeat("é", 36), "Le mot de passe est trop long"},
 	} {
 		rec := s.linkPost(link, url.Values{"nouveau_mot_de_passe": {c.password}, "confirmation": {c.confirmation}})
 		expectBody(t, rec, http.StatusUnprocessableEntity, []string{c.message, `class="erreur"`, `aria-invalid="true"`}, []string{`value="` + c.confirmation + `"`})

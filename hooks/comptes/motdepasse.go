@@ -50,7 +50,7 @@ func checkNewPassword(app core.App, password, confirmation string) formulaire.Er
 	case n < min:
 		errs[ChampNouveau] = fmt.Sprintf("Le mot de passe est trop court : %d caractères au moins.", min)
 	case len(password) > 71: // bcrypt reads 72 bytes at most
-		errs[ChampNouveau] = "Le mot de passe est trop long : 70 caractères au plus."
+		errs[ChampNouveau] = "Le mot de passe est trop long : 70 caractères au plus, moins avec des accents."
 	case confirmation != password:
 		errs[ChampConfirmation] = "Les deux mots de passe sont différents. Tapez le même deux fois."
 	}
