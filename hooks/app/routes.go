@@ -56,6 +56,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterAccessibilityPages(se, pe)
 	web.RegisterReportPages(espace, pe)
 	web.RegisterAccountPages(espace, pe)
+	web.RegisterOwnAccountPages(espace, pe)
 	web.RegisterSMSPages(se, espace, pe)
 	web.RegisterCallListPages(espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.Page(web.StructureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())

@@ -37,6 +37,7 @@ var publicPages = []struct{ name, path string }{
 	{"code personnel d'une inscription", "/i"},
 	{"données personnelles", "/confidentialite"},
 	{"déclaration d'accessibilité", "/accessibilite"},
+	{"lien de mot de passe qui ne marche plus", "/connexion/nouveau-mot-de-passe/lien-perime"},
 }
 
 var (

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,6 +20,7 @@ type connexionData struct {
 	Suite  string
 	Erreur string
 	Envoye bool
+	Succes string // what a page opened from an account e-mail just did
 }
 
 func RegisterAuthPages(se *core.ServeEvent, pe *pageEngine) {
@@ -27,7 +29,8 @@ func RegisterAuthPages(se *core.ServeEvent, pe *pageEngine) {
 			return e.Redirect(http.StatusSeeOther, "/espace")
 		}
 		privatePage(e)
-		return pe.render(e, http.StatusOK, "connexion", "Connexion", connexionData{Suite: safeNext(e.Request.URL.Query().Get("suite"))})
+		return pe.render(e, http.StatusOK, "connexion", "Connexion", connexionData{Suite: safeNext(e.Request.URL.Query().Get("suite")),
+			Succes: doneMessages[e.Request.URL.Query().Get("fait")]})
 	}))
 	se.Router.POST("/connexion", pe.Page(signInHandler(pe))).Bind(SameOrigin(pe))
 	se.Router.POST("/deconnexion", pe.Page(func(e *core.RequestEvent) error {
@@ -45,6 +48,7 @@ func RegisterAuthPages(se *core.ServeEvent, pe *pageEngine) {
 		return pe.render(e, http.StatusOK, "mot_de_passe", "Mot de passe oublié", connexionData{})
 	}))
 	se.Router.POST("/mot-de-passe-oublie", pe.Page(passwordResetHandler(pe))).Bind(SameOrigin(pe))
+	registerAccountLinkPages(se, pe)
 }
 
 func signInHandler(pe *pageEngine) func(*core.RequestEvent) error {
@@ -60,17 +64,25 @@ func signInHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			data.Erreur = "Ce compte est désactivé. Demandez à votre coordinateur de le réactiver."
 			return pe.render(e, http.StatusForbidden, "connexion", "Connexion", data)
 		}
-		token, err := staff.NewAuthToken()
-		if err != nil {
+		if err := setSessionCookie(e, staff); err != nil {
 			return err
 		}
-		e.SetCookie(&http.Cookie{
-			Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secureCookies(e),
-			SameSite: http.SameSiteLaxMode,
-			MaxAge:   int(staff.Collection().AuthToken.Duration), // seconds, as the token
-		})
 		return e.Redirect(http.StatusSeeOther, data.Suite)
 	}
+}
+
+// setSessionCookie signs staff in on this browser with a new token.
+func setSessionCookie(e *core.RequestEvent, staff *core.Record) error {
+	token, err := staff.NewAuthToken()
+	if err != nil {
+		return fmt.Errorf("session of %s: %w", staff.Id, err)
+	}
+	e.SetCookie(&http.Cookie{
+		Name: SessionCookie, Value: token, Path: "/", HttpOnly: true, Secure: secureCookies(e),
+		SameSite: http.SameSiteLaxMode,
+		MaxAge:   int(staff.Collection().AuthToken.Duration), // seconds, as the token
+	})
+	return nil
 }
 
 // passwordResetHandler sends PocketBase's reset e-mail (within the limit

@@ -230,6 +230,9 @@ func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any
 func (pe *pageEngine) write(e *core.RequestEvent, status int, plain, gzipped []byte) error {
 	header := e.Response.Header()
 	for k, val := range pageSecurityHeaders {
+		if k == "Referrer-Policy" && header.Get(k) == "no-referrer" {
+			continue // a page with a secret in its address sends none
+		}
 		header.Set(k, val)
 	}
 	if header.Get("Cache-Control") == "" {

@@ -12,4 +12,5 @@ var ActionsJournal = List{
 	{"creation", "Création de la fiche"},
 	{"liste", "Lecture de plusieurs personnes (liste, recherche, export)"},
 	{"droits", "Droits d'un compte du personnel"},
+	{"compte", "Mot de passe ou adresse e-mail d'un compte du personnel"},
 }
