@@ -120,6 +120,15 @@ func TestWidgetFramePolicy(t *testing.T) {
 		!strings.Contains(csp, "script-src 'self'") || rec.Header().Get("X-Frame-Options") != "" {
 		t.Errorf("widget with sites: CSP %q", csp)
 	}
+	// written past the form (API, admin UI): what is not an origin never
+	// reaches the header
+	setFields(t, s.app, "structures", testkit.StructureA, map[string]any{
+		"widget_origines": "https://www.mairie-alpha.fr; script-src *\nhttps://ok.example"})
+	rec = s.getAs("", "/s/mediatheque-alpha/widget")
+	if csp := rec.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors 'self' https://ok.example;") ||
+		strings.Contains(csp, "script-src *") {
+		t.Errorf("widget with a forged list: CSP %q", csp)
+	}
 	// another structure's widget does not take A's sites
 	if csp := s.getAs("", "/s/france-services-beta/widget").Header().Get("Content-Security-Policy"); strings.Contains(csp, "mairie-alpha") {
 		t.Errorf("B's widget: CSP %q", csp)

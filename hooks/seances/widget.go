@@ -16,9 +16,9 @@ import (
 )
 
 // WidgetOrigines are the sites allowed to show the structure's agenda
-// widget in a frame, as saved (already checked).
+// widget in a frame, checked again: the field may be written past the form.
 func WidgetOrigines(structure *core.Record) []string {
-	return strings.Fields(structure.GetString("widget_origines"))
+	return origines.Keep(structure.GetString("widget_origines"))
 }
 
 // SetWidgetOrigines saves the typed list of sites allowed to frame the

@@ -45,6 +45,22 @@ func Parse(text string) ([]string, error) {
 	return out, nil
 }
 
+// Keep gives the valid origins of a saved list, leaving out any other
+// line: the field may be written through the API or the admin UI, past
+// Parse, and a header must never receive what it did not check.
+func Keep(text string) []string {
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if origin, err := parseOne(strings.TrimSpace(line)); err == nil && !slices.Contains(out, origin) {
+			out = append(out, origin)
+		}
+	}
+	if len(out) > Max {
+		out = out[:Max]
+	}
+	return out
+}
+
 func parseOne(line string) (string, error) {
 	refuse := func(why string) error { return &Erreur{fmt.Sprintf("« %s » : %s", line, why)} }
 	u, err := url.Parse(strings.TrimSuffix(line, "/"))

@@ -48,3 +48,12 @@ func TestParseRefusesWithAFrenchMessage(t *testing.T) {
 		t.Errorf("too many sites: %v", err)
 	}
 }
+
+// A list written past the form (API, admin UI) never reaches a header
+// unchecked: a directive slipped after an origin is dropped with its line.
+func TestKeepDropsWhatParseRefuses(t *testing.T) {
+	got := Keep("https://www.mairie.fr\nhttps://evil.example; script-src *\nhttp://x.fr\n\nhttps://WWW.mairie.fr/\nhttps://b.fr 'unsafe-inline'")
+	if want := []string{"https://www.mairie.fr"}; !slices.Equal(got, want) {
+		t.Errorf("Keep = %v, want %v", got, want)
+	}
+}
