@@ -119,6 +119,8 @@ func demoPages(t *testing.T, srv *Server) []struct{ name, path string } {
 		}
 		pages = append(pages, struct{ name, path string }{name, match[1]})
 	}
+	// the structure's agenda widget, as the town hall's site frames it
+	pages = append(pages, struct{ name, path string }{"agenda à intégrer", pages[len(pages)-1].path + "/widget"})
 	return pages
 }
 

@@ -40,7 +40,8 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/seances/" + seance.Id + "/presences", "/espace/beneficiaires", "/espace/beneficiaires/nouveau",
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
 		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes", "/espace/sms",
-		"/espace/a-appeler", "/espace/structures/" + structure + "/rappel", "/espace/compte"}
+		"/espace/a-appeler", "/espace/structures/" + structure + "/rappel", "/espace/compte",
+		"/espace/structures/" + structure + "/widget"}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {

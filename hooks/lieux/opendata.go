@@ -168,7 +168,7 @@ func lieuRow(row mednum.Lieu, s openStructure, l openLieu) mednum.Lieu {
 	if !strings.EqualFold(strings.TrimSpace(l.Nom), strings.TrimSpace(s.Nom)) {
 		row.Nom = s.Nom + " – " + l.Nom
 	}
-	row.Adresse, row.CodePostal, row.Commune = strings.TrimSpace(l.Adresse), l.CodePostal, strings.TrimSpace(l.Commune)
+	row.Adresse, row.CodePostal, row.Commune = mednum.Voie(l.Adresse), l.CodePostal, mednum.Commune(l.Commune)
 	row.CodeInsee = mednum.CodeInsee(l.CodeInsee)
 	if l.Latitude != 0 || l.Longitude != 0 {
 		lat, lon := l.Latitude, l.Longitude
@@ -182,7 +182,7 @@ func lieuRow(row mednum.Lieu, s openStructure, l openLieu) mednum.Lieu {
 
 func structureRow(row mednum.Lieu, s openStructure) mednum.Lieu {
 	row.ID, row.Nom = s.ID, s.Nom
-	row.Adresse, row.CodePostal, row.Commune = strings.TrimSpace(s.Adresse), s.CodePostal, strings.TrimSpace(s.Commune)
+	row.Adresse, row.CodePostal, row.Commune = mednum.Voie(s.Adresse), s.CodePostal, mednum.Commune(s.Commune)
 	row.CodeInsee = mednum.CodeInsee(s.CodeInsee)
 	row.PresentationDetail = detail(s, "")
 	row.DateMaj = dateMaj(s.Updated)

@@ -116,7 +116,7 @@ func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 	var rows []cardRow
 	err := app.DB().NewQuery(`SELECT s.id, a.titre, a.resume, a.niveau, a.a_apporter, a.besoin,
 			s.debut, s.fin, s.capacite, s.inscriptions_ouvertes,
-			l.nom AS lieu, l.commune, l.code_postal, st.nom AS structure, st.slug, st.fuseau,
+			l.nom AS lieu, l.adresse AS lieu_adresse, l.commune, l.code_postal, st.nom AS structure, st.slug, st.fuseau,
 			` + PlacesPrisesSQL("s.id") + ` AS occupees
 		FROM seances s
 		JOIN ateliers a ON a.id = s.atelier
@@ -143,7 +143,7 @@ func UpcomingCards(app core.App, where string, params dbx.Params) ([]seanceCard,
 			ID: r.ID, Titre: r.Titre, Resume: r.Resume, Niveau: r.Niveau, AApporter: r.AApporter, Besoin: r.Besoin,
 			Debut: debut.Time().In(loc), Fin: fin.Time().In(loc),
 			DureeMinutes: int(fin.Time().Sub(debut.Time()).Minutes()),
-			Lieu:         r.Lieu, Commune: r.Commune, CodePostal: r.CodePostal, Fuseau: r.Fuseau, Structure: r.Structure, StructureSlug: r.Slug,
+			Lieu:         r.Lieu, LieuAdresse: r.LieuAdresse, Commune: r.Commune, CodePostal: r.CodePostal, Fuseau: r.Fuseau, Structure: r.Structure, StructureSlug: r.Slug,
 			Capacite: r.Capacite, Occupees: r.Occupees, InscriptionsOuvertes: r.InscriptionsOuvertes,
 		})
 	}
@@ -187,15 +187,15 @@ var Periodes = []struct {
 // seanceCard is one upcoming session as the public sees it; Debut and Fin
 // are in the structure's time zone.
 type seanceCard struct {
-	ID, Titre, Resume, Niveau, AApporter string
-	Besoin                               string
-	Debut, Fin                           time.Time
-	DureeMinutes                         int
-	Lieu, Commune, CodePostal            string
-	Fuseau                               string // the structure's time zone: the times are its local times
-	Structure, StructureSlug             string
-	Capacite, Occupees                   int
-	InscriptionsOuvertes                 bool
+	ID, Titre, Resume, Niveau, AApporter   string
+	Besoin                                 string
+	Debut, Fin                             time.Time
+	DureeMinutes                           int
+	Lieu, LieuAdresse, Commune, CodePostal string
+	Fuseau                                 string // the structure's time zone: the times are its local times
+	Structure, StructureSlug               string
+	Capacite, Occupees                     int
+	InscriptionsOuvertes                   bool
 }
 
 type DayGroup struct {
@@ -274,6 +274,7 @@ type cardRow struct {
 	Debut                string `db:"debut"`
 	Fin                  string `db:"fin"`
 	Lieu                 string `db:"lieu"`
+	LieuAdresse          string `db:"lieu_adresse"`
 	Commune              string `db:"commune"`
 	CodePostal           string `db:"code_postal"`
 	Structure            string `db:"structure"`

@@ -235,6 +235,12 @@ func (pe *pageEngine) write(e *core.RequestEvent, status int, plain, gzipped []b
 		}
 		header.Set(k, val)
 	}
+	if ancestors, ok := e.Get(frameAncestorsKey).(string); ok {
+		// the one page other sites may frame: only those the structure lists
+		header.Del("X-Frame-Options")
+		header.Set("Content-Security-Policy", strings.Replace(pageSecurityHeaders["Content-Security-Policy"],
+			"frame-ancestors 'none'", "frame-ancestors "+ancestors, 1))
+	}
 	if header.Get("Cache-Control") == "" {
 		header.Set("Cache-Control", "no-cache")
 	}

@@ -171,6 +171,44 @@ var (
 	osmHours   = regexp.MustCompile(`^(?:24/7|` + days + ` ` + hours + `(?:; ?` + days + ` ` + hours + `)*)$`)
 )
 
+// Voie is an address as the national map's library accepts it: quotes are
+// dropped (« 12 place du "Marché" » is refused whole, with its place) and
+// any other sign outside the schema's letters, digits and punctuation
+// becomes a space.
+func Voie(text string) string {
+	return keepRunes(text, voieSign)
+}
+
+// Commune is a commune name as the national map's library accepts it:
+// letters, digits, hyphens, apostrophes and spaces.
+func Commune(text string) string {
+	return keepRunes(text, func(r rune) bool { return r == '-' || r == '\'' || r == '’' })
+}
+
+// quotes are dropped rather than spaced: they hug the words they quote.
+const quotes = "\"«»“”„‟‹›"
+
+// voieSign tells the punctuation the schema's address pattern allows.
+func voieSign(r rune) bool { return strings.ContainsRune("-,()°.&:+–|;'’/", r) }
+
+// keepRunes keeps letters (the Latin ones the schema lists), digits and
+// the signs allowed, drops quotes and turns anything else into a space.
+func keepRunes(text string, sign func(rune) bool) string {
+	var b strings.Builder
+	for _, r := range text {
+		switch {
+		case strings.ContainsRune(quotes, r):
+		case r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'),
+			r >= 0xC0 && r <= 0xFF && r != 0xD7 && r != 0xF7, r >= 0x152 && r <= 0x178, sign(r):
+			b.WriteRune(r)
+		default:
+			b.WriteRune(' ')
+		}
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	return strings.NewReplacer("( ", "(", " )", ")", " ,", ",").Replace(out)
+}
+
 // CodeInsee keeps an INSEE code only if the schema accepts it.
 func CodeInsee(code string) string {
 	if contact.CodeInseeValide(code) {

@@ -2,6 +2,7 @@ package mednum
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -83,5 +84,35 @@ func TestCompleteAndCSV(t *testing.T) {
 	}
 	if len(l.Record()) != len(Columns) {
 		t.Error("a line does not have one value per column")
+	}
+}
+
+// The patterns below are the national map library's own
+// (models/adresse/adresse.js of @gouvfr-anct/lieux-de-mediation-numerique).
+func TestVoieAndCommuneFollowTheNationalPatterns(t *testing.T) {
+	voie := regexp.MustCompile(`^[0-9A-Za-zÀ-ÖØ-öø-ÿœ-ŸŒ\-,()°.&:+–|;'’/\s]+$`)
+	commune := regexp.MustCompile(`^[A-Za-z\dÀ-ÖØ-öø-ÿœ-ŸŒ\-'’\s]+$`)
+	for in, want := range map[string]string{
+		`12 place du "Marché"`:              "12 place du Marché",
+		"4 rue de l'Université":             "4 rue de l'Université",
+		"Bât. « B », 3 bis av. Œuvre n°2 !": "Bât. B, 3 bis av. Œuvre n°2",
+		"  Résidence “Les Lilas” (porte 3)": "Résidence Les Lilas (porte 3)",
+		"Entrée #2 @ côté parc":             "Entrée 2 côté parc",
+	} {
+		got := Voie(in)
+		if got != want || !voie.MatchString(got) {
+			t.Errorf("Voie(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"Saint-Denis":       "Saint-Denis",
+		"L’Haÿ-les-Roses":   "L’Haÿ-les-Roses",
+		"Poitiers (Vienne)": "Poitiers Vienne",
+		"Paris 11e.":        "Paris 11e",
+	} {
+		got := Commune(in)
+		if got != want || !commune.MatchString(got) {
+			t.Errorf("Commune(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
