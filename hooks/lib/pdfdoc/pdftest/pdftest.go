@@ -120,10 +120,25 @@ func Images(t testing.TB, pdf []byte) int {
 // printed on it.
 func QRCode(t testing.TB, pdf []byte, page int) string {
 	t.Helper()
+	// The detector sometimes misreads a code's finder patterns at one
+	// resolution (« dimension = 27 ») and reads it at another: a code a
+	// phone reads is found at one of these.
+	for _, dpi := range []string{"150", "300", "200"} {
+		if text := tryQR(rasterise(t, pdf, page, dpi)); text != "" {
+			return text
+		}
+	}
+	t.Fatalf("no QR code found on page %d at 150, 300 or 200 dpi", page)
+	return ""
+}
+
+// rasterise renders one page (1-based) in grey at dpi.
+func rasterise(t testing.TB, pdf []byte, page int, dpi string) image.Image {
+	t.Helper()
 	dir := t.TempDir()
 	prefix := filepath.Join(dir, "page")
 	p := strconv.Itoa(page)
-	run(t, "pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", p, "-l", p, file(t, pdf), prefix)
+	run(t, "pdftoppm", "-r", dpi, "-gray", "-png", "-singlefile", "-f", p, "-l", p, file(t, pdf), prefix)
 	raw, err := os.ReadFile(prefix + ".png")
 	if err != nil {
 		t.Fatal(err)
@@ -132,7 +147,7 @@ func QRCode(t testing.TB, pdf []byte, page int) string {
 	if err != nil {
 		t.Fatalf("read rasterised page: %v", err)
 	}
-	return decodeQR(t, img)
+	return img
 }
 
 // QRCodes rasterises one page (1-based) at 150 dpi, cuts it into a grid of
@@ -140,18 +155,7 @@ func QRCode(t testing.TB, pdf []byte, page int) string {
 // cell, left to right then top to bottom; "" for a cell without one.
 func QRCodes(t testing.TB, pdf []byte, page, cols, rows int) []string {
 	t.Helper()
-	dir := t.TempDir()
-	prefix := filepath.Join(dir, "page")
-	p := strconv.Itoa(page)
-	run(t, "pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", "-f", p, "-l", p, file(t, pdf), prefix)
-	raw, err := os.ReadFile(prefix + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("read rasterised page: %v", err)
-	}
+	img := rasterise(t, pdf, page, "150")
 	sub, ok := img.(interface {
 		SubImage(image.Rectangle) image.Image
 	})
@@ -180,20 +184,6 @@ func tryQR(img image.Image) string {
 	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
 	if err != nil {
 		return ""
-	}
-	return res.GetText()
-}
-
-func decodeQR(t testing.TB, img image.Image) string {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatalf("QR bitmap: %v", err)
-	}
-	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
-	if err != nil {
-		t.Fatalf("no QR code found on the page: %v", err)
 	}
 	return res.GetText()
 }
