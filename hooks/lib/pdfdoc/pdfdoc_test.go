@@ -337,3 +337,4 @@ func TestFeuilleEmargementLongNamesAndAccents(t *testing.T) {
 	}
 	expectText(t, text, "Œdipe L'Hôpital « dit Ed »", "Zoë Ñúñez-Çağlar")
 }
+
