@@ -337,4 +337,3 @@ func TestFeuilleEmargementLongNamesAndAccents(t *testing.T) {
 	}
 	expectText(t, text, "Œdipe L'Hôpital « dit Ed »", "Zoë Ñúñez-Çağlar")
 }
-
