@@ -97,24 +97,33 @@ func NotifyInscriptionCancelled(app core.App, base string, inscription *core.Rec
 // Without base, the e-mail has no cancel link.
 func sendInscriptionMessage(app core.App, base string, inscription, person *core.Record, event, subject string, intro []string,
 	text func(s *seances.SeanceView, lien string) string) {
-	data, err := seances.LoadInscriptionPage(app, inscription.GetString("jeton"))
+	s, err := describeSeanceOf(app, inscription)
 	if err != nil {
 		app.Logger().Error("registration message: load", "inscription", inscription.Id, "error", err)
 		return
 	}
-	s := data.Seance
+	jeton, code := inscription.GetString("jeton"), inscription.GetString("code")
 	lien, smsLien := "", ""
 	if base != "" {
-		lien, smsLien = LienPersonnel(base, data.Jeton), LienCourt(base, data.Code, data.Jeton)
+		lien, smsLien = LienPersonnel(base, jeton), LienCourt(base, code, jeton)
 	}
 	r := SendToPerson(app, PersonneDe(person), Message{
 		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id, Objet: Objet(subject, s.Titre, ""),
-		Mail: InscriptionMail{Prenom: data.Prenom, Lien: lien, Structure: s.Structure.Nom, Intro: intro, Recap: SeanceRecap(s)},
+		Mail: InscriptionMail{Prenom: person.GetString("prenom"), Lien: lien, Structure: s.Structure.Nom, Intro: intro, Recap: SeanceRecap(s)},
 		SMS:  text(s, smsLien),
 	})
 	if r.Err != nil && !r.AAppeler() {
 		app.Logger().Error("registration message", "inscription", inscription.Id, "canal", r.Canal, "error", r.Err)
 	}
+}
+
+// describeSeanceOf is the session of a registration as messages tell it.
+func describeSeanceOf(app core.App, inscription *core.Record) (*seances.SeanceView, error) {
+	seance, err := app.FindRecordById("seances", inscription.GetString("seance"))
+	if err != nil {
+		return nil, fmt.Errorf("session of registration %s: %w", inscription.Id, err)
+	}
+	return seances.DescribeSeance(app, seance)
 }
 
 // SeanceRecap is the summary of a session every e-mail to a person carries.

@@ -101,6 +101,23 @@ func LoadPublicSeance(app core.App, id string) (*SeanceView, error) {
 
 // BuildSeanceView gathers what a session's public view needs.
 func BuildSeanceView(app core.App, seance *core.Record) (*SeanceView, error) {
+	v, err := DescribeSeance(app, seance)
+	if err != nil {
+		return nil, err
+	}
+	if v.Occupees, v.EnAttente, err = CountPlaces(app, seance.Id); err != nil {
+		return nil, err
+	}
+	if v.Animateurs, err = firstNames(app, seance.GetStringSlice("animateurs")); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// DescribeSeance is what a session is (workshop, dates, place, structure),
+// without its places taken or its animators: what a message to a person
+// says, read once per message instead of a whole page's worth.
+func DescribeSeance(app core.App, seance *core.Record) (*SeanceView, error) {
 	atelier, err := app.FindRecordById("ateliers", seance.GetString("atelier"))
 	if err != nil {
 		return nil, fmt.Errorf("workshop of session %s: %w", seance.Id, err)
@@ -135,12 +152,6 @@ func BuildSeanceView(app core.App, seance *core.Record) (*SeanceView, error) {
 			Latitude: lieu.GetFloat("latitude"), Longitude: lieu.GetFloat("longitude"),
 		},
 		Structure: st,
-	}
-	if v.Occupees, v.EnAttente, err = CountPlaces(app, seance.Id); err != nil {
-		return nil, err
-	}
-	if v.Animateurs, err = firstNames(app, seance.GetStringSlice("animateurs")); err != nil {
-		return nil, err
 	}
 	return v, nil
 }
