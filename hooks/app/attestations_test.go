@@ -510,3 +510,29 @@ func TestAttestationInTheStructureTimeZone(t *testing.T) {
 	expectPDFText(t, pdf, []string{"France Services Bêta", "Camille " + testkit.NomBeneficiaireB, frDate(local),
 		fmt.Sprintf("de %d h à %d h", local.Hour(), local.Hour()+2), "Fait à Saint-Denis"}, nil)
 }
+
+// The attestation states the workshop's nature, objectives and the time
+// attended, as a training attestation does for a job-seeker's file; these
+// are kept with it, so a later edit of the workshop does not change it.
+func TestAttestationStatesObjectivesNatureAndDuration(t *testing.T) {
+	t.Parallel()
+	a := newAttestationSite(t)
+	seance, err := a.app.FindRecordById("seances", testkit.ID(testkit.SeancePubliqueA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setFields(t, a.app, "ateliers", seance.GetString("atelier"), map[string]any{"niveau": "debutant",
+		"objectifs": "Créer son espace sur impots.gouv. Déclarer ses revenus en ligne."})
+	r := a.issueForSeance(t)
+	pdf := pdfOf(t, a.getAs(a.cookies[testkit.ConseillerA], "/espace/attestations/"+r.Id+"/pdf"), "attachment")
+	expectPDFText(t, pdf, []string{"Objectifs, nature et durée de l'action",
+		"Nature : Atelier collectif de médiation numérique, niveau débutant",
+		"• Créer son espace sur impots.gouv.", "• Déclarer ses revenus en ligne.",
+		"Durée suivie : 2 h.", "Évaluation des acquis : aucune évaluation n'a été faite."}, nil)
+
+	setFields(t, a.app, "ateliers", seance.GetString("atelier"), map[string]any{"objectifs": "Autre chose."})
+	again := pdfOf(t, a.getAs(a.cookies[testkit.ConseillerA], "/espace/attestations/"+r.Id+"/pdf"), "attachment")
+	if !bytes.Equal(pdf, again) {
+		t.Error("editing the workshop changed an issued attestation")
+	}
+}

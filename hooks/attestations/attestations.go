@@ -19,6 +19,7 @@ import (
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/pdfdoc"
 	"atelier/hooks/lib/referentiel"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 )
 
@@ -87,6 +88,23 @@ type ContenuSeance struct {
 	Titre string    `json:"titre"`
 	Debut time.Time `json:"debut"`
 	Fin   time.Time `json:"fin"`
+	// What a training attestation states of the workshop (article L6353-1
+	// of the Code du travail); absent from attestations issued before.
+	Nature    string   `json:"nature,omitempty"`
+	Objectifs []string `json:"objectifs,omitempty"`
+}
+
+// natureAtelier is the nature of a workshop as an attestation states it:
+// a collective session, its level and its themes.
+func natureAtelier(niveau string, thematiques []string) string {
+	nature := "Atelier collectif de médiation numérique"
+	if label := referentiel.Niveaux.Label(niveau); niveau != "" && label != "" {
+		nature += ", niveau " + strings.ToLower(label)
+	}
+	if labels := referentiel.Thematiques.Labels(thematiques); len(labels) > 0 {
+		nature += " (" + strings.Join(labels, ", ") + ")"
+	}
+	return nature
 }
 
 // NomComplet is the person's name as printed.
@@ -130,17 +148,20 @@ func (c *AttestationContenu) Ids() []string {
 // them (one session, a period).
 func AttendedSeances(app core.App, staff *model.StaffView, beneficiaire string, where dbx.Expression) ([]ContenuSeance, error) {
 	var rows []struct {
-		ID    string `db:"id"`
-		Titre string `db:"titre"`
-		Debut string `db:"debut"`
-		Fin   string `db:"fin"`
+		ID          string `db:"id"`
+		Titre       string `db:"titre"`
+		Debut       string `db:"debut"`
+		Fin         string `db:"fin"`
+		Niveau      string `db:"niveau"`
+		Thematiques string `db:"thematiques"`
+		Objectifs   string `db:"objectifs"`
 	}
 	conditions := []dbx.Expression{dbx.HashExp{"i.beneficiaire": beneficiaire, "i.statut": "present"},
 		dbx.NewExp("s.statut != 'annulee'"), staff.Scope("s.structure")}
 	if where != nil {
 		conditions = append(conditions, where)
 	}
-	err := app.DB().Select("s.id", "a.titre", "s.debut", "s.fin").From("inscriptions i").
+	err := app.DB().Select("s.id", "a.titre", "s.debut", "s.fin", "a.niveau", "a.thematiques", "a.objectifs").From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
 		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
 		Where(dbx.And(conditions...)).OrderBy("s.debut ASC", "s.id ASC").All(&rows)
@@ -151,7 +172,10 @@ func AttendedSeances(app core.App, staff *model.StaffView, beneficiaire string, 
 	for _, r := range rows {
 		debut, _ := types.ParseDateTime(r.Debut)
 		fin, _ := types.ParseDateTime(r.Fin)
-		out = append(out, ContenuSeance{ID: r.ID, Titre: r.Titre, Debut: debut.Time().UTC(), Fin: fin.Time().UTC()})
+		var thematiques []string
+		_ = json.Unmarshal([]byte(r.Thematiques), &thematiques) // empty or "[]" without themes
+		out = append(out, ContenuSeance{ID: r.ID, Titre: r.Titre, Debut: debut.Time().UTC(), Fin: fin.Time().UTC(),
+			Nature: natureAtelier(r.Niveau, thematiques), Objectifs: texte.Phrases(r.Objectifs)})
 	}
 	return out, nil
 }
@@ -403,7 +427,8 @@ func AttestationData(structure string, adresse []string, zone string, logo []byt
 		participant := pdfdoc.Participant{Nom: c.NomComplet(), Code: p.Code, URL: c.URL, Emetteur: c.Emetteur,
 			Fonction: c.Fonction, Lieu: c.Lieu, EmiseLe: p.EmiseLe}
 		for _, s := range c.Seances {
-			participant.Seances = append(participant.Seances, pdfdoc.Seance{Titre: s.Titre, Debut: s.Debut, Fin: s.Fin})
+			participant.Seances = append(participant.Seances, pdfdoc.Seance{Titre: s.Titre, Debut: s.Debut, Fin: s.Fin,
+				Nature: s.Nature, Objectifs: s.Objectifs})
 		}
 		data.Participants = append(data.Participants, participant)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 )
 
@@ -139,7 +140,7 @@ func DescribeSeance(app core.App, seance *core.Record) (*SeanceView, error) {
 	fin := seance.GetDateTime("fin").Time().In(loc)
 	v := &SeanceView{
 		ID: seance.Id, Titre: atelier.GetString("titre"), Resume: atelier.GetString("resume"),
-		Description: atelier.GetString("description"), Objectifs: sentences(atelier.GetString("objectifs")),
+		Description: atelier.GetString("description"), Objectifs: texte.Phrases(atelier.GetString("objectifs")),
 		Prerequis: atelier.GetString("prerequis"), AApporter: atelier.GetString("a_apporter"),
 		Niveau: atelier.GetString("niveau"), Debut: debut, Fin: fin,
 		DureeMinutes: int(fin.Sub(debut).Minutes()), Capacite: seance.GetInt("capacite"),
@@ -182,15 +183,4 @@ func firstNames(app core.App, ids []string) ([]string, error) {
 		}
 	}
 	return names, nil
-}
-
-// sentences splits the objectives written as sentences into a list.
-func sentences(s string) []string {
-	var out []string
-	for _, part := range strings.Split(s, ". ") { // not "." alone: impots.gouv
-		if part = strings.TrimSuffix(strings.TrimSpace(part), "."); part != "" {
-			out = append(out, part+".")
-		}
-	}
-	return out
 }

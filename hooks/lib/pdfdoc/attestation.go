@@ -19,10 +19,15 @@ type Structure struct {
 	Logo    []byte   // PNG or JPEG (GIF, WebP converted); empty: no logo
 }
 
-// Seance is one attended workshop session.
+// Seance is one attended workshop session. Nature and Objectifs describe
+// its workshop as a training attestation does (article L6353-1 of the
+// Code du travail: objectives, nature, duration); empty for attestations
+// issued before they were recorded, which are drawn as they were.
 type Seance struct {
 	Titre      string
 	Debut, Fin time.Time
+	Nature     string   // « Atelier collectif d'initiation au numérique, niveau débutant »
+	Objectifs  []string // one sentence each
 }
 
 // Minutes is the session's length.
@@ -104,6 +109,7 @@ func drawAttestation(d *document, s Structure, p Participant, loc *time.Location
 		func() error { return structureHeader(d, s) },
 		func() error { return attestationIntro(d, s, p) },
 		func() error { return attestationSeances(d, p, loc) },
+		func() error { return attestationObjectifs(d, p) },
 		func() error { return attestationClosing(d, p, loc) },
 		func() error { return verificationBlock(d, p) },
 	}
@@ -198,6 +204,76 @@ func attestationSeances(d *document, p Participant, loc *time.Location) error {
 		label += fmt.Sprintf(" (%d séances)", len(seances))
 	}
 	return d.paragraph(styleStrong, marginX, contentWidth, label, alignRight)
+}
+
+// attestationObjectifs states, per workshop attended, its nature, its
+// objectives and the time attended, then what was assessed: what a
+// job-seeker's adviser reads on a training attestation.
+func attestationObjectifs(d *document, p Participant) error {
+	type atelier struct {
+		titre, nature      string
+		objectifs          []string
+		minutes, nbSeances int
+	}
+	var ateliers []*atelier
+	for _, s := range p.Seances {
+		if s.Nature == "" && len(s.Objectifs) == 0 {
+			continue
+		}
+		i := slices.IndexFunc(ateliers, func(a *atelier) bool { return a.titre == s.Titre })
+		if i < 0 {
+			ateliers = append(ateliers, &atelier{titre: s.Titre, nature: s.Nature, objectifs: s.Objectifs})
+			i = len(ateliers) - 1
+		}
+		ateliers[i].minutes += s.Minutes()
+		ateliers[i].nbSeances++
+	}
+	if len(ateliers) == 0 {
+		return nil
+	}
+	d.y += 16
+	if err := d.ensure(3 * styleText.lineHeight()); err != nil {
+		return err
+	}
+	if err := d.paragraph(style{bold: true, size: 12}, marginX, contentWidth, "Objectifs, nature et durée de l'action", alignLeft); err != nil {
+		return err
+	}
+	d.y += 4
+	for _, a := range ateliers {
+		d.y += 4
+		if err := d.ensure(3 * styleText.lineHeight()); err != nil {
+			return err
+		}
+		if err := d.paragraph(styleStrong, marginX, contentWidth, a.titre, alignLeft); err != nil {
+			return err
+		}
+		if a.nature != "" {
+			if err := d.paragraph(styleText, marginX, contentWidth, "Nature : "+a.nature+".", alignLeft); err != nil {
+				return err
+			}
+		}
+		for i, o := range a.objectifs {
+			text := "   • " + o
+			if i == 0 {
+				if err := d.paragraph(styleText, marginX, contentWidth, "Objectifs :", alignLeft); err != nil {
+					return err
+				}
+			}
+			if err := d.paragraph(styleText, marginX, contentWidth, text, alignLeft); err != nil {
+				return err
+			}
+		}
+		duree := "Durée suivie : " + frfmt.Duree(a.minutes)
+		if a.nbSeances > 1 {
+			duree += fmt.Sprintf(" (%d séances)", a.nbSeances)
+		}
+		if err := d.paragraph(styleText, marginX, contentWidth, duree+".", alignLeft); err != nil {
+			return err
+		}
+	}
+	d.y += 6
+	return d.paragraph(styleSmall, marginX, contentWidth,
+		"Évaluation des acquis : aucune évaluation n'a été faite. Cette attestation certifie la présence aux séances ci-dessus.", alignLeft)
 }
 
 // attestationClosing writes the place and date of issue, the issuer and

@@ -337,3 +337,43 @@ func TestFeuilleEmargementLongNamesAndAccents(t *testing.T) {
 	}
 	expectText(t, text, "Œdipe L'Hôpital « dit Ed »", "Zoë Ñúñez-Çağlar")
 }
+
+// A job-seeker's adviser reads, per workshop, what a training attestation
+// states: nature, objectives, duration attended, and what was assessed.
+func TestAttestationStatesObjectivesNatureAndDuration(t *testing.T) {
+	tablette := func(week int) pdfdoc.Seance {
+		s := seance("Prendre en main sa tablette", week, 90)
+		s.Nature = "Atelier collectif de médiation numérique, niveau débutant (Prendre en main un équipement informatique)"
+		s.Objectifs = []string{"Allumer et déverrouiller sa tablette.", "Installer une application."}
+		return s
+	}
+	p := participant("Hélène Dupré", "ATL-7K3M-Q9PX-2D4F", tablette(0), tablette(1), seance("Ancien atelier", 2, 60))
+	pdf, err := pdfdoc.Attestation(pdfdoc.AttestationData{Structure: structure(), Zone: "Europe/Paris", Participants: []pdfdoc.Participant{p}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := words(pdftest.Text(t, pdf))
+	expectText(t, text, "Objectifs, nature et durée de l'action",
+		"Nature : Atelier collectif de médiation numérique, niveau débutant (Prendre en main un équipement informatique).",
+		"Objectifs :", "• Allumer et déverrouiller sa tablette.", "• Installer une application.",
+		"Durée suivie : 3 h (2 séances).",
+		"Évaluation des acquis : aucune évaluation n'a été faite.",
+		"Temps total de participation : 4 h (3 séances)")
+	if strings.Count(text, "Prendre en main sa tablette") != 3 {
+		t.Errorf("the workshop is not listed twice in the table and once in the objectives:\n%s", text)
+	}
+	// A session without these fields (an attestation issued before they
+	// were recorded) adds no section of its own.
+	if strings.Count(text, "Nature :") != 1 || strings.Contains(text, "Ancien atelier Nature") {
+		t.Errorf("a workshop without nature or objectives got a section:\n%s", text)
+	}
+
+	old, err := pdfdoc.Attestation(pdfdoc.AttestationData{Structure: structure(), Zone: "Europe/Paris",
+		Participants: []pdfdoc.Participant{participant("Hélène Dupré", "ATL-7K3M-Q9PX-2D4F", seance("Ancien atelier", 0, 60))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftest.Text(t, old); strings.Contains(text, "Objectifs") || strings.Contains(text, "Évaluation des acquis") {
+		t.Errorf("an attestation without objectives states them:\n%s", text)
+	}
+}

@@ -83,3 +83,16 @@ func Recherche(s string) string {
 	}
 	return strings.TrimSpace(string([]rune(s)[:RechercheMax]))
 }
+
+// Phrases splits a text written as sentences (a workshop's objectives) into
+// one sentence each, each ending with a full stop. Only ". " ends a
+// sentence: « impots.gouv » stays whole.
+func Phrases(s string) []string {
+	var out []string
+	for _, part := range strings.Split(s, ". ") {
+		if part = strings.TrimSuffix(strings.TrimSpace(part), "."); part != "" {
+			out = append(out, part+".")
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package texte
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -56,6 +57,20 @@ func TestRecherche(t *testing.T) {
 	} {
 		if got := Recherche(c.in); got != c.want {
 			t.Errorf("Recherche(%.20q…) = %.20q… (%d), want %.20q… (%d)", c.in, got, len([]rune(got)), c.want, len([]rune(c.want)))
+		}
+	}
+}
+
+func TestPhrases(t *testing.T) {
+	cases := map[string][]string{
+		"": nil,
+		"Créer son compte sur impots.gouv. Déclarer ses revenus.": {"Créer son compte sur impots.gouv.", "Déclarer ses revenus."},
+		"  Envoyer un e-mail  ": {"Envoyer un e-mail."},
+		"Une. . Deux.":          {"Une.", "Deux."},
+	}
+	for in, want := range cases {
+		if got := Phrases(in); !slices.Equal(got, want) {
+			t.Errorf("Phrases(%q) = %q, want %q", in, got, want)
 		}
 	}
 }
