@@ -146,6 +146,25 @@ func CreateChecked(app core.App, auth *core.Record, record *core.Record) error {
 	})
 }
 
+// CreateReadable saves a new record of a collection the API never writes
+// (a server-made token…) if auth may then read it: the read rule decides
+// who creates. A refusal rolls the save back, as in CreateChecked.
+func CreateReadable(app core.App, auth *core.Record, record *core.Record) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(record); err != nil {
+			return err
+		}
+		ok, err := tx.CanAccessRecord(record, ruleRequest(auth, http.MethodGet, nil), record.Collection().ViewRule)
+		if err != nil {
+			return fmt.Errorf("check view rule of %s: %w", record.Collection().Name, err)
+		}
+		if !ok {
+			return ErrForbidden
+		}
+		return nil
+	})
+}
+
 // UpdateChecked applies changes to a stored record and saves it if auth
 // may make them; the record is left untouched when refused.
 func UpdateChecked(app core.App, auth *core.Record, record *core.Record, changes map[string]any) error {

@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 )
 
 // Every workspace page, for every role, passes both accessibility audits
@@ -41,7 +43,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
 		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes", "/espace/sms",
 		"/espace/a-appeler", "/espace/structures/" + structure + "/rappel", "/espace/compte",
-		"/espace/structures/" + structure + "/widget"}
+		"/espace/structures/" + structure + "/widget", "/espace/statistiques/partages", sharedFigures(t, db, structure)}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {
@@ -65,4 +67,28 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sharedFigures makes a link to the structure's figures (as a référent
+// does on /espace/statistiques/partages) and returns its public page.
+func sharedFigures(t *testing.T, db core.App, structure string) string {
+	t.Helper()
+	jeton := "PartageE2e" + strings.Repeat("x", 33)
+	if r, err := db.FindFirstRecordByData("partages_statistiques", "jeton", jeton); err == nil {
+		return "/chiffres/" + r.GetString("jeton")
+	}
+	c, err := db.FindCollectionByNameOrId("partages_statistiques")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := core.NewRecord(c)
+	r.Set("structure", structure)
+	r.Set("libelle", "Conseil municipal")
+	r.Set("du", "2025-01-01")
+	r.Set("au", "2027-12-31")
+	r.Set("jeton", jeton)
+	if err := db.Save(r); err != nil {
+		t.Fatal(err)
+	}
+	return "/chiffres/" + jeton
 }

@@ -1,7 +1,6 @@
 package inscriptions
 
 import (
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"strings"
@@ -305,25 +304,8 @@ func findInscription(tx *inscriptionTx, seanceID, personID string) (*core.Record
 	return tx.FindRecordById("inscriptions", id)
 }
 
-// NewToken is the secret of a registration's personal link: 43 characters
-// from 62, about 256 bits from crypto/rand, unguessable. One read of random
-// bytes with rejection sampling (bytes ≥ 248 are dropped so that every
-// character is equally likely), instead of one big.Int draw per character.
-func NewToken() string {
-	token := make([]byte, 0, 43)
-	buf := make([]byte, 64)
-	for len(token) < cap(token) {
-		if _, err := rand.Read(buf); err != nil {
-			panic(fmt.Errorf("random token: %w", err)) // the system's randomness is broken
-		}
-		for _, b := range buf {
-			if b < 248 && len(token) < cap(token) {
-				token = append(token, TokenAlphabet[b%62])
-			}
-		}
-	}
-	return string(token)
-}
+// NewToken is the secret of a registration's personal link (model.NewToken).
+func NewToken() string { return model.NewToken() }
 
 // CancelInscription cancels the registration with this token; a freed
 // place goes at once to the first person on the waiting list.
@@ -462,7 +444,7 @@ type seanceState struct {
 	LastRank             int    `db:"-"`
 }
 
-const TokenAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+const TokenAlphabet = model.TokenAlphabet
 
 // cancelResult is what a cancellation changed.
 type cancelResult struct {

@@ -69,10 +69,6 @@ type statsQuery struct {
 	Comptees []statistiques.StatsStructure // the ones counted (all of Choix, or the chosen one)
 }
 
-// maxStatsDays bounds a custom period (three years): beyond, the page
-// would read a lot for a chart nobody reads.
-const maxStatsDays = 3*366 + 1
-
 // resolveStatsQuery checks the filter of the request. A structure that is
 // not one of the person's answers 404, like any record of another
 // structure in a URL; a wrong date is a form error (422).
@@ -120,36 +116,7 @@ func (f statsForm) periode(today stats.Date, errs formulaire.Erreurs) stats.Peri
 }
 
 func (f statsForm) periodeAutre(today stats.Date, errs formulaire.Erreurs) stats.Periode {
-	du, okDu := statsDay(f.Du, "du", "Indiquez le premier jour de la période.", today, errs)
-	au, okAu := statsDay(f.Au, "au", "Indiquez le dernier jour de la période.", today, errs)
-	if okDu && okAu {
-		switch days := int(au.Time().Sub(du.Time()).Hours() / 24); {
-		case days < 0:
-			errs["au"] = "La fin de la période doit venir après son début."
-		case days >= maxStatsDays:
-			errs["au"] = "La période ne peut pas dépasser 3 ans."
-		}
-	}
-	return stats.Periode{Du: du, Au: au}
-}
-
-// statsDay reads a day typed in a date field (2026-10-31, or 31/10/2026
-// where the browser shows a plain text box).
-func statsDay(value, name, missing string, today stats.Date, errs formulaire.Erreurs) (stats.Date, bool) {
-	if value == "" {
-		errs[name] = missing
-		return today, false
-	}
-	for _, layout := range []string{"2006-01-02", "02/01/2006", "2/1/2006"} {
-		if t, err := time.Parse(layout, value); err == nil {
-			if t.Year() < 2000 || t.Year() > today.Annee+5 {
-				break
-			}
-			return stats.DateDe(t), true
-		}
-	}
-	errs[name] = "Indiquez une date valide, par exemple " + today.Time().Format("02/01/2006") + "."
-	return today, false
+	return statistiques.ParsePeriode(f.Du, f.Au, today, errs)
 }
 
 // ids of the counted structures.
@@ -245,11 +212,12 @@ type statsPage struct {
 	Rappels    []statsRappel     // no-shows by reminder channel
 	Exports    map[string]string // export name (activites.xlsx…) → link with the page's filters
 	Detail     bool              // may download the activities one by one (conseillers)
+	Partage    bool              // may share the figures by a link (référents, coordinateurs)
 }
 
 func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
 	p := &statsPage{Form: q.Form, Errors: q.Errors, Periodes: statsPeriodes, Aucune: len(q.Choix) == 0,
-		Detail: staff.VoitPersonnes()}
+		Detail: staff.VoitPersonnes(), Partage: statistiques.MayShare(staff)}
 	if len(q.Choix) > 1 {
 		for _, s := range q.Choix {
 			p.Structures = append(p.Structures, formulaire.Option{Value: s.ID, Label: s.Nom})

@@ -16,9 +16,10 @@ const Masque = "MASQUE"
 // secretPaths are the path prefixes whose next segment is a secret: the
 // personal link of a registration and its short code, an attestation's
 // verification code, the secret of the SMS providers' delivery reports,
-// the links of the staff account e-mails.
+// the links of the staff account e-mails, the links to shared figures.
 var secretPaths = []string{"/inscription/", "/verifier/", "/i/", "/sms/retours/brevo/", "/sms/retours/ovh/",
-	"/connexion/nouveau-mot-de-passe/", "/connexion/verifier/", "/connexion/changer-email/"}
+	"/connexion/nouveau-mot-de-passe/", "/connexion/verifier/", "/connexion/changer-email/",
+	"/chiffres/"}
 
 // keptParams are the query parameters whose values say nothing about a
 // person (pages, dates, the shape of an API answer); every other value

@@ -15,6 +15,7 @@ func TestURL(t *testing.T) {
 		{"/verifier/ABCD-EFGH", "/verifier/MASQUE"},
 		{"/verifier?code=ABCD-EFGH", "/verifier?code=MASQUE"},
 		{"/i/7K3M-Q9PX", "/i/MASQUE"},
+		{"/chiffres/" + strings.Repeat("a", 43), "/chiffres/MASQUE"},
 		{"/i/7k3m%20q9px", "/i/MASQUE"},
 		{"/i?code=7K3M-Q9PX", "/i?code=MASQUE"},
 		{"/i", "/i"},
