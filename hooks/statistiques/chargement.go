@@ -24,7 +24,7 @@ import (
 //	f := stats.Filtre{Periode: stats.Mois(2026, time.October)}
 //	d, err := LoadStatsData(app, []string{structureID}, f.Etendue())
 //	r := stats.Calculer(d, f)           // or stats.Mensuel(d, structureID, 2026, time.October)
-//	rows := ActivityRows(d, f)          // for WriteActivitiesXLSX / WriteActivitiesCSV
+//	x := NewActivityExport(d, f, by, now, nil) // for WriteActivitiesXLSX / WriteActivitiesCSV
 //
 // Access is the caller's business: the structure ids must be ones the
 // person may see (staffStatsStructures), as this reads people's
