@@ -39,33 +39,35 @@ import (
 //     domain/genre.ts, statut-social.ts, tranche-age.ts, features/
 //     activites/use-cases/cra/fields/thematique.ts, type-activite.ts,
 //     individuel/fields/autonomie.ts, collectif/fields/niveau-atelier.ts,
-//     whose labels are Atelier's own (referentiel).
+//     whose labels Atelier's referentiel already holds.
 //
 // La Coop writes the export of one's own activities with the columns
 // « Bénéficiaire » and « Notes supplémentaires » (29 columns); Atelier adds
-// its own after them (ActivityColumns).
+// its own after them (activityColumns).
 //
-// Two cells differ on purpose, for Atelier's privacy rules: the export
-// leaves the application, référents may download activities without
-// reading anyone's name, and no file of statistics names a beneficiary.
+// Two cells differ on purpose, for Atelier's privacy rules. The file
+// leaves the application and is handed on to whoever reads La Coop's
+// files, and Atelier's statistics files never name a beneficiary (the
+// same rows may go to référents and coordinateurs, who read no names).
 // So « Bénéficiaire » holds what La Coop writes for an anonymous
-// beneficiary, and « Notes supplémentaires » (free text about a person)
-// stays empty.
+// beneficiary (displayNameFromIdentity in features/beneficiaire/domain/
+// beneficiaire.ts at 46aa33bdf21c), and « Notes supplémentaires », free
+// text about a person, stays empty.
 
-// CoopColumns are La Coop's columns, in its order.
-var CoopColumns = []string{"Date", "Enregistré le", "Dernière modification le", "Type", "Participants", "Bénéficiaire",
+// coopColumns are La Coop's columns, in its order.
+var coopColumns = []string{"Date", "Enregistré le", "Dernière modification le", "Type", "Participants", "Bénéficiaire",
 	"Canaux d’accompagnement", "Nom du lieu", "Adresse", "Commune", "Code postal", "Code Insee", "Durée (min)",
 	"Nom de l’atelier", "Matériel numérique utilisé", "Thématique(s) d’accompagnement", "Tags",
 	"Nom de la démarche administrative", "Niveau d’autonomie (ou de l’atelier)", "Bénéficiaire réorienté",
 	"Structure de redirection", "Commune du bénéficiaire", "Code postal du bénéficiaire", "Code Insee du bénéficiaire",
 	"Genre du bénéficiaire", "Tranche d’âge du bénéficiaire", "Statut du bénéficiaire", "Notes supplémentaires", "ID CRA"}
 
-// ActivityColumns are the export's columns: La Coop's, then Atelier's.
-var ActivityColumns = append(slices.Clip(CoopColumns), "Conseiller")
+// activityColumns are the export's columns: La Coop's, then Atelier's.
+var activityColumns = append(slices.Clip(coopColumns), "Conseiller")
 
-// BeneficiaireAnonyme is what La Coop writes for a beneficiary it does
+// beneficiaireAnonyme is what La Coop writes for a beneficiary it does
 // not follow by name.
-const BeneficiaireAnonyme = "Bénéficiaire anonyme"
+const beneficiaireAnonyme = "Bénéficiaire anonyme"
 
 // Types of activity rows, as La Coop names them.
 const (
@@ -269,20 +271,20 @@ func (r activityRow) participants() string {
 	return strconv.Itoa(r.Rang) + "/" + strconv.Itoa(r.Participants)
 }
 
-// cells are the row's values as text, in ActivityColumns' order.
+// cells are the row's values as text, in activityColumns' order.
 func (r activityRow) cells() []string {
 	modifie := ""
 	if !r.Modifie.Equal(r.Enregistre) {
 		modifie = coopDateTime(r.Modifie)
 	}
 	return []string{r.Date.Time().Format("02/01/2006"), coopDateTime(r.Enregistre), modifie, r.Type, r.participants(),
-		BeneficiaireAnonyme, r.Canal, r.NomLieu, r.Adresse, r.Commune, r.CodePostal, r.CodeInsee, strconv.Itoa(r.DureeMinutes),
+		beneficiaireAnonyme, r.Canal, r.NomLieu, r.Adresse, r.Commune, r.CodePostal, r.CodeInsee, strconv.Itoa(r.DureeMinutes),
 		r.Atelier, r.Materiel, r.Thematiques, "", r.Demarche, r.Autonomie, r.Reoriente, r.Redirection,
 		r.CommuneBeneficiaire, r.CodePostalBeneficiaire, r.CodeInseeBeneficiaire, r.Genre, r.TrancheAge, r.Statut,
 		"", r.ID, r.Conseiller}
 }
 
-// Columns of the cells La Coop writes as numbers or dates, in ActivityColumns.
+// Columns of the cells La Coop writes as numbers or dates, in activityColumns.
 const (
 	colDate         = 0
 	colParticipants = 4
@@ -331,7 +333,7 @@ func (x ActivityExport) grid() (block [][]string, table [][]string) {
 		nil,
 		nil, // La Coop's separator row before the table
 	}
-	table = append(table, ActivityColumns)
+	table = append(table, activityColumns)
 	for _, r := range x.Lignes {
 		table = append(table, r.cells())
 	}
@@ -408,7 +410,7 @@ func WriteActivitiesXLSX(w io.Writer, x ActivityExport) error {
 				return err
 			}
 		}
-		last, err := excelize.CoordinatesToCellName(len(ActivityColumns), sheet.next-1)
+		last, err := excelize.CoordinatesToCellName(len(activityColumns), sheet.next-1)
 		if err != nil {
 			return err
 		}
@@ -424,7 +426,7 @@ func WriteActivitiesXLSX(w io.Writer, x ActivityExport) error {
 // columnWidths fits each column to its longest line, within bounds, as
 // La Coop sizes its columns to their content.
 func columnWidths(lines [][]string) []float64 {
-	widths := make([]float64, len(ActivityColumns))
+	widths := make([]float64, len(activityColumns))
 	for _, line := range lines {
 		for i, v := range line {
 			if i >= len(widths) {
