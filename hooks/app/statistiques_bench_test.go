@@ -64,10 +64,10 @@ func BenchmarkStatistics(b *testing.B) {
 		}
 	})
 	b.Run("activities-xlsx", func(b *testing.B) {
-		rows := statistiques.ActivityRows(d, f)
+		x := statistiques.NewActivityExport(d, f, statistiques.Exporteur{Prenom: "Camille", Nom: "Martin", Role: "conseiller"}, now, nil)
 		b.ReportAllocs()
 		for b.Loop() {
-			if err := statistiques.WriteActivitiesXLSX(io.Discard, rows); err != nil {
+			if err := statistiques.WriteActivitiesXLSX(io.Discard, x); err != nil {
 				b.Fatal(err)
 			}
 		}

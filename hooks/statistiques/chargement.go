@@ -24,7 +24,7 @@ import (
 //	f := stats.Filtre{Periode: stats.Mois(2026, time.October)}
 //	d, err := LoadStatsData(app, []string{structureID}, f.Etendue())
 //	r := stats.Calculer(d, f)           // or stats.Mensuel(d, structureID, 2026, time.October)
-//	rows := ActivityRows(d, f)          // for WriteActivitiesXLSX / WriteActivitiesCSV
+//	x := NewActivityExport(d, f, by, now, nil) // for WriteActivitiesXLSX / WriteActivitiesCSV
 //
 // Access is the caller's business: the structure ids must be ones the
 // person may see (staffStatsStructures), as this reads people's
@@ -83,8 +83,8 @@ func loadStatsStructures(app core.App, d *stats.Donnees, ids []any) error {
 func loadStatsSeances(app core.App, d *stats.Donnees, ids []any, from, to string, names map[string]string) error {
 	where := dbx.And(dbx.In("s.structure", ids...), dbx.NewExp("s.debut >= {:from} AND s.debut < {:to}", dbx.Params{"from": from, "to": to}))
 	rows, err := app.DB().Select("s.id", "s.structure", "s.debut", "s.fin", "s.statut", "CAST(s.capacite AS INTEGER)",
-		"CAST(s.participants_anonymes AS INTEGER)", "s.animateurs", "a.titre", "a.besoin", "a.thematiques", "a.materiel",
-		"l.nom", "l.adresse", "l.code_postal", "l.commune", "l.code_insee").
+		"CAST(s.participants_anonymes AS INTEGER)", "s.animateurs", "a.titre", "a.niveau", "a.besoin", "a.thematiques", "a.materiel",
+		"l.nom", "l.adresse", "l.code_postal", "l.commune", "l.code_insee", "s.created", "s.updated").
 		From("seances s").
 		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
 		InnerJoin("lieux l", dbx.NewExp("l.id = s.lieu")).
@@ -97,13 +97,14 @@ func loadStatsSeances(app core.App, d *stats.Donnees, ids []any, from, to string
 		defer rows.Close()
 		for rows.Next() {
 			var s stats.Seance
-			var debut, fin, animateurs, thematiques, materiel string
+			var debut, fin, animateurs, thematiques, materiel, cree, modifie string
 			if err := rows.Scan(&s.ID, &s.Structure, &debut, &fin, &s.Statut, &s.Capacite, &s.ParticipantsAnonymes, &animateurs,
-				&s.Atelier, &s.Besoin, &thematiques, &materiel,
-				&s.Lieu.Nom, &s.Lieu.Adresse, &s.Lieu.CodePostal, &s.Lieu.Commune, &s.Lieu.CodeInsee); err != nil {
+				&s.Atelier, &s.Niveau, &s.Besoin, &thematiques, &materiel,
+				&s.Lieu.Nom, &s.Lieu.Adresse, &s.Lieu.CodePostal, &s.Lieu.Commune, &s.Lieu.CodeInsee, &cree, &modifie); err != nil {
 				return err
 			}
 			s.Debut, s.Fin = model.ParseDBTime(debut), model.ParseDBTime(fin)
+			s.Enregistre, s.Modifie = model.ParseDBTime(cree), model.ParseDBTime(modifie)
 			s.Thematiques, s.Materiel = model.JSONList(thematiques), model.JSONList(materiel)
 			s.Animateurs = model.JSONList(animateurs) // ids for now: named by nameStatsStaff
 			for _, id := range s.Animateurs {
@@ -162,7 +163,7 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 	rows, err := app.DB().Select("a.id", "a.structure", "a.date", "CAST(a.duree_minutes AS INTEGER)", "a.type_lieu",
 		"a.thematiques", "a.materiel", "a.autonomie", "a.demarche", "a.oriente", "a.structure_redirection",
 		"a.commune", "a.code_postal", "a.code_insee", "a.tranche_age", "a.genre", "a.statut_social", "a.conseiller",
-		"coalesce(b.id, '')", "coalesce(CAST(b.annee_naissance AS INTEGER), 0)", "coalesce(b.genre, '')",
+		"a.created", "a.updated", "coalesce(b.id, '')", "coalesce(CAST(b.annee_naissance AS INTEGER), 0)", "coalesce(b.genre, '')",
 		"coalesce(b.statut_social, '')", "coalesce(b.commune, '')", "coalesce(b.code_postal, '')", "coalesce(b.code_insee, '')").
 		From("accompagnements a").
 		LeftJoin("beneficiaires b", dbx.NewExp("b.id = a.beneficiaire AND a.beneficiaire != ''")).
@@ -174,15 +175,16 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 	defer rows.Close()
 	for rows.Next() {
 		var a stats.Accompagnement
-		var date, thematiques, materiel string
+		var date, thematiques, materiel, cree, modifie string
 		var p stats.Personne
 		if err := rows.Scan(&a.ID, &a.Structure, &date, &a.DureeMinutes, &a.TypeLieu, &thematiques, &materiel, &a.Autonomie,
 			&a.Demarche, &a.Oriente, &a.StructureRedirection, &a.Commune, &a.CodePostal, &a.CodeInsee,
-			&a.TrancheAge, &a.Genre, &a.StatutSocial, &a.Conseiller,
+			&a.TrancheAge, &a.Genre, &a.StatutSocial, &a.Conseiller, &cree, &modifie,
 			&p.ID, &p.AnneeNaissance, &p.Genre, &p.StatutSocial, &p.Commune, &p.CodePostal, &p.CodeInsee); err != nil {
 			return fmt.Errorf("statistics help: %w", err)
 		}
 		a.Date = model.ParseDBTime(date)
+		a.Enregistre, a.Modifie = model.ParseDBTime(cree), model.ParseDBTime(modifie)
 		a.Thematiques, a.Materiel = model.JSONList(thematiques), model.JSONList(materiel)
 		if p.ID != "" {
 			a.Personne = &p

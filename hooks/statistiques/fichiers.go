@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -14,113 +13,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/lib/stats"
 )
-
-// ActivityRows lists the held sessions and the one-to-one help of the
-// filter, by date. Sessions not held (planned, cancelled) are not
-// activities. Session rows leave the beneficiary columns empty: a
-// workshop has several participants, counted in Participants.
-func ActivityRows(d *stats.Donnees, f stats.Filtre) []activityRow {
-	var rows []activityRow
-	for i := range d.Seances {
-		s := &d.Seances[i]
-		if s.Statut != "realisee" || !d.SeanceDans(s, f) {
-			continue
-		}
-		rows = append(rows, activityRow{Date: stats.DateDe(d.Local(s.Structure, s.Debut)), Type: typeCollectif,
-			Participants: s.Participants(), Canal: referentiel.TypesLieu.Label("lieu_activite"),
-			NomLieu: s.Lieu.Nom, Adresse: s.Lieu.Adresse, Commune: s.Lieu.Commune, CodePostal: s.Lieu.CodePostal,
-			CodeInsee: s.Lieu.CodeInsee, DureeMinutes: s.DureeMinutes(), Atelier: s.Atelier,
-			Materiel: labels(referentiel.Materiels, s.Materiel), Thematiques: labels(referentiel.Thematiques, s.Thematiques),
-			Conseiller: strings.Join(s.Animateurs, ", ")})
-	}
-	for i := range d.Accompagnements {
-		a := &d.Accompagnements[i]
-		if d.AccompagnementDans(a, f) {
-			rows = append(rows, accompagnementActivityRow(d, a))
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Date.Avant(rows[j].Date) })
-	return rows
-}
-
-func accompagnementActivityRow(d *stats.Donnees, a *stats.Accompagnement) activityRow {
-	day := stats.DateDe(d.Local(a.Structure, a.Date))
-	r := activityRow{Date: day, Type: typeIndividuel, Participants: 1, Canal: referentiel.TypesLieu.Label(a.TypeLieu),
-		Commune: a.Commune, CodePostal: a.CodePostal, CodeInsee: a.CodeInsee, DureeMinutes: a.DureeMinutes,
-		Materiel: labels(referentiel.Materiels, a.Materiel), Thematiques: labels(referentiel.Thematiques, a.Thematiques),
-		Demarche: a.Demarche, Autonomie: referentiel.Autonomies.Label(a.Autonomie), Reoriente: "Non",
-		Redirection: referentiel.StructuresRedirection.Label(a.StructureRedirection), Conseiller: a.Conseiller}
-	if a.Oriente {
-		r.Reoriente = "Oui"
-	}
-	if a.TypeLieu == "lieu_activite" {
-		// At the structure's own place: its name and address.
-		place := d.Structures[a.Structure].Adresse
-		r.NomLieu, r.Adresse, r.Commune, r.CodePostal, r.CodeInsee = place.Nom, place.Adresse, place.Commune, place.CodePostal, place.CodeInsee
-	}
-	tranche, genre, statut := a.TrancheAge, a.Genre, a.StatutSocial
-	if p := a.Personne; p != nil {
-		r.CommuneBeneficiaire, r.CodePostalBeneficiaire, r.CodeInseeBeneficiaire = p.Commune, p.CodePostal, p.CodeInsee
-		tranche, genre, statut = referentiel.TrancheAgeDeNaissance(p.AnneeNaissance, day.Annee), p.Genre, p.StatutSocial
-	}
-	r.TrancheAge = referentiel.TranchesAge.Label(orNonCommunique(tranche))
-	r.Genre = referentiel.Genres.Label(orNonCommunique(genre))
-	r.Statut = referentiel.StatutsSociaux.Label(orNonCommunique(statut))
-	return r
-}
-
-func orNonCommunique(v string) string {
-	if v == "" {
-		return "non_communique"
-	}
-	return v
-}
-
-// labels joins the labels of a multi-valued field with « , ».
-func labels(list referentiel.List, values []string) string {
-	return strings.Join(list.Labels(values), ", ")
-}
-
-// WriteActivitiesXLSX writes the activity rows as a one-sheet workbook:
-// dates as dates, counts and minutes as numbers, text as text (a text
-// cell is never a formula, whatever it starts with).
-func WriteActivitiesXLSX(w io.Writer, rows []activityRow) error {
-	return writeWorkbook(w, func(x *xlsxBook) error {
-		sheet, err := x.sheet("Activités", 18)
-		if err != nil {
-			return err
-		}
-		if err := sheet.header(activityColumns); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			cells := r.cells()
-			values := make([]any, len(cells))
-			for i, c := range cells {
-				values[i] = c
-			}
-			values[0] = excelize.Cell{StyleID: x.dateStyle, Value: r.Date.Time()}
-			values[2], values[9] = r.Participants, r.DureeMinutes
-			if err := sheet.row(values...); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// WriteActivitiesCSV writes the activity rows for a French spreadsheet.
-func WriteActivitiesCSV(w io.Writer, rows []activityRow) error {
-	table := make([][]string, 0, len(rows)+1)
-	table = append(table, activityColumns)
-	for _, r := range rows {
-		table = append(table, r.cells())
-	}
-	return tableur.WriteFrench(w, table)
-}
 
 // summaryTables lays the result out as tables, shared by both formats.
 func summaryTables(s SummaryExport) []summaryTable {
@@ -263,10 +157,6 @@ func writeWorkbook(w io.Writer, fill func(*xlsxBook) error) error {
 	if x.bold, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
 		return fmt.Errorf("xlsx style: %w", err)
 	}
-	dateFormat := "dd/mm/yyyy"
-	if x.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat}); err != nil {
-		return fmt.Errorf("xlsx style: %w", err)
-	}
 	if err := fill(x); err != nil {
 		return err
 	}
@@ -277,31 +167,6 @@ func writeWorkbook(w io.Writer, fill func(*xlsxBook) error) error {
 		return fmt.Errorf("write xlsx: %w", err)
 	}
 	return nil
-}
-
-// activityColumns are La Coop's activity export columns, in its order,
-// then the advisor's name.
-var activityColumns = []string{"Date", "Type", "Participants", "Canaux d'accompagnement", "Nom du lieu", "Adresse",
-	"Commune", "Code postal", "Code Insee", "Durée (min)", "Nom de l'atelier", "Matériel numérique utilisé",
-	"Thématique(s) d'accompagnement", "Nom de la démarche administrative", "Niveau d'autonomie",
-	"Bénéficiaire réorienté", "Structure de redirection", "Commune du bénéficiaire", "Code postal du bénéficiaire",
-	"Code Insee du bénéficiaire", "Genre du bénéficiaire", "Tranche d'âge du bénéficiaire", "Statut du bénéficiaire",
-	"Conseiller"}
-
-// activityRow is one line of the activity export, values as printed.
-type activityRow struct {
-	Date                                             stats.Date // in the structure's zone
-	Type                                             string
-	Participants                                     int
-	Canal                                            string
-	NomLieu, Adresse, Commune, CodePostal, CodeInsee string
-	DureeMinutes                                     int
-	Atelier, Materiel, Thematiques                   string
-	Demarche, Autonomie, Reoriente, Redirection      string
-	// The beneficiary, on one-to-one help rows only.
-	CommuneBeneficiaire, CodePostalBeneficiaire, CodeInseeBeneficiaire string
-	Genre, TrancheAge, Statut                                          string
-	Conseiller                                                         string
 }
 
 // SummaryExport is what the aggregate exports hold: counts, no person.
@@ -332,10 +197,10 @@ var summarySheets = map[string]string{
 }
 
 type xlsxBook struct {
-	file            *excelize.File
-	bold, dateStyle int
-	current         *excelize.StreamWriter // the sheet being written
-	sheets          int
+	file    *excelize.File
+	bold    int
+	current *excelize.StreamWriter // the sheet being written
+	sheets  int
 }
 
 type xlsxSheet struct {
@@ -346,25 +211,11 @@ type xlsxSheet struct {
 
 const XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// Types of activity rows, as La Coop names them.
-const (
-	typeIndividuel = "Accompagnement individuel"
-	typeCollectif  = "Atelier collectif"
-)
-
 // capitalize puts the first letter in upper case: « accompagnements » →
 // « Accompagnements ».
 func capitalize(s string) string {
 	r, size := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[size:]
-}
-
-// cells are the row's values as text, in the columns' order.
-func (r activityRow) cells() []string {
-	return []string{r.Date.Time().Format("02/01/2006"), r.Type, strconv.Itoa(r.Participants), r.Canal, r.NomLieu, r.Adresse,
-		r.Commune, r.CodePostal, r.CodeInsee, strconv.Itoa(r.DureeMinutes), r.Atelier, r.Materiel, r.Thematiques,
-		r.Demarche, r.Autonomie, r.Reoriente, r.Redirection, r.CommuneBeneficiaire, r.CodePostalBeneficiaire,
-		r.CodeInseeBeneficiaire, r.Genre, r.TrancheAge, r.Statut, r.Conseiller}
 }
 
 // flush ends the sheet being written.
@@ -400,8 +251,10 @@ func (x *xlsxBook) sheet(name string, width float64) (*xlsxSheet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
 	}
-	if err := sw.SetColWidth(1, 30, width); err != nil {
-		return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
+	if width > 0 { // else the caller sizes the columns
+		if err := sw.SetColWidth(1, 30, width); err != nil {
+			return nil, fmt.Errorf("xlsx sheet %s: %w", name, err)
+		}
 	}
 	x.current = sw
 	return &xlsxSheet{book: x, stream: sw, next: 1}, nil

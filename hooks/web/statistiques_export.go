@@ -26,11 +26,11 @@ type statsExport struct {
 var (
 	exportActivitiesXLSX = statsExport{detail: true, name: "activites", ext: "xlsx", contentType: statistiques.XlsxContentType,
 		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
-			return statistiques.WriteActivitiesXLSX(w, statistiques.ActivityRows(d, q.Filtre))
+			return statistiques.WriteActivitiesXLSX(w, q.activities(d))
 		}}
 	exportActivitiesCSV = statsExport{detail: true, name: "activites", ext: "csv", contentType: "text/csv; charset=utf-8",
 		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
-			return statistiques.WriteActivitiesCSV(w, statistiques.ActivityRows(d, q.Filtre))
+			return statistiques.WriteActivitiesCSV(w, q.activities(d))
 		}}
 	exportSummaryXLSX = statsExport{name: "synthese", ext: "xlsx", contentType: statistiques.XlsxContentType,
 		write: func(w io.Writer, q *statsQuery, d *stats.Donnees) error {
@@ -41,6 +41,22 @@ var (
 			return statistiques.WriteSummaryCSV(w, q.summary(d))
 		}}
 )
+
+// activities is La Coop's activity export of the query, as the person
+// downloads it now; the structure chosen in the filters is its « lieu ».
+func (q *statsQuery) activities(d *stats.Donnees) statistiques.ActivityExport {
+	var by statistiques.Exporteur
+	if q.Staff != nil {
+		by = statistiques.Exporteur{Prenom: q.Staff.Prenom, Nom: q.Staff.Nom, Role: q.Staff.RoleValue}
+	}
+	var lieux []string
+	if q.Form.Structure != "" {
+		for _, s := range q.Comptees {
+			lieux = append(lieux, s.Nom)
+		}
+	}
+	return statistiques.NewActivityExport(d, q.Filtre, by, q.Now, lieux)
+}
 
 func (q *statsQuery) summary(d *stats.Donnees) statistiques.SummaryExport {
 	return statistiques.SummaryExport{Perimetre: q.perimetre(), Periode: intitulePeriode(q.Filtre.Periode), Resultat: stats.Calculer(d, q.Filtre)}

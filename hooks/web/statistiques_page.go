@@ -67,6 +67,8 @@ type statsQuery struct {
 	Filtre   stats.Filtre
 	Choix    []statistiques.StatsStructure // the structures the person may count
 	Comptees []statistiques.StatsStructure // the ones counted (all of Choix, or the chosen one)
+	Staff    *model.StaffView              // who asks (the activity export says who exported)
+	Now      time.Time                     // when they ask
 }
 
 // resolveStatsQuery checks the filter of the request. A structure that is
@@ -78,6 +80,7 @@ func resolveStatsQuery(e *core.RequestEvent, staff *model.StaffView, now time.Ti
 		return nil, err
 	}
 	q := &statsQuery{Form: parseStatsForm(e.Request.URL.Query()), Errors: formulaire.Erreurs{}, Choix: choix, Comptees: choix}
+	q.Staff, q.Now = staff, now
 	if id := q.Form.Structure; id != "" {
 		q.Comptees = nil
 		for _, s := range choix {

@@ -109,6 +109,7 @@ type Seance struct {
 	Debut, Fin           time.Time
 	Statut               string // planifiee, annulee, realisee
 	Atelier              string // the workshop's title (exports)
+	Niveau               string // the workshop's referentiel.Niveaux value (exports)
 	Besoin               string
 	Thematiques          []string
 	Materiel             []string // exports
@@ -117,6 +118,7 @@ type Seance struct {
 	ParticipantsAnonymes int
 	Animateurs           []string // advisors' names (exports)
 	Inscriptions         []Inscription
+	Enregistre, Modifie  time.Time // the record's creation and last change (exports)
 }
 
 // DureeMinutes is the session's length.
@@ -156,6 +158,7 @@ type Accompagnement struct {
 	Personne                       *Personne // nil when the person stayed anonymous
 	// What an anonymous person told about themselves.
 	TrancheAge, Genre, StatutSocial string
+	Enregistre, Modifie             time.Time // the record's creation and last change (exports)
 }
 
 // Donnees is everything the engine reads: structures, sessions and one-to-
