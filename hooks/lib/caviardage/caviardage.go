@@ -18,7 +18,8 @@ const Masque = "MASQUE"
 // verification code, the secret of the SMS providers' delivery reports,
 // the links of the staff account e-mails.
 var secretPaths = []string{"/inscription/", "/verifier/", "/i/", "/sms/retours/brevo/", "/sms/retours/ovh/",
-	"/connexion/nouveau-mot-de-passe/", "/connexion/verifier/", "/connexion/changer-email/"}
+	"/connexion/nouveau-mot-de-passe/", "/connexion/verifier/", "/connexion/changer-email/",
+	"/connexion/invitation/"}
 
 // keptParams are the query parameters whose values say nothing about a
 // person (pages, dates, the shape of an API answer); every other value
