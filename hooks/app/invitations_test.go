@@ -215,7 +215,13 @@ func TestDeactivationFromThePageEndsSessions(t *testing.T) {
 	if s.beneficiariesSeen(token) == 0 {
 		t.Fatal("the conseiller reads nobody before")
 	}
-	expectBody(t, s.getAs(referent, "/espace/comptes/"+target), http.StatusOK, []string{"Désactiver le compte"}, nil)
+	expectBody(t, s.getAs(referent, "/espace/comptes/"+target), http.StatusOK, []string{"Désactiver le compte"}, []string{"Réactiver le compte"})
+	// An action that does not fit the account's state has no page.
+	for _, action := range []string{"reactiver", "retirer"} {
+		if rec := s.getAs(referent, "/espace/comptes/"+target+"/"+action); rec.Code != http.StatusNotFound {
+			t.Errorf("%s an active account: %d", action, rec.Code)
+		}
+	}
 	expectBody(t, s.getAs(referent, "/espace/comptes/"+target+"/desactiver"), http.StatusOK,
 		[]string{"Désactiver ce compte ?", "La personne est déconnectée tout de suite, partout."}, nil)
 	if s.beneficiariesSeen(token) == 0 {

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -12,6 +13,7 @@ import (
 	"atelier/hooks/access"
 	"atelier/hooks/comptes"
 	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/model"
 )
 
 // RegisterAccountPages: « Comptes », where référents (their structures'
@@ -183,7 +185,8 @@ type accountAction struct {
 	Consequences                  []string
 	do                            func(core.App, *core.Record, string) (*core.Record, error)
 	fait                          string
-	retour                        bool // back to the list (the account is gone)
+	retour                        bool     // back to the list (the account is gone)
+	etats                         []string // the states it applies to
 }
 
 func (a *accountAction) Path() string { return a.path }
@@ -192,14 +195,16 @@ var accountActions = []*accountAction{
 	{path: "desactiver", titre: "Désactiver un compte", Question: "Désactiver ce compte ?", Bouton: "Désactiver le compte",
 		Consequences: []string{"La personne est déconnectée tout de suite, partout.", "Elle ne peut plus se connecter.",
 			"Ce qu'elle a saisi reste enregistré.", "Vous pourrez réactiver le compte plus tard."},
-		do: comptes.Deactivate, fait: "Compte désactivé. La personne est déconnectée."},
+		do: comptes.Deactivate, fait: "Compte désactivé. La personne est déconnectée.",
+		etats: []string{comptes.EtatActive, comptes.EtatAConfirmer}},
 	{path: "reactiver", titre: "Réactiver un compte", Question: "Réactiver ce compte ?", Bouton: "Réactiver le compte",
 		Consequences: []string{"La personne peut se connecter à nouveau avec son mot de passe."},
 		do:           comptes.Reactivate, fait: "Compte réactivé."},
 	{path: "retirer", titre: "Retirer une invitation", Question: "Retirer cette invitation ?", Bouton: "Retirer l'invitation",
 		Consequences: []string{"Le lien envoyé par e-mail ne marche plus.", "Le compte, jamais utilisé, est supprimé.",
 			"Vous pourrez inviter cette adresse à nouveau."},
-		do: comptes.WithdrawInvitation, fait: "Invitation retirée.", retour: true},
+		do: comptes.WithdrawInvitation, fait: "Invitation retirée.", retour: true,
+		etats: []string{comptes.EtatInvitee, comptes.EtatInvitationExpiree}},
 }
 
 func confirmActionHandler(pe *pageEngine, a *accountAction) func(*core.RequestEvent) error {
@@ -210,6 +215,9 @@ func confirmActionHandler(pe *pageEngine, a *accountAction) func(*core.RequestEv
 		}
 		if !c.Gerable {
 			return accountError(e, access.ErrForbidden)
+		}
+		if !slices.Contains(a.etats, c.Etat) {
+			return model.ErrNotFound
 		}
 		return pe.renderAccount(e, http.StatusOK, gestionData{Action: a})
 	}
