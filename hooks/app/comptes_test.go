@@ -248,8 +248,18 @@ func TestNewStructureOrRoleNeedsAConfirmation(t *testing.T) {
 	if n := s.beneficiariesSeen(testkit.Token(t, testkit.ReferentA)); n != 0 {
 		t.Errorf("a référent made conseiller reads %d beneficiaries", n)
 	}
-	// A coordinateur who makes themselves conseiller reads nobody either.
-	patch(testkit.Coordinateur, map[string]any{"role": "conseiller"})
+	// A coordinateur cannot make themselves conseiller (nobody changes
+	// their own role, hooks/comptes guardRights); made one by another
+	// coordinateur, they read nobody either.
+	if rec := s.api(http.MethodPatch, "/api/collections/utilisateurs/records/"+testkit.ID(testkit.Coordinateur), coord,
+		map[string]any{"role": "conseiller"}); rec.Code != http.StatusForbidden {
+		t.Errorf("a coordinateur changed their own role: %d %s", rec.Code, rec.Body.String())
+	}
+	setFields(t, s.app, "utilisateurs", testkit.ReferentA, map[string]any{"role": "coordinateur"})
+	if rec := s.api(http.MethodPatch, "/api/collections/utilisateurs/records/"+testkit.ID(testkit.Coordinateur),
+		testkit.Token(t, testkit.ReferentA), map[string]any{"role": "conseiller"}); rec.Code != http.StatusOK {
+		t.Fatalf("another coordinateur makes the coordinateur conseiller: %d %s", rec.Code, rec.Body.String())
+	}
 	if n := s.beneficiariesSeen(coord); n != 0 {
 		t.Errorf("a coordinateur turned conseiller reads %d beneficiaries", n)
 	}
