@@ -170,6 +170,7 @@ func TestHiddenFields(t *testing.T) {
 	app := newApp(t)
 	for _, f := range []struct{ collection, field string }{
 		{"inscriptions", "jeton"}, {"seances", "notes_internes"}, {"inscriptions", "code"},
+		{"utilisateurs", "invitation_empreinte"},
 	} {
 		c, err := app.FindCollectionByNameOrId(f.collection)
 		if err != nil {
@@ -333,7 +334,9 @@ func TestStaffAuthConfiguration(t *testing.T) {
 	if c.ManageRule != nil {
 		t.Errorf("manageRule = %v, want superusers only", *c.ManageRule)
 	}
-	for name, r := range currentRules() {
+	want := currentRules()
+	want["utilisateurs"] = invitationRules() // 1763900023
+	for name, r := range want {
 		c, _ := app.FindCollectionByNameOrId(name)
 		if c == nil || !ptrEqual(c.ListRule, r.list) || !ptrEqual(c.ViewRule, r.view) || !ptrEqual(c.CreateRule, r.create) ||
 			!ptrEqual(c.UpdateRule, r.update) || !ptrEqual(c.DeleteRule, r.delete) {

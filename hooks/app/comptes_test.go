@@ -248,8 +248,18 @@ func TestNewStructureOrRoleNeedsAConfirmation(t *testing.T) {
 	if n := s.beneficiariesSeen(testkit.Token(t, testkit.ReferentA)); n != 0 {
 		t.Errorf("a référent made conseiller reads %d beneficiaries", n)
 	}
-	// A coordinateur who makes themselves conseiller reads nobody either.
-	patch(testkit.Coordinateur, map[string]any{"role": "conseiller"})
+	// A coordinateur cannot make themselves conseiller (nobody changes
+	// their own role, hooks/comptes guardRights); made one by another
+	// coordinateur, they read nobody either.
+	if rec := s.api(http.MethodPatch, "/api/collections/utilisateurs/records/"+testkit.ID(testkit.Coordinateur), coord,
+		map[string]any{"role": "conseiller"}); rec.Code != http.StatusForbidden {
+		t.Errorf("a coordinateur changed their own role: %d %s", rec.Code, rec.Body.String())
+	}
+	setFields(t, s.app, "utilisateurs", testkit.ReferentA, map[string]any{"role": "coordinateur"})
+	if rec := s.api(http.MethodPatch, "/api/collections/utilisateurs/records/"+testkit.ID(testkit.Coordinateur),
+		testkit.Token(t, testkit.ReferentA), map[string]any{"role": "conseiller"}); rec.Code != http.StatusOK {
+		t.Fatalf("another coordinateur makes the coordinateur conseiller: %d %s", rec.Code, rec.Body.String())
+	}
 	if n := s.beneficiariesSeen(coord); n != 0 {
 		t.Errorf("a coordinateur turned conseiller reads %d beneficiaries", n)
 	}
@@ -283,28 +293,30 @@ func TestOnlyTheAccountChangesItsPasswordAndEmail(t *testing.T) {
 func TestConfirmationPageAccess(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
+	// The coordinateur manages accounts on the same page, but never
+	// confirms one.
 	for _, c := range []struct {
-		who    string
-		cookie string
-		status int
+		who          string
+		cookie       string
+		status, post int
 	}{
-		{"anonyme", "", http.StatusSeeOther},
-		{"conseiller", s.signIn(testkit.ConseillerA), http.StatusForbidden},
-		{"référent", s.signIn(testkit.ReferentA), http.StatusOK},
-		{"coordinateur", s.signIn(testkit.Coordinateur), http.StatusForbidden},
-		{"désactivé", "atelier_session=" + testkit.Token(t, testkit.InactifA), http.StatusSeeOther},
-		{"déconnecté", "atelier_session=" + testkit.Token(t, testkit.DeconnecteA), http.StatusSeeOther},
+		{"anonyme", "", http.StatusSeeOther, http.StatusSeeOther},
+		{"conseiller", s.signIn(testkit.ConseillerA), http.StatusForbidden, http.StatusForbidden},
+		{"référent", s.signIn(testkit.ReferentA), http.StatusOK, 0},
+		{"coordinateur", s.signIn(testkit.Coordinateur), http.StatusOK, http.StatusForbidden},
+		{"désactivé", "atelier_session=" + testkit.Token(t, testkit.InactifA), http.StatusSeeOther, http.StatusSeeOther},
+		{"déconnecté", "atelier_session=" + testkit.Token(t, testkit.DeconnecteA), http.StatusSeeOther, http.StatusSeeOther},
 	} {
 		if rec := s.getAs(c.cookie, "/espace/comptes"); rec.Code != c.status {
 			t.Errorf("%s: GET %d, want %d", c.who, rec.Code, c.status)
 		}
-		if c.status == http.StatusOK {
+		if c.post == 0 {
 			continue
 		}
 		rec := s.postAs(c.cookie, "/espace/comptes/confirmer", url.Values{"compte": {testkit.ID(testkit.ConseillerA)},
 			"structure": {testkit.ID(testkit.StructureA)}})
-		if rec.Code != c.status {
-			t.Errorf("%s: POST %d, want %d", c.who, rec.Code, c.status)
+		if rec.Code != c.post {
+			t.Errorf("%s: POST %d, want %d", c.who, rec.Code, c.post)
 		}
 	}
 }

@@ -48,12 +48,24 @@ func RegisterAccountHooks(app core.App) {
 		if err := guardConfirmations(e); err != nil {
 			return err
 		}
+		if err := guardRights(e); err != nil {
+			return err
+		}
 		before := e.Record.Original().Clone()
 		if err := e.Next(); err != nil {
 			return err
 		}
 		recordGrants(e.App, app, e.Auth, before, e.Record)
 		return nil
+	})
+
+	app.OnRecordDeleteRequest("utilisateurs").BindFunc(func(e *core.RecordRequestEvent) error {
+		if last, err := lastCoordinateur(e.App, e.Record, nil); err != nil {
+			return err
+		} else if last {
+			return apis.NewBadRequestError("C'est le dernier coordinateur actif : nommez-en un autre d'abord.", nil)
+		}
+		return e.Next()
 	})
 
 	app.OnRecordRequestPasswordResetRequest("utilisateurs").BindFunc(func(e *core.RecordRequestPasswordResetRequestEvent) error {
@@ -117,4 +129,27 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// guardRights keeps, through the API, the rules of the « Comptes » pages
+// that the API rules cannot say: nobody but an administrator changes
+// their own role, structures or status; an invitation is accepted only by
+// its link; the last active coordinateur stays one.
+func guardRights(e *core.RecordRequestEvent) error {
+	before, after := e.Record.Original(), e.Record
+	if !e.HasSuperuserAuth() {
+		if e.Auth != nil && e.Auth.Id == after.Id && (before.GetString("role") != after.GetString("role") ||
+			before.GetBool("actif") != after.GetBool("actif") || !sameSet(before.GetStringSlice("structures"), after.GetStringSlice("structures"))) {
+			return apis.NewForbiddenError("Vous ne changez pas votre propre rôle, vos structures ni l'état de votre compte.", nil)
+		}
+		if invited(before) && after.GetBool("actif") {
+			return apis.NewBadRequestError("Cette personne n'a pas encore accepté son invitation.", nil)
+		}
+	}
+	if last, err := lastCoordinateur(e.App, before, after); err != nil {
+		return err
+	} else if last {
+		return apis.NewBadRequestError("C'est le dernier coordinateur actif : nommez-en un autre d'abord.", nil)
+	}
+	return nil
 }

@@ -28,6 +28,9 @@ func changesOf(before, after *core.Record) change {
 	role := referentiel.Roles.Label(after.GetString("role"))
 	if before == nil {
 		c := change{structures: structures, what: []string{"compte créé, rôle " + role}}
+		if invited(after) {
+			c.what = []string{"invitation envoyée, rôle " + role + " ; le compte reste inactif jusqu'au choix du mot de passe"}
+		}
 		if confirmed := after.GetStringSlice(Confirmations); len(confirmed) > 0 {
 			c.what = append(c.what, "confirmé par un administrateur")
 		}
@@ -59,6 +62,9 @@ func changesOf(before, after *core.Record) change {
 		concern(confirmed...)
 	}
 	switch {
+	case invited(before) && !invited(after) && after.GetBool("actif"):
+		c.what = append(c.what, "invitation acceptée, compte activé")
+		concern(structures...)
 	case !before.GetBool("actif") && after.GetBool("actif"):
 		c.what = append(c.what, "compte réactivé")
 		concern(structures...)

@@ -229,7 +229,7 @@ func TestAttaqueComptes(t *testing.T) {
 		var flash string
 		if err := chromedp.Run(ctx,
 			chromedp.Navigate(a.URL+"/espace"),
-			chromedp.Click(`//nav//a[contains(., "Comptes à confirmer")]`, chromedp.BySearch),
+			chromedp.Click(`//nav//a[. = "Comptes"]`, chromedp.BySearch),
 			chromedp.WaitVisible("#titre-comptes", chromedp.ByID),
 		); err != nil {
 			t.Fatal(err)

@@ -135,3 +135,42 @@ func (s *StaffView) PeutCreerAteliers() bool {
 func (s *StaffView) PeutCreerLieux() bool {
 	return s.Coordinateur() || len(s.Structures) > 0
 }
+
+// GereComptes: référents and coordinateurs manage staff accounts on
+// « Comptes » (invite, deactivate, change role and structures;
+// hooks/comptes); conseillers do not.
+func (s *StaffView) GereComptes() bool {
+	return s.RoleValue == RoleReferent || s.Coordinateur()
+}
+
+// PeutDonnerRole: a coordinateur gives every role; a référent makes
+// conseillers and référents, never a coordinateur.
+func (s *StaffView) PeutDonnerRole(role string) bool {
+	switch role {
+	case RoleConseiller, RoleReferent:
+		return s.GereComptes()
+	case RoleCoordinateur:
+		return s.Coordinateur()
+	}
+	return false
+}
+
+// GereCompte tells whether s manages an account of role working in
+// structures: a coordinateur manages every account; a référent a
+// conseiller or référent all of whose structures are theirs (an account
+// shared with another structure is the coordinateur's to change). Nobody
+// manages their own account here: the caller checks who it is.
+func (s *StaffView) GereCompte(role string, structures []string) bool {
+	if s.Coordinateur() {
+		return true
+	}
+	if s.RoleValue != RoleReferent || !s.PeutDonnerRole(role) || len(structures) == 0 {
+		return false
+	}
+	for _, id := range structures {
+		if !slices.Contains(s.Structures, id) {
+			return false
+		}
+	}
+	return true
+}

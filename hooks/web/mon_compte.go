@@ -161,6 +161,7 @@ func registerAccountLinkPages(se *core.ServeEvent, pe *pageEngine) {
 		clearSessionCookie(e)
 		return e.Redirect(http.StatusSeeOther, "/connexion?fait="+doneNewEmail)
 	})).Bind(skip)
+	registerInvitationPages(se, pe, linkPage)
 }
 
 // The sign-in page confirms what a link page did (fait=…): known words
@@ -168,9 +169,11 @@ func registerAccountLinkPages(se *core.ServeEvent, pe *pageEngine) {
 const (
 	doneNewPassword = "mot-de-passe"
 	doneNewEmail    = "email"
+	doneInvitation  = "invitation"
 )
 
 var doneMessages = map[string]string{
 	doneNewPassword: "Votre nouveau mot de passe est enregistré. Connectez-vous avec lui.",
 	doneNewEmail:    "Votre nouvelle adresse e-mail est enregistrée. Connectez-vous avec elle.",
+	doneInvitation:  "Votre mot de passe est enregistré. Connectez-vous avec votre adresse e-mail et ce mot de passe.",
 }

@@ -19,7 +19,7 @@ const Masque = "MASQUE"
 // the links of the staff account e-mails, the links to shared figures.
 var secretPaths = []string{"/inscription/", "/verifier/", "/i/", "/sms/retours/brevo/", "/sms/retours/ovh/",
 	"/connexion/nouveau-mot-de-passe/", "/connexion/verifier/", "/connexion/changer-email/",
-	"/chiffres/"}
+	"/chiffres/", "/connexion/invitation/"}
 
 // keptParams are the query parameters whose values say nothing about a
 // person (pages, dates, the shape of an API answer); every other value

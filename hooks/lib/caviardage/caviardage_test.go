@@ -30,6 +30,7 @@ func TestURL(t *testing.T) {
 		{"/connexion/verifier/" + jeton, "/connexion/verifier/MASQUE"},
 		{"http://atelier.example/connexion/changer-email/" + jeton, "http://atelier.example/connexion/changer-email/MASQUE"},
 		{"/connexion?fait=mot-de-passe", "/connexion?fait=MASQUE"},
+		{"/connexion/invitation/" + jeton, "/connexion/invitation/MASQUE"},
 		{"/inscription/", "/inscription/"},
 		{"", ""},
 		{"%zz", "MASQUE"},

@@ -246,5 +246,6 @@ var EvenementsEnvoi = List{
 	{"relance_emargement", "Relance émargement"},
 	{"droits_compte", "Droits d'un compte du personnel"},
 	{"offre_place", "Place proposée (à confirmer)"},
+	{"invitation_compte", "Invitation d'un compte du personnel"},
 	{"autre", "Autre"},
 }
