@@ -6,7 +6,15 @@ export CGO_ENABLED := 0
 GO ?= go
 ADDR ?= 127.0.0.1:8090
 
-.PHONY: run test test-dates build vet demo bench clean
+# Litestream for the replication test (hooks/e2e/litestream_test.go), the
+# version documented in docs/exploitation.md, built from the Go module proxy
+# into bin/ (its command is pure Go: no cgo). The test finds it through
+# ATELIER_LITESTREAM.
+LITESTREAM_VERSION := v0.5.18
+LITESTREAM := bin/litestream-$(LITESTREAM_VERSION)
+export ATELIER_LITESTREAM := $(CURDIR)/$(LITESTREAM)
+
+.PHONY: run test test-dates build vet demo bench clean litestream
 
 ## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data), in dev mode
 ## (SQL statements on the terminal, their values masked; admin UI changes
@@ -19,7 +27,7 @@ run:
 ## The tests of the real binary (hooks/e2e) spend most of their time waiting
 ## on Chromium and child processes: they run beside the other packages and
 ## the test-dates passes, and their output is printed when they end.
-test: vet hooks/e2e/node_modules
+test: vet hooks/e2e/node_modules $(LITESTREAM)
 	@unformatted=$$(gofmt -l main.go hooks pb_migrations); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	@e2e_log=$$(mktemp); \
@@ -48,6 +56,14 @@ hooks/e2e/node_modules: hooks/e2e/package.json hooks/e2e/package-lock.json
 	@if command -v npm >/dev/null; then npm ci --prefix hooks/e2e --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: browser accessibility audits will fail or skip"; fi
 
+## litestream: build the pinned Litestream into bin/
+litestream: $(LITESTREAM)
+
+$(LITESTREAM):
+	GOBIN=$(CURDIR)/bin/.build $(GO) install -trimpath github.com/benbjohnson/litestream/cmd/litestream@$(LITESTREAM_VERSION)
+	mv bin/.build/litestream $@
+	rmdir bin/.build
+
 ## bench: measure against a real server and print figures with ratios
 bench:
 	$(GO) run ./hooks/bench
@@ -62,3 +78,4 @@ demo:
 
 clean:
 	rm -f atelier
+	rm -rf bin
