@@ -61,6 +61,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterCallListPages(espace, pe)
 	se.Router.GET("/s/{slug}/agenda.ics", pe.Page(web.StructureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 	web.RegisterWidgetPages(se, espace, pe)
+	web.RegisterStructurePages(espace, pe)
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
 		name := e.Request.PathValue("path")
