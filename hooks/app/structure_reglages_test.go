@@ -221,6 +221,9 @@ func TestStructureFreeTextHoursStayUntilChanged(t *testing.T) {
 	setFields(t, s.app, "structures", testkit.StructureA, map[string]any{"horaires": libre})
 	expectBody(t, s.getAs(referent, structurePath(testkit.StructureA)), http.StatusOK,
 		[]string{"Vos horaires actuels sont écrits librement", "ne tiennent pas dans la grille", "Sur rendez-vous le samedi.</textarea>"}, nil)
+	// the grid, empty since it cannot show them, does not wipe them
+	expectBody(t, s.postAs(referent, structurePath(testkit.StructureA), structureForm(map[string]string{"horaires": libre, "action": "grille"})),
+		http.StatusOK, []string{"La grille est vide : les horaires n'ont pas changé.", "Sur rendez-vous le samedi.</textarea>"}, nil)
 	rec := s.postAs(referent, structurePath(testkit.StructureA), structureForm(map[string]string{"horaires": libre, "nom": "Alpha"}))
 	if rec.Code != http.StatusSeeOther {
 		t.Fatalf("save with free-text hours: %d\n%s", rec.Code, rec.Body.String())

@@ -52,6 +52,9 @@ func TestStructureSettingsInTheBrowser(t *testing.T) {
 	if err := chromedp.Run(ctx,
 		chromedp.Navigate(settings),
 		chromedp.WaitVisible("#slug", chromedp.ByID),
+		// the demo's hours are free text: the grid starts folded
+		chromedp.Evaluate(`document.querySelector("details.bloc").open = true`, nil),
+		chromedp.WaitVisible("#grille-0-0-debut", chromedp.ByID),
 		chromedp.SetValue("#grille-0-0-debut", "9h", chromedp.ByID),
 		chromedp.SetValue("#grille-0-0-fin", "12h", chromedp.ByID),
 		chromedp.SetValue("#grille-0-1-debut", "", chromedp.ByID),

@@ -66,6 +66,7 @@ type structureSettingsPage struct {
 	Apercu                []horaires.Ligne
 	AvertissementHoraires string
 	ApercuDemande         bool
+	GrilleVide            bool // the grid was sent empty: the hours are left as they were
 	AdressePublique       string
 	LogoURL               string
 }
@@ -194,7 +195,12 @@ func structureSettingsHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		case actionGrille:
 			h, errs := horaires.DeGrille(grille)
 			page.Errors = errs
-			if len(errs) == 0 {
+			switch {
+			case len(errs) > 0:
+			case h.Vide():
+				// An empty grid does not wipe hours it could not show.
+				page.GrilleVide = true
+			default:
 				page.Form.Horaires = horaires.Ecrire(h)
 			}
 			return renderStructurePreview(pe, e, page, grille, title)
