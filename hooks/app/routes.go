@@ -62,6 +62,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	se.Router.GET("/s/{slug}/agenda.ics", pe.Page(web.StructureCalendarHandler)).Bind(apis.SkipSuccessActivityLog())
 	web.RegisterWidgetPages(se, espace, pe)
 	web.RegisterSharedFiguresPages(se, espace, pe)
+	web.RegisterStructurePages(espace, pe)
 
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
 		name := e.Request.PathValue("path")

@@ -45,7 +45,8 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/a-appeler", "/espace/structures/" + structure + "/rappel", "/espace/compte",
 		"/espace/structures/" + structure + "/widget",
 		"/espace/comptes/" + conseiller.Id, "/espace/comptes/" + conseiller.Id + "/desactiver",
-		"/espace/statistiques/partages", sharedFigures(t, db, structure)}
+		"/espace/statistiques/partages", sharedFigures(t, db, structure),
+		"/espace/structures", "/espace/structures/" + structure}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/horaires"
 	"atelier/hooks/lib/texte"
 	"atelier/hooks/model"
 )
@@ -73,6 +74,17 @@ type StructureView struct {
 	Adresse, CodePostal, Commune string
 	Telephone, Courriel, SiteWeb string
 	Horaires, Presentation       string
+}
+
+// HorairesSemaine are the opening hours said in French, a line per day,
+// when they are written in the OpenStreetMap syntax; nil for free text,
+// which pages show as typed.
+func (s StructureView) HorairesSemaine() []horaires.Ligne {
+	h, err := horaires.Lire(s.Horaires)
+	if err != nil || h.Vide() {
+		return nil
+	}
+	return horaires.Apercu(h)
 }
 
 func (s SeanceView) PlacesRestantes() int { return PlacesRestantes(s.Capacite, s.Occupees) }

@@ -23,6 +23,14 @@ func LoadStructurePage(app core.App, slug string, now time.Time) (*structurePage
 	if err != nil {
 		return nil, err
 	}
+	return LoadStructurePageOf(app, record, now)
+}
+
+// LoadStructurePageOf is the public page of a structure record: its
+// settings page previews typed values with the structure's real places and
+// sessions.
+func LoadStructurePageOf(app core.App, record *core.Record, now time.Time) (*structurePageData, error) {
+	slug := record.GetString("slug")
 	data := &structurePageData{Structure: NewStructureView(record)}
 	lieux, err := app.FindRecordsByFilter("lieux", "structure = {:s}", "nom", 0, 0, dbx.Params{"s": record.Id})
 	if err != nil {
