@@ -2,7 +2,7 @@ package contact
 
 import "errors"
 
-var errSIRET = errors.New("siret: 14 chiffres dont le dernier est une clé")
+var errSIRET = errors.New("Ce numéro SIRET n'existe pas : vérifiez les 14 chiffres, sur une facture ou l'avis de situation de l'Insee.")
 
 // laPosteSIREN is the SIREN of La Poste, whose establishments' SIRET do
 // not follow the Luhn key (INSEE gives them a sum of digits divisible
