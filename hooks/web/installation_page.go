@@ -40,6 +40,7 @@ type installationData struct {
 	SMSEnv         bool   // the server's environment sets the provider: no SMS part
 	SMTPEnregistre bool   // a password of the e-mail server is saved (never shown)
 	EssaiEnvoye    string // where the test e-mail went
+	Retaper        bool   // the form came back: passwords are never drawn back
 	Min            int
 }
 
@@ -117,7 +118,7 @@ func installationForm(e *core.RequestEvent) installation.Formulaire {
 func (h *installationPages) render(e *core.RequestEvent, status int, token string, f installation.Formulaire,
 	errs formulaire.Erreurs, sent string) error {
 	data := installationData{Jeton: token, Form: f, Errors: errs, SMSEnv: envois.SMSFromEnvironment(),
-		SMTPEnregistre: e.App.Settings().SMTP.Password != "", EssaiEnvoye: sent, Min: comptes.PasswordMin(e.App)}
+		SMTPEnregistre: e.App.Settings().SMTP.Password != "", EssaiEnvoye: sent, Retaper: e.Request.Method == http.MethodPost, Min: comptes.PasswordMin(e.App)}
 	for _, z := range frfmt.Fuseaux() {
 		data.Fuseaux = append(data.Fuseaux, formulaire.Option{Value: z.Zone, Label: z.Nom, Selected: z.Zone == f.Zone})
 	}
