@@ -96,8 +96,8 @@ func TestInstallationLinkOpensOnlyAFreshInstanceWithItsToken(t *testing.T) {
 	page := s.get(installation.Link("", token))
 	expectBody(t, page, http.StatusOK, []string{"<h1>Installation d'Atelier</h1>", `name="jeton" value="` + token + `"`,
 		`name="instance_url"`, `name="siret"`, `<option value="Indian/Reunion">La Réunion</option>`,
-		`<option value="Europe/Paris" selected>France métropolitaine</option>`, `name="nouveau_mot_de_passe"`,
-		`name="smtp_hote"`, `value="587"`, `value="essai"`, `name="sms_fournisseur"`, "Terminer l'installation"}, nil)
+		`<option value="Europe/Paris" selected>France métropolitaine</option>`, `name="nouveau_mot_de_passe"`, `name="instance_url" type="url" value=""`,
+		`<input id="smtp_hote" name="smtp_hote" type="text" value="" required`, `value="587"`, `value="essai"`, `name="sms_fournisseur"`, "Terminer l'installation"}, []string{"smtp.example.com", "(enregistré)"})
 	expectPrivateLinkPage(t, page)
 
 	for name, path := range map[string]string{

@@ -67,7 +67,7 @@ func Blank(app core.App) Formulaire {
 	if envois.InstanceURLConfigured(app) {
 		f.AdresseInstance = envois.InstanceURL(app)
 	}
-	if s := app.Settings().SMTP; s.Host != "" {
+	if s := app.Settings().SMTP; s.Enabled { // PocketBase's placeholder server (smtp.example.com) is not shown
 		f.SMTPHote, f.SMTPPort, f.SMTPUtilisateur, f.SMTPTLS = s.Host, strconv.Itoa(s.Port), s.Username, s.TLS
 		f.SMTPExpediteur = app.Settings().Meta.SenderAddress
 	}
