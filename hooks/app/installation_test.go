@@ -58,7 +58,7 @@ func installForm(token string, catcher *e2e.MailCatcher) url.Values {
 		"smtp_expediteur": {"ne-pas-repondre@poitiers.example"}, "sms_fournisseur": {""}}
 }
 
-func with(form url.Values, pairs ...string) url.Values {
+func installFormWith(form url.Values, pairs ...string) url.Values {
 	out := url.Values{}
 	for k, v := range form {
 		out[k] = append([]string(nil), v...)
@@ -173,22 +173,22 @@ func TestInstallationRefusesBadInputNextToTheFieldAndWritesNothing(t *testing.T)
 		field string
 		want  string
 	}{
-		{"SIRET with a wrong key", with(installForm(token, nil), "siret", "21860194200019"), "siret",
+		{"SIRET with a wrong key", installFormWith(installForm(token, nil), "siret", "21860194200019"), "siret",
 			"Ce numéro SIRET n&#39;existe pas : vérifiez les 14 chiffres"},
-		{"address without https://", with(installForm(token, nil), "instance_url", "ateliers.poitiers.example"), "instance_url",
+		{"address without https://", installFormWith(installForm(token, nil), "instance_url", "ateliers.poitiers.example"), "instance_url",
 			"Une adresse complète, qui commence par https://"},
-		{"address with a path", with(installForm(token, nil), "instance_url", "https://mairie.example/ateliers"), "instance_url",
+		{"address with a path", installFormWith(installForm(token, nil), "instance_url", "https://mairie.example/ateliers"), "instance_url",
 			"L&#39;adresse du site seule"},
-		{"short password", with(installForm(token, nil), "nouveau_mot_de_passe", "court", "confirmation", "court"), "nouveau_mot_de_passe",
+		{"short password", installFormWith(installForm(token, nil), "nouveau_mot_de_passe", "court", "confirmation", "court"), "nouveau_mot_de_passe",
 			"Le mot de passe est trop court : 8 caractères au moins."},
-		{"passwords differ", with(installForm(token, nil), "confirmation", "une autre phrase"), "confirmation",
+		{"passwords differ", installFormWith(installForm(token, nil), "confirmation", "une autre phrase"), "confirmation",
 			"Les deux mots de passe sont différents."},
-		{"no structure", with(installForm(token, nil), "structure_nom", ""), "structure_nom", "Indiquez le nom de la structure."},
-		{"zone outside the list", with(installForm(token, nil), "fuseau", "Europe/Berlin"), "fuseau", "Choisissez le fuseau horaire dans la liste."},
-		{"no e-mail server", with(installForm(token, nil), "smtp_hote", ""), "smtp_hote", "Indiquez le serveur d&#39;envoi"},
-		{"port", with(installForm(token, nil), "smtp_port", "smtp"), "smtp_port", "Un numéro de port"},
+		{"no structure", installFormWith(installForm(token, nil), "structure_nom", ""), "structure_nom", "Indiquez le nom de la structure."},
+		{"zone outside the list", installFormWith(installForm(token, nil), "fuseau", "Europe/Berlin"), "fuseau", "Choisissez le fuseau horaire dans la liste."},
+		{"no e-mail server", installFormWith(installForm(token, nil), "smtp_hote", ""), "smtp_hote", "Indiquez le serveur d&#39;envoi"},
+		{"port", installFormWith(installForm(token, nil), "smtp_port", "smtp"), "smtp_port", "Un numéro de port"},
 		// checked inside the transaction, after the structure and the account were made: rolled back
-		{"SMS provider without its key", with(installForm(token, nil), "sms_fournisseur", "brevo", "sms_expediteur", "Mediatheque"),
+		{"SMS provider without its key", installFormWith(installForm(token, nil), "sms_fournisseur", "brevo", "sms_expediteur", "Mediatheque"),
 			"sms_brevo_cle", "Collez la clé d&#39;API de Brevo."},
 	} {
 		rec := s.installPost(c.form)
@@ -220,7 +220,7 @@ func TestInstallationTestEmailGoesThroughTheTypedServer(t *testing.T) {
 	closedPort := strconv.Itoa(closed.Addr().(*net.TCPAddr).Port)
 	closed.Close()
 	before := instanceState(t, s)
-	rec := s.installPost(with(installForm(token, nil), "action", "essai", "smtp_port", closedPort, "smtp_mot_de_passe", "secret-du-relais"))
+	rec := s.installPost(installFormWith(installForm(token, nil), "action", "essai", "smtp_port", closedPort, "smtp_mot_de_passe", "secret-du-relais"))
 	expectBody(t, rec, http.StatusUnprocessableEntity, []string{"L'e-mail d'essai n'est pas parti.",
 		"Aucun serveur d&#39;envoi ne répond à cette adresse et ce port.", `value="` + closedPort + `"`, `value="Médiathèque François-Mitterrand"`},
 		[]string{"secret-du-relais", "(enregistré)"})
@@ -228,12 +228,12 @@ func TestInstallationTestEmailGoesThroughTheTypedServer(t *testing.T) {
 		t.Errorf("a failed test e-mail wrote %s → %s", before, after)
 	}
 	// A bad address for the test: next to the coordinateur's e-mail field.
-	expectBody(t, s.installPost(with(installForm(token, catcher), "action", "essai", "email", "")), http.StatusUnprocessableEntity,
+	expectBody(t, s.installPost(installFormWith(installForm(token, catcher), "action", "essai", "email", "")), http.StatusUnprocessableEntity,
 		[]string{`id="erreur-email"`, "l&#39;e-mail d&#39;essai y sera envoyé"}, nil)
 
 	// The typed server receives it; the server's settings are kept, the
 	// password never shown back.
-	rec = s.installPost(with(installForm(token, catcher), "action", "essai", "smtp_utilisateur", "relais", "smtp_mot_de_passe", "secret-du-relais"))
+	rec = s.installPost(installFormWith(installForm(token, catcher), "action", "essai", "smtp_utilisateur", "relais", "smtp_mot_de_passe", "secret-du-relais"))
 	expectBody(t, rec, http.StatusOK, []string{"E-mail d'essai envoyé à camille.durand@poitiers.example",
 		"Mot de passe du serveur <span class=\"statut\">(enregistré)</span>", `value="relais"`, `value="Camille"`},
 		[]string{"secret-du-relais"})
@@ -254,7 +254,7 @@ func TestInstallationTestEmailGoesThroughTheTypedServer(t *testing.T) {
 		t.Error("the test e-mail made the instance")
 	}
 	// Sent with the password left empty: the saved one is used.
-	if rec := s.installPost(with(installForm(token, catcher), "action", "essai", "smtp_utilisateur", "relais")); rec.Code != http.StatusOK {
+	if rec := s.installPost(installFormWith(installForm(token, catcher), "action", "essai", "smtp_utilisateur", "relais")); rec.Code != http.StatusOK {
 		t.Errorf("second test with the saved password: %d\n%s", rec.Code, rec.Body.String())
 	}
 	if got := catcher.Messages(); len(got) != 2 || got[1].AuthPassword != "secret-du-relais" {
@@ -270,7 +270,7 @@ func TestInstallationMakesAWorkingInstanceThenCloses(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { catcher.Close() })
-	form := with(installForm(token, catcher), "fuseau", "Indian/Reunion", "smtp_mot_de_passe", "secret-du-relais",
+	form := installFormWith(installForm(token, catcher), "fuseau", "Indian/Reunion", "smtp_mot_de_passe", "secret-du-relais",
 		"sms_fournisseur", "http", "sms_http_url", "https://sms.poitiers.example/envoyer", "sms_http_jeton", "jeton-sms")
 	rec := s.installPost(form)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/espace" {
@@ -317,7 +317,7 @@ func TestInstallationMakesAWorkingInstanceThenCloses(t *testing.T) {
 	// Closed for good: the link, a second form, a new token.
 	expectBody(t, s.get(installation.Link("", token)), http.StatusNotFound, []string{"Page introuvable"}, nil)
 	expectBody(t, s.getAs(cookie, installation.Link("", token)), http.StatusNotFound, nil, nil)
-	expectBody(t, s.installPost(with(form, "email", "autre@poitiers.example")), http.StatusNotFound, nil, nil)
+	expectBody(t, s.installPost(installFormWith(form, "email", "autre@poitiers.example")), http.StatusNotFound, nil, nil)
 	if s.count("utilisateurs") != 1 || s.count("structures") != 1 {
 		t.Error("a second installation made records")
 	}
@@ -336,7 +336,7 @@ func TestInstallationTwiceAtOnceMakesOneAccount(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			codes[i] = s.installPost(with(installForm(token, nil), "email", "camille"+strconv.Itoa(i)+"@poitiers.example")).Code
+			codes[i] = s.installPost(installFormWith(installForm(token, nil), "email", "camille"+strconv.Itoa(i)+"@poitiers.example")).Code
 		}()
 	}
 	wg.Wait()
