@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -14,6 +15,7 @@ import (
 	"atelier/hooks/comptes"
 	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
+	"atelier/hooks/installation"
 	"atelier/hooks/jobs"
 	"atelier/hooks/model"
 	"atelier/hooks/seances"
@@ -48,16 +50,53 @@ func Register(app core.App, public fs.FS) {
 		if err := registerPages(se, public, cache); err != nil {
 			return err
 		}
-		if se.Server != nil && !envois.InstanceURLConfigured(app) { // a real server, not a test's router
+		if se.Server == nil { // a test's router, not a real server
+			return se.Next()
+		}
+		waiting, err := installation.EnAttente(app)
+		if err != nil {
+			return err
+		}
+		if waiting {
+			return announceInstallation(se)
+		}
+		if !envois.InstanceURLConfigured(app) {
 			warnInstanceURL(app)
 		}
 		return se.Next()
 	})
 }
 
+// announceInstallation prints, once the server listens, the link of
+// Atelier's installation page, which replaces PocketBase's own installer
+// link (/_/ is not where a structure starts).
+func announceInstallation(se *core.ServeEvent) error {
+	se.InstallerFunc = nil
+	if err := se.Next(); err != nil {
+		return err
+	}
+	return cli.PrintInstallationLink(se.App, os.Stdout, listeningAddress(se))
+}
+
+// listeningAddress is the address the server answers at on this machine.
+func listeningAddress(se *core.ServeEvent) string {
+	host, port, err := net.SplitHostPort(se.Server.Addr)
+	if err != nil {
+		return "http://127.0.0.1:8090"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	if port == "443" { // serve --https: the certificate's name is in the Application URL, printed instead once set
+		return "https://" + host
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
-	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app)}
+	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app),
+		cli.NewInstallationCommand(app)}
 }
 
 // warnInstanceURL tells the operator, at start, that links in messages

@@ -40,6 +40,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterCodePages(se, pe)
 	se.Router.GET("/inscription/{jeton}/carton.pdf", pe.Page(web.InscriptionCartonHandler)).Bind(apis.SkipSuccessActivityLog())
 	web.RegisterAuthPages(se, pe)
+	web.RegisterInstallationPages(se, pe)
 	espace := se.Router.Group("/espace")
 	espace.Bind(web.RequireStaff(), web.SameOrigin(pe))
 	espace.GET("", pe.Page(web.DashboardHandler(pe)))

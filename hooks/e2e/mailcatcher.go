@@ -34,6 +34,9 @@ type Mail struct {
 	Subject string
 	Text    string // the text/plain part (or the whole body), decoded
 	HTML    string // the text/html part, decoded
+	// AuthUser and AuthPassword were given with AUTH PLAIN, if the
+	// client signed in (mailcatcher_auth.go).
+	AuthUser, AuthPassword string
 }
 
 // StartMailCatcher listens on a free loopback port.
@@ -81,9 +84,10 @@ func (c *MailCatcher) WaitFor(timeout time.Duration, match func(Mail) bool) (Mai
 }
 
 type catcherSession struct {
-	catcher *MailCatcher
-	from    string
-	to      []string
+	catcher    *MailCatcher
+	from       string
+	to         []string
+	user, pass string
 }
 
 func (s *catcherSession) Reset()        { s.from, s.to = "", nil }
@@ -107,6 +111,7 @@ func (s *catcherSession) Data(r io.Reader) error {
 		return err
 	}
 	m.From, m.To = s.from, s.to
+	m.AuthUser, m.AuthPassword = s.user, s.pass
 	s.catcher.mu.Lock()
 	s.catcher.messages = append(s.catcher.messages, m)
 	s.catcher.mu.Unlock()

@@ -211,7 +211,10 @@ func slugTaken(app core.App, slug, id string) (bool, error) {
 // Fuseaux are the time zones structure may choose: the French ones, and
 // its own when the API set another.
 func Fuseaux(structure *core.Record) []string {
-	zones := frfmt.Fuseaux()
+	var zones []string
+	for _, z := range frfmt.Fuseaux() {
+		zones = append(zones, z.Zone)
+	}
 	if own := structure.GetString("fuseau"); own != "" && !slices.Contains(zones, own) {
 		zones = append(zones, own)
 	}

@@ -8,7 +8,8 @@ var (
 )
 
 // sirenLaPoste is the SIREN of La Poste, whose many establishments do not
-// fit the Luhn key: their SIRET's digits add up to a multiple of 5.
+// fit the Luhn key: their SIRET's digits add up to a multiple of 5 (its
+// head office, 356 000 000 00048, follows Luhn).
 const sirenLaPoste = "356000000"
 
 // NormaliserSiret removes every space (« 218 601 944 00018 ») and checks
@@ -23,20 +24,18 @@ func NormaliserSiret(s string) (string, error) {
 	if len(s) != 14 || !chiffresSeulement(s) {
 		return "", errSiretLongueur
 	}
-	if s[:9] == sirenLaPoste {
-		somme := 0
-		for _, c := range s {
-			somme += int(c - '0')
-		}
-		if somme%5 != 0 {
-			return "", errSiretCle
-		}
-		return s, nil
-	}
-	if !luhn(s) {
+	if !luhn(s) && !(s[:9] == sirenLaPoste && sommeChiffres(s)%5 == 0) {
 		return "", errSiretCle
 	}
 	return s, nil
+}
+
+func sommeChiffres(chiffres string) int {
+	somme := 0
+	for _, c := range chiffres {
+		somme += int(c - '0')
+	}
+	return somme
 }
 
 // luhn checks the key of a string of digits: from the right, every second

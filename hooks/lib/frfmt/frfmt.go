@@ -6,7 +6,6 @@ package frfmt
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -203,15 +202,4 @@ func Territoire(zone string) string {
 		return strings.ReplaceAll(zone[i+1:], "_", " ")
 	}
 	return zone
-}
-
-// Fuseaux are the time zones a structure chooses from: mainland France
-// first, then the other territories by name.
-func Fuseaux() []string {
-	zones := make([]string, 0, len(territoires)+1)
-	for z := range territoires {
-		zones = append(zones, z)
-	}
-	slices.SortFunc(zones, func(a, b string) int { return strings.Compare(territoires[a], territoires[b]) })
-	return append([]string{DefaultZone}, zones...)
 }
