@@ -95,14 +95,14 @@ func (p *ReportsPage) Load(app core.App, staff *model.StaffView) error {
 	}
 	p.Pagination = pagination.New(p.Filtres.Page, p.Total, reportsPageSize, "/espace/rapports", p.Filtres.values())
 	var rows []struct {
-		ID        string `db:"id"`
-		Mois      string `db:"mois"`
-		PDF       string `db:"pdf"`
-		XLSX      string `db:"xlsx"`
-		GenereLe  string `db:"genere_le"`
-		Structure string `db:"structure_nom"`
-		Fuseau    string `db:"fuseau"`
-		Provisoire bool  `db:"provisoire"`
+		ID         string `db:"id"`
+		Mois       string `db:"mois"`
+		PDF        string `db:"pdf"`
+		XLSX       string `db:"xlsx"`
+		GenereLe   string `db:"genere_le"`
+		Structure  string `db:"structure_nom"`
+		Fuseau     string `db:"fuseau"`
+		Provisoire bool   `db:"provisoire"`
 	}
 	err = app.DB().Select("r.id", "r.mois", "r.pdf", "r.xlsx", "r.genere_le", "st.nom AS structure_nom", "st.fuseau", "r.provisoire").
 		From("rapports r").InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).

@@ -129,7 +129,9 @@ func New(src Source) *Snapshot {
 // made and whether it was provisional: two snapshots with the same
 // fingerprint print the same figures, so a closed month is made again
 // only when its data changed. A snapshot read back from the database
-// gives the fingerprint it had when it was taken.
+// gives the fingerprint it had when it was taken: the database keeps an
+// empty list as [] where the snapshot had none (null), so both count as
+// nothing.
 func (s *Snapshot) Empreinte() (string, error) {
 	c := *s
 	c.GenereLe, c.Provisoire = time.Time{}, false
@@ -137,8 +139,34 @@ func (s *Snapshot) Empreinte() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("fingerprint of report %s: %w", s.Mois, err)
 	}
+	var tree any
+	if err := json.Unmarshal(b, &tree); err != nil {
+		return "", fmt.Errorf("fingerprint of report %s: %w", s.Mois, err)
+	}
+	if b, err = json.Marshal(withoutEmptyLists(tree)); err != nil { // objects' keys come sorted
+		return "", fmt.Errorf("fingerprint of report %s: %w", s.Mois, err)
+	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// withoutEmptyLists turns every empty list of a decoded JSON value into
+// null.
+func withoutEmptyLists(v any) any {
+	switch t := v.(type) {
+	case []any:
+		if len(t) == 0 {
+			return nil
+		}
+		for i := range t {
+			t[i] = withoutEmptyLists(t[i])
+		}
+	case map[string]any:
+		for k := range t {
+			t[k] = withoutEmptyLists(t[k])
+		}
+	}
+	return v
 }
 
 func ptr(v float64) *float64 { return &v }
