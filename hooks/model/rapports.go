@@ -18,3 +18,10 @@ func (s *StaffView) GenereRapports(structure string) bool {
 func (s *StaffView) GenereDesRapports() bool {
 	return s.Coordinateur() || (s.RoleValue == RoleReferent && len(s.Structures) > 0)
 }
+
+// ExporteActivitesSansNoms: a référent downloads the activities of their
+// structures one by one, without any name (no advisor, no free text):
+// conseillers get the advisors' names, coordinateurs the summary only.
+func (s *StaffView) ExporteActivitesSansNoms() bool {
+	return s.RoleValue == RoleReferent && len(s.Structures) > 0
+}

@@ -245,11 +245,14 @@ type statsPage struct {
 	Rappels    []statsRappel     // no-shows by reminder channel
 	Exports    map[string]string // export name (activites.xlsx…) → link with the page's filters
 	Detail     bool              // may download the activities one by one (conseillers)
+	SansNoms   bool              // the activities without any name (référents)
+	Apercu     bool              // the table of every structure (coordinateurs)
 }
 
 func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
 	p := &statsPage{Form: q.Form, Errors: q.Errors, Periodes: statsPeriodes, Aucune: len(q.Choix) == 0,
-		Detail: staff.VoitPersonnes()}
+		Detail: staff.VoitPersonnes() || staff.ExporteActivitesSansNoms(), SansNoms: staff.ExporteActivitesSansNoms(),
+		Apercu: staff.Coordinateur()}
 	if len(q.Choix) > 1 {
 		for _, s := range q.Choix {
 			p.Structures = append(p.Structures, formulaire.Option{Value: s.ID, Label: s.Nom})
