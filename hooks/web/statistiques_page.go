@@ -26,6 +26,7 @@ func RegisterStatisticsPages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.GET("/statistiques/activites.csv", pe.Page(statsExportHandler(pe, exportActivitiesCSV)))
 	g.GET("/statistiques/synthese.xlsx", pe.Page(statsExportHandler(pe, exportSummaryXLSX)))
 	g.GET("/statistiques/synthese.csv", pe.Page(statsExportHandler(pe, exportSummaryCSV)))
+	g.GET("/statistiques/structures", pe.Page(statsOverviewHandler(pe)))
 }
 
 // Periods of the filter form.
