@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"strconv"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -21,7 +23,10 @@ import (
 // The queries do not grow with the structures: one for the structures,
 // the statistics loader's, one grouped count.
 func BenchmarkOverview(b *testing.B) {
-	const structures = 500
+	structures := 500
+	if n, err := strconv.Atoi(os.Getenv("ATELIER_BENCH_STRUCTURES")); err == nil && n > 0 {
+		structures = n // a smaller run while working on it
+	}
 	app := testkit.EmptyApp(b)
 	now := testkit.Now()
 	if _, err := synth.Load(app, synth.Sizes{Structures: structures}, now); err != nil {
