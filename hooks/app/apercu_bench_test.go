@@ -1,10 +1,10 @@
 package app
 
 import (
-	"os"
-	"strconv"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"testing"
 	"testing/fstest"
 
