@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -172,4 +173,30 @@ func TestOverviewSortsByAColumn(t *testing.T) {
 	}
 	expectBody(t, s.getAs(coord, overviewPath+"?tri=accompagnements&ordre=desc"), http.StatusOK,
 		[]string{`aria-sort="descending"`, "triées par Accompagnements", `href="/espace/statistiques/structures?ordre=asc&amp;tri=accompagnements"`}, nil)
+}
+
+// Past 50 structures, the table has pages that keep the sort.
+func TestOverviewPaginates(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	structures := mustCollection(t, s.app, "structures")
+	for i := range 50 {
+		r := core.NewRecord(structures)
+		r.Load(map[string]any{"nom": fmt.Sprintf("Structure de test %02d", i), "slug": fmt.Sprintf("structure-de-test-%02d", i),
+			"fuseau": "Europe/Paris", "commune": "Niort"})
+		if err := s.app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	coord := s.signIn(testkit.Coordinateur)
+	rows := regexp.MustCompile(`<th scope="row">`)
+	first := s.getAs(coord, overviewPath+"?tri=structure&ordre=desc")
+	expectBody(t, first, http.StatusOK, []string{"53 structures", "page=2", "ordre=desc"}, nil)
+	if n := len(rows.FindAllString(first.Body.String(), -1)); n != 50 {
+		t.Errorf("first page: %d rows", n)
+	}
+	second := s.getAs(coord, overviewPath+"?tri=structure&ordre=desc&page=2")
+	if n := len(rows.FindAllString(second.Body.String(), -1)); n != 3 || !strings.Contains(second.Body.String(), ">France Services Bêta<") {
+		t.Errorf("second page: %d rows\n%s", n, second.Body.String())
+	}
 }
