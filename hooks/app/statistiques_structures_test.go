@@ -122,7 +122,7 @@ func TestOverviewForEachRole(t *testing.T) {
 	coord := s.signIn(testkit.Coordinateur)
 	expectBody(t, s.getAs(coord, "/espace/statistiques"), http.StatusOK, []string{`href="` + overviewPath + `"`}, nil)
 	rec := s.getAs(coord, overviewPath)
-	expectBody(t, rec, http.StatusOK, []string{"Toutes les structures", "3 structures", "<caption", `scope="colgroup"`,
+	expectBody(t, rec, http.StatusOK, []string{"Toutes les structures", "3 structures", "<caption", `scope="col"`,
 		`scope="row"`, `aria-current="page">Statistiques</a>`, `href="/espace/statistiques?structure=` + testkit.ID(testkit.StructureA) + `"`,
 		`aria-sort="ascending"`}, []string{testkit.NomBeneficiaireA, "Camille"})
 	body := rec.Body.String()
