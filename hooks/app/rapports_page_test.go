@@ -108,7 +108,8 @@ func TestReportsPageFilters(t *testing.T) {
 	t.Parallel()
 	s := newSite(t)
 	cookie := s.signIn(testkit.Coordinateur)
-	a, b := "Médiathèque Alpha", "France Services Bêta"
+	// The rows' structure cells (« Générer maintenant » lists every one).
+	a, b := "<td>Médiathèque Alpha</td>", "<td>France Services Bêta</td>"
 	expectBody(t, s.getAs(cookie, "/espace/rapports?structure=alpha"), http.StatusOK,
 		[]string{"1 rapport", a, `value="alpha"`}, []string{b})
 	expectBody(t, s.getAs(cookie, "/espace/rapports?mois=2026-09"), http.StatusOK, []string{"0 rapport", "Aucun rapport"}, []string{a, b})

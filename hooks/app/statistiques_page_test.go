@@ -69,11 +69,11 @@ func TestStatisticsPageForEachRole(t *testing.T) {
 		[]string{"France Services Bêta", communeB, figure("1", "Participants aux ateliers"), figure("1", "Accompagnements individuels")},
 		append([]string{communeA, "Médiathèque Alpha"}, names...))
 
-	// Référent A: A's counts, no person, no row-by-row export.
+	// Référent A: A's counts, no person, the row-by-row export without names.
 	expectBody(t, s.getAs(s.signIn(testkit.ReferentA), period), http.StatusOK,
 		[]string{"Médiathèque Alpha", communeA, figure("5", "Accompagnements au total"), "synthese.xlsx?",
-			"réservé aux conseillers"},
-		append([]string{communeB, "activites.xlsx", "activites.csv"}, names...))
+			"activites.xlsx?", "activites.csv?", "sans aucun nom : ni bénéficiaire, ni conseiller"},
+		append([]string{communeB, "réservé aux conseillers", "/espace/statistiques/structures"}, names...))
 
 	// Coordinateur: every structure, with a filter among them.
 	coord := s.signIn(testkit.Coordinateur)

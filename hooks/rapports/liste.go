@@ -36,7 +36,16 @@ type ReportFilters struct {
 type reportLine struct {
 	ID, Mois, MoisCle, Structure string
 	GenereLe                     time.Time
-	PDF, XLSX                    bool
+	PDF, XLSX, Provisoire        bool
+}
+
+// GenerationForm is « Générer maintenant » as typed, for référents and
+// coordinateurs.
+type GenerationForm struct {
+	Structure, Mois string
+	Structures      []formulaire.Option // several: a list; one: a hidden field
+	MoisPossibles   []formulaire.Option
+	Errors          formulaire.Erreurs
 }
 
 type ReportsPage struct {
@@ -48,6 +57,7 @@ type ReportsPage struct {
 	Total               int
 	Pagination          pagination.Pagination
 	Effacer             string
+	Generation          *GenerationForm // nil: the person does not make reports
 }
 
 const reportsPageSize = 50
@@ -85,15 +95,16 @@ func (p *ReportsPage) Load(app core.App, staff *model.StaffView) error {
 	}
 	p.Pagination = pagination.New(p.Filtres.Page, p.Total, reportsPageSize, "/espace/rapports", p.Filtres.values())
 	var rows []struct {
-		ID        string `db:"id"`
-		Mois      string `db:"mois"`
-		PDF       string `db:"pdf"`
-		XLSX      string `db:"xlsx"`
-		GenereLe  string `db:"genere_le"`
-		Structure string `db:"structure_nom"`
-		Fuseau    string `db:"fuseau"`
+		ID         string `db:"id"`
+		Mois       string `db:"mois"`
+		PDF        string `db:"pdf"`
+		XLSX       string `db:"xlsx"`
+		GenereLe   string `db:"genere_le"`
+		Structure  string `db:"structure_nom"`
+		Fuseau     string `db:"fuseau"`
+		Provisoire bool   `db:"provisoire"`
 	}
-	err = app.DB().Select("r.id", "r.mois", "r.pdf", "r.xlsx", "r.genere_le", "st.nom AS structure_nom", "st.fuseau").
+	err = app.DB().Select("r.id", "r.mois", "r.pdf", "r.xlsx", "r.genere_le", "st.nom AS structure_nom", "st.fuseau", "r.provisoire").
 		From("rapports r").InnerJoin("structures st", dbx.NewExp("st.id = r.structure")).
 		Where(where).OrderBy("r.mois DESC", "st.nom ASC").
 		Limit(reportsPageSize).Offset(int64(p.Pagination.Offset())).All(&rows)
@@ -102,7 +113,7 @@ func (p *ReportsPage) Load(app core.App, staff *model.StaffView) error {
 	}
 	for _, r := range rows {
 		line := reportLine{ID: r.ID, MoisCle: r.Mois, Mois: MoisLabel(r.Mois), Structure: r.Structure,
-			PDF: r.PDF != "", XLSX: r.XLSX != ""}
+			PDF: r.PDF != "", XLSX: r.XLSX != "", Provisoire: r.Provisoire}
 		if d, err := types.ParseDateTime(r.GenereLe); err == nil && !d.IsZero() {
 			line.GenereLe = d.Time().In(frfmt.Location(r.Fuseau))
 		}

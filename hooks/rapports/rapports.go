@@ -86,7 +86,7 @@ type reportStructure struct {
 	Slug    string         `db:"slug"`
 	Fuseau  string         `db:"fuseau"`
 	Created types.DateTime `db:"created"`
-	Dernier string         `db:"dernier"` // latest report's month, "" if none
+	Dernier string         `db:"dernier"` // latest final report's month, "" if none
 }
 
 func (s reportStructure) Location() *time.Location { return frfmt.Location(s.Fuseau) }
@@ -96,7 +96,7 @@ func (s reportStructure) Location() *time.Location { return frfmt.Location(s.Fus
 func ReportStructures(app core.App, where dbx.Expression) ([]reportStructure, error) {
 	var rows []reportStructure
 	q := app.DB().Select("s.id", "s.nom", "s.slug", "s.fuseau", "s.created",
-		"coalesce((SELECT max(r.mois) FROM rapports r WHERE r.structure = s.id), '') AS dernier").
+		"coalesce((SELECT max(r.mois) FROM rapports r WHERE r.structure = s.id AND r.provisoire = FALSE), '') AS dernier").
 		From("structures s").OrderBy("s.nom", "s.id")
 	if where != nil {
 		q = q.Where(where)
@@ -172,7 +172,8 @@ type madeReport struct {
 // GenerateReports computes the reports of one structure for the months
 // given (oldest first), then stores them in one transaction: a month
 // whose report exists meanwhile is left alone (or, with replace, gets the
-// new files: the command line's regeneration). It returns the reports it
+// new files: the command line's regeneration), unless that report is
+// provisional: the final one takes its place. It returns the reports it
 // wrote. When a month cannot be computed, the months from it on are not
 // stored, so that the next run, which starts after the latest report,
 // tries it again.
@@ -200,6 +201,8 @@ type builtReport struct {
 	files     *reportFiles
 	pdf, xlsx *filesystem.File
 }
+
+func (b *builtReport) provisoire() bool { return b.files.Statistiques.Provisoire }
 
 func buildReport(app core.App, s reportStructure, month, now time.Time) (*builtReport, error) {
 	files, err := buildReportFiles(app, s, month, now)
@@ -239,7 +242,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 			if err != nil {
 				return err
 			}
-			if record != nil && !replace {
+			if record != nil && !replace && !record.GetBool("provisoire") {
 				continue
 			}
 			if record == nil {
@@ -251,6 +254,7 @@ func storeReports(app core.App, s reportStructure, built []*builtReport, now tim
 			record.Set("xlsx", b.xlsx)
 			record.Set("statistiques", b.files.Statistiques)
 			record.Set("genere_le", generated)
+			record.Set("provisoire", b.provisoire())
 			if err := tx.Save(record); err != nil {
 				return fmt.Errorf("save report %s %s: %w", s.Slug, MoisCle(b.month), err)
 			}

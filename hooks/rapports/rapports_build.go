@@ -28,6 +28,10 @@ import (
 //     activity export, with the people's attributes, stays with the
 //     conseillers on the statistics page);
 //   - the PDF, drawn by pdfdoc.RapportMensuel.
+//
+// A report of a month still running (made on request, generer.go) is
+// provisional: the snapshot, the PDF's cover and footer and the
+// workbook's period say so.
 
 type reportFiles struct {
 	PDF, XLSX    []byte
@@ -46,14 +50,20 @@ func buildReportFiles(app core.App, s reportStructure, month, now time.Time) (*r
 		return nil, err
 	}
 	rapport := stats.Mensuel(d, s.ID, month.Year(), month.Month())
+	provisoire := !MonthEnded(month, now, s.Location())
 	snapshot := rapportdoc.New(rapportdoc.Source{Structure: s.Nom, Fuseau: s.Fuseau, Adresse: model.StructureAddress(record),
-		GenereLe: now, Rapport: rapport, Donnees: d})
+		GenereLe: now, Rapport: rapport, Donnees: d, Provisoire: provisoire})
 	pdf, err := snapshot.PDF(model.StructureLogo(app, record))
 	if err != nil {
 		return nil, fmt.Errorf("report PDF of %s %s: %w", s.Slug, MoisCle(month), err)
 	}
+	periode := frfmt.Mois(month)
+	if provisoire {
+		// The workbook's « Période » line is its header: it says so there.
+		periode += " (provisoire, chiffres au " + frfmt.DateHeure(now.In(s.Location())) + ")"
+	}
 	var xlsx bytes.Buffer
-	err = statistiques.WriteSummaryXLSX(&xlsx, statistiques.SummaryExport{Perimetre: s.Nom, Periode: frfmt.Mois(month), Resultat: rapport.Resultat})
+	err = statistiques.WriteSummaryXLSX(&xlsx, statistiques.SummaryExport{Perimetre: s.Nom, Periode: periode, Resultat: rapport.Resultat})
 	if err != nil {
 		return nil, fmt.Errorf("report XLSX of %s %s: %w", s.Slug, MoisCle(month), err)
 	}

@@ -130,11 +130,14 @@ func loadStatsSeances(app core.App, d *stats.Donnees, ids []any, from, to string
 // reminder is the channel of the reminder sent to it, from the same index,
 // in the same query. The reminder job sends one per registration
 // (rappel_envoye_le claims it), so no ORDER BY: sorting for each row
-// cost half the query again.
+// cost half the query again. The unary + keeps SQLite on the cible index:
+// left to itself it chose the statut index, reading every message sent
+// for each registration (the query grew with the square of the instance:
+// 100 s for the overview of 500 structures).
 func loadStatsInscriptions(app core.App, d *stats.Donnees, where dbx.Expression, index map[string]int) error {
 	rows, err := app.DB().Select("i.seance", "i.statut",
 		"EXISTS (SELECT 1 FROM envois e WHERE e.cible = i.id AND e.evenement IN ('liste_attente', 'promotion', 'offre_place'))",
-		"coalesce((SELECT e.canal FROM envois e WHERE e.cible = i.id AND e.evenement = 'rappel' AND e.statut = 'envoye' LIMIT 1), '')",
+		"coalesce((SELECT e.canal FROM envois e WHERE e.cible = i.id AND +e.evenement = 'rappel' AND +e.statut = 'envoye' LIMIT 1), '')",
 		"b.id", "CAST(b.annee_naissance AS INTEGER)", "b.genre", "b.statut_social", "b.commune", "b.code_postal", "b.code_insee").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).

@@ -14,6 +14,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"atelier/hooks/access"
+	"atelier/hooks/clock"
 	"atelier/hooks/lib/formulaire"
 	"atelier/hooks/lib/frfmt"
 	"atelier/hooks/lib/graphique"
@@ -28,6 +29,7 @@ func RegisterReportPages(g *router.RouterGroup[*core.RequestEvent], pe *pageEngi
 	g.GET("/rapports", pe.Page(reportsListHandler(pe)))
 	g.GET("/rapports/{id}", pe.Page(reportPageHandler(pe)))
 	g.GET("/rapports/{id}/{format}", pe.Page(reportDownloadHandler))
+	g.POST("/rapports/generer", pe.Page(reportGenerateHandler(pe)))
 }
 
 func parseReportFilters(q url.Values) (rapports.ReportFilters, formulaire.Erreurs) {
@@ -54,8 +56,114 @@ func reportsListHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if err := p.Load(e.App, staff); err != nil {
 			return err
 		}
+		if staff.GenereDesRapports() {
+			form, err := newGenerationForm(e.App, staff, "", "", nil)
+			if err != nil {
+				return err
+			}
+			p.Generation = form
+		}
 		return pe.render(e, http.StatusOK, "rapports", "Rapports mensuels", p)
 	}
+}
+
+// newGenerationForm is « Générer maintenant » with the person's structures
+// and the months one may ask for (in the zone of their first structure:
+// the domain checks the chosen one's).
+func newGenerationForm(app core.App, staff *model.StaffView, structure, mois string, errs formulaire.Erreurs) (*rapports.GenerationForm, error) {
+	records, err := model.StructuresOf(app, staff)
+	if err != nil {
+		return nil, err
+	}
+	f := &rapports.GenerationForm{Structure: structure, Mois: mois, Errors: errs}
+	if f.Errors == nil {
+		f.Errors = formulaire.Erreurs{}
+	}
+	loc := frfmt.Location("")
+	for _, r := range records {
+		if staff.GenereRapports(r.Id) {
+			f.Structures = append(f.Structures, formulaire.Option{Value: r.Id, Label: r.GetString("nom")})
+		}
+	}
+	if len(f.Structures) == 1 {
+		f.Structure = f.Structures[0].Value
+	}
+	for _, r := range records {
+		if r.Id == f.Structure || (f.Structure == "" && len(f.Structures) > 0 && r.Id == f.Structures[0].Value) {
+			loc = frfmt.Location(r.GetString("fuseau"))
+		}
+	}
+	f.MoisPossibles = rapports.GenerableMonths(clock.Now(app), loc)
+	if f.Mois == "" {
+		f.Mois = f.MoisPossibles[0].Value
+	}
+	return f, nil
+}
+
+// reportGenerateHandler makes a report now (« Générer maintenant »):
+// référents for their structures, coordinateurs for any; 403 for anyone
+// else. A refusal shows the reports page again with the message next to
+// the field and changes nothing.
+func reportGenerateHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		staff := model.NewStaffView(e.Auth)
+		if staff == nil || !staff.GenereDesRapports() {
+			return access.ErrForbidden
+		}
+		structure, mois := formText(e, "rapport_structure"), formText(e, "rapport_mois")
+		refuse := func(status int, errs formulaire.Erreurs) error {
+			p := &rapports.ReportsPage{Filtres: rapports.ReportFilters{Page: 1}, Errors: formulaire.Erreurs{}, Effacer: "/espace/rapports",
+				PlusieursStructures: staff.Coordinateur() || len(staff.Structures) > 1}
+			if err := p.Load(e.App, staff); err != nil {
+				return err
+			}
+			form, err := newGenerationForm(e.App, staff, structure, mois, errs)
+			if err != nil {
+				return err
+			}
+			p.Generation = form
+			return pe.render(e, status, "rapports", "Rapports mensuels", p)
+		}
+		if structure == "" && !staff.Coordinateur() && len(staff.Structures) == 1 {
+			structure = staff.Structures[0]
+		}
+		if len(structure) > 15 || !staff.GenereRapports(structure) {
+			// Another structure's id reads as a wrong choice: it says nothing
+			// of whether that structure exists.
+			structure = ""
+			return refuse(http.StatusUnprocessableEntity, formulaire.Erreurs{"rapport_structure": "Choisissez une structure dans la liste."})
+		}
+		if len(mois) > 7 {
+			mois = ""
+		}
+		made, errs, err := rapports.GenerateNow(e.App, e.Auth, structure, mois, clock.Now(e.App))
+		if upToDate, ok := rapports.IsAJour(err); ok {
+			return refuse(http.StatusConflict, formulaire.Erreurs{"rapport_mois": upToDate.Error()})
+		}
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			fields := formulaire.Erreurs{}
+			for k, v := range errs {
+				fields["rapport_"+k] = v
+			}
+			return refuse(http.StatusUnprocessableEntity, fields)
+		}
+		message := "Le rapport " + rapportdoc.DeMois(mustParseMois(mois)) + " est prêt."
+		switch {
+		case made.Provisoire:
+			message = "Le rapport provisoire " + rapportdoc.DeMois(mustParseMois(mois)) + " est prêt. Le rapport définitif le remplacera après la fin du mois."
+		case made.Remplace:
+			message = "Le rapport " + rapportdoc.DeMois(mustParseMois(mois)) + " a été refait avec les chiffres à jour."
+		}
+		return redirectWithFlash(e, "/espace/rapports/"+made.Record.Id, message)
+	}
+}
+
+func mustParseMois(cle string) time.Time {
+	t, _ := rapports.ParseMois(cle)
+	return t
 }
 
 // reportFormats are the files of a report, by the address's last part.
@@ -99,6 +207,7 @@ func reportDownloadHandler(e *core.RequestEvent) error {
 type reportView struct {
 	ID, Titre, Structure     string
 	Complet, PDF, XLSX       bool
+	Provisoire               bool
 	Mois, Precedent, Periode string
 	GenereLe                 time.Time
 	Chiffres                 []rapportdoc.Chiffre
@@ -138,7 +247,7 @@ func reportPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 
 func newReportView(rapport, structure *core.Record) *reportView {
 	v := &reportView{ID: rapport.Id, Structure: structure.GetString("nom"), PDF: rapport.GetString("pdf") != "",
-		XLSX: rapport.GetString("xlsx") != "", Mois: rapports.MoisLabel(rapport.GetString("mois"))}
+		XLSX: rapport.GetString("xlsx") != "", Mois: rapports.MoisLabel(rapport.GetString("mois")), Provisoire: rapport.GetBool("provisoire")}
 	v.Titre = "Rapport d'activité · " + v.Mois
 	// Reports made before the snapshot's layout hold other JSON: they are
 	// shown without their figures, never as an error.

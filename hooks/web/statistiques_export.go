@@ -10,6 +10,7 @@ import (
 
 	"atelier/hooks/access"
 	"atelier/hooks/clock"
+	"atelier/hooks/journal"
 	"atelier/hooks/lib/stats"
 	"atelier/hooks/model"
 	"atelier/hooks/statistiques"
@@ -63,19 +64,26 @@ func (q *statsQuery) summary(d *stats.Donnees) statistiques.SummaryExport {
 }
 
 // statsExportHandler sends a file for the page's filters. Activities
-// (people's attributes, row by row) are refused to référents and
-// coordinateurs with the 403 page: they get the summary.
+// (people's attributes, row by row) go to conseillers, and to référents
+// for their structures without any name (statistiques.SansNoms, journaled
+// as an export); coordinateurs get the 403 page: they have the summary.
 func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		staff := model.NewStaffView(e.Auth)
+		sansNoms := false
 		if x.detail {
-			// Row by row, activities are people's: only the structures
-			// whose people the conseiller reads.
-			if staff == nil || !staff.VoitPersonnes() {
+			switch {
+			case staff != nil && staff.ExporteActivitesSansNoms():
+				// A référent's structures, without a name.
+				sansNoms = true
+			case staff == nil || !staff.VoitPersonnes():
 				return access.ErrForbidden
-			}
-			if staff = staff.LecteurDePersonnes(); len(staff.Structures) == 0 {
-				return access.ErrForbidden
+			default:
+				// Row by row, activities are people's: only the structures
+				// whose people the conseiller reads.
+				if staff = staff.LecteurDePersonnes(); len(staff.Structures) == 0 {
+					return access.ErrForbidden
+				}
 			}
 		}
 		q, err := resolveStatsQuery(e, staff, clock.Now(e.App))
@@ -93,9 +101,17 @@ func statsExportHandler(pe *pageEngine, x statsExport) func(*core.RequestEvent) 
 		if err != nil {
 			return err
 		}
+		if sansNoms {
+			statistiques.SansNoms(d)
+		}
 		var buf bytes.Buffer
 		if err := x.write(&buf, q, d); err != nil {
 			return fmt.Errorf("export %s.%s: %w", x.name, x.ext, err)
+		}
+		if sansNoms {
+			if err := journalNameFreeExport(e, q, x); err != nil {
+				return err
+			}
 		}
 		return sendFile(e, download{Name: q.filename(x), ContentType: x.contentType}, buf.Bytes())
 	}
@@ -109,4 +125,16 @@ func (q *statsQuery) filename(x statsExport) string {
 		who = participantsSlug(q.Comptees[0].Nom, 40)
 	}
 	return x.name + "-" + who + "-" + q.Filtre.Du.String() + "-" + q.Filtre.Au.String() + "." + x.ext
+}
+
+// journalNameFreeExport records a référent's activity export, one entry
+// per structure counted: it holds people's attributes, row by row.
+func journalNameFreeExport(e *core.RequestEvent, q *statsQuery, x statsExport) error {
+	details := "Export des activités sans nom (" + x.ext + "), du " + q.Filtre.Du.String() + " au " + q.Filtre.Au.String()
+	for _, s := range q.Comptees {
+		if err := journal.LogStructure(e.App, e.Auth, journal.Export, s.ID, details); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -26,6 +26,7 @@ func RegisterStatisticsPages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.GET("/statistiques/activites.csv", pe.Page(statsExportHandler(pe, exportActivitiesCSV)))
 	g.GET("/statistiques/synthese.xlsx", pe.Page(statsExportHandler(pe, exportSummaryXLSX)))
 	g.GET("/statistiques/synthese.csv", pe.Page(statsExportHandler(pe, exportSummaryCSV)))
+	g.GET("/statistiques/structures", pe.Page(statsOverviewHandler(pe)))
 }
 
 // Periods of the filter form.
@@ -216,11 +217,14 @@ type statsPage struct {
 	Exports    map[string]string // export name (activites.xlsx…) → link with the page's filters
 	Detail     bool              // may download the activities one by one (conseillers)
 	Partage    bool              // may share the figures by a link (référents, coordinateurs)
+	SansNoms   bool              // the activities without any name (référents)
+	Apercu     bool              // the table of every structure (coordinateurs)
 }
 
 func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
 	p := &statsPage{Form: q.Form, Errors: q.Errors, Periodes: statsPeriodes, Aucune: len(q.Choix) == 0,
-		Detail: staff.VoitPersonnes(), Partage: statistiques.MayShare(staff)}
+		Detail: staff.VoitPersonnes() || staff.ExporteActivitesSansNoms(), SansNoms: staff.ExporteActivitesSansNoms(),
+		Apercu: staff.Coordinateur(), Partage: statistiques.MayShare(staff)}
 	if len(q.Choix) > 1 {
 		for _, s := range q.Choix {
 			p.Structures = append(p.Structures, formulaire.Option{Value: s.ID, Label: s.Nom})

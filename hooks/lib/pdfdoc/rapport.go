@@ -28,6 +28,9 @@ type RapportData struct {
 	Graphiques []Graphique
 	Seances    []SeanceRapport // held sessions, in date order
 	Rappels    []RappelRapport // no-shows by reminder channel; none drawn when empty
+	// Provisoire: the month was not over when the report was made; the
+	// cover, the title and every page's footer say so.
+	Provisoire bool
 }
 
 // RappelRapport is one reminder channel, written out.
@@ -85,6 +88,9 @@ func RapportMensuel(data RapportData) ([]byte, error) {
 	loc := frfmt.Location(data.Zone)
 	mois := data.Mois.In(loc)
 	label := frfmt.Mois(mois)
+	if data.Provisoire {
+		label += " (provisoire)"
+	}
 	d, err := newDocument(gopdf.PdfInfo{Title: "Rapport d'activité – " + data.Structure.Nom + " – " + label,
 		Author: data.Structure.Nom, Subject: "Rapport d'activité mensuel", Creator: "Atelier", Producer: "Atelier"})
 	if err != nil {
@@ -148,6 +154,13 @@ func reportCover(d *document, data RapportData, mois time.Time, loc *time.Locati
 	if !data.GenereLe.IsZero() {
 		made := "Rapport établi le " + frfmt.Date(data.GenereLe.In(loc)) + " par Atelier, à partir des séances et des accompagnements saisis."
 		if err := d.paragraph(styleText, marginX, contentWidth, made, alignLeft); err != nil {
+			return err
+		}
+	}
+	if data.Provisoire {
+		note := "Rapport provisoire : le mois n'était pas terminé. Les chiffres s'arrêtent au " +
+			frfmt.DateHeure(data.GenereLe.In(loc)) + ". Le rapport définitif sera prêt le 1er du mois suivant."
+		if err := d.paragraph(styleStrong, marginX, contentWidth, note, alignLeft); err != nil {
 			return err
 		}
 	}

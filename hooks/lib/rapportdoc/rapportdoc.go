@@ -8,6 +8,9 @@
 package rapportdoc
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -37,6 +40,9 @@ type Snapshot struct {
 	Seances      []Seance       `json:"seances"`  // sessions held, in date order
 	// No-shows by reminder channel (reports made before it have none).
 	Rappels []stats.LigneRappel `json:"rappels,omitempty"`
+	// Provisoire: made before the month was over, on request; the final
+	// report replaces it.
+	Provisoire bool `json:"provisoire,omitempty"`
 }
 
 // Kinds of key figures.
@@ -88,6 +94,7 @@ type Source struct {
 	GenereLe          time.Time
 	Rapport           *stats.Rapport // stats.Mensuel of the structure and month
 	Donnees           *stats.Donnees // the data it was computed from
+	Provisoire        bool           // the month is not over
 }
 
 // New takes the snapshot of a month's report.
@@ -114,7 +121,52 @@ func New(src Source) *Snapshot {
 	}
 	s.Seances = held(src.Donnees, r.Resultat.Filtre)
 	s.Rappels = r.Resultat.Rappels
+	s.Provisoire = src.Provisoire
 	return s
+}
+
+// Empreinte is a hash of what the report says, leaving out when it was
+// made and whether it was provisional: two snapshots with the same
+// fingerprint print the same figures, so a closed month is made again
+// only when its data changed. A snapshot read back from the database
+// gives the fingerprint it had when it was taken: the database keeps an
+// empty list as [] where the snapshot had none (null), so both count as
+// nothing.
+func (s *Snapshot) Empreinte() (string, error) {
+	c := *s
+	c.GenereLe, c.Provisoire = time.Time{}, false
+	b, err := json.Marshal(&c)
+	if err != nil {
+		return "", fmt.Errorf("fingerprint of report %s: %w", s.Mois, err)
+	}
+	var tree any
+	if err := json.Unmarshal(b, &tree); err != nil {
+		return "", fmt.Errorf("fingerprint of report %s: %w", s.Mois, err)
+	}
+	if b, err = json.Marshal(withoutEmptyLists(tree)); err != nil { // objects' keys come sorted
+		return "", fmt.Errorf("fingerprint of report %s: %w", s.Mois, err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// withoutEmptyLists turns every empty list of a decoded JSON value into
+// null.
+func withoutEmptyLists(v any) any {
+	switch t := v.(type) {
+	case []any:
+		if len(t) == 0 {
+			return nil
+		}
+		for i := range t {
+			t[i] = withoutEmptyLists(t[i])
+		}
+	case map[string]any:
+		for k := range t {
+			t[k] = withoutEmptyLists(t[k])
+		}
+	}
+	return v
 }
 
 func ptr(v float64) *float64 { return &v }
@@ -266,7 +318,7 @@ func chart(r Repartition) pdfdoc.Graphique {
 // Document is what the PDF prints.
 func (s *Snapshot) Document(logo []byte) pdfdoc.RapportData {
 	data := pdfdoc.RapportData{Structure: pdfdoc.Structure{Nom: s.Structure, Adresse: s.Adresse, Logo: logo},
-		Zone: s.Fuseau, Mois: s.Month(), GenereLe: s.GenereLe, Graphiques: s.Graphiques()}
+		Zone: s.Fuseau, Mois: s.Month(), GenereLe: s.GenereLe, Graphiques: s.Graphiques(), Provisoire: s.Provisoire}
 	for _, c := range s.Chiffres {
 		data.Chiffres = append(data.Chiffres, pdfdoc.ChiffreRapport{Libelle: c.Libelle, Valeur: c.Texte(),
 			Precedent: c.PrecedentTexte(), Evolution: c.Evolution()})

@@ -13,4 +13,5 @@ var ActionsJournal = List{
 	{"liste", "Lecture de plusieurs personnes (liste, recherche, export)"},
 	{"droits", "Droits d'un compte du personnel"},
 	{"compte", "Mot de passe ou adresse e-mail d'un compte du personnel"},
+	{"rapport", "Rapport mensuel généré à la demande"},
 }
