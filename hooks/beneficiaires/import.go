@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/access"
@@ -14,6 +15,7 @@ import (
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/importcoop"
 	"atelier/hooks/lib/texte"
+	"atelier/hooks/model"
 )
 
 // Importing people from a file a structure already keeps (La Coop's
@@ -224,4 +226,35 @@ func Importer(app core.App, auth *core.Record, imp *Import, avecDoublons map[int
 		return 0, fmt.Errorf("import: %w", err)
 	}
 	return len(todo), nil
+}
+
+// PersonnesCoop are the people of structure as La Coop's template writes
+// them, by name: the people staff reads, not anonymised nor merged.
+func PersonnesCoop(app core.App, staff *model.StaffView, structure string) ([]importcoop.Personne, error) {
+	where := dbx.And(staff.LecteurDePersonnes().Scope("structure"), dbx.HashExp{"structure": structure},
+		dbx.NewExp("anonymise = false AND fusionne_vers = ''"))
+	var rows []struct {
+		Nom        string `db:"nom"`
+		Prenom     string `db:"prenom"`
+		Annee      int    `db:"annee_naissance"`
+		Commune    string `db:"commune"`
+		CodeInsee  string `db:"code_insee"`
+		CodePostal string `db:"code_postal"`
+		Telephone  string `db:"telephone"`
+		Email      string `db:"email"`
+		Genre      string `db:"genre"`
+		Notes      string `db:"notes"`
+	}
+	err := app.DB().Select("nom", "prenom", "CAST(annee_naissance AS INTEGER) AS annee_naissance", "commune", "code_insee",
+		"code_postal", "telephone", "email", "genre", "notes").From("beneficiaires").Where(where).
+		OrderBy("nom", "prenom").All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("beneficiaries for La Coop: %w", err)
+	}
+	out := make([]importcoop.Personne, len(rows))
+	for i, r := range rows {
+		out[i] = importcoop.Personne{Nom: r.Nom, Prenom: r.Prenom, Annee: r.Annee, Commune: r.Commune, CodeInsee: r.CodeInsee,
+			CodePostal: r.CodePostal, Telephone: contact.FormaterTelephone(r.Telephone), Email: r.Email, Genre: r.Genre, Notes: r.Notes}
+	}
+	return out, nil
 }
