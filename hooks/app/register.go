@@ -57,7 +57,8 @@ func Register(app core.App, public fs.FS) {
 
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
-	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app)}
+	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app),
+		cli.NewBeneficiairesCommand(app)}
 }
 
 // warnInstanceURL tells the operator, at start, that links in messages

@@ -65,8 +65,10 @@ var ErrImportInvalide = errors.New("Le fichier contient des lignes invalides : c
 // AnalyserImport reads each row of t into a person with mapping (one field
 // of importcoop per column, "" to leave it out), checks it as a person
 // typed by staff, and looks for duplicates among the structure's people
-// and the earlier rows. It writes nothing.
-func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mapping []string, now time.Time) (*Import, error) {
+// and the earlier rows. It writes nothing. progress, when set, is told
+// after each row.
+func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mapping []string, now time.Time,
+	progress func(done, total int)) (*Import, error) {
 	imp := &Import{Structure: structure, Lignes: make([]LigneImport, 0, len(t.Lignes))}
 	seen := map[string]int{} // folded name and birth year or contact → row number
 	for _, row := range t.Lignes {
@@ -106,6 +108,9 @@ func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mappi
 			imp.Creees++
 		}
 		imp.Lignes = append(imp.Lignes, l)
+		if progress != nil {
+			progress(len(imp.Lignes), len(t.Lignes))
+		}
 	}
 	return imp, nil
 }

@@ -243,7 +243,7 @@ func (pe *pageEngine) renderPreview(e *core.RequestEvent, p *importPage, table *
 		mapping[i] = c.Champ
 	}
 	var err error
-	if p.Apercu, err = beneficiaires.AnalyserImport(e.App, p.Structure, table, mapping, clock.Now(e.App)); err != nil {
+	if p.Apercu, err = beneficiaires.AnalyserImport(e.App, p.Structure, table, mapping, clock.Now(e.App), nil); err != nil {
 		return err
 	}
 	return pe.render(e, http.StatusOK, "beneficiaires_import", "Vérifier l'import", p)
@@ -263,7 +263,7 @@ func importCommitHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return pe.render(e, http.StatusUnprocessableEntity, "beneficiaires_import", importTitle, p)
 		}
 		now := clock.Now(e.App)
-		if p.Apercu, err = beneficiaires.AnalyserImport(e.App, p.Structure, table, mapping, now); err != nil {
+		if p.Apercu, err = beneficiaires.AnalyserImport(e.App, p.Structure, table, mapping, now, nil); err != nil {
 			return err
 		}
 		p.Doublons = map[int]bool{}
