@@ -259,6 +259,7 @@ func TestImportAnySpreadsheetWindows1252(t *testing.T) {
 		helene.GetString("consentement_source") != beneficiaires.ConsentementDeclare || helene.GetString("notes") != "" {
 		t.Errorf("imported %v", helene.FieldsData())
 	}
+	expectBody(t, s.getAs(cookie, benefPath(helene.Id)), http.StatusOK, []string{"Consentement déclaré par la structure le "}, nil)
 }
 
 func TestImportInvalidRowWritesNothing(t *testing.T) {

@@ -41,7 +41,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
 		"/espace/catalogue", "/espace/lieux", "/espace/statistiques", "/espace/rapports", "/espace/journal", "/espace/comptes", "/espace/sms",
 		"/espace/a-appeler", "/espace/structures/" + structure + "/rappel", "/espace/compte",
-		"/espace/structures/" + structure + "/widget"}
+		"/espace/structures/" + structure + "/widget", "/espace/beneficiaires/import"}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {
