@@ -3,8 +3,10 @@ package beneficiaires
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -69,10 +71,11 @@ var ErrImportInvalide = errors.New("Le fichier contient des lignes invalides : c
 // after each row.
 func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mapping []string, now time.Time,
 	progress func(done, total int)) (*Import, error) {
-	imp := &Import{Structure: structure, Lignes: make([]LigneImport, 0, len(t.Lignes))}
+	imp := &Import{Structure: structure, Lignes: make([]LigneImport, len(t.Lignes))}
 	seen := map[string]int{} // folded name and birth year or contact → row number
-	for _, row := range t.Lignes {
-		l := LigneImport{Numero: row.Numero}
+	for i, row := range t.Lignes {
+		l := &imp.Lignes[i]
+		l.Numero = row.Numero
 		var insee string
 		l.Form, insee, l.Erreurs = formOfRow(row.Valeurs, mapping)
 		errs := l.Form.Validate(now)
@@ -86,20 +89,23 @@ func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mappi
 				l.Erreurs = append(l.Erreurs, c.Titre+" : "+msg)
 			}
 		}
-		if l.Valide() {
-			for _, key := range rowKeys(&l.Form) {
-				if n, ok := seen[key]; ok && l.DoublonDe == 0 {
-					l.DoublonDe = n
-				}
-				if _, ok := seen[key]; !ok {
-					seen[key] = l.Numero
-				}
+		if !l.Valide() {
+			continue
+		}
+		for _, key := range rowKeys(&l.Form) {
+			if n, ok := seen[key]; ok && l.DoublonDe == 0 {
+				l.DoublonDe = n
 			}
-			if l.Doublons, err = DoublonsPossibles(app, structure, &l.Form); err != nil {
-				return nil, fmt.Errorf("import row %d: %w", l.Numero, err)
+			if _, ok := seen[key]; !ok {
+				seen[key] = l.Numero
 			}
 		}
-		switch {
+	}
+	if err := findDuplicates(app, imp, progress); err != nil {
+		return nil, err
+	}
+	for i := range imp.Lignes {
+		switch l := &imp.Lignes[i]; {
 		case !l.Valide():
 			imp.Invalides++
 		case l.Doublon():
@@ -107,12 +113,46 @@ func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mappi
 		default:
 			imp.Creees++
 		}
-		imp.Lignes = append(imp.Lignes, l)
-		if progress != nil {
-			progress(len(imp.Lignes), len(t.Lignes))
-		}
 	}
 	return imp, nil
+}
+
+// findDuplicates looks for each valid row's duplicates among the
+// structure's people (DoublonsPossibles), a few rows at a time: the
+// searches only read, and SQLite serves reads on several connections.
+func findDuplicates(app core.App, imp *Import, progress func(done, total int)) error {
+	rows := make(chan *LigneImport)
+	var mu sync.Mutex
+	var firstErr error
+	done := 0
+	var wg sync.WaitGroup
+	for range min(4, runtime.GOMAXPROCS(0)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for l := range rows {
+				var err error
+				if l.Valide() {
+					l.Doublons, err = DoublonsPossibles(app, imp.Structure, &l.Form)
+				}
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = fmt.Errorf("import row %d: %w", l.Numero, err)
+				}
+				done++
+				if progress != nil {
+					progress(done, len(imp.Lignes))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range imp.Lignes {
+		rows <- &imp.Lignes[i]
+	}
+	close(rows)
+	wg.Wait()
+	return firstErr
 }
 
 // formOfRow fills a person's form from a row; the genre is read as La Coop
