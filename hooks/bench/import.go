@@ -152,7 +152,6 @@ func saveBaseline(pb core.App, structure string, people []importcoop.Personne) e
 	})
 }
 
-
 func firstInvalid(imp *beneficiaires.Import) []string {
 	for _, l := range imp.Lignes {
 		if !l.Valide() {
