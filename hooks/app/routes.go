@@ -49,6 +49,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterCartonPages(espace, pe)
 	web.RegisterHelpPages(espace, pe)
 	web.RegisterBeneficiaryPages(espace, pe)
+	web.RegisterImportPages(espace, pe)
 	web.RegisterCataloguePages(espace, pe)
 	web.RegisterLieuxPages(espace, pe)
 	web.RegisterAttestationPages(se, espace, pe)

@@ -2,7 +2,8 @@
 // prints one table of figures, each next to a baseline measured in the same
 // run (machines are noisy; ratios are what compare across runs).
 //
-//	make bench   # or: go run ./hooks/bench (go run ./hooks/bench recherche: the people search only)
+//	make bench   # or: go run ./hooks/bench (go run ./hooks/bench recherche: the people search only,
+//	             # go run ./hooks/bench import: the beneficiaries' import only)
 package main
 
 import (
@@ -41,6 +42,9 @@ func main() {
 	measure := run
 	if len(os.Args) > 1 && os.Args[1] == "recherche" { // go run ./hooks/bench recherche: the people search only
 		measure = measurePeopleSearch
+	}
+	if len(os.Args) > 1 && os.Args[1] == "import" { // go run ./hooks/bench import: the beneficiaries' import only
+		measure = measureImport
 	}
 	rows, err := measure()
 	if err != nil {
@@ -172,7 +176,12 @@ func run() ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(rows, reports...), nil
+	rows = append(rows, reports...)
+	imports, err := measureImport()
+	if err != nil {
+		return nil, err
+	}
+	return append(rows, imports...), nil
 }
 
 // prepare migrates a fresh data dir, adds a plain collection for the

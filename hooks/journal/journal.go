@@ -27,6 +27,16 @@ func LogPublic(app core.App, action string, person *core.Record, details string)
 	return logPerson(app, "", PublicForm, action, person, details)
 }
 
+// CommandLine is the author of what an operator does with a command of
+// the server (an import): no account, the server's own shell.
+const CommandLine = "Ligne de commande"
+
+// LogCommand records that a command of the server did action on person's
+// data; like LogAccess, call it with the transaction that makes the change.
+func LogCommand(app core.App, action string, person *core.Record, details string) error {
+	return logPerson(app, "", CommandLine, action, person, details)
+}
+
 func logPerson(app core.App, author, name, action string, person *core.Record, details string) error {
 	collection, err := app.FindCachedCollectionByNameOrId("journal")
 	if err != nil {

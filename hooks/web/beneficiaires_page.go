@@ -254,6 +254,7 @@ func beneficiaireUpdateHandler(pe *pageEngine) func(*core.RequestEvent) error {
 type beneficiaireProfil struct {
 	ID, Prenom, Nom, Telephone, Email, Genre, StatutSocial     string
 	Commune, CodePostal, Notes, Structure, ConsentementVersion string
+	ConsentementDeclare                                        bool // declared by the structure (an import)
 	Annee                                                      int
 	ConsentementLe, DerniereActivite                           time.Time
 
@@ -313,7 +314,8 @@ func loadProfil(app core.App, auth *core.Record, staff *model.StaffView, r *core
 		Telephone: r.GetString("telephone"), Email: r.GetString("email"), Genre: r.GetString("genre"),
 		StatutSocial: r.GetString("statut_social"), Commune: r.GetString("commune"), CodePostal: r.GetString("code_postal"),
 		Notes: r.GetString("notes"), Structure: structure.GetString("nom"), Annee: r.GetInt("annee_naissance"),
-		ConsentementVersion: r.GetString("consentement_version"), PlusieursStructures: len(staff.Structures) > 1}
+		ConsentementVersion: r.GetString("consentement_version"), PlusieursStructures: len(staff.Structures) > 1,
+		ConsentementDeclare: r.GetString("consentement_source") == beneficiaires.ConsentementDeclare}
 	if t := r.GetDateTime("consentement_le"); !t.IsZero() {
 		p.ConsentementLe = t.Time().In(loc)
 	}
