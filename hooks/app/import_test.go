@@ -333,3 +333,30 @@ func TestImportBadFiles(t *testing.T) {
 		t.Error("bad files wrote")
 	}
 }
+
+// The dry run finds, for each row, what the person form finds: the same
+// name (accents, case and hyphens aside), a name one typo away with the
+// same birth year, the same e-mail whatever its case; a close name of
+// another year is a new person. (The import reads the structure's people
+// once to skip the searches that cannot find anyone: this checks that
+// nothing is skipped that would have been found.)
+func TestImportFindsWhatThePersonFormFinds(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	a := testkit.ID(testkit.StructureA)
+	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"annee_naissance": 1955, "email": "camille.alpha@example.org"})
+	cookie := s.signIn(testkit.ConseillerA)
+	file := "nom;prenom;email;annee\n" +
+		"FIXTURENOM ALPHA;Câmille;;\n" +
+		"Fixturenom-Alpah;Camille;;1955\n" +
+		"Fixturenom-Alphx;Camille;;1956\n" +
+		"Autre;Personne;CAMILLE.ALPHA@example.org;\n"
+	jeton := importJeton(t, s.upload(cookie, a, "proches.csv", []byte(file)))
+	preview := s.postAs(cookie, "/espace/beneficiaires/import/apercu", mappingForm(jeton, a, "nom", "prenom", "email", "annee_naissance"))
+	expectBody(t, preview, http.StatusOK, []string{"1 personne sera créée", "3 doublons probables",
+		"(même nom)", "(nom proche, même année de naissance)", "(même e-mail)"}, nil)
+	body := preview.Body.String()
+	if i := strings.Index(body, "Fixturenom-Alphx"); i < 0 || !strings.Contains(body[i:i+300], "sera créée") {
+		t.Errorf("a close name of another birth year is not a new person:\n%s", body)
+	}
+}

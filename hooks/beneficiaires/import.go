@@ -121,6 +121,10 @@ func AnalyserImport(app core.App, structure string, t *importcoop.Tableau, mappi
 // structure's people (DoublonsPossibles), a few rows at a time: the
 // searches only read, and SQLite serves reads on several connections.
 func findDuplicates(app core.App, imp *Import, progress func(done, total int)) error {
+	ix, err := newIndiceDoublons(app, imp.Structure)
+	if err != nil {
+		return err
+	}
 	rows := make(chan *LigneImport)
 	var mu sync.Mutex
 	var firstErr error
@@ -133,7 +137,7 @@ func findDuplicates(app core.App, imp *Import, progress func(done, total int)) e
 			for l := range rows {
 				var err error
 				if l.Valide() {
-					l.Doublons, err = DoublonsPossibles(app, imp.Structure, &l.Form)
+					l.Doublons, err = doublonsPossibles(app, imp.Structure, &l.Form, ix)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
