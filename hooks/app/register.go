@@ -96,7 +96,7 @@ func listeningAddress(se *core.ServeEvent) string {
 // Commands are Atelier's own command-line verbs, next to PocketBase's.
 func Commands(app core.App) []*cobra.Command {
 	return []*cobra.Command{cli.NewDemoCommand(app), cli.NewRGPDCommand(app), cli.NewReportsCommand(app),
-		cli.NewInstallationCommand(app), cli.NewBeneficiairesCommand(app)}
+		cli.NewInstallationCommand(app), cli.NewBeneficiairesCommand(app), cli.NewComptesCommand(app)}
 }
 
 // warnInstanceURL tells the operator, at start, that links in messages

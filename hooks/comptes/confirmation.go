@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/access"
+	"atelier/hooks/journal"
 	"atelier/hooks/lib/referentiel"
 	"atelier/hooks/model"
 )
@@ -96,6 +97,41 @@ func Confirm(app core.App, referent *core.Record, accountID, structure string) (
 			return fmt.Errorf("confirm account %s: %w", account.Id, err)
 		}
 		recordGrants(tx, app, referent, before, account)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return account, nil
+}
+
+// ConfirmByOperator lets the account with this e-mail read the people of
+// the structure with this slug, on the word of the server's operator (the
+// command line): the administrator's confirmation, without /_/, that a
+// structure's first référent needs before confirming the others. The
+// account must be active (its invitation accepted) and waiting there.
+func ConfirmByOperator(app core.App, email, slug string) (*core.Record, error) {
+	structure, err := app.FindFirstRecordByData("structures", "slug", slug)
+	if err != nil {
+		return nil, fmt.Errorf("aucune structure n'a l'adresse courte %q", slug)
+	}
+	account, err := app.FindAuthRecordByEmail("utilisateurs", email)
+	if err != nil {
+		return nil, fmt.Errorf("aucun compte n'a l'adresse %s", email)
+	}
+	if !pending(account, structure.Id) {
+		return nil, fmt.Errorf("le compte %s n'attend pas de confirmation pour %s : il doit être actif (invitation acceptée), "+
+			"conseiller ou référent de cette structure, et pas encore confirmé", email, structure.GetString("nom"))
+	}
+	before := account.Clone()
+	account.Set(Confirmations, append(account.GetStringSlice(Confirmations), structure.Id))
+	err = app.RunInTransaction(func(tx core.App) error {
+		if err := tx.Save(account); err != nil {
+			return fmt.Errorf("confirm account %s: %w", account.Id, err)
+		}
+		recordGrantsBy(tx, app, func(structure, details string) error {
+			return journal.LogGrantCommand(tx, structure, details)
+		}, before, account)
 		return nil
 	})
 	if err != nil {

@@ -93,6 +93,13 @@ func missing(a, b []string) []string {
 // take seconds, never inside a write transaction). Failures are logged:
 // the change is made.
 func recordGrants(app, base core.App, auth *core.Record, before, after *core.Record) {
+	recordGrantsBy(app, base, func(structure, details string) error {
+		return journal.LogGrant(app, auth, structure, details)
+	}, before, after)
+}
+
+// recordGrantsBy is recordGrants with the journal line written by log.
+func recordGrantsBy(app, base core.App, log func(structure, details string) error, before, after *core.Record) {
 	c := changesOf(before, after)
 	if len(c.what) == 0 {
 		return
@@ -103,7 +110,7 @@ func recordGrants(app, base core.App, auth *core.Record, before, after *core.Rec
 		journaled = []string{""}
 	}
 	for _, structure := range journaled {
-		if err := journal.LogGrant(app, auth, structure, details); err != nil {
+		if err := log(structure, details); err != nil {
 			app.Logger().Error("journal of an account's rights", "compte", after.Id, "error", err)
 		}
 	}

@@ -29,3 +29,19 @@ func LogGrant(app core.App, auth *core.Record, structure, details string) error 
 	}
 	return nil
 }
+
+// LogGrantCommand records that the server's operator changed the rights of
+// a staff account from the command line (CommandLine), in structure.
+func LogGrantCommand(app core.App, structure, details string) error {
+	collection, err := app.FindCachedCollectionByNameOrId("journal")
+	if err != nil {
+		return fmt.Errorf("journal %s: %w", Droits, err)
+	}
+	entry := core.NewRecord(collection)
+	entry.Load(map[string]any{"auteur_nom": CommandLine, "action": Droits, "structure": structure,
+		"details": envois.Truncate(details, 1000)})
+	if err := app.Save(entry); err != nil {
+		return fmt.Errorf("journal %s: %w", Droits, err)
+	}
+	return nil
+}
