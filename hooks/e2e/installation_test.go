@@ -23,8 +23,10 @@ var installationLink = regexp.MustCompile(`https?://\S+/installation\?jeton=[A-Z
 // runs); the page passes both audits at 320 px, refuses a SIRET with a
 // wrong key next to the field, sends the test e-mail to a real SMTP
 // server, signs the first coordinateur in; they add a place and publish a
-// first session from the workspace. Then the link is gone for good and
-// the request log never held the token.
+// first session from the workspace; the instance is then staffed and
+// running (staffFreshInstance: invitations, the first référent, the
+// import, the widget, the accessibility statement). Then the link is gone
+// for good and the request log never held the token.
 func TestInstallationOfAFreshInstanceInTheBrowser(t *testing.T) {
 	catcher, err := StartMailCatcher()
 	if err != nil {
@@ -167,6 +169,9 @@ func TestInstallationOfAFreshInstanceInTheBrowser(t *testing.T) {
 	if !strings.Contains(home, "/ateliers/"+seances[0].Id) {
 		t.Errorf("the session is not on the public page (%s)", titre)
 	}
+	staffFreshInstance(t, ctx, srv, dir, catcher, db, strings.TrimSpace(titre))
+	t.Logf("installation to a staffed instance with its people imported: %s", time.Since(begin).Round(time.Millisecond))
+
 	// Closed for good.
 	get(t, link, http.StatusNotFound)
 	if out, err := Run(dir, "installation", "lien"); err == nil || !strings.Contains(out, "l'installation est terminée") {
