@@ -23,19 +23,12 @@ run:
 	$(GO) run . serve --dev --http=$(ADDR)
 
 ## test: every test of the project (vet, formatting, Go tests, browser tests),
-## at the real time, then the in-process tests at the instants of test-dates.
-## The tests of the real binary (hooks/e2e) spend most of their time waiting
-## on Chromium and child processes: they run beside the other packages and
-## the test-dates passes, and their output is printed when they end.
+## at the real time, then the in-process tests at the instants of test-dates
 test: vet hooks/e2e/node_modules $(LITESTREAM)
 	@unformatted=$$(gofmt -l main.go hooks pb_migrations); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
-	@e2e_log=$$(mktemp); \
-	$(GO) test -count=1 -timeout 20m ./hooks/e2e/ >$$e2e_log 2>&1 & e2e=$$!; \
-	$(GO) test -count=1 -timeout 20m $$($(GO) list ./... | grep -v /hooks/e2e) && \
-		$(MAKE) --no-print-directory test-dates; rc=$$?; \
-	wait $$e2e; e2e_rc=$$?; echo "== hooks/e2e (real binary, browsers)"; cat $$e2e_log; rm -f $$e2e_log; \
-	[ $$rc -eq 0 ] && [ $$e2e_rc -eq 0 ]
+	$(GO) test -count=1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory test-dates
 
 ## test-dates: the in-process tests again at instants where dates break
 ## (ATELIER_TEST_NOW): already 1 December at La Réunion but still 30 November
