@@ -8,6 +8,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"atelier/hooks/clock"
+
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -74,7 +76,7 @@ func measureImport() ([]row, error) {
 		return nil, err
 	}
 	read := time.Since(start)
-	imp, err := beneficiaires.AnalyserImport(pb, structure, table, importcoop.Champs(), time.Now(), nil)
+	imp, err := beneficiaires.AnalyserImport(pb, structure, table, importcoop.Champs(), clock.Now(pb), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +84,7 @@ func measureImport() ([]row, error) {
 	if imp.Invalides > 0 {
 		return nil, fmt.Errorf("import: %d invalid rows in the bench file, first: %q", imp.Invalides, firstInvalid(imp))
 	}
-	n, err := beneficiaires.Importer(pb, conseiller, imp, nil, time.Now(), nil)
+	n, err := beneficiaires.Importer(pb, conseiller, imp, nil, clock.Now(pb), nil)
 	if err != nil {
 		return nil, err
 	}
