@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"atelier/hooks/clock"
 	_ "atelier/pb_migrations" // the schema under test
 
@@ -116,6 +118,9 @@ func buildFixture(dir string) error {
 	if err := app.Save(settings); err != nil {
 		return fmt.Errorf("set the Application URL: %w", err)
 	}
+	if err := cheapPasswords(app); err != nil {
+		return err
+	}
 	model.RegisterRecherche(app) // the fixture's people are searchable
 	model.RegisterCodeInscription(app)
 	if err := insertFixture(app); err != nil {
@@ -154,4 +159,24 @@ func Handler(t testing.TB, app core.App) http.Handler {
 		t.Fatalf("build routes: %v", err)
 	}
 	return handler
+}
+
+// cheapPasswords hashes the fixture's staff passwords at bcrypt's lowest
+// cost: the tests sign in hundreds of times, and at the default cost those
+// comparisons were a large share of the suite's CPU on two cores. The
+// migrations keep the default cost for real instances.
+func cheapPasswords(app core.App) error {
+	users, err := app.FindCollectionByNameOrId("utilisateurs")
+	if err != nil {
+		return fmt.Errorf("find utilisateurs: %w", err)
+	}
+	password, ok := users.Fields.GetByName("password").(*core.PasswordField)
+	if !ok {
+		return fmt.Errorf("utilisateurs has no password field")
+	}
+	password.Cost = bcrypt.MinCost
+	if err := app.Save(users); err != nil {
+		return fmt.Errorf("lower the fixture's password cost: %w", err)
+	}
+	return nil
 }
