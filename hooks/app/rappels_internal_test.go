@@ -3,10 +3,10 @@ package app
 import (
 	"context"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"atelier/hooks/jobs"
@@ -28,7 +28,7 @@ import (
 func jobApp(t testing.TB) *tests.TestApp {
 	t.Helper()
 	app := testkit.NewApp(t)
-	Register(app, fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}})
+	Register(app, os.DirFS("../../pb_public")) // a comparable FS: its parsed pages are shared
 	return app
 }
 

@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"reflect"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -33,6 +35,34 @@ import (
 
 // LoadPages prepares the static files and the templates once, at start-up.
 func LoadPages(public fs.FS, cache *PageCache) (*pageEngine, error) {
+	parsed, err := parsedPages(public)
+	if err != nil {
+		return nil, err
+	}
+	pe := *parsed
+	pe.cache = cache
+	return &pe, nil
+}
+
+// The parsed templates and static files are shared by the apps of one
+// process that serve the same files: each test builds its own app, and
+// parsing and cloning every template for each of them took a third of the
+// test suite's CPU. Templates may be executed concurrently; each app keeps
+// its own page cache.
+var (
+	parsedMu sync.Mutex
+	parsed   = map[fs.FS]*pageEngine{}
+)
+
+func parsedPages(public fs.FS) (*pageEngine, error) {
+	shareable := public != nil && reflect.TypeOf(public).Comparable() // a map FS cannot be a key
+	if shareable {
+		parsedMu.Lock()
+		defer parsedMu.Unlock()
+		if pe, ok := parsed[public]; ok {
+			return pe, nil
+		}
+	}
 	assets, err := loadStaticAssets(public)
 	if err != nil {
 		return nil, err
@@ -41,7 +71,9 @@ func LoadPages(public fs.FS, cache *PageCache) (*pageEngine, error) {
 	if err != nil {
 		return nil, err
 	}
-	pe.cache = cache
+	if shareable {
+		parsed[public] = pe
+	}
 	return pe, nil
 }
 
