@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -339,6 +341,19 @@ func pngLogo(t *testing.T, w, h int) []byte {
 	return b.Bytes()
 }
 
+// pngClaiming is a 1×1 PNG whose header claims w×h pixels, as a
+// decompression bomb does: the size check reads the header only, and
+// drawing 20,000 × 20,000 real pixels cost the test a 1.6 GB image.
+func pngClaiming(t *testing.T, w, h int) []byte {
+	t.Helper()
+	b := pngLogo(t, 1, 1)
+	ihdr := b[12:29] // chunk type and the 13 bytes of data, after the 8-byte signature and the length
+	binary.BigEndian.PutUint32(ihdr[4:8], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[8:12], uint32(h))
+	binary.BigEndian.PutUint32(b[29:33], crc32.ChecksumIEEE(ihdr))
+	return b
+}
+
 // A logo is a small PNG, JPEG or WebP image, read from its content.
 func TestStructureLogo(t *testing.T) {
 	t.Parallel()
@@ -353,7 +368,7 @@ func TestStructureLogo(t *testing.T) {
 	}{
 		{"logo.png", []byte("<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"), "PNG, JPEG ou WebP"},
 		{"logo.png", append(pngLogo(t, 10, 10), make([]byte, 1<<20)...), "trop lourd : 1 Mo au plus"},
-		{"logo.png", pngLogo(t, 20000, 20000), "pixels"},
+		{"logo.png", pngClaiming(t, 20000, 20000), "pixels"},
 	} {
 		rec := s.postMultipart(referent, path, structureForm(map[string]string{"nom": "Alpha au logo"}), c.file, c.content)
 		expectBody(t, rec, http.StatusUnprocessableEntity, []string{`id="erreur-logo"`, c.message, `value="Alpha au logo"`}, nil)
