@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -49,6 +50,10 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/structures", "/espace/structures/" + structure,
 		"/espace/statistiques/structures", "/espace/beneficiaires/import",
 		"/installation?jeton=installee"} // an installed instance: the French 404 for everyone
+	// IBM's engine is the slower of the two audits: it audits each page once,
+	// for the first role that opens it (and the refusal and « introuvable »
+	// pages once each); axe-core audits every page for every role.
+	equalAccessDone := map[string]bool{}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {
@@ -67,7 +72,10 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 					t.Fatalf("%s: %v", path, err)
 				}
 				CheckAccessible(t, ctx, fmt.Sprintf("%s %s", role, path), false)
-				CheckEqualAccess(t, ctx, fmt.Sprintf("%s %s", role, path))
+				if key := equalAccessKey(t, ctx, path); !equalAccessDone[key] {
+					equalAccessDone[key] = true
+					CheckEqualAccess(t, ctx, fmt.Sprintf("%s %s", role, path))
+				}
 				CheckFitsNarrowScreen(t, ctx, srv.URL+path)
 			}
 		})
@@ -96,4 +104,20 @@ func sharedFigures(t *testing.T, db core.App, structure string) string {
 		t.Fatal(err)
 	}
 	return "/chiffres/" + jeton
+}
+
+// equalAccessKey names what a page shows for IBM's audit: the path, or the
+// error page that a role got instead.
+func equalAccessKey(t *testing.T, ctx context.Context, path string) string {
+	t.Helper()
+	var title string
+	if err := chromedp.Run(ctx, chromedp.Title(&title)); err != nil {
+		t.Fatalf("%s: title: %v", path, err)
+	}
+	for _, erreur := range []string{"Action refusée", "Page introuvable"} {
+		if strings.HasPrefix(title, erreur) {
+			return erreur
+		}
+	}
+	return path
 }
