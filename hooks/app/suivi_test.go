@@ -385,3 +385,24 @@ func TestSuiviAPIRules(t *testing.T) {
 		t.Errorf("answers %v", got)
 	}
 }
+
+// The person's export (right of access) gives the answers of their
+// referrals; deleting a help deletes its answers.
+func TestSuiviInThePersonsExportAndGoneWithTheHelp(t *testing.T) {
+	t.Parallel()
+	s := newSuiviSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	for _, answer := range []string{"pas_encore", "oui"} {
+		if rec := s.postAs(cookie, benefPath(benefA, "/orientations/", s.referral), url.Values{"orientation_" + s.referral: {answer}}); rec.Code != http.StatusSeeOther {
+			t.Fatalf("answer: %d", rec.Code)
+		}
+	}
+	rec := s.getAs(cookie, benefPath(benefA, "/donnees.json"))
+	expectBody(t, rec, http.StatusOK, []string{`"suivi_orientation": [`, `"reponse": "Pas encore",`, `"reponse": "Oui, j'y suis allé",`}, nil)
+	if rec := s.postAs(cookie, "/espace/accompagnements/"+s.referral+"/supprimer", url.Values{}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("delete the help: %d", rec.Code)
+	}
+	if n := benefCount(t, s.app, "suivis_orientation", nil); n != 0 {
+		t.Errorf("%d answers left after their help was deleted", n)
+	}
+}

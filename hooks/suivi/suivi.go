@@ -164,7 +164,8 @@ func Orientations(app core.App, person *core.Record, loc *time.Location, now tim
 	var answers []answerRow
 	err = app.DB().Select("o.accompagnement", "o.reponse", "o.date", "coalesce(u.prenom, '') AS prenom", "coalesce(u.nom, '') AS nom").
 		From("suivis_orientation o").LeftJoin("utilisateurs u", dbx.NewExp("u.id = o.conseiller")).
-		Where(dbx.In("o.accompagnement", ids...)).OrderBy("o.date", "o.created", "o.id").All(&answers)
+		// rowid: two answers of the same millisecond keep the order given.
+		Where(dbx.In("o.accompagnement", ids...)).OrderBy("o.date", "o.created", "o.rowid").All(&answers)
 	if err != nil {
 		return nil, fmt.Errorf("referral answers of %s: %w", person.Id, err)
 	}
