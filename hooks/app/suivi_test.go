@@ -406,3 +406,14 @@ func TestSuiviInThePersonsExportAndGoneWithTheHelp(t *testing.T) {
 		t.Errorf("%d answers left after their help was deleted", n)
 	}
 }
+
+// An anonymised person is still counted but no longer followed: the
+// profile asks nothing and offers nothing.
+func TestSuiviOfAnAnonymisedPerson(t *testing.T) {
+	t.Parallel()
+	s := newSuiviSite(t)
+	setFields(t, s.app, "beneficiaires", testkit.BeneficiaireA, map[string]any{"anonymise": true, "prenom": "", "nom": "", "telephone": ""})
+	expectBody(t, s.getAs(s.signIn(testkit.ConseillerA), benefPath(benefA)), http.StatusOK,
+		[]string{"Personne anonymisée", "orienté vers <strong>Administration (mairie, préfecture…)</strong>", "Aucune séance à venir ne correspond"},
+		[]string{s.question(s.referral), "/inscriptions\""})
+}

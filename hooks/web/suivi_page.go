@@ -91,6 +91,9 @@ func loadSuiviVue(app core.App, person *core.Record, typed url.Values, errs form
 		return nil, err
 	}
 	v := &suiviVue{PersonID: person.Id, Nom: person.GetString("prenom") + " " + person.GetString("nom"), Errors: errs}
+	// An anonymised person is counted, no longer followed: nothing to ask
+	// or offer them.
+	anonyme := person.GetBool("anonymise")
 	for _, m := range s.Chronologie {
 		v.Mois = append(v.Mois, suiviMois{Mois: frfmt.Mois(m.Mois), Individuels: m.Individuels, Ateliers: m.Ateliers,
 			Besoins: referentiel.Besoins.Labels(m.Besoins), Thematiques: referentiel.Thematiques.Labels(m.Thematiques)})
@@ -115,12 +118,15 @@ func loadSuiviVue(app core.App, person *core.Record, typed url.Values, errs form
 		if o.Etat != "" {
 			so.Etat = referentiel.ReponsesOrientation.Label(o.Etat)
 		}
-		if o.AQuestionner {
+		if o.AQuestionner && !anonyme {
 			so.Question = orientationQuestion(o, typed.Get(orientationField(o.Accompagnement)), errs)
 		}
 		v.Orientations = append(v.Orientations, so)
 	}
 	for _, sg := range s.Suggestions {
+		if anonyme {
+			break
+		}
 		raison := "Besoin pas encore couvert"
 		if sg.Raison != "besoin" {
 			raison = "Niveau suivant (" + sg.Niveau + ")"
