@@ -202,24 +202,25 @@ type statsRappel struct {
 }
 
 type statsPage struct {
-	Form         statsForm
-	Errors       formulaire.Erreurs
-	Periodes     []formulaire.Option
-	Structures   []formulaire.Option // the filter, when the person has several structures
-	Aucune       bool                // attached to no structure
-	Intitule     string
-	Perimetre    string
-	Chiffres     []statsFigure
-	Mois         statsChart
-	ParMois      []statsMonth
-	Graphiques   []statsChart
-	Rappels      []statsRappel       // no-shows by reminder channel
+	Form       statsForm
+	Errors     formulaire.Erreurs
+	Periodes   []formulaire.Option
+	Structures []formulaire.Option // the filter, when the person has several structures
+	Aucune     bool                // attached to no structure
+	Intitule   string
+	Perimetre  string
+	Chiffres   []statsFigure
+	Mois       statsChart
+	ParMois    []statsMonth
+	Graphiques []statsChart
+	Rappels    []statsRappel     // no-shows by reminder channel
+	Exports    map[string]string // export name (activites.xlsx…) → link with the page's filters
+	Detail     bool              // may download the activities one by one (conseillers)
+	Partage    bool              // may share the figures by a link (référents, coordinateurs)
+	SansNoms   bool              // the activities without any name (référents)
+	Apercu     bool              // the table of every structure (coordinateurs)
+
 	Orientations *stats.Orientations // referrals by their follow-up (counts only)
-	Exports      map[string]string   // export name (activites.xlsx…) → link with the page's filters
-	Detail       bool                // may download the activities one by one (conseillers)
-	Partage      bool                // may share the figures by a link (référents, coordinateurs)
-	SansNoms     bool                // the activities without any name (référents)
-	Apercu       bool                // the table of every structure (coordinateurs)
 }
 
 func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
