@@ -130,6 +130,11 @@ func exportAccompagnements(app core.App, personID string, loc *time.Location) ([
 		if v := h.GetString("structure_redirection"); v != "" {
 			a.StructureRedirection = referentiel.StructuresRedirection.Label(v)
 		}
+		if h.GetBool("oriente") {
+			if a.SuiviOrientation, err = exportSuivi(app, h.Id, loc); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, a)
 	}
 	return out, nil
@@ -278,6 +283,8 @@ type exportAccompagnement struct {
 	Oriente              bool       `json:"oriente"`
 	StructureRedirection string     `json:"structure_redirection"`
 	Notes                string     `json:"notes"`
+	// The answers to « Êtes-vous allé à … ? » of a referral, oldest first.
+	SuiviOrientation []exportReponse `json:"suivi_orientation,omitempty"`
 }
 
 type exportAttestation struct {

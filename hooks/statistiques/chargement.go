@@ -55,6 +55,9 @@ func LoadStatsData(app core.App, structures []string, p stats.Periode) (*stats.D
 	if err := loadStatsAccompagnements(app, d, ids, from, to, names); err != nil {
 		return nil, err
 	}
+	if err := loadStatsSuivis(app, d, ids, from, to); err != nil {
+		return nil, err
+	}
 	return d, nameStatsStaff(app, d, names)
 }
 

@@ -135,6 +135,8 @@ type accompagnementFormPage struct {
 	Nouvelle         bool
 	NouvellePersonne beneficiaires.BeneficiaireForm
 	Consentement     []formulaire.Option
+	// « Êtes-vous allé à … ? » for the chosen person's earlier referrals.
+	Orientations []*formulaire.Champ
 }
 
 type hiddenField struct{ Name, Value string }
@@ -291,6 +293,9 @@ func (pe *pageEngine) renderHelpForm(e *core.RequestEvent, status int, p *accomp
 	if p.Edition {
 		title = "Modifier un accompagnement"
 	}
+	if err := helpOrientations(e, p); err != nil {
+		return err
+	}
 	return pe.render(e, status, "accompagnement_form", title, p)
 }
 
@@ -437,6 +442,9 @@ func accompagnementCreateHandler(pe *pageEngine) func(*core.RequestEvent) error 
 			if person == nil {
 				nouvelle = checkNouvellePersonne(e, errs)
 			}
+			if err := checkHelpOrientations(e, person, errs); err != nil {
+				return err
+			}
 		} else {
 			errs = form.Validate(clock.Now(e.App).In(w.structures[0].Loc))
 			errs["structure"] = "Choisissez une de vos structures."
@@ -484,6 +492,9 @@ func accompagnementCreateHandler(pe *pageEngine) func(*core.RequestEvent) error 
 				record.Set(field, value)
 			}
 			if err := access.CreateChecked(tx, e.Auth, record); err != nil {
+				return err
+			}
+			if err := recordHelpOrientations(tx, e, person); err != nil {
 				return err
 			}
 			return touchBeneficiaire(tx, e.Auth, person, form.DateValide)

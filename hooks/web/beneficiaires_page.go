@@ -38,6 +38,7 @@ func RegisterBeneficiaryPages(g *router.RouterGroup[*core.RequestEvent], pe *pag
 	g.GET("/beneficiaires/{id}/fusionner", pe.Page(beneficiaireMergeChoiceHandler(pe)))
 	g.GET("/beneficiaires/{id}/fusionner/{autre}", pe.Page(beneficiaireMergeConfirmHandler(pe)))
 	g.POST("/beneficiaires/{id}/fusionner/{autre}", pe.Page(beneficiaireMergePostHandler(pe)))
+	g.POST("/beneficiaires/{id}/orientations/{accompagnement}", pe.Page(orientationAnswerHandler(pe)))
 }
 
 // beneficiaireOfPath loads the beneficiary named by the path parameter
@@ -265,6 +266,7 @@ type beneficiaireProfil struct {
 	Attestations         *attestations.AttestationsProfil
 	PlusieursStructures  bool
 	AccompagnementsTotal int
+	Suivi                *suiviVue // needs, autonomy, referrals, workshops to offer
 }
 
 type profilInscription struct {
@@ -295,6 +297,9 @@ func beneficiaireProfileHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		profil, err := loadProfil(e.App, e.Auth, staff, record)
 		if err != nil {
+			return err
+		}
+		if profil.Suivi, err = loadSuiviVue(e.App, record, nil, nil); err != nil {
 			return err
 		}
 		if err := journal.LogAccess(e.App, e.Auth, journal.Consultation, record, ""); err != nil {

@@ -219,6 +219,8 @@ type statsPage struct {
 	Partage    bool              // may share the figures by a link (référents, coordinateurs)
 	SansNoms   bool              // the activities without any name (référents)
 	Apercu     bool              // the table of every structure (coordinateurs)
+
+	Orientations *stats.Orientations // referrals by their follow-up (counts only)
 }
 
 func newStatsPage(q *statsQuery, staff *model.StaffView) *statsPage {
@@ -271,6 +273,7 @@ func (p *statsPage) fill(q *statsQuery, r *stats.Resultat) {
 	for _, rep := range r.Repartitions {
 		p.Graphiques = append(p.Graphiques, breakdownChart(rep))
 	}
+	p.Orientations = &r.Orientations
 	for _, l := range r.Rappels {
 		taux, ok := l.TauxAbsence()
 		p.Rappels = append(p.Rappels, statsRappel{Libelle: l.Libelle, Inscriptions: frfmt.Nombre(l.Inscriptions),

@@ -82,6 +82,7 @@ type Resultat struct {
 	Repartitions []Repartition
 	ParMois      []MoisChiffres // NombreMois months, the last one holding the period's end
 	Rappels      []LigneRappel  // no-shows by reminder channel: e-mail, SMS, others, none
+	Orientations Orientations   // referrals of the period by their follow-up
 }
 
 // Repartition returns the breakdown of key cle, or nil.
@@ -165,6 +166,7 @@ func Calculer(d *Donnees, f Filtre) *Resultat {
 		each(a.Structure, day, func(c *cumul) { c.accompagnement(a, day.Annee) })
 	}
 	r := &Resultat{Filtre: f, Chiffres: periode.finir(), Repartitions: periode.repartitions(), Rappels: periode.lignesRappel()}
+	r.Orientations = CompterOrientations(d, f)
 	for i, c := range mois {
 		r.ParMois = append(r.ParMois, MoisChiffres{Mois: f.PremierMois().AjouterMois(i), Chiffres: c.finir()})
 	}

@@ -159,6 +159,9 @@ type Accompagnement struct {
 	// What an anonymous person told about themselves.
 	TrancheAge, Genre, StatutSocial string
 	Enregistre, Modifie             time.Time // the record's creation and last change (exports)
+	// SuiviOrientation is the latest answer to « Êtes-vous allé à … ? » of
+	// a referral (Oriente): oui, non, pas_encore, "" when none.
+	SuiviOrientation string
 }
 
 // Donnees is everything the engine reads: structures, sessions and one-to-
