@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
@@ -70,6 +71,23 @@ func QuestionsOf(r *core.Record) []Question {
 	return qs
 }
 
+// LoadQuestions reads the questions of session id alone: the public form
+// checks the answers without loading the whole session.
+func LoadQuestions(app core.App, id string) ([]Question, error) {
+	var raw string
+	err := app.DB().NewQuery("SELECT coalesce(questions, '') FROM seances WHERE id = {:id}").Bind(dbx.Params{"id": id}).Row(&raw)
+	if err != nil {
+		return nil, fmt.Errorf("questions of session %s: %w", id, err)
+	}
+	var qs []Question
+	if raw != "" && raw != "null" {
+		if err := json.Unmarshal([]byte(raw), &qs); err != nil {
+			return nil, fmt.Errorf("questions of session %s: %w", id, err)
+		}
+	}
+	return qs, nil
+}
+
 // ReponsesOf reads the answers stored on a registration.
 func ReponsesOf(r *core.Record) []Reponse {
 	return ParseReponses(r.GetString(reponsesField))
@@ -108,6 +126,9 @@ func QuestionFieldName(part string, i int) string { return fmt.Sprintf(questionF
 // SaisiesOf fills the five slots of the form with stored questions.
 func SaisiesOf(qs []Question) []QuestionSaisie {
 	out := make([]QuestionSaisie, MaxQuestions)
+	for i := range out {
+		out[i].Type = QuestionOuiNon // the simplest question, for an empty slot
+	}
 	for i, q := range qs {
 		if i == MaxQuestions {
 			break
@@ -115,6 +136,11 @@ func SaisiesOf(qs []Question) []QuestionSaisie {
 		out[i] = QuestionSaisie{Libelle: q.Libelle, Type: q.Type, Choix: strings.Join(q.Choix, "\n"), Obligatoire: q.Obligatoire}
 	}
 	return out
+}
+
+// AvecQuestions tells whether a slot of the session form holds a question.
+func (f SeanceForm) AvecQuestions() bool {
+	return slices.ContainsFunc(f.Questions, func(s QuestionSaisie) bool { return strings.TrimSpace(s.Libelle) != "" })
 }
 
 // ParseQuestions checks the slots of the staff form: an empty slot asks

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"time"
@@ -44,6 +45,8 @@ func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.POST("/seances/{id}/presences/nouvelle", pe.Page(h.walkInNew))
 	g.POST("/seances/{id}/cloturer", pe.Page(h.close))
 	g.GET("/seances/{id}/participants.csv", pe.Page(h.exportCSV))
+	g.GET("/seances/{id}/inscriptions/{inscription}/reponses", pe.Page(h.reponses))
+	g.POST("/seances/{id}/inscriptions/{inscription}/reponses", pe.Page(h.saveReponses))
 }
 
 type seancePages struct{ pe *pageEngine }
@@ -99,6 +102,7 @@ func searchForSeance(e *core.RequestEvent, s *seances.StaffSeance, people []insc
 type seancePersonForm struct {
 	beneficiaires.BeneficiaireForm
 	InscritPar string
+	Valeurs    []string // answers to the session's questions, as typed
 }
 
 func parseSeancePerson(e *core.RequestEvent) (seancePersonForm, formulaire.Erreurs) {
@@ -129,6 +133,27 @@ type seanceEspacePage struct {
 	ACloturer    int    // people still only registered: absent at closing
 	PeutCloturer bool
 	AAppeler     []envois.APrevenir // people a message did not reach, to phone
+}
+
+// Questions are the session's questions as the new-person form asks them.
+func (p *seanceEspacePage) Questions() []seances.ChampQuestion {
+	return seances.ChampsQuestions(seances.QuestionsOf(p.S.Record), p.Form.Valeurs, p.Errors)
+}
+
+// AvecQuestions: the session asks questions, or someone answered some
+// (the questions may have been removed since).
+func (p *seanceEspacePage) AvecQuestions() bool {
+	if len(seances.QuestionsOf(p.S.Record)) > 0 {
+		return true
+	}
+	for _, l := range [][]inscriptions.SeanceParticipant{p.Inscrits, p.Attente} {
+		for _, i := range l {
+			if len(i.Reponses()) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Complet: no place left for a confirmed registration.
@@ -230,6 +255,9 @@ func (h *seancePages) addPerson(e *core.RequestEvent) error {
 		return err
 	}
 	notifyStaffInscription(e, result)
+	if len(seances.QuestionsOf(s.Record)) > 0 { // a person found by the search: ask the questions next
+		return redirectWithFlash(e, reponsesPath(s, result.Inscription.Id), inscriptionFlash(result)+" Posez-lui maintenant les questions de la séance.")
+	}
 	return redirectWithFlash(e, seanceEspacePath(s), inscriptionFlash(result))
 }
 
@@ -241,8 +269,12 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 		return err
 	}
 	form, errs := parseSeancePerson(e)
+	questions := seances.QuestionsOf(s.Record)
+	form.Valeurs = seances.ReponseValeurs(questions, e.Request.PostForm.Get)
+	reponses, qerrs := seances.CheckReponses(questions, form.Valeurs)
+	maps.Copy(errs, qerrs)
 	if len(errs) == 0 {
-		result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
+		result, err := inscriptions.RegisterByStaffAnswering(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, reponses, clock.Now(e.App))
 		if why := inscriptions.StaffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
