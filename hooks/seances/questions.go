@@ -102,14 +102,22 @@ func ParseReponses(raw string) []Reponse {
 	return rs
 }
 
-// ReponsesTexte is the answers on one line, « question : réponse », as the
-// export and the sign-in sheet print them.
-func ReponsesTexte(rs []Reponse) string {
+// Texte is the answer after its question, as lists and documents print
+// it: « Avez-vous un smartphone ? Android », « Votre quartier : Centre ».
+func (r Reponse) Texte() string {
+	if strings.HasSuffix(r.Question, "?") || strings.HasSuffix(r.Question, ":") {
+		return r.Question + " " + r.Reponse
+	}
+	return r.Question + " : " + r.Reponse
+}
+
+// ReponsesTexte is the answers one after the other, separated by sep.
+func ReponsesTexte(rs []Reponse, sep string) string {
 	parts := make([]string, 0, len(rs))
 	for _, r := range rs {
-		parts = append(parts, r.Question+" : "+r.Reponse)
+		parts = append(parts, r.Texte())
 	}
-	return strings.Join(parts, " ; ")
+	return strings.Join(parts, sep)
 }
 
 // QuestionSaisie is one of the five slots of the staff form, as typed:

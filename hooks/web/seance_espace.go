@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -590,7 +591,7 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	body, err := participantsCSV(people, s.Loc)
+	body, err := participantsCSV(people, s.Loc, seances.QuestionsOf(s.Record))
 	if err != nil {
 		return err
 	}
@@ -600,8 +601,23 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	return sendFile(e, download{Name: participantsFilename(s), ContentType: "text/csv; charset=utf-8"}, body)
 }
 
-func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location) ([]byte, error) {
-	rows := [][]string{participantsHeader}
+// participantsCSV writes one column per question of the session (the
+// answer alone), then a last column for answers to questions removed since.
+func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location, questions []seances.Question) ([]byte, error) {
+	header := slices.Clone(participantsHeader)
+	for _, q := range questions {
+		header = append(header, q.Libelle)
+	}
+	autres := false
+	for _, p := range people {
+		if len(autresReponses(p.Reponses(), questions)) > 0 {
+			autres = true
+		}
+	}
+	if autres {
+		header = append(header, "Autres réponses")
+	}
+	rows := [][]string{header}
 	for _, p := range people {
 		rang := ""
 		if p.Statut == "liste_attente" {
@@ -615,15 +631,40 @@ func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location
 		if p.Anonymise {
 			nom, prenom = "Personne anonymisée", ""
 		}
-		rows = append(rows, []string{nom, prenom, contact.FormaterTelephone(p.Telephone), p.Email,
+		row := []string{nom, prenom, contact.FormaterTelephone(p.Telephone), p.Email,
 			referentiel.StatutsInscription.Label(p.Statut), rang, referentiel.SourcesInscription.Label(p.Source),
-			p.InscritPar, created})
+			p.InscritPar, created}
+		reponses := p.Reponses()
+		for _, q := range questions {
+			cell := ""
+			for _, r := range reponses {
+				if r.Question == q.Libelle {
+					cell = r.Reponse
+				}
+			}
+			row = append(row, cell)
+		}
+		if autres {
+			row = append(row, seances.ReponsesTexte(autresReponses(reponses, questions), " ; "))
+		}
+		rows = append(rows, row)
 	}
 	var buf bytes.Buffer
 	if err := tableur.WriteFrench(&buf, rows); err != nil {
 		return nil, fmt.Errorf("write participants CSV: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// autresReponses are the answers to questions the session no longer asks.
+func autresReponses(rs []seances.Reponse, questions []seances.Question) []seances.Reponse {
+	var out []seances.Reponse
+	for _, r := range rs {
+		if !slices.ContainsFunc(questions, func(q seances.Question) bool { return q.Libelle == r.Question }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // participantsFilename is « participants-<titre>-<date>.csv » in plain
