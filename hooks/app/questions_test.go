@@ -88,7 +88,7 @@ func TestQuestionsDefinedOnTheSessionForm(t *testing.T) {
 	good := planForm(map[string]string{"repetition": "1", "fin_repetition": "nombre", "occurrences": "2",
 		"question_libelle_0": questionSmartphone, "question_type_0": "choix", "question_choix_0": "Android\r\n iPhone \r\n\r\nJe ne sais pas",
 		"question_obligatoire_0": "1",
-		"question_libelle_2": questionAttente, "question_type_2": "texte",
+		"question_libelle_2":     questionAttente, "question_type_2": "texte",
 		"question_libelle_3": questionAide, "question_type_3": "oui_non"})
 	rec := s.postAs(cookie, "/espace/seances/nouvelle", good)
 	if rec.Code != http.StatusSeeOther {
