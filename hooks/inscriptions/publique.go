@@ -284,7 +284,9 @@ func placeInscription(tx *inscriptionTx, state *seanceState, person, existing *c
 	inscription.Set("jeton", NewToken())
 	inscription.Set("empreinte_ip", f.EmpreinteIP)
 	inscription.Set("empreinte_formulaire", f.EmpreinteFormulaire)
-	inscription.Set("reponses", f.Reponses)                // checked by CheckQuestions before
+	// The answers were checked against the session's questions before
+	// (CheckQuestions), like the rest of the form.
+	inscription.Set("reponses", f.Reponses)
 	if err := tx.SaveNoValidate(inscription); err != nil { // see createBeneficiaire
 		return InscriptionResult{}, fmt.Errorf("save registration: %w", err)
 	}
