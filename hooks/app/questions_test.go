@@ -65,7 +65,7 @@ func TestQuestionsDefinedOnTheSessionForm(t *testing.T) {
 	cookie := s.signIn(testkit.ConseillerA)
 	expectBody(t, s.getAs(cookie, "/espace/seances/nouvelle?atelier="+testkit.ID(testkit.AtelierA)), http.StatusOK,
 		[]string{"<summary>Questions à l'inscription</summary>", `name="question_libelle_0"`, `name="question_libelle_4"`,
-			`name="question_type_0"`, `name="question_choix_0"`, `name="question_obligatoire_0"`}, []string{`name="question_libelle_5"`})
+			`name="question_type_0"`, `name="question_choix_0"`, `name="question_obligatoire_0"`, "Réponse attendue à la question 5"}, []string{`name="question_libelle_5"`})
 
 	// Refused: a label too long, a choice question with one choice, choices
 	// without a question. Nothing planned, what was typed kept.
