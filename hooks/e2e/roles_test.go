@@ -54,6 +54,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 	// for the first role that opens it (and the refusal and « introuvable »
 	// pages once each); axe-core audits every page for every role.
 	equalAccessDone := map[string]bool{}
+	pages = append(pages, questionsPages(t, db, structure)...)
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {
@@ -120,4 +121,33 @@ func equalAccessKey(t *testing.T, ctx context.Context, path string) string {
 		}
 	}
 	return path
+}
+
+// questionsPages gives a planned session of the structure optional
+// registration questions and a person's answers, and returns its edit
+// form, its page and the person's answers page.
+func questionsPages(t *testing.T, db core.App, structure string) []string {
+	t.Helper()
+	inscription, err := db.FindFirstRecordByFilter("inscriptions",
+		"seance.structure = {:s} && seance.statut = 'planifiee' && statut = 'inscrit'", dbx.Params{"s": structure})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seance, err := db.FindRecordById("seances", inscription.GetString("seance"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seance.Set("questions", []map[string]any{
+		{"libelle": "Avez-vous un smartphone ?", "type": "choix", "choix": []string{"Android", "iPhone", "Je ne sais pas"}},
+		{"libelle": "Que voulez-vous apprendre ?", "type": "texte"},
+	})
+	if err := db.Save(seance); err != nil {
+		t.Fatal(err)
+	}
+	inscription.Set("reponses", []map[string]string{{"question": "Avez-vous un smartphone ?", "reponse": "Android"}})
+	if err := db.Save(inscription); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"/espace/seances/" + seance.Id + "/modifier", "/espace/seances/" + seance.Id,
+		"/espace/seances/" + seance.Id + "/inscriptions/" + inscription.Id + "/reponses"}
 }

@@ -193,6 +193,13 @@ func createSeancePerson(tx core.App, auth *core.Record, structureID string, f *b
 // one (form) or an existing one (personID). A full session puts them on
 // the waiting list; the e-mail is the caller's job, after the commit.
 func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaires.BeneficiaireForm, inscritPar string, now time.Time) (StaffInscription, error) {
+	return RegisterByStaffAnswering(app, auth, seanceID, personID, form, inscritPar, nil, now)
+}
+
+// RegisterByStaffAnswering is RegisterByStaff with the person's answers to
+// the session's questions, checked before by seances.CheckReponses.
+func RegisterByStaffAnswering(app core.App, auth *core.Record, seanceID, personID string, form *beneficiaires.BeneficiaireForm,
+	inscritPar string, reponses []seances.Reponse, now time.Time) (StaffInscription, error) {
 	var result StaffInscription
 	err := app.RunInTransaction(func(tx core.App) error {
 		seance, err := seanceInTx(tx, seanceID)
@@ -229,9 +236,13 @@ func RegisterByStaff(app core.App, auth *core.Record, seanceID, personID string,
 			return err
 		}
 		result.Taken = taken
-		result.Inscription, err = saveInscription(tx, auth, seance, result.Person, existing, map[string]any{
+		fields := map[string]any{
 			"statut": statut, "rang_attente": rang, "source": "conseiller", "inscrit_par": inscritPar, "jeton": NewToken(),
-		})
+		}
+		if reponses != nil {
+			fields["reponses"] = reponses
+		}
+		result.Inscription, err = saveInscription(tx, auth, seance, result.Person, existing, fields)
 		if err != nil {
 			return err
 		}

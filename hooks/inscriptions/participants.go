@@ -7,6 +7,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"atelier/hooks/seances"
 )
 
 // SeanceParticipant is one registration with its person, as conseillers see it.
@@ -28,7 +30,12 @@ type SeanceParticipant struct {
 	// OffreExpiree: an offer lapsed (the person waits again).
 	OffreExpire  types.DateTime `db:"offre_expire"`
 	OffreExpiree bool           `db:"offre_expiree"`
+	// ReponsesJSON: the answers to the session's questions, as stored.
+	ReponsesJSON string `db:"reponses"`
 }
+
+// Reponses are the person's answers to the session's questions.
+func (p SeanceParticipant) Reponses() []seances.Reponse { return seances.ParseReponses(p.ReponsesJSON) }
 
 // OffreEnCours tells a place offered and not yet confirmed.
 func (p SeanceParticipant) OffreEnCours() bool {
@@ -60,7 +67,8 @@ func loadParticipants(app core.App, seanceID string, cancelled bool) ([]SeancePa
 	}
 	var rows []SeanceParticipant
 	err := app.DB().Select("i.id", "i.beneficiaire", "b.prenom", "b.nom", "b.telephone", "b.email", "b.anonymise",
-		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created", "i.offre_expire", "i.offre_expiree").
+		"i.statut", "i.rang_attente", "i.source", "i.inscrit_par", "i.created", "i.offre_expire", "i.offre_expiree",
+		"coalesce(i.reponses, '') AS reponses").
 		From("inscriptions i").
 		InnerJoin("beneficiaires b", dbx.NewExp("b.id = i.beneficiaire")).
 		Where(dbx.And(dbx.HashExp{"i.seance": seanceID}, where)).

@@ -284,6 +284,9 @@ func placeInscription(tx *inscriptionTx, state *seanceState, person, existing *c
 	inscription.Set("jeton", NewToken())
 	inscription.Set("empreinte_ip", f.EmpreinteIP)
 	inscription.Set("empreinte_formulaire", f.EmpreinteFormulaire)
+	// The answers were checked against the session's questions before
+	// (CheckQuestions), like the rest of the form.
+	inscription.Set("reponses", f.Reponses)
 	if err := tx.SaveNoValidate(inscription); err != nil { // see createBeneficiaire
 		return InscriptionResult{}, fmt.Errorf("save registration: %w", err)
 	}
@@ -350,6 +353,10 @@ type InscriptionForm struct {
 	// Autres are the other people of the household registered with the
 	// same contact, each with their own place.
 	Autres []Personne
+	// Valeurs are the answers to the session's questions as typed;
+	// Reponses the checked ones to store (CheckQuestions).
+	Valeurs  []string
+	Reponses []seances.Reponse
 	// Set by the server, not typed: keyed marks of the sender's IP address
 	// ("" when it is exempt) and of the form shown, and the limits.
 	EmpreinteIP, EmpreinteFormulaire string
@@ -512,6 +519,14 @@ func (f *InscriptionForm) Validate() formulaire.Erreurs {
 	if !f.Consentement {
 		errs["consentement"] = "Cochez la case pour accepter que la structure garde vos coordonnées le temps de l'atelier."
 	}
+	return errs
+}
+
+// CheckQuestions checks the answers to the session's questions
+// (seances.CheckReponses) and keeps them for the registration.
+func (f *InscriptionForm) CheckQuestions(qs []seances.Question) formulaire.Erreurs {
+	reponses, errs := seances.CheckReponses(qs, f.Valeurs)
+	f.Reponses = reponses
 	return errs
 }
 

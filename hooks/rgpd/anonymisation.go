@@ -162,7 +162,8 @@ func eraseMessages(tx core.App, person *core.Record) error {
 // eraseRelated blanks the personal fields of the person's registrations and
 // one-to-one help; what the statistics count stays.
 func eraseRelated(tx core.App, personID string) error {
-	if _, err := tx.DB().Update("inscriptions", dbx.Params{"jeton": "", "code": "", "inscrit_par": ""},
+	// The answers to the sessions' questions are the person's too.
+	if _, err := tx.DB().Update("inscriptions", dbx.Params{"jeton": "", "code": "", "inscrit_par": "", "reponses": nil},
 		dbx.HashExp{"beneficiaire": personID}).Execute(); err != nil {
 		return fmt.Errorf("erase registrations of %s: %w", personID, err)
 	}

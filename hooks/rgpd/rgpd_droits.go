@@ -84,9 +84,10 @@ func exportInscriptions(app core.App, personID string, loc *time.Location) ([]ex
 		InscritPar  string `db:"inscrit_par"`
 		Rappel      string `db:"rappel_envoye_le"`
 		Enregistree string `db:"created"`
+		Reponses    string `db:"reponses"`
 	}
 	err := app.DB().Select("a.titre", "s.debut", "s.fin", "l.nom AS lieu", "i.statut", "CASE WHEN i.statut = 'liste_attente' THEN "+seances.RangAttenteSQL("i")+" ELSE 0 END AS rang_attente", "i.source",
-		"i.inscrit_par", "i.rappel_envoye_le", "i.created").
+		"i.inscrit_par", "i.rappel_envoye_le", "i.created", "coalesce(i.reponses, '') AS reponses").
 		From("inscriptions i").
 		InnerJoin("seances s", dbx.NewExp("s.id = i.seance")).
 		InnerJoin("ateliers a", dbx.NewExp("a.id = s.atelier")).
@@ -100,7 +101,8 @@ func exportInscriptions(app core.App, personID string, loc *time.Location) ([]ex
 		out = append(out, exportInscription{Atelier: r.Titre, Debut: dbExportDate(r.Debut, loc), Fin: dbExportDate(r.Fin, loc),
 			Lieu: r.Lieu, Statut: referentiel.StatutsInscription.Label(r.Statut), RangAttente: r.Rang,
 			Source: referentiel.SourcesInscription.Label(r.Source), InscritPar: r.InscritPar,
-			RappelEnvoye: dbExportDate(r.Rappel, loc), EnregistreeLe: dbExportDate(r.Enregistree, loc)})
+			RappelEnvoye: dbExportDate(r.Rappel, loc), EnregistreeLe: dbExportDate(r.Enregistree, loc),
+			Reponses: orEmpty(seances.ParseReponses(r.Reponses))})
 	}
 	return out, nil
 }
@@ -269,6 +271,8 @@ type exportInscription struct {
 	InscritPar    string     `json:"inscrit_par"`
 	RappelEnvoye  exportDate `json:"rappel_envoye_le"`
 	EnregistreeLe exportDate `json:"enregistree_le"`
+	// Reponses are the answers to the session's questions.
+	Reponses []seances.Reponse `json:"reponses"`
 }
 
 type exportAccompagnement struct {
@@ -382,4 +386,12 @@ func (d exportDate) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return json.Marshal(d.Format(time.RFC3339))
+}
+
+// orEmpty writes no answers as an empty list in the file, not null.
+func orEmpty(rs []seances.Reponse) []seances.Reponse {
+	if rs == nil {
+		return []seances.Reponse{}
+	}
+	return rs
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,10 +30,11 @@ type SeanceForm struct {
 	Repetition                                  string // "", "1" (every week), "2" (every two weeks)
 	FinRepetition                               string // "nombre" or "date"
 	Occurrences, Jusquau                        string
-	Portee                                      string // on edit: "seance" or "suivantes"
-	JoursFeries                                 string // a series: "sauter" (the default) or "garder"
-	ConfirmeFerie                               bool   // one session: planned on a public holiday knowingly
-	ConfirmeChevauchement                       bool   // planned at the same time as another session knowingly
+	Portee                                      string           // on edit: "seance" or "suivantes"
+	JoursFeries                                 string           // a series: "sauter" (the default) or "garder"
+	ConfirmeFerie                               bool             // one session: planned on a public holiday knowingly
+	ConfirmeChevauchement                       bool             // planned at the same time as another session knowingly
+	Questions                                   []QuestionSaisie // the five slots of « Questions à l'inscription »
 
 	// Set by validate.
 	Structure      *core.Record
@@ -43,6 +45,7 @@ type SeanceForm struct {
 	Sautes         []JourFerie // public holidays a series skipped
 	Ferie          string      // the holiday a single session falls on, to confirm
 	Chevauchements []Chevauchement
+	questions      []Question
 }
 
 // JourFerie is a public holiday a session would have fallen on.
@@ -58,7 +61,7 @@ func (f *SeanceForm) Skip() bool { return f.JoursFeries != "garder" }
 func NewSeanceForm(atelier *core.Record, staff *model.StaffView, choices *SeanceChoices) SeanceForm {
 	f := SeanceForm{Atelier: atelier.Id, Duree: strconv.Itoa(atelier.GetInt("duree_minutes")),
 		Capacite: strconv.Itoa(atelier.GetInt("capacite_defaut")), Publique: true, InscriptionsOuvertes: true,
-		Heure: "14:00", FinRepetition: "nombre", Occurrences: "4", JoursFeries: "sauter"}
+		Heure: "14:00", FinRepetition: "nombre", Occurrences: "4", JoursFeries: "sauter", Questions: SaisiesOf(nil)}
 	if _, animates := choices.staffByID[staff.ID]; animates {
 		f.Animateurs = []string{staff.ID}
 	}
@@ -74,7 +77,7 @@ func SeanceFormOf(s *StaffSeance) SeanceForm {
 	return SeanceForm{Atelier: r.GetString("atelier"), Lieu: r.GetString("lieu"), Date: s.Debut.Format("2006-01-02"),
 		Heure: s.Debut.Format("15:04"), Duree: strconv.Itoa(s.DureeMinutes), Capacite: strconv.Itoa(s.Capacite),
 		Animateurs: r.GetStringSlice("animateurs"), Publique: s.Publique, InscriptionsOuvertes: s.InscriptionsOuvertes,
-		NotesInternes: r.GetString("notes_internes"), Portee: "seance"}
+		NotesInternes: r.GetString("notes_internes"), Portee: "seance", Questions: SaisiesOf(QuestionsOf(r))}
 }
 
 func LoadSeanceChoices(app core.App, staff *model.StaffView, atelierStructure string) (*SeanceChoices, error) {
@@ -384,6 +387,9 @@ func (f *SeanceForm) Validate(app core.App, c *SeanceChoices, creating bool, now
 	if len([]rune(f.NotesInternes)) > 5000 {
 		errs["notes_internes"] = "Les notes sont trop longues (5 000 caractères au plus)."
 	}
+	questions, qerrs := ParseQuestions(f.Questions)
+	f.questions = questions
+	maps.Copy(errs, qerrs)
 	if len(errs) == 0 {
 		f.Starts = []time.Time{f.debut}
 		dep := f.departement(app)
@@ -479,5 +485,7 @@ func (f *SeanceForm) fields(start time.Time) map[string]any {
 		"debut": start.UTC(), "fin": start.Add(time.Duration(f.dureeMinutes) * time.Minute).UTC(),
 		"capacite": f.CapaciteNombre, "animateurs": animateurs, "publique": f.Publique,
 		"inscriptions_ouvertes": f.InscriptionsOuvertes, "notes_internes": f.NotesInternes,
+		// Every session of a series asks the same questions.
+		questionsField: f.questions,
 	}
 }

@@ -316,8 +316,10 @@ func (h *attestationPages) feuille(e *core.RequestEvent) error {
 		return err
 	}
 	names := make([]string, 0, len(placed))
+	reponses := make([]string, 0, len(placed))
 	for _, p := range placed {
 		names = append(names, p.NomComplet())
+		reponses = append(reponses, seances.ReponsesTexte(p.Reponses(), "\n"))
 	}
 	lieu := []string{s.Lieu.GetString("nom")}
 	if a := s.Lieu.GetString("adresse"); a != "" {
@@ -328,7 +330,7 @@ func (h *attestationPages) feuille(e *core.RequestEvent) error {
 	}
 	pdf, err := pdfdoc.FeuilleEmargement(pdfdoc.FeuilleData{Structure: s.Structure.GetString("nom"), Titre: s.Titre,
 		Debut: s.Debut, Fin: s.Fin, Zone: s.Structure.GetString("fuseau"), Lieu: strings.Join(lieu, ", "),
-		Animateurs: s.Animateurs, Personnes: names})
+		Animateurs: s.Animateurs, Personnes: names, Reponses: reponses})
 	if err != nil {
 		return fmt.Errorf("draw sign-in sheet of %s: %w", s.ID, err)
 	}

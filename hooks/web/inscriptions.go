@@ -3,8 +3,10 @@ package web
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"atelier/hooks/inscriptions"
+	"atelier/hooks/seances"
 )
 
 func parseInscriptionForm(values url.Values) inscriptions.InscriptionForm {
@@ -12,8 +14,18 @@ func parseInscriptionForm(values url.Values) inscriptions.InscriptionForm {
 		Prenom: values.Get("prenom"), Nom: values.Get("nom"), Telephone: values.Get("telephone"),
 		Email: values.Get("email"), CodePostal: values.Get("code_postal"), InscritPar: values.Get("inscrit_par"),
 		Consentement: values.Get("consentement") != "", PrefereSMS: values.Get("prefere_sms") != "", Piege: values.Get("site_web"),
-		Autres: parseAutres(values),
+		Autres: parseAutres(values), Valeurs: parseValeurs(values),
 	}
+}
+
+// parseValeurs reads the answers to the questions as posted (reponse_0…),
+// however many the session asks: they are checked against its questions.
+func parseValeurs(values url.Values) []string {
+	valeurs := make([]string, seances.MaxQuestions)
+	for i := range valeurs {
+		valeurs[i] = strings.TrimSpace(values.Get(seances.ReponseFieldName(i)))
+	}
+	return valeurs
 }
 
 // parseAutres reads the other people of the household: autre_prenom and

@@ -3,7 +3,9 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +46,8 @@ func RegisterAttendancePages(g *router.RouterGroup[*core.RequestEvent], pe *page
 	g.POST("/seances/{id}/presences/nouvelle", pe.Page(h.walkInNew))
 	g.POST("/seances/{id}/cloturer", pe.Page(h.close))
 	g.GET("/seances/{id}/participants.csv", pe.Page(h.exportCSV))
+	g.GET("/seances/{id}/inscriptions/{inscription}/reponses", pe.Page(h.reponses))
+	g.POST("/seances/{id}/inscriptions/{inscription}/reponses", pe.Page(h.saveReponses))
 }
 
 type seancePages struct{ pe *pageEngine }
@@ -99,6 +103,7 @@ func searchForSeance(e *core.RequestEvent, s *seances.StaffSeance, people []insc
 type seancePersonForm struct {
 	beneficiaires.BeneficiaireForm
 	InscritPar string
+	Valeurs    []string // answers to the session's questions, as typed
 }
 
 func parseSeancePerson(e *core.RequestEvent) (seancePersonForm, formulaire.Erreurs) {
@@ -129,6 +134,27 @@ type seanceEspacePage struct {
 	ACloturer    int    // people still only registered: absent at closing
 	PeutCloturer bool
 	AAppeler     []envois.APrevenir // people a message did not reach, to phone
+}
+
+// Questions are the session's questions as the new-person form asks them.
+func (p *seanceEspacePage) Questions() []seances.ChampQuestion {
+	return seances.ChampsQuestions(seances.QuestionsOf(p.S.Record), p.Form.Valeurs, p.Errors)
+}
+
+// AvecQuestions: the session asks questions, or someone answered some
+// (the questions may have been removed since).
+func (p *seanceEspacePage) AvecQuestions() bool {
+	if len(seances.QuestionsOf(p.S.Record)) > 0 {
+		return true
+	}
+	for _, l := range [][]inscriptions.SeanceParticipant{p.Inscrits, p.Attente} {
+		for _, i := range l {
+			if len(i.Reponses()) > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Complet: no place left for a confirmed registration.
@@ -230,6 +256,9 @@ func (h *seancePages) addPerson(e *core.RequestEvent) error {
 		return err
 	}
 	notifyStaffInscription(e, result)
+	if len(seances.QuestionsOf(s.Record)) > 0 { // a person found by the search: ask the questions next
+		return redirectWithFlash(e, reponsesPath(s, result.Inscription.Id), inscriptionFlash(result)+" Posez-lui maintenant les questions de la séance.")
+	}
 	return redirectWithFlash(e, seanceEspacePath(s), inscriptionFlash(result))
 }
 
@@ -241,8 +270,12 @@ func (h *seancePages) addNewPerson(e *core.RequestEvent) error {
 		return err
 	}
 	form, errs := parseSeancePerson(e)
+	questions := seances.QuestionsOf(s.Record)
+	form.Valeurs = seances.ReponseValeurs(questions, e.Request.PostForm.Get)
+	reponses, qerrs := seances.CheckReponses(questions, form.Valeurs)
+	maps.Copy(errs, qerrs)
 	if len(errs) == 0 {
-		result, err := inscriptions.RegisterByStaff(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, clock.Now(e.App))
+		result, err := inscriptions.RegisterByStaffAnswering(e.App, e.Auth, s.ID, "", &form.BeneficiaireForm, form.InscritPar, reponses, clock.Now(e.App))
 		if why := inscriptions.StaffRefusalOf(err); why != "" {
 			errs[""] = why
 		} else if err != nil {
@@ -558,7 +591,7 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	body, err := participantsCSV(people, s.Loc)
+	body, err := participantsCSV(people, s.Loc, seances.QuestionsOf(s.Record))
 	if err != nil {
 		return err
 	}
@@ -568,8 +601,23 @@ func (h *seancePages) exportCSV(e *core.RequestEvent) error {
 	return sendFile(e, download{Name: participantsFilename(s), ContentType: "text/csv; charset=utf-8"}, body)
 }
 
-func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location) ([]byte, error) {
-	rows := [][]string{participantsHeader}
+// participantsCSV writes one column per question of the session (the
+// answer alone), then a last column for answers to questions removed since.
+func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location, questions []seances.Question) ([]byte, error) {
+	header := slices.Clone(participantsHeader)
+	for _, q := range questions {
+		header = append(header, q.Libelle)
+	}
+	autres := false
+	for _, p := range people {
+		if len(autresReponses(p.Reponses(), questions)) > 0 {
+			autres = true
+		}
+	}
+	if autres {
+		header = append(header, "Autres réponses")
+	}
+	rows := [][]string{header}
 	for _, p := range people {
 		rang := ""
 		if p.Statut == "liste_attente" {
@@ -583,15 +631,40 @@ func participantsCSV(people []inscriptions.SeanceParticipant, loc *time.Location
 		if p.Anonymise {
 			nom, prenom = "Personne anonymisée", ""
 		}
-		rows = append(rows, []string{nom, prenom, contact.FormaterTelephone(p.Telephone), p.Email,
+		row := []string{nom, prenom, contact.FormaterTelephone(p.Telephone), p.Email,
 			referentiel.StatutsInscription.Label(p.Statut), rang, referentiel.SourcesInscription.Label(p.Source),
-			p.InscritPar, created})
+			p.InscritPar, created}
+		reponses := p.Reponses()
+		for _, q := range questions {
+			cell := ""
+			for _, r := range reponses {
+				if r.Question == q.Libelle {
+					cell = r.Reponse
+				}
+			}
+			row = append(row, cell)
+		}
+		if autres {
+			row = append(row, seances.ReponsesTexte(autresReponses(reponses, questions), " ; "))
+		}
+		rows = append(rows, row)
 	}
 	var buf bytes.Buffer
 	if err := tableur.WriteFrench(&buf, rows); err != nil {
 		return nil, fmt.Errorf("write participants CSV: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// autresReponses are the answers to questions the session no longer asks.
+func autresReponses(rs []seances.Reponse, questions []seances.Question) []seances.Reponse {
+	var out []seances.Reponse
+	for _, r := range rs {
+		if !slices.ContainsFunc(questions, func(q seances.Question) bool { return q.Libelle == r.Question }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // participantsFilename is « participants-<titre>-<date>.csv » in plain

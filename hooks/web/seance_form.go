@@ -17,5 +17,17 @@ func parseSeanceForm(values url.Values) seances.SeanceForm {
 		Occurrences: get("occurrences"), Jusquau: get("jusquau"), Portee: get("portee"),
 		JoursFeries: get("jours_feries"), ConfirmeFerie: values.Get("confirme_ferie") != "",
 		ConfirmeChevauchement: values.Get("confirme_chevauchement") != "",
+		Questions:             parseQuestionSlots(values),
 	}
+}
+
+// parseQuestionSlots reads the five « Questions à l'inscription » slots.
+func parseQuestionSlots(values url.Values) []seances.QuestionSaisie {
+	slots := make([]seances.QuestionSaisie, seances.MaxQuestions)
+	for i := range slots {
+		name := func(part string) string { return seances.QuestionFieldName(part, i) }
+		slots[i] = seances.QuestionSaisie{Libelle: values.Get(name("libelle")), Type: values.Get(name("type")),
+			Choix: values.Get(name("choix")), Obligatoire: values.Get(name("obligatoire")) != ""}
+	}
+	return slots
 }

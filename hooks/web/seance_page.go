@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/inscriptions"
 	"atelier/hooks/lib/formulaire"
+	"atelier/hooks/model"
 	"atelier/hooks/seances"
 )
 
@@ -85,7 +87,13 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if problem != "" {
 			kept = ""
 		}
-		if errs := form.Validate(); len(errs) > 0 {
+		errs := form.Validate()
+		questions, err := seances.LoadQuestions(e.App, id)
+		if err != nil && !model.IsNotFound(err) {
+			return err
+		}
+		maps.Copy(errs, form.CheckQuestions(questions))
+		if len(errs) > 0 {
 			return answer(http.StatusUnprocessableEntity, seancePageData{Form: form, Errors: errs, Rendu: kept})
 		}
 		if problem != "" {
@@ -188,6 +196,15 @@ func registerHousehold(pe *pageEngine, e *core.RequestEvent, seanceID string, fo
 			Seance *seances.SeanceView
 			Lignes []householdLine
 		}{seance, lines})
+}
+
+// Questions are the session's registration questions as the form asks
+// them, with what the person typed and the messages.
+func (d seancePageData) Questions() []seances.ChampQuestion {
+	if d.Seance == nil {
+		return nil
+	}
+	return seances.ChampsQuestions(d.Seance.Questions, d.Form.Valeurs, d.Errors)
 }
 
 type dejaInscritData struct {

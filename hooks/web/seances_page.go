@@ -91,6 +91,9 @@ type seanceFormData struct {
 	Portees        []formulaire.Option
 }
 
+// TypesQuestion are the kinds of registration question, for the form.
+func (seanceFormData) TypesQuestion() []formulaire.Option { return seances.TypesQuestion }
+
 var finsRepetition = []formulaire.Option{{Value: "nombre", Label: "Après un nombre de séances"}, {Value: "date", Label: "À une date"}}
 
 // scopeOptions offer to apply a change to one session or to the rest of its series.

@@ -3,6 +3,7 @@ package pdfdoc
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,10 @@ type FeuilleData struct {
 	Lieu       string   // the place's name, address and town
 	Animateurs []string // full names
 	Personnes  []string // registered people, one row each, in this order
+	// Reponses are each person's answers to the registration questions
+	// (same order as Personnes, one line per answer); a column of its own
+	// when anyone answered.
+	Reponses []string
 	// Vierges is the least number of blank rows for walk-ins (5 when 0);
 	// the last page is then filled with blank rows.
 	Vierges int
@@ -119,22 +124,44 @@ func feuilleTable(d *document, data FeuilleData) error {
 		{title: "Nom et prénom", width: (contentWidth - 30) * 0.5, align: alignLeft},
 		{title: "Signature", width: (contentWidth - 30) * 0.5, align: alignLeft},
 	}}
+	reponses := slices.ContainsFunc(data.Reponses, func(r string) bool { return strings.TrimSpace(r) != "" })
+	if reponses {
+		t.columns = []column{
+			{title: "N°", width: 30, align: alignRight},
+			{title: "Nom et prénom", width: (contentWidth - 30) * 0.3, align: alignLeft},
+			{title: "Réponses à l'inscription", width: (contentWidth - 30) * 0.35, align: alignLeft},
+			{title: "Signature", width: (contentWidth - 30) * 0.35, align: alignLeft},
+		}
+	}
 	vierges := data.Vierges
 	if vierges <= 0 {
 		vierges = 5
 	}
+	blank := make([]string, len(t.columns))
 	rows := make([][]string, 0, len(data.Personnes)+vierges)
 	for i, p := range data.Personnes {
-		rows = append(rows, []string{fmt.Sprint(i + 1), p, ""})
+		row := []string{fmt.Sprint(i + 1), p, ""}
+		if reponses {
+			r := ""
+			if i < len(data.Reponses) {
+				r = data.Reponses[i]
+			}
+			row = []string{fmt.Sprint(i + 1), p, r, ""}
+		}
+		rows = append(rows, row)
 	}
 	for range vierges {
-		rows = append(rows, []string{"", "", ""})
+		rows = append(rows, blank)
 	}
 	if err := t.draw(d, rows, nil); err != nil {
 		return err
 	}
+	cells, styles := make([][]string, len(t.columns)), make([]style, len(t.columns))
+	for i := range cells {
+		cells[i], styles[i] = []string{""}, styleText
+	}
 	for range t.rowsLeft(d, feuilleRow) {
-		if err := t.row(d, [][]string{{""}, {""}, {""}}, []style{styleText, styleText, styleText}, feuilleRow); err != nil {
+		if err := t.row(d, cells, styles, feuilleRow); err != nil {
 			return err
 		}
 	}
