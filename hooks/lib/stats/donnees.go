@@ -159,6 +159,11 @@ type Accompagnement struct {
 	// What an anonymous person told about themselves.
 	TrancheAge, Genre, StatutSocial string
 	Enregistre, Modifie             time.Time // the record's creation and last change (exports)
+	// La Coop's 2025 model: the procedure's subjects, whether it was the
+	// person's first accompaniment, the tags' names (sorted).
+	ThematiquesDemarche []string
+	Premier             bool
+	Etiquettes          []string
 }
 
 // Donnees is everything the engine reads: structures, sessions and one-to-
