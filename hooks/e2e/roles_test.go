@@ -47,7 +47,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/comptes/" + conseiller.Id, "/espace/comptes/" + conseiller.Id + "/desactiver",
 		"/espace/statistiques/partages", sharedFigures(t, db, structure),
 		"/espace/structures", "/espace/structures/" + structure,
-		"/espace/statistiques/structures", "/espace/beneficiaires/import",
+		"/espace/statistiques/structures", "/espace/beneficiaires/import", "/espace/etiquettes",
 		"/installation?jeton=installee"} // an installed instance: the French 404 for everyone
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
