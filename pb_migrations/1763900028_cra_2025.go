@@ -133,12 +133,16 @@ func etiquettesRules() collectionRules {
 	own := and(isStaff, `conseiller = @request.auth.id`)
 	shared := and(`structure != ""`, staffOf("structure"))
 	readable := rule(or(own, shared))
+	// The pages send every field (empty ones too), the API only those given.
+	empty := func(field string) string {
+		return or("@request.body."+field+":isset = false", "@request.body."+field+` = ""`)
+	}
 	return collectionRules{
 		list: readable,
 		view: readable,
 		create: rule(or(
-			and(isConseiller, `@request.body.conseiller = @request.auth.id`, unset("structure")),
-			and(unset("conseiller"), `@request.body.structure != ""`, staffOf("@request.body.structure")))),
+			and(isConseiller, `@request.body.conseiller = @request.auth.id`, empty("structure")),
+			and(empty("conseiller"), `@request.body.structure != ""`, staffOf("@request.body.structure")))),
 		update: rule(and(or(own, shared), unchanged("conseiller"), unchanged("structure"))),
 		delete: readable,
 	}
