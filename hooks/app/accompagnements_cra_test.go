@@ -1,0 +1,66 @@
+package app_test
+
+import (
+	"net/http"
+	"slices"
+	"testing"
+
+	"atelier/hooks/testkit"
+)
+
+// The help form in La Coop's 2025 model: the procedure's subjects only with
+// « Aide aux démarches administratives » (refused next to the field, what
+// was typed kept, nothing saved), « déjà accompagnée » for an anonymous
+// person, and the tags one may use, saved with the help.
+func TestHelpFormCraFields(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cookie := s.signIn(testkit.ConseillerA)
+	today := todayIn(t, "Europe/Paris")
+	perso := addEtiquette(t, s.app, "Projet seniors", "", testkit.ID(testkit.ConseillerA))
+	deA := addEtiquette(t, s.app, "Partenaire CAF", testkit.ID(testkit.StructureA), "")
+	addEtiquette(t, s.app, "Quartier nord", testkit.ID(testkit.StructureB), "")
+	addEtiquette(t, s.app, "À une collègue", "", testkit.ID(testkit.ConseillerA2))
+	expectBody(t, s.getAs(cookie, accompagnementNew), http.StatusOK,
+		[]string{`name="thematiques_demarche" value="papiers_elections_citoyennete"`, "Papiers - Élections Citoyenneté",
+			"Loisirs - Sports Culture", `name="etiquettes" value="` + perso.Id + `"`, "Projet seniors (à vous)",
+			`name="etiquettes" value="` + deA.Id + `"`, "Partenaire CAF (Médiathèque Alpha)", `name="deja_accompagne"`,
+			`href="/espace/etiquettes"`},
+		[]string{"Quartier nord", "À une collègue"})
+
+	before := accompagnementCount(t, s.app)
+	form := quickHelp(testkit.StructureA, today, "30", "email")
+	form["thematiques_demarche"] = []string{"logement"}
+	form["demarche"] = []string{"Demande de logement social"}
+	expectBody(t, s.postAs(cookie, accompagnementNew, form), http.StatusUnprocessableEntity,
+		[]string{`id="erreur-thematiques_demarche"`, "Aide aux démarches administratives » pour préciser le sujet",
+			`value="logement" checked`, `value="Demande de logement social"`}, nil)
+	if n := accompagnementCount(t, s.app); n != before {
+		t.Fatalf("a refused help was saved: %d helps, want %d", n, before)
+	}
+
+	form = quickHelp(testkit.StructureA, today, "30", "aide_aux_demarches_administratives")
+	form["thematiques_demarche"] = []string{"logement", "argent_impots"}
+	form["etiquettes"] = []string{perso.Id, deA.Id}
+	form["deja_accompagne"] = []string{"1"}
+	if rec := s.postAs(cookie, accompagnementNew, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", rec.Code, rec.Body.String())
+	}
+	help := newestHelp(t, s.app)
+	if got := help.GetStringSlice("thematiques_demarche"); !slices.Equal(got, []string{"logement", "argent_impots"}) {
+		t.Errorf("thematiques_demarche = %v", got)
+	}
+	if got := help.GetStringSlice("etiquettes"); !slices.Equal(got, []string{perso.Id, deA.Id}) {
+		t.Errorf("etiquettes = %v", got)
+	}
+	if help.GetBool("premier_accompagnement") {
+		t.Error("an anonymous person marked « déjà accompagnée » counted as a first accompaniment")
+	}
+	form["deja_accompagne"] = nil
+	if rec := s.postAs(cookie, accompagnementNew, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d", rec.Code)
+	}
+	if !newestHelp(t, s.app).GetBool("premier_accompagnement") {
+		t.Error("an anonymous person not marked « déjà accompagnée » is not counted as new")
+	}
+}
