@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"testing"
@@ -62,5 +63,34 @@ func TestHelpFormCraFields(t *testing.T) {
 	}
 	if !newestHelp(t, s.app).GetBool("premier_accompagnement") {
 		t.Error("an anonymous person not marked « déjà accompagnée » is not counted as new")
+	}
+}
+
+// A person's export (right of access) holds the 2025 fields of their help:
+// the procedure's subjects, whether it was their first, its tags' names.
+func TestPersonExportHoldsHelpCraFields(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tag := addEtiquette(t, s.app, "Projet seniors", "", testkit.ID(testkit.ConseillerA))
+	setFields(t, s.app, "accompagnements", testkit.AccompagnementA, map[string]any{
+		"thematiques": []string{"aide_aux_demarches_administratives"}, "thematiques_demarche": []string{"logement"},
+		"etiquettes": []string{tag.Id}})
+	rec := s.getAs(s.signIn(testkit.ConseillerA), benefPath(testkit.ID(testkit.BeneficiaireA), "/donnees.json"))
+	var x struct {
+		Accompagnements []struct {
+			ThematiquesDemarche []string `json:"thematiques_demarche"`
+			Etiquettes          []string `json:"etiquettes"`
+			Premier             *bool    `json:"premier_accompagnement"`
+		} `json:"accompagnements"`
+	}
+	if rec.Code != http.StatusOK {
+		t.Fatalf("export: %d", rec.Code)
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &x); err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Accompagnements) != 1 || !slices.Equal(x.Accompagnements[0].ThematiquesDemarche, []string{"Logement"}) ||
+		!slices.Equal(x.Accompagnements[0].Etiquettes, []string{"Projet seniors"}) || x.Accompagnements[0].Premier == nil {
+		t.Errorf("help in the export = %+v", x.Accompagnements)
 	}
 }
