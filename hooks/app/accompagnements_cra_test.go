@@ -6,6 +6,10 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/beneficiaires"
+
 	"atelier/hooks/testkit"
 )
 
@@ -92,5 +96,48 @@ func TestPersonExportHoldsHelpCraFields(t *testing.T) {
 	if len(x.Accompagnements) != 1 || !slices.Equal(x.Accompagnements[0].ThematiquesDemarche, []string{"Logement"}) ||
 		!slices.Equal(x.Accompagnements[0].Etiquettes, []string{"Projet seniors"}) || x.Accompagnements[0].Premier == nil {
 		t.Errorf("help in the export = %+v", x.Accompagnements)
+	}
+}
+
+// Two records of one person, each with a first accompaniment: once merged,
+// only the earliest help is the person's first.
+func TestMergeKeepsOneFirstAccompaniment(t *testing.T) {
+	t.Parallel()
+	app := appWithHooks(t)
+	keep := newPerson(t, app, testkit.StructureA, "Paule", "Premier", "paule@example.org")
+	drop := newPerson(t, app, testkit.StructureA, "Paule", "Premier", "paule.bis@example.org")
+	help := func(person string, daysAgo int) string {
+		c, err := app.FindCollectionByNameOrId("accompagnements")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := core.NewRecord(c)
+		r.Load(map[string]any{"conseiller": testkit.ID(testkit.ConseillerA), "structure": testkit.ID(testkit.StructureA),
+			"date": testkit.Now().AddDate(0, 0, -daysAgo).UTC(), "duree_minutes": 30, "type_lieu": "lieu_activite",
+			"thematiques": []string{"email"}, "beneficiaire": person})
+		if err := app.Save(r); err != nil {
+			t.Fatal(err)
+		}
+		if !r.GetBool("premier_accompagnement") {
+			t.Fatalf("the only help of a record is not its first")
+		}
+		return r.Id
+	}
+	later, earlier := help(keep.Id, 10), help(drop.Id, 40)
+	staff, err := app.FindRecordById("utilisateurs", testkit.ID(testkit.ConseillerA))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := beneficiaires.MergeBeneficiaires(app, staff, keep.Id, drop.Id); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{earlier: true, later: false} {
+		r, err := app.FindRecordById("accompagnements", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := r.GetBool("premier_accompagnement"); got != want {
+			t.Errorf("help %s after the merge: premier_accompagnement = %v, want %v", id, got, want)
+		}
 	}
 }
