@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/beneficiaires"
-
 	"atelier/hooks/testkit"
 )
 
