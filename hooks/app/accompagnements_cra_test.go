@@ -9,6 +9,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/beneficiaires"
+	"atelier/hooks/lib/stats"
+	"atelier/hooks/statistiques"
 	"atelier/hooks/testkit"
 )
 
@@ -138,5 +140,36 @@ func TestMergeKeepsOneFirstAccompaniment(t *testing.T) {
 		if got := r.GetBool("premier_accompagnement"); got != want {
 			t.Errorf("help %s after the merge: premier_accompagnement = %v, want %v", id, got, want)
 		}
+	}
+}
+
+// Statistics and exports go to référents, coordinateurs and shared links:
+// they count the structure's tags, never a conseiller's own.
+func TestStatisticsCountStructureTagsOnly(t *testing.T) {
+	t.Parallel()
+	app := appWithHooks(t)
+	perso := addEtiquette(t, app, "Mon suivi perso", "", testkit.ID(testkit.ConseillerA))
+	deA := addEtiquette(t, app, "Partenaire CAF", testkit.ID(testkit.StructureA), "")
+	setFields(t, app, "accompagnements", testkit.AccompagnementA, map[string]any{"etiquettes": []string{perso.Id, deA.Id}})
+	f := stats.Filtre{Periode: stats.Periode{Du: stats.DateDe(testkit.Now()).AjouterJours(-30), Au: stats.DateDe(testkit.Now())}}
+	d, err := statistiques.LoadStatsData(app, []string{testkit.ID(testkit.StructureA)}, f.Etendue())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, a := range d.Accompagnements {
+		if a.ID == testkit.ID(testkit.AccompagnementA) {
+			found = true
+			if !slices.Equal(a.Etiquettes, []string{"Partenaire CAF"}) {
+				t.Errorf("tags loaded for the statistics: %v", a.Etiquettes)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("AccompagnementA not loaded")
+	}
+	rep := stats.Calculer(d, f).Repartition(stats.RepEtiquettes)
+	if rep == nil || len(rep.Lignes) != 1 || rep.Lignes[0].Libelle != "Partenaire CAF" {
+		t.Errorf("tags' breakdown = %+v", rep)
 	}
 }

@@ -170,7 +170,7 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 		"a.created", "a.updated", "coalesce(b.id, '')", "coalesce(CAST(b.annee_naissance AS INTEGER), 0)", "coalesce(b.genre, '')",
 		"coalesce(b.statut_social, '')", "coalesce(b.commune, '')", "coalesce(b.code_postal, '')", "coalesce(b.code_insee, '')",
 		"a.thematiques_demarche", "a.premier_accompagnement",
-		"(SELECT coalesce(json_group_array(e.nom), '[]') FROM json_each(CASE WHEN json_valid(a.etiquettes) THEN a.etiquettes ELSE '[]' END) t JOIN etiquettes e ON e.id = t.value)").
+		"(SELECT coalesce(json_group_array(e.nom), '[]') FROM json_each(CASE WHEN json_valid(a.etiquettes) THEN a.etiquettes ELSE '[]' END) t JOIN etiquettes e ON e.id = t.value AND e.structure != '')").
 		From("accompagnements a").
 		LeftJoin("beneficiaires b", dbx.NewExp("b.id = a.beneficiaire AND a.beneficiaire != ''")).
 		Where(dbx.And(dbx.In("a.structure", ids...), dbx.NewExp("a.date >= {:from} AND a.date < {:to}", dbx.Params{"from": from, "to": to}))).
@@ -190,6 +190,8 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 			&demarches, &a.Premier, &etiquettes); err != nil {
 			return fmt.Errorf("statistics help: %w", err)
 		}
+		// Only the structure's tags: a conseiller's own tag is theirs alone,
+		// and these figures go to référents, coordinateurs and shared links.
 		a.ThematiquesDemarche, a.Etiquettes = model.JSONList(demarches), model.JSONList(etiquettes)
 		slices.Sort(a.Etiquettes)
 		a.Date = model.ParseDBTime(date)

@@ -48,7 +48,9 @@ import (
 // The 2025 model (migration 1763900028): « Thématique(s) d’accompagnement »
 // holds the administrative sub-thématiques after the themes, « Tags » the
 // help's tags' names, one per line (tags.map(({ tag: { nom } }) => nom) in
-// buildAccompagnementsWorksheet.ts); a session carries no tag in Atelier.
+// buildAccompagnementsWorksheet.ts); a session carries no tag in Atelier,
+// and a conseiller's own tags stay out (the loader reads the structure's
+// only: the file goes to référents and coordinateurs too).
 //
 // Two cells differ on purpose, for Atelier's privacy rules. The file
 // leaves the application and is handed on to whoever reads La Coop's
