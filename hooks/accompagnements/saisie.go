@@ -22,6 +22,11 @@ type AccompagnementForm struct {
 	Autonomie, Demarche, StructureRedirection, Notes           string
 	Oriente                                                    bool
 	TrancheAge, Genre, StatutSocial                            string
+	// La Coop's 2025 model (cra.go): the procedure's subjects, the tags,
+	// and, for an anonymous person, « déjà accompagné » (a followed
+	// person's first accompaniment is computed: Premier, as stored).
+	ThematiquesDemarche, Etiquettes []string
+	DejaAccompagne, Premier         bool
 
 	// Original is the stored instant of the help being edited: when its day
 	// is not changed, its time of day is kept.
@@ -52,8 +57,10 @@ func AccompagnementFormOf(r *core.Record, loc *time.Location) AccompagnementForm
 		Autonomie: r.GetString("autonomie"), Demarche: r.GetString("demarche"), Oriente: r.GetBool("oriente"),
 		StructureRedirection: r.GetString("structure_redirection"), Notes: r.GetString("notes"),
 		TrancheAge: r.GetString("tranche_age"), Genre: r.GetString("genre"), StatutSocial: r.GetString("statut_social"),
-		Original: original,
+		ThematiquesDemarche: r.GetStringSlice("thematiques_demarche"), Etiquettes: r.GetStringSlice("etiquettes"),
+		Premier: r.GetBool("premier_accompagnement"), Original: original,
 	}
+	f.DejaAccompagne = f.Beneficiaire == "" && !f.Premier
 	minutes := r.GetInt("duree_minutes")
 	if slices.Contains(DureesRapides, minutes) {
 		f.Duree = strconv.Itoa(minutes)
@@ -112,7 +119,8 @@ const AccompagnementDayLayout = "2006-01-02"
 var accompagnementFormFields = map[string]bool{"structure": true, "beneficiaire": true, "date": true, "duree": true,
 	"duree_autre": true, "type_lieu": true, "commune": true, "code_postal": true, "code_insee": true,
 	"thematiques": true, "materiel": true, "autonomie": true, "demarche": true, "structure_redirection": true,
-	"tranche_age": true, "genre": true, "statut_social": true, "notes": true}
+	"tranche_age": true, "genre": true, "statut_social": true, "notes": true,
+	"thematiques_demarche": true, "etiquettes": true}
 
 // Anonyme: no beneficiary is linked, the age bracket, gender and status
 // are asked instead.
@@ -141,6 +149,11 @@ func (f *AccompagnementForm) Validate(today time.Time) formulaire.Erreurs {
 	} else if !referentiel.Thematiques.HasAll(f.Thematiques) {
 		errs["thematiques"] = "Choisissez les thématiques dans la liste."
 	}
+	f.ThematiquesDemarche = accompagnementDistinct(f.ThematiquesDemarche)
+	if msg := CheckThematiquesDemarche(f.Thematiques, f.ThematiquesDemarche); msg != "" {
+		errs["thematiques_demarche"] = msg
+	}
+	f.Etiquettes = accompagnementDistinct(f.Etiquettes)
 	f.Materiel = accompagnementDistinct(f.Materiel)
 	if !referentiel.Materiels.HasAll(f.Materiel) {
 		errs["materiel"] = "Choisissez le matériel dans la liste."
@@ -256,6 +269,9 @@ func (f *AccompagnementForm) Changes() map[string]any {
 		"thematiques": f.Thematiques, "materiel": f.Materiel, "autonomie": f.Autonomie,
 		"demarche": f.Demarche, "oriente": f.Oriente, "structure_redirection": f.StructureRedirection,
 		"beneficiaire": f.Beneficiaire, "tranche_age": "", "genre": "", "statut_social": "", "notes": f.Notes,
+		"thematiques_demarche": f.ThematiquesDemarche, "etiquettes": f.Etiquettes,
+		// A followed person's is computed when saved (Register).
+		"premier_accompagnement": !f.DejaAccompagne,
 	}
 	if f.TypeLieu != "lieu_activite" {
 		c["commune"], c["code_postal"], c["code_insee"] = f.Commune, f.codePostalNormalise, f.codeInseeNormalise

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"atelier/hooks/access"
+	"atelier/hooks/accompagnements"
 	"atelier/hooks/cli"
 	"atelier/hooks/clock"
 	"atelier/hooks/comptes"
@@ -27,6 +28,7 @@ import (
 func Register(app core.App, public fs.FS) {
 	clock.Stamp(app)
 	model.RegisterIntegrity(app)
+	accompagnements.Register(app)
 	model.RegisterDefaults(app)
 	model.RegisterRecherche(app)
 	model.RegisterCodeInscription(app)

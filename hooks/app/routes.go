@@ -48,6 +48,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterAttendancePages(espace, pe)
 	web.RegisterCartonPages(espace, pe)
 	web.RegisterHelpPages(espace, pe)
+	web.RegisterEtiquettePages(espace, pe)
 	web.RegisterBeneficiaryPages(espace, pe)
 	web.RegisterImportPages(espace, pe)
 	web.RegisterCataloguePages(espace, pe)

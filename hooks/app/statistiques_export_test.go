@@ -252,7 +252,8 @@ func TestSummaryExportsHaveNoNames(t *testing.T) {
 		t.Fatalf("summary: %d", rec.Code)
 	}
 	f := readXLSX(t, rec.Body.Bytes())
-	want := []string{"Chiffres clés", "Thématiques", "Besoins", "Canaux", "Durées", "Tranches d'âge", "Genres", "Statuts", "Communes", "Absences et rappels", "Mois par mois"}
+	want := []string{"Chiffres clés", "Thématiques", "Besoins", "Canaux", "Durées", "Tranches d'âge", "Genres", "Statuts", "Communes",
+		"Démarches", "Premiers accompagnements", "Étiquettes", "Absences et rappels", "Mois par mois"}
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("sheets %q", got)
 	}

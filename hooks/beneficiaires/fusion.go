@@ -91,6 +91,12 @@ func MergeBeneficiaires(app core.App, auth *core.Record, keepID, dropID string) 
 		if summary.Accompagnements, err = moveRelated(tx, "accompagnements", "beneficiaire", drop.Id, keep.Id); err != nil {
 			return err
 		}
+		// Each record had its first accompaniment: the person has one, the
+		// earliest. Saving the kept person's helps computes it again
+		// (accompagnements.Register), as La Coop does when it merges.
+		if _, err := moveRelated(tx, "accompagnements", "beneficiaire", keep.Id, keep.Id); err != nil {
+			return err
+		}
 		if summary.Attestations, err = moveRelated(tx, "attestations", "beneficiaire", drop.Id, keep.Id); err != nil {
 			return err
 		}

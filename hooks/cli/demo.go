@@ -133,6 +133,36 @@ type demoLoader struct {
 
 	progress func(done, total int) // after each record saved
 	saved    int
+
+	etiquettes map[string]string // a structure's tags by structure index and name
+}
+
+// etiquette is the id of structure's tag nom, created the first time (not
+// counted in the progress: the data set names tags on its helps).
+func (l *demoLoader) etiquette(structure int, nom string, created time.Time) (string, error) {
+	key := fmt.Sprint(structure, "/", nom)
+	if id, ok := l.etiquettes[key]; ok {
+		return id, nil
+	}
+	c, err := l.collection("etiquettes")
+	if err != nil {
+		return "", err
+	}
+	r := core.NewRecord(c)
+	r.Set("nom", nom)
+	r.Set("structure", l.structures[structure])
+	if dt, err := types.ParseDateTime(created); err == nil {
+		r.SetRaw("created", dt)
+		r.SetRaw("updated", dt)
+	}
+	if err := l.app.Save(r); err != nil {
+		return "", fmt.Errorf("enregistrer l'étiquette %s : %w", nom, err)
+	}
+	if l.etiquettes == nil {
+		l.etiquettes = map[string]string{}
+	}
+	l.etiquettes[key] = r.Id
+	return r.Id, nil
 }
 
 // count counts a record saved and tells the progress.
@@ -226,7 +256,10 @@ func (l *demoLoader) load() error {
 		}
 		l.inscriptions++
 	}
-	for _, a := range d.Accompagnements {
+	// Oldest first: a followed person's first accompaniment is computed
+	// from the helps already saved (accompagnements.Premier).
+	for i := len(d.Accompagnements) - 1; i >= 0; i-- {
+		a := d.Accompagnements[i]
 		fields := map[string]any{
 			"conseiller": l.staff[a.Conseiller], "structure": l.structures[a.Structure],
 			"date": a.Date, "duree_minutes": a.DureeMinutes, "type_lieu": a.TypeLieu,
@@ -234,10 +267,20 @@ func (l *demoLoader) load() error {
 			"thematiques": a.Thematiques, "materiel": a.Materiel, "autonomie": a.Autonomie,
 			"demarche": a.Demarche, "oriente": a.Oriente, "structure_redirection": a.StructureRedirection,
 			"tranche_age": a.TrancheAge, "genre": a.Genre, "statut_social": a.StatutSocial, "notes": a.Notes,
+			"thematiques_demarche": a.ThematiquesDemarche, "premier_accompagnement": !a.DejaAccompagne,
 		}
 		if a.Beneficiaire >= 0 {
 			fields["beneficiaire"] = l.beneficiaires[a.Beneficiaire]
 		}
+		var tags []string
+		for _, nom := range a.Etiquettes {
+			id, err := l.etiquette(a.Structure, nom, a.Date)
+			if err != nil {
+				return err
+			}
+			tags = append(tags, id)
+		}
+		fields["etiquettes"] = tags
 		if _, err := l.save("accompagnements", fields, a.Date); err != nil {
 			return err
 		}

@@ -48,7 +48,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/comptes/" + conseiller.Id, "/espace/comptes/" + conseiller.Id + "/desactiver",
 		"/espace/statistiques/partages", sharedFigures(t, db, structure),
 		"/espace/structures", "/espace/structures/" + structure,
-		"/espace/statistiques/structures", "/espace/beneficiaires/import",
+		"/espace/statistiques/structures", "/espace/beneficiaires/import", "/espace/etiquettes",
 		"/installation?jeton=installee"} // an installed instance: the French 404 for everyone
 	// IBM's engine is the slower of the two audits: it audits each page once,
 	// for the first role that opens it (and the refusal and « introuvable »

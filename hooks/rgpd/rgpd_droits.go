@@ -119,13 +119,24 @@ func exportAccompagnements(app core.App, personID string, loc *time.Location) ([
 	if err != nil {
 		return nil, fmt.Errorf("export help of %s: %w", personID, err)
 	}
+	tags, err := exportEtiquettes(app, helps)
+	if err != nil {
+		return nil, err
+	}
 	out := []exportAccompagnement{}
 	for _, h := range helps {
 		a := exportAccompagnement{Date: exportDate{h.GetDateTime("date").Time().In(loc)}, DureeMinutes: h.GetInt("duree_minutes"),
 			TypeLieu: referentiel.TypesLieu.Label(h.GetString("type_lieu")), Commune: h.GetString("commune"),
 			Thematiques: referentiel.Thematiques.Labels(h.GetStringSlice("thematiques")),
 			Materiel:    referentiel.Materiels.Labels(h.GetStringSlice("materiel")),
-			Demarche:    h.GetString("demarche"), Oriente: h.GetBool("oriente"), Notes: h.GetString("notes")}
+			Demarche:    h.GetString("demarche"), Oriente: h.GetBool("oriente"), Notes: h.GetString("notes"),
+			ThematiquesDemarche:   referentiel.ThematiquesDemarche.Labels(h.GetStringSlice("thematiques_demarche")),
+			PremierAccompagnement: h.GetBool("premier_accompagnement"), Etiquettes: []string{}}
+		for _, id := range h.GetStringSlice("etiquettes") {
+			if nom, ok := tags[id]; ok {
+				a.Etiquettes = append(a.Etiquettes, nom)
+			}
+		}
 		if v := h.GetString("autonomie"); v != "" {
 			a.Autonomie = referentiel.Autonomies.Label(v)
 		}
@@ -289,6 +300,30 @@ type exportAccompagnement struct {
 	Notes                string     `json:"notes"`
 	// The answers to « Êtes-vous allé à … ? » of a referral, oldest first.
 	SuiviOrientation []exportReponse `json:"suivi_orientation,omitempty"`
+	// La Coop's 2025 model (migration 1763900028).
+	ThematiquesDemarche   []string `json:"thematiques_demarche"`
+	PremierAccompagnement bool     `json:"premier_accompagnement"`
+	Etiquettes            []string `json:"etiquettes"`
+}
+
+// exportEtiquettes names the tags of the person's helps.
+func exportEtiquettes(app core.App, helps []*core.Record) (map[string]string, error) {
+	var ids []string
+	for _, h := range helps {
+		ids = append(ids, h.GetStringSlice("etiquettes")...)
+	}
+	names := map[string]string{}
+	if len(ids) == 0 {
+		return names, nil
+	}
+	records, err := app.FindRecordsByIds("etiquettes", ids)
+	if err != nil {
+		return nil, fmt.Errorf("export tags: %w", err)
+	}
+	for _, r := range records {
+		names[r.Id] = r.GetString("nom")
+	}
+	return names, nil
 }
 
 type exportAttestation struct {

@@ -2,6 +2,7 @@ package statistiques
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -170,7 +171,9 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 		"a.thematiques", "a.materiel", "a.autonomie", "a.demarche", "a.oriente", "a.structure_redirection",
 		"a.commune", "a.code_postal", "a.code_insee", "a.tranche_age", "a.genre", "a.statut_social", "a.conseiller",
 		"a.created", "a.updated", "coalesce(b.id, '')", "coalesce(CAST(b.annee_naissance AS INTEGER), 0)", "coalesce(b.genre, '')",
-		"coalesce(b.statut_social, '')", "coalesce(b.commune, '')", "coalesce(b.code_postal, '')", "coalesce(b.code_insee, '')").
+		"coalesce(b.statut_social, '')", "coalesce(b.commune, '')", "coalesce(b.code_postal, '')", "coalesce(b.code_insee, '')",
+		"a.thematiques_demarche", "a.premier_accompagnement",
+		"(SELECT coalesce(json_group_array(e.nom), '[]') FROM json_each(CASE WHEN json_valid(a.etiquettes) THEN a.etiquettes ELSE '[]' END) t JOIN etiquettes e ON e.id = t.value AND e.structure != '')").
 		From("accompagnements a").
 		LeftJoin("beneficiaires b", dbx.NewExp("b.id = a.beneficiaire AND a.beneficiaire != ''")).
 		Where(dbx.And(dbx.In("a.structure", ids...), dbx.NewExp("a.date >= {:from} AND a.date < {:to}", dbx.Params{"from": from, "to": to}))).
@@ -181,14 +184,19 @@ func loadStatsAccompagnements(app core.App, d *stats.Donnees, ids []any, from, t
 	defer rows.Close()
 	for rows.Next() {
 		var a stats.Accompagnement
-		var date, thematiques, materiel, cree, modifie string
+		var date, thematiques, materiel, cree, modifie, demarches, etiquettes string
 		var p stats.Personne
 		if err := rows.Scan(&a.ID, &a.Structure, &date, &a.DureeMinutes, &a.TypeLieu, &thematiques, &materiel, &a.Autonomie,
 			&a.Demarche, &a.Oriente, &a.StructureRedirection, &a.Commune, &a.CodePostal, &a.CodeInsee,
 			&a.TrancheAge, &a.Genre, &a.StatutSocial, &a.Conseiller, &cree, &modifie,
-			&p.ID, &p.AnneeNaissance, &p.Genre, &p.StatutSocial, &p.Commune, &p.CodePostal, &p.CodeInsee); err != nil {
+			&p.ID, &p.AnneeNaissance, &p.Genre, &p.StatutSocial, &p.Commune, &p.CodePostal, &p.CodeInsee,
+			&demarches, &a.Premier, &etiquettes); err != nil {
 			return fmt.Errorf("statistics help: %w", err)
 		}
+		// Only the structure's tags: a conseiller's own tag is theirs alone,
+		// and these figures go to référents, coordinateurs and shared links.
+		a.ThematiquesDemarche, a.Etiquettes = model.JSONList(demarches), model.JSONList(etiquettes)
+		slices.Sort(a.Etiquettes)
 		a.Date = model.ParseDBTime(date)
 		a.Enregistre, a.Modifie = model.ParseDBTime(cree), model.ParseDBTime(modifie)
 		a.Thematiques, a.Materiel = model.JSONList(thematiques), model.JSONList(materiel)

@@ -45,6 +45,13 @@ import (
 // « Bénéficiaire » and « Notes supplémentaires » (29 columns); Atelier adds
 // its own after them (activityColumns).
 //
+// The 2025 model (migration 1763900028): « Thématique(s) d’accompagnement »
+// holds the administrative sub-thématiques after the themes, « Tags » the
+// help's tags' names, one per line (tags.map(({ tag: { nom } }) => nom) in
+// buildAccompagnementsWorksheet.ts); a session carries no tag in Atelier,
+// and a conseiller's own tags stay out (the loader reads the structure's
+// only: the file goes to référents and coordinateurs too).
+//
 // Two cells differ on purpose, for Atelier's privacy rules. The file
 // leaves the application and is handed on to whoever reads La Coop's
 // files, and Atelier's statistics files never name a beneficiary (the
@@ -118,7 +125,7 @@ type activityRow struct {
 	Canal                                            string
 	NomLieu, Adresse, Commune, CodePostal, CodeInsee string
 	DureeMinutes                                     int
-	Atelier, Materiel, Thematiques                   string
+	Atelier, Materiel, Thematiques, Etiquettes       string
 	Demarche, Autonomie, Reoriente, Redirection      string
 	CommuneBeneficiaire, CodePostalBeneficiaire      string
 	CodeInseeBeneficiaire                            string
@@ -216,8 +223,14 @@ func accompagnementActivityRow(d *stats.Donnees, a *stats.Accompagnement) (activ
 	r := activityRow{Date: day, Enregistre: d.Local(a.Structure, a.Enregistre), Modifie: d.Local(a.Structure, a.Modifie),
 		Type: typeIndividuel, Canal: referentiel.TypesLieuCoop.Label(a.TypeLieu),
 		Commune: a.Commune, CodePostal: a.CodePostal, CodeInsee: a.CodeInsee, DureeMinutes: a.DureeMinutes,
-		Materiel: coopLabels(referentiel.MaterielsCoop, a.Materiel), Thematiques: coopLabels(referentiel.Thematiques, a.Thematiques),
-		Demarche: a.Demarche, Autonomie: coopPosition(referentiel.Autonomies, a.Autonomie), Reoriente: "Non",
+		Materiel: coopLabels(referentiel.MaterielsCoop, a.Materiel),
+		// La Coop keeps the administrative sub-thématiques in the themes'
+		// list, after « Aide aux démarches administratives », and writes
+		// both in the same cell (thematiqueLabels).
+		Thematiques: strings.Join(append(referentiel.Thematiques.Labels(a.Thematiques),
+			referentiel.ThematiquesDemarche.Labels(a.ThematiquesDemarche)...), coopLineBreak),
+		Etiquettes: strings.Join(a.Etiquettes, coopLineBreak),
+		Demarche:   a.Demarche, Autonomie: coopPosition(referentiel.Autonomies, a.Autonomie), Reoriente: "Non",
 		ID: a.ID, Conseiller: a.Conseiller}
 	if a.StructureRedirection != "" {
 		r.Redirection = referentiel.StructuresRedirectionCoop.Label(a.StructureRedirection)
@@ -279,7 +292,7 @@ func (r activityRow) cells() []string {
 	}
 	return []string{r.Date.Time().Format("02/01/2006"), coopDateTime(r.Enregistre), modifie, r.Type, r.participants(),
 		beneficiaireAnonyme, r.Canal, r.NomLieu, r.Adresse, r.Commune, r.CodePostal, r.CodeInsee, strconv.Itoa(r.DureeMinutes),
-		r.Atelier, r.Materiel, r.Thematiques, "", r.Demarche, r.Autonomie, r.Reoriente, r.Redirection,
+		r.Atelier, r.Materiel, r.Thematiques, r.Etiquettes, r.Demarche, r.Autonomie, r.Reoriente, r.Redirection,
 		r.CommuneBeneficiaire, r.CodePostalBeneficiaire, r.CodeInseeBeneficiaire, r.Genre, r.TrancheAge, r.Statut,
 		"", r.ID, r.Conseiller}
 }

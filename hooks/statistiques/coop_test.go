@@ -53,6 +53,12 @@ var coopEnumLabels = []struct {
 		"scolarite_et_numerique": "Scolarité et numérique", "creer_avec_le_numerique": "Créer avec le numérique",
 		"culture_numerique": "Culture numérique", "intelligence_artificielle": "Intelligence artificielle (IA)",
 		"aide_aux_demarches_administratives": "Aide aux démarches administratives"}},
+	// thematiquesAdministrativesLabels, in the same thematiqueLabels.
+	{"thematique.ts thematiquesAdministrativesLabels", func(v string) string { return referentiel.ThematiquesDemarche.Label(v) }, map[string]string{
+		"papiers_elections_citoyennete": "Papiers - Élections Citoyenneté", "famille_scolarite": "Famille - Scolarité",
+		"social_sante": "Social - Santé", "travail_formation": "Travail - Formation - Entreprise", "logement": "Logement",
+		"transports_mobilite": "Transports - Mobilité", "argent_impots": "Argent - Impôts", "justice": "Justice",
+		"etrangers_europe": "Étrangers - Europe", "loisirs_sports_culture": "Loisirs - Sports Culture", "associations": "Associations"}},
 	// autonomieStars / autonomieValues.length.
 	{"autonomie.ts autonomieStars", func(v string) string { return coopPosition(referentiel.Autonomies, v) }, map[string]string{
 		"entierement_accompagne": "1/3", "partiellement_autonome": "2/3", "autonome": "3/3", "": ""}},
@@ -79,7 +85,8 @@ var coopEnumLabels = []struct {
 func TestCoopEnumLabels(t *testing.T) {
 	lists := map[string]referentiel.List{"type-lieu.ts typeLieuLabels": referentiel.TypesLieu,
 		"materiel.ts materielLabels": referentiel.Materiels, "thematique.ts thematiqueLabels": referentiel.Thematiques,
-		"autonomie.ts autonomieStars": referentiel.Autonomies, "niveau-atelier.ts niveauAtelierStars": referentiel.Niveaux,
+		"thematique.ts thematiquesAdministrativesLabels": referentiel.ThematiquesDemarche,
+		"autonomie.ts autonomieStars":                    referentiel.Autonomies, "niveau-atelier.ts niveauAtelierStars": referentiel.Niveaux,
 		"structures-redirection.ts structuresRedirectionLabels": referentiel.StructuresRedirection,
 		"genre.ts genreLabels": referentiel.Genres, "tranche-age.ts trancheAgeLabels": referentiel.TranchesAge,
 		"statut-social.ts statutSocialLabels": referentiel.StatutsSociaux}
@@ -145,7 +152,8 @@ func coopFixture() (*stats.Donnees, stats.Filtre) {
 		{ID: "acc1", Structure: "st", Date: utc(3, 20, 10, 0), DureeMinutes: 45, TypeLieu: "lieu_activite",
 			Thematiques: []string{"aide_aux_demarches_administratives", "sante"}, Materiel: []string{"ordinateur", "autre", "aucun"},
 			Autonomie: "entierement_accompagne", Demarche: "Demande de carte vitale", Oriente: true, StructureRedirection: "aide_sociale",
-			Conseiller: "Camille Martin", Personne: &b1, Enregistre: utc(3, 20, 10, 30), Modifie: utc(3, 21, 8, 0)},
+			Conseiller: "Camille Martin", Personne: &b1, Enregistre: utc(3, 20, 10, 30), Modifie: utc(3, 21, 8, 0),
+			ThematiquesDemarche: []string{"social_sante", "papiers_elections_citoyennete"}, Etiquettes: []string{"CAF", "Projet seniors"}},
 		{ID: "acc2", Structure: "st", Date: utc(3, 20, 10, 0), DureeMinutes: 30, TypeLieu: "domicile",
 			Thematiques: []string{"reseaux_sociaux"}, Materiel: []string{"telephone"}, Autonomie: "partiellement_autonome",
 			Commune: "Chasseneuil-du-Poitou", CodePostal: "86360", CodeInsee: "86062", Conseiller: "Camille Martin",
@@ -215,7 +223,8 @@ func coopGolden() [][]string {
 			"", "", "", "Féminin", "60 - 69 ans", "Non communiqué ou hétérogène", "", "acc2", "Camille Martin"},
 		{"20/03/2026", "20/03/2026 à 11:30", "21/03/2026 à 09:00", "Accompagnement individuel", "1", anonyme, "Lieu d’activité",
 			"Médiathèque Alpha", "1 rue des Écoles", "Poitiers", "86000", "86194", "45", "", "Ordinateur\nAutre\nPas de matériel",
-			"Aide aux démarches administratives\nSanté", "", "Demande de carte vitale", "1/3", "Oui",
+			"Aide aux démarches administratives\nSanté\nSocial - Santé\nPapiers - Élections Citoyenneté", "CAF\nProjet seniors",
+			"Demande de carte vitale", "1/3", "Oui",
 			"Structure d’aide sociale (maison des solidarités, centre social…)", "Poitiers", "86000", "86194", "Féminin",
 			"70 ans et plus", "Retraité", "", "acc1", "Camille Martin"},
 		seance1("1/3", "Poitiers", "86000", "86194", "Féminin", "70 ans et plus", "Retraité"),

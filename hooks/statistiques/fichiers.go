@@ -194,6 +194,7 @@ var summarySheets = map[string]string{
 	stats.RepThematiques: "Thématiques", stats.RepBesoins: "Besoins", stats.RepLieux: "Canaux",
 	stats.RepDurees: "Durées", stats.RepAges: "Tranches d'âge", stats.RepGenres: "Genres",
 	stats.RepStatuts: "Statuts", stats.RepCommunes: "Communes",
+	stats.RepDemarches: "Démarches", stats.RepPremiers: "Premiers accompagnements", stats.RepEtiquettes: "Étiquettes",
 }
 
 type xlsxBook struct {

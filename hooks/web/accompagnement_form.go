@@ -17,5 +17,7 @@ func parseAccompagnementForm(values url.Values) accompagnements.AccompagnementFo
 		Autonomie: get("autonomie"), Demarche: get("demarche"), Oriente: get("oriente") != "",
 		StructureRedirection: get("structure_redirection"), Notes: get("notes"),
 		TrancheAge: get("tranche_age"), Genre: get("genre"), StatutSocial: get("statut_social"),
+		ThematiquesDemarche: formList(values, "thematiques_demarche"), Etiquettes: formList(values, "etiquettes"),
+		DejaAccompagne: get("deja_accompagne") != "",
 	}
 }

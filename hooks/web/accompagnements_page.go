@@ -53,8 +53,9 @@ type accompagnementStructure struct {
 // accompagnementWorkspace is who is asking and in which structures they work.
 type accompagnementWorkspace struct {
 	staff      *model.StaffView
-	structures []accompagnementStructure // in the order of the account's structures
-	now        time.Time                 // when the request came, from the app's clock
+	structures []accompagnementStructure   // in the order of the account's structures
+	now        time.Time                   // when the request came, from the app's clock
+	etiquettes []accompagnements.Etiquette // the tags the conseiller may use: theirs and their structures'
 }
 
 // loadHelpWorkspace refuses, with the 403 page, whoever may not read help:
@@ -80,6 +81,9 @@ func loadHelpWorkspace(e *core.RequestEvent) (*accompagnementWorkspace, error) {
 			w.structures = append(w.structures, accompagnementStructure{ID: id, Nom: r.GetString("nom"),
 				Loc: frfmt.Location(r.GetString("fuseau"))})
 		}
+	}
+	if w.etiquettes, err = accompagnements.EtiquettesOf(e.App, staff.ID, staff.Structures); err != nil {
+		return nil, err
 	}
 	return w, nil
 }
@@ -137,6 +141,9 @@ type accompagnementFormPage struct {
 	Consentement     []formulaire.Option
 	// « Êtes-vous allé à … ? » for the chosen person's earlier referrals.
 	Orientations []*formulaire.Champ
+	// Etiquettes are the tags usable on the help: the conseiller's own and
+	// its structure's (a tag of another structure of theirs is not offered).
+	Etiquettes []formulaire.Option
 }
 
 type hiddenField struct{ Name, Value string }
@@ -162,6 +169,14 @@ func accompagnementFormPageOf(w *accompagnementWorkspace, form accompagnements.A
 	if len(w.structures) > 1 && !edition {
 		for _, st := range w.structures {
 			p.Structures = append(p.Structures, formulaire.Option{Value: st.ID, Label: st.Nom})
+		}
+	}
+	for _, t := range w.etiquettes {
+		switch {
+		case t.Personnelle():
+			p.Etiquettes = append(p.Etiquettes, formulaire.Option{Value: t.ID, Label: t.Nom + " (à vous)"})
+		case t.Structure == s.ID:
+			p.Etiquettes = append(p.Etiquettes, formulaire.Option{Value: t.ID, Label: t.Nom + " (" + s.Nom + ")"})
 		}
 	}
 	return p

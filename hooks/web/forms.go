@@ -58,6 +58,7 @@ var referenceLists = map[string]referentiel.List{
 	"statut_seance": referentiel.StatutsSeance, "statut_inscription": referentiel.StatutsInscription,
 	"tranche_age": referentiel.TranchesAge, "structure_redirection": referentiel.StructuresRedirection,
 	"source_inscription": referentiel.SourcesInscription, "typologie": referentiel.Typologies,
+	"thematique_demarche": referentiel.ThematiquesDemarche,
 }
 
 // optionsOf turns a list name, a referentiel.List or []option into options

@@ -158,6 +158,11 @@ type Accompagnement struct {
 	Genre                 string
 	StatutSocial          string
 	Notes                 string
+	// La Coop's 2025 model: the procedure's subjects, « déjà accompagné »
+	// for an anonymous person, the names of the structure's tags it carries.
+	ThematiquesDemarche []string
+	DejaAccompagne      bool
+	Etiquettes          []string
 }
 
 // Sizes of the generated data set.
@@ -799,6 +804,12 @@ func (g *generator) accompagnements() {
 			}
 			if contains(a.Thematiques, "aide_aux_demarches_administratives") {
 				a.Demarche = demarches[g.rng.IntN(len(demarches))]
+				// Read from the procedure's name: the random draws, and so
+				// the rest of the data set, stay as they were.
+				a.ThematiquesDemarche = sujetsDemarches[a.Demarche]
+				if strings.Contains(a.Demarche, "CAF") {
+					a.Etiquettes = []string{etiquetteCAF}
+				}
 			}
 			if g.rng.IntN(100) < 15 {
 				a.Oriente = true
@@ -818,6 +829,7 @@ func (g *generator) accompagnements() {
 			if g.rng.IntN(10) == 0 {
 				a.Notes = notesAccompagnement[g.rng.IntN(len(notesAccompagnement))]
 			}
+			a.DejaAccompagne = a.Beneficiaire < 0 && k%3 == 0
 			g.d.Accompagnements = append(g.d.Accompagnements, a)
 		}
 	}

@@ -95,6 +95,29 @@ var demarches = []string{
 	"Attestation de droits (CAF)",
 }
 
+// sujetsDemarches are La Coop's administrative sub-thématiques of each
+// procedure above (referentiel.ThematiquesDemarche).
+var sujetsDemarches = map[string][]string{
+	"Déclaration de revenus":                          {"argent_impots"},
+	"Demande de prime d'activité":                     {"social_sante", "argent_impots"},
+	"Pré-demande de carte d'identité":                 {"papiers_elections_citoyennete"},
+	"Demande de logement social":                      {"logement"},
+	"Actualisation France Travail":                    {"travail_formation"},
+	"Demande de retraite en ligne (info-retraite.fr)": {"travail_formation"},
+	"Certificat d'immatriculation (ANTS)":             {"transports_mobilite"},
+	"Demande de complémentaire santé solidaire":       {"social_sante"},
+	"Création du compte ameli":                        {"social_sante"},
+	"Déclaration trimestrielle RSA":                   {"social_sante"},
+	"Demande d'aide au logement (CAF)":                {"logement", "famille_scolarite"},
+	"Prise de rendez-vous en préfecture":              {"etrangers_europe"},
+	"Chèque énergie":                                  {"logement"},
+	"Attestation de droits (CAF)":                     {"famille_scolarite"},
+}
+
+// etiquetteCAF is the tag each demo structure puts on its procedures with
+// the CAF.
+const etiquetteCAF = "Partenaire CAF"
+
 var notesAccompagnement = []string{
 	"Revenir avec le numéro fiscal et le dernier avis d'imposition.",
 	"Mot de passe réinitialisé, noté dans son carnet.",

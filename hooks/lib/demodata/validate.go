@@ -329,6 +329,15 @@ func (d Dataset) validateAccompagnements(v *violations, now time.Time) {
 		if (a.Demarche != "") != contains(a.Thematiques, "aide_aux_demarches_administratives") {
 			v.add("accompagnement %d: a procedure, and only it, names its demarche", i)
 		}
+		if len(a.ThematiquesDemarche) > 0 && !contains(a.Thematiques, referentiel.ThematiqueDemarche) {
+			v.add("accompagnement %d: procedure subjects without the procedures' theme", i)
+		}
+		for _, t := range a.ThematiquesDemarche {
+			v.value(referentiel.ThematiquesDemarche, "thematique_demarche", t, false)
+		}
+		if a.DejaAccompagne && a.Beneficiaire >= 0 {
+			v.add("accompagnement %d: « déjà accompagné » is typed for an anonymous person only", i)
+		}
 		if a.StructureRedirection != "" && !a.Oriente {
 			v.add("accompagnement %d: redirection without orientation", i)
 		}

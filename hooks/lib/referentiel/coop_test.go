@@ -29,3 +29,19 @@ func TestPosition(t *testing.T) {
 		}
 	}
 }
+
+// La Coop keeps its administrative sub-thématiques in the same list as its
+// themes: no value may be in both, or the export could not tell them apart.
+func TestThematiquesDemarcheApartFromThematiques(t *testing.T) {
+	if len(ThematiquesDemarche) != 11 {
+		t.Errorf("%d administrative sub-thématiques, La Coop has 11", len(ThematiquesDemarche))
+	}
+	for _, v := range ThematiquesDemarche.Values() {
+		if Thematiques.Has(v) {
+			t.Errorf("%s is both a theme and an administrative sub-thématique", v)
+		}
+	}
+	if !Thematiques.Has(ThematiqueDemarche) {
+		t.Errorf("%s is not a theme", ThematiqueDemarche)
+	}
+}

@@ -249,3 +249,31 @@ var EvenementsEnvoi = List{
 	{"invitation_compte", "Invitation d'un compte du personnel"},
 	{"autre", "Autre"},
 }
+
+// ThematiquesDemarche are La Coop's administrative sub-thématiques (2025
+// model, after the « démarche administrative » activity type was merged
+// into the individual one in April 2025): what the procedure was about.
+// They are only given with « Aide aux démarches administratives »
+// (ThematiqueDemarche). Values and labels are La Coop's, copied from
+// inclusion-numerique/coop-mediation-numerique, apps/web/src/features/
+// activites/use-cases/cra/fields/thematique.ts at 64aa8ed2868d
+// (thematiquesAdministrativesLabels and thematiquesAdministrativesApiValues;
+// its export writes these labels), the prisma enum Thematique in
+// apps/web/prisma/schema.prisma at 00b754122237.
+var ThematiquesDemarche = List{
+	{"papiers_elections_citoyennete", "Papiers - Élections Citoyenneté"},
+	{"famille_scolarite", "Famille - Scolarité"},
+	{"social_sante", "Social - Santé"},
+	{"travail_formation", "Travail - Formation - Entreprise"},
+	{"logement", "Logement"},
+	{"transports_mobilite", "Transports - Mobilité"},
+	{"argent_impots", "Argent - Impôts"},
+	{"justice", "Justice"},
+	{"etrangers_europe", "Étrangers - Europe"},
+	{"loisirs_sports_culture", "Loisirs - Sports Culture"},
+	{"associations", "Associations"},
+}
+
+// ThematiqueDemarche is the theme that opens the administrative
+// sub-thématiques.
+const ThematiqueDemarche = "aide_aux_demarches_administratives"

@@ -105,7 +105,18 @@ const (
 	RepGenres      = "genres"
 	RepStatuts     = "statuts"
 	RepCommunes    = "communes"
+	// La Coop's 2025 model (issue 17), for one-to-one help.
+	RepDemarches  = "demarches"
+	RepPremiers   = "premiers"
+	RepEtiquettes = "etiquettes"
 )
+
+// Premiers are the rows of the first accompaniments' breakdown, La Coop's
+// « nouveaux bénéficiaires » and « bénéficiaires déjà accompagnés ».
+var Premiers = referentiel.List{
+	{Value: "premier", Label: "Premier accompagnement"},
+	{Value: "deja", Label: "Déjà accompagné"},
+}
 
 // TranchesDuree are the duration buckets of La Coop.
 var TranchesDuree = referentiel.List{
@@ -195,7 +206,8 @@ func newCumul(details bool) *cumul {
 	c := &cumul{vus: map[string]vu{}, details: details}
 	if details {
 		c.parCle = map[string]map[string]int{}
-		for _, k := range []string{RepThematiques, RepBesoins, RepLieux, RepDurees, RepAges, RepGenres, RepStatuts} {
+		for _, k := range []string{RepThematiques, RepBesoins, RepLieux, RepDurees, RepAges, RepGenres, RepStatuts,
+			RepDemarches, RepPremiers, RepEtiquettes} {
 			c.parCle[k] = map[string]int{}
 		}
 		c.communes = map[string]*Ligne{}
@@ -281,6 +293,17 @@ func (c *cumul) accompagnement(a *Accompagnement, annee int) {
 	}
 	c.parCle[RepLieux][a.TypeLieu]++
 	c.parCle[RepDurees][TrancheDuree(a.DureeMinutes)]++
+	for _, t := range a.ThematiquesDemarche {
+		c.parCle[RepDemarches][t]++
+	}
+	if a.Premier {
+		c.parCle[RepPremiers]["premier"]++
+	} else {
+		c.parCle[RepPremiers]["deja"]++
+	}
+	for _, t := range a.Etiquettes {
+		c.parCle[RepEtiquettes][t]++
+	}
 }
 
 // voir notes a registered beneficiary met in the period.
@@ -368,6 +391,16 @@ func (c *cumul) repartitions() []Repartition {
 			Lignes: lignes(referentiel.StatutsSociaux, c.parCle[RepStatuts], true)},
 		{Cle: RepCommunes, Titre: "Personnes accompagnées par commune de résidence", Colonne: "Commune", Unite: pers, Base: ch.Personnes,
 			Lignes: c.lignesCommunes()},
+		{Cle: RepDemarches, Titre: "Sujets des démarches administratives", Colonne: "Sujet de la démarche",
+			Unite: "accompagnements individuels", Base: ch.Individuels,
+			Note:   "Une démarche peut porter sur plusieurs sujets : les lignes peuvent dépasser le total.",
+			Lignes: parNombre(lignes(referentiel.ThematiquesDemarche, c.parCle[RepDemarches], false))},
+		{Cle: RepPremiers, Titre: "Premiers accompagnements", Colonne: "Accompagnement", Unite: "accompagnements individuels",
+			Base: ch.Individuels, Lignes: lignes(Premiers, c.parCle[RepPremiers], true)},
+		{Cle: RepEtiquettes, Titre: "Accompagnements individuels par étiquette", Colonne: "Étiquette",
+			Unite: "accompagnements individuels", Base: ch.Individuels,
+			Note:   "Un accompagnement peut porter plusieurs étiquettes, ou aucune.",
+			Lignes: parNombre(lignes(nil, c.parCle[RepEtiquettes], false))},
 	}
 }
 

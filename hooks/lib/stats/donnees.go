@@ -162,6 +162,11 @@ type Accompagnement struct {
 	// SuiviOrientation is the latest answer to « Êtes-vous allé à … ? » of
 	// a referral (Oriente): oui, non, pas_encore, "" when none.
 	SuiviOrientation string
+	// La Coop's 2025 model: the procedure's subjects, whether it was the
+	// person's first accompaniment, the tags' names (sorted).
+	ThematiquesDemarche []string
+	Premier             bool
+	Etiquettes          []string
 }
 
 // Donnees is everything the engine reads: structures, sessions and one-to-

@@ -77,10 +77,11 @@ func fixture(t *testing.T) *Donnees {
 		},
 		Accompagnements: []Accompagnement{
 			{ID: "H1", Structure: "P", Date: utc(2026, 10, 7, 10, 0), DureeMinutes: 30, TypeLieu: "lieu_activite",
-				Thematiques: []string{"email"}, Personne: &p1},
+				Thematiques: []string{"email"}, Personne: &p1, Premier: true, Etiquettes: []string{"Projet seniors"}},
 			{ID: "H2", Structure: "P", Date: utc(2026, 10, 15, 10, 0), DureeMinutes: 20, TypeLieu: "domicile",
 				Thematiques: []string{"aide_aux_demarches_administratives", "sante"},
-				TrancheAge:  "60_69", Genre: "masculin", StatutSocial: "retraite"},
+				TrancheAge:  "60_69", Genre: "masculin", StatutSocial: "retraite",
+				ThematiquesDemarche: []string{"logement", "argent_impots"}, Premier: true, Etiquettes: []string{"CAF", "Projet seniors"}},
 			{ID: "H3", Structure: "P", Date: utc(2026, 10, 20, 10, 0), DureeMinutes: 75, TypeLieu: "a_distance",
 				Thematiques: []string{"email"}},
 			// H4, 31 October 21:00 UTC: November in La Réunion.
@@ -167,8 +168,14 @@ func TestOctoberForEveryStructure(t *testing.T) {
 	if l := r.Repartition(RepCommunes).Lignes[2]; l.Libelle != CommuneInconnue {
 		t.Errorf("unknown commune labelled %q", l.Libelle)
 	}
+	// H2 is a procedure about housing and taxes; H1 and H2 are firsts, H3
+	// and H5 are not; H1 and H2 carry tags, H3 and H5 none.
+	expect(RepDemarches, 4, row{"logement", 1}, row{"argent_impots", 1})
+	expect(RepPremiers, 4, row{"premier", 2}, row{"deja", 2})
+	expect(RepEtiquettes, 4, row{"Projet seniors", 2}, row{"CAF", 1})
+	multiple := map[string]bool{RepThematiques: true, RepDemarches: true, RepEtiquettes: true}
 	for _, rep := range r.Repartitions {
-		if rep.Cle != RepThematiques && rep.Total() != rep.Base {
+		if !multiple[rep.Cle] && rep.Total() != rep.Base {
 			t.Errorf("%s adds up to %d, not %d", rep.Cle, rep.Total(), rep.Base)
 		}
 	}
