@@ -35,6 +35,7 @@ func Register(app core.App, public fs.FS) {
 	access.RegisterInternalNotes(app)
 	seances.RegisterCapacite(app)
 	seances.RegisterOffres(app)
+	seances.RegisterCycles(app)
 	web.RegisterAPIRules(app)
 	comptes.RegisterAccountHooks(app)
 	inscriptions.RegisterLimites(app)

@@ -320,6 +320,10 @@ func CancelInscription(app core.App, jeton string, now time.Time) (cancelResult,
 		if previous != "inscrit" && previous != "liste_attente" {
 			return nil // already cancelled, or the session is over: nothing to change
 		}
+		if inscription.GetString("cycle") != "" {
+			result.Promoted, err = cancelCycle(tx, inscription, now) // the whole cycle (cycles.go)
+			return err
+		}
 		seance, err := tx.FindRecordById("seances", inscription.GetString("seance"))
 		if err != nil {
 			return err
@@ -602,6 +606,9 @@ func Reinscrire(app core.App, jeton string, now time.Time) (*core.Record, error)
 		}
 		if inscription.GetString("statut") != model.StatutAnnule {
 			return ErrPasAnnulee
+		}
+		if inscription.GetString("cycle") != "" {
+			return ErrInscriptionClosed // a cycle is registered again from its page, for all its sessions
 		}
 		state, err := loadSeanceState(tx, inscription.GetString("seance"))
 		if err != nil {
