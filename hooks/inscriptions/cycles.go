@@ -3,8 +3,11 @@ package inscriptions
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/access"
@@ -328,4 +331,86 @@ func confirmCycleOffer(tx core.App, inscription *core.Record, now time.Time, sav
 		}
 	}
 	return nil
+}
+
+// CycleParticipant is one person registered for a session of the cycle,
+// with their status in each session (attendance included), as conseillers
+// see it.
+type CycleParticipant struct {
+	Beneficiaire string
+	Nom          string
+	Cycle        bool     // registered for the cycle (else for some sessions only, by staff)
+	Statuts      []string // per session of the cycle, in order; "" when not registered
+	Rang         int      // position on the cycle's waiting list
+	Presences    int      // sessions attended
+}
+
+// LoadCycleParticipants reads the registrations of the cycle's sessions
+// that are not cancelled, one line per person, for sessions (in order).
+// Callers check first that the staff member reads people.
+func LoadCycleParticipants(app core.App, cycleID string, sessions []*core.Record) ([]CycleParticipant, error) {
+	index := map[string]int{}
+	for i, s := range sessions {
+		index[s.Id] = i
+	}
+	var rows []struct {
+		ID           string `db:"id"`
+		Seance       string `db:"seance"`
+		Beneficiaire string `db:"beneficiaire"`
+		Cycle        string `db:"cycle"`
+		Statut       string `db:"statut"`
+	}
+	err := app.DB().NewQuery(`SELECT i.id, i.seance, i.beneficiaire, i.cycle, i.statut FROM inscriptions i
+		JOIN seances s ON s.id = i.seance WHERE s.cycle = {:cycle} AND i.statut != 'annule' ORDER BY s.debut`).
+		Bind(dbx.Params{"cycle": cycleID}).All(&rows)
+	if err != nil {
+		return nil, fmt.Errorf("participants of cycle %s: %w", cycleID, err)
+	}
+	byPerson := map[string]*CycleParticipant{}
+	var order []string
+	for _, r := range rows {
+		p, ok := byPerson[r.Beneficiaire]
+		if !ok {
+			p = &CycleParticipant{Beneficiaire: r.Beneficiaire, Statuts: make([]string, len(sessions))}
+			byPerson[r.Beneficiaire] = p
+			order = append(order, r.Beneficiaire)
+			person, err := app.FindRecordById("beneficiaires", r.Beneficiaire)
+			if err != nil {
+				return nil, fmt.Errorf("person of registration %s: %w", r.ID, err)
+			}
+			p.Nom = ParticipantName(person)
+		}
+		if i, ok := index[r.Seance]; ok {
+			p.Statuts[i] = r.Statut
+		}
+		if r.Cycle != "" {
+			p.Cycle = true
+			if r.Statut == model.StatutListeAttente && p.Rang == 0 {
+				record, err := app.FindRecordById("inscriptions", r.ID)
+				if err != nil {
+					return nil, fmt.Errorf("registration %s: %w", r.ID, err)
+				}
+				if p.Rang, err = seances.RangAttente(app, record); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if r.Statut == model.StatutPresent {
+			p.Presences++
+		}
+	}
+	out := make([]CycleParticipant, 0, len(order))
+	for _, id := range order {
+		out = append(out, *byPerson[id])
+	}
+	slices.SortStableFunc(out, func(a, b CycleParticipant) int {
+		if (a.Rang > 0) != (b.Rang > 0) {
+			return map[bool]int{true: 1, false: -1}[a.Rang > 0]
+		}
+		if a.Rang != b.Rang {
+			return a.Rang - b.Rang
+		}
+		return strings.Compare(strings.ToLower(a.Nom), strings.ToLower(b.Nom))
+	})
+	return out, nil
 }

@@ -37,6 +37,7 @@ type SeanceView struct {
 	Animateurs           []string // first names only
 	Lieu                 LieuView
 	Structure            StructureView
+	Cycle                string // the session's cycle: people register for the cycle (cycles.go)
 }
 
 type LieuView struct {
@@ -165,6 +166,7 @@ func DescribeSeance(app core.App, seance *core.Record) (*SeanceView, error) {
 			Latitude: lieu.GetFloat("latitude"), Longitude: lieu.GetFloat("longitude"),
 		},
 		Structure: st,
+		Cycle:     seance.GetString("cycle"),
 	}
 	return v, nil
 }
