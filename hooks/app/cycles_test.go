@@ -3,7 +3,9 @@ package app_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/inscriptions"
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/pdfdoc/pdftest"
 	"atelier/hooks/seances"
 	"atelier/hooks/testkit"
 )
@@ -325,5 +329,253 @@ func TestCycleAPIRowsAreForOneSession(t *testing.T) {
 	rec = s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("inscriptions")+"/"+r.Id, map[string]any{"cycle": cycle.Id})
 	if rec.Code != http.StatusOK || reload(t, s.app, r).GetString("cycle") != "" {
 		t.Errorf("patch cycle: %d, cycle %q", rec.Code, reload(t, s.app, r).GetString("cycle"))
+	}
+}
+
+func cycleCookie(t testing.TB, role string) string {
+	if role == anonymous {
+		return ""
+	}
+	return "atelier_session=" + testkit.Token(t, role)
+}
+
+func TestCyclePublicPageAndRegistration(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cycle, sessions := newCycle(t, s.app, 2, 4, 8)
+	page := "/cycles/" + cycle.Id
+	expectBody(t, s.get(page), http.StatusOK,
+		[]string{"Prendre en main sa tablette", "4 séances : ", "de 14", "2 places disponibles sur 2", "M'inscrire à tout le cycle",
+			`action="` + page + `/inscription#formulaire"`, `name="rendu"`},
+		[]string{`action="/ateliers/`})
+	// One offer on the home and structure pages; its sessions are not
+	// listed one by one, and a session's page leads to the cycle.
+	for _, path := range []string{"/", "/s/mediatheque-alpha"} {
+		expectBody(t, s.get(path), http.StatusOK, []string{`href="` + page + `"`, "4 séances : "},
+			[]string{"/ateliers/" + sessions[0].Id})
+	}
+	expectBody(t, s.get("/ateliers/"+sessions[1].Id), http.StatusOK, []string{`href="` + page + `"`, "Voir le cycle et s'inscrire"},
+		[]string{`name="prenom"`})
+	if rec := s.post("/ateliers/"+sessions[0].Id+"/inscription", person("Seance", "Seule", "", "seule@example.org")); rec.Code != http.StatusNotFound {
+		t.Errorf("single-session public registration: %d, want 404", rec.Code)
+	}
+	// The form keeps the anti-abuse of the session's: a form without its
+	// signed render time is refused, and so is a robot.
+	form := person("Camille", "Cyclenom", "", "camille.cycle@example.org")
+	expectBody(t, s.post(page+"/inscription", form), http.StatusUnprocessableEntity, []string{"Camille"}, nil)
+	robot := withRendu(t, s.app, "cycle:"+cycle.Id, person("Robot", "Robot", "", "robot@example.org"))
+	robot.Set("site_web", "http://spam.example")
+	expectBody(t, s.post(page+"/inscription", robot), http.StatusUnprocessableEntity, nil, nil)
+	if n := s.count("inscriptions"); n != 2 { // the fixture's
+		t.Fatalf("%d registrations after refused forms", n)
+	}
+	sent := s.app.TestMailer.TotalSend()
+	rec := s.post(page+"/inscription", withRendu(t, s.app, "cycle:"+cycle.Id, form))
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", rec.Code, rec.Body.String())
+	}
+	var personID string
+	if err := s.app.DB().NewQuery("SELECT id FROM beneficiaires WHERE nom = 'Cyclenom'").Row(&personID); err != nil {
+		t.Fatal(err)
+	}
+	first := expectWhole(t, s.app, cycle, sessions, personID, "inscrit")
+	if want := personalLink(first) + "?confirmation=1"; rec.Header().Get("Location") != want {
+		t.Errorf("redirect to %q, want %q", rec.Header().Get("Location"), want)
+	}
+	// One message lists every date.
+	if s.app.TestMailer.TotalSend() != sent+1 {
+		t.Fatalf("%d messages, want one", s.app.TestMailer.TotalSend()-sent)
+	}
+	mail := s.app.TestMailer.LastMessage()
+	for _, want := range []string{"Prendre en main sa tablette", "4 séances : ", "Séance 1", "Séance 4", testkit.AppURL + personalLink(first)} {
+		if !strings.Contains(mail.HTML, want) {
+			t.Errorf("message without %q:\n%s", want, mail.HTML)
+		}
+	}
+	// The personal page shows the cycle; cancelling it cancels every session.
+	expectBody(t, s.get(personalLink(first)), http.StatusOK,
+		[]string{"Cycle « Prendre en main sa tablette »", "toutes les séances du cycle", "Durée totale : 8"}, nil)
+	if rec := s.post(personalLink(first), confirmed); rec.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", rec.Code)
+	}
+	expectWhole(t, s.app, cycle, sessions, personID, "annule")
+	// A cycle that is not public is not found.
+	setFields(t, s.app, "cycles", cycle.Id, map[string]any{"publique": false})
+	if rec := s.get(page); rec.Code != http.StatusNotFound {
+		t.Errorf("private cycle page: %d", rec.Code)
+	}
+	if rec := s.post(page+"/inscription", withRendu(t, s.app, "cycle:"+cycle.Id, person("Autre", "Personne", "", "autre@example.org"))); rec.Code != http.StatusNotFound {
+		t.Errorf("private cycle form: %d", rec.Code)
+	}
+}
+
+func TestCyclePagesByRole(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	now := testkit.Now()
+	cycle, sessions := newCycle(t, s.app, 2, 2, 8)
+	r, err := inscriptions.RegisterCycle(s.app, cycle.Id, cycleForm("Camille", "Cyclenom", "camille.cycle@example.org"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/espace/cycles/" + cycle.Id
+	for _, c := range []struct {
+		role   string
+		status int
+		names  bool
+	}{
+		{anonymous, http.StatusSeeOther, false}, {testkit.InactifA, http.StatusSeeOther, false}, {testkit.DeconnecteA, http.StatusSeeOther, false},
+		{testkit.ConseillerA, http.StatusOK, true}, {testkit.ConseillerB, http.StatusNotFound, false},
+		{testkit.ReferentA, http.StatusOK, false}, {testkit.Coordinateur, http.StatusOK, false},
+	} {
+		for _, path := range []string{page, "/espace/cycles"} {
+			rec := s.getAs(cycleCookie(t, c.role), path)
+			if path == "/espace/cycles" && c.status == http.StatusNotFound {
+				c.status = http.StatusOK // their own list, without this cycle
+			}
+			if rec.Code != c.status {
+				t.Errorf("%s GET %s: %d, want %d", c.role, path, rec.Code, c.status)
+				continue
+			}
+			body := rec.Body.String()
+			if path == page && strings.Contains(body, "Cyclenom") != c.names {
+				t.Errorf("%s sees names on the cycle page: %v, want %v", c.role, !c.names, c.names)
+			}
+			if path == "/espace/cycles" && c.role == testkit.ConseillerB && strings.Contains(body, cycle.Id) {
+				t.Error("another structure's conseiller lists the cycle")
+			}
+		}
+	}
+	// Staff registration for the whole cycle: a conseiller of the
+	// structure only.
+	other := newPerson(t, s.app, testkit.StructureA, "Dominique", "Equipe", "dominique@example.org")
+	for _, role := range []string{testkit.ConseillerB, testkit.ReferentA, testkit.Coordinateur, testkit.InactifA, testkit.DeconnecteA} {
+		s.postAs(cycleCookie(t, role), page+"/inscriptions", url.Values{"beneficiaire": {other.Id}})
+		if rows := cycleRowsOf(t, s.app, cycle.Id, other.Id); len(rows) != 0 {
+			t.Fatalf("%s registered someone for the cycle", role)
+		}
+	}
+	if rec := s.postAs(cycleCookie(t, testkit.ConseillerA), page+"/inscriptions", url.Values{"beneficiaire": {other.Id}}); rec.Code != http.StatusSeeOther {
+		t.Fatalf("conseiller registers: %d\n%s", rec.Code, rec.Body.String())
+	}
+	expectWhole(t, s.app, cycle, sessions, other.Id, "inscrit")
+	// The cycle is full: a second staff registration goes to the waiting list.
+	third := newPerson(t, s.app, testkit.StructureA, "Elise", "Attente", "elise@example.org")
+	s.postAs(cycleCookie(t, testkit.ConseillerA), page+"/inscriptions", url.Values{"beneficiaire": {third.Id}})
+	expectWhole(t, s.app, cycle, sessions, third.Id, "liste_attente")
+	// Cancelling for the whole cycle: same rights.
+	for _, role := range []string{testkit.ConseillerB, testkit.ReferentA, testkit.Coordinateur, testkit.InactifA} {
+		s.postAs(cycleCookie(t, role), page+"/inscriptions/"+r.Person.Id+"/annuler", nil)
+		expectWhole(t, s.app, cycle, sessions, r.Person.Id, "inscrit")
+	}
+	if rec := s.postAs(cycleCookie(t, testkit.ConseillerA), page+"/inscriptions/"+r.Person.Id+"/annuler", nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", rec.Code)
+	}
+	expectWhole(t, s.app, cycle, sessions, r.Person.Id, "annule")
+	expectWhole(t, s.app, cycle, sessions, third.Id, "inscrit") // offered every session
+	// The REST API reads cycles like sessions: a private cycle is staff's.
+	setFields(t, s.app, "cycles", cycle.Id, map[string]any{"publique": false})
+	for role, visible := range map[string]bool{anonymous: false, testkit.ConseillerB: false, testkit.InactifA: false,
+		testkit.DeconnecteA: false, testkit.ConseillerA: true, testkit.ReferentA: true, testkit.Coordinateur: true} {
+		token := ""
+		if role != anonymous {
+			token = testkit.Token(t, role)
+		}
+		rec := s.api(http.MethodGet, apiRecords("cycles")+"/"+cycle.Id, token, nil)
+		if (rec.Code == http.StatusOK) != visible {
+			t.Errorf("%s API view of a private cycle: %d", role, rec.Code)
+		}
+		rec = s.api(http.MethodPost, apiRecords("cycles"), token, map[string]any{"structure": testkit.ID(testkit.StructureA), "titre": "Par l'API", "capacite": 4})
+		if want := role == testkit.ConseillerA || role == testkit.Coordinateur; (rec.Code == http.StatusOK) != want {
+			t.Errorf("%s API create cycle: %d", role, rec.Code)
+		}
+	}
+}
+
+func TestCycleCreatedFromPlannedSessions(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	_, sessions := newCycle(t, s.app, 2, 3, 8)
+	for _, sess := range sessions { // planned sessions, not yet a cycle
+		sess.Set("cycle", "")
+		if err := s.app.Save(sess); err != nil {
+			t.Fatal(err)
+		}
+	}
+	form := url.Values{"titre": {"Découvrir la messagerie"}, "capacite": {"6"}, "publique": {"1"}, "seances": {sessions[0].Id, sessions[2].Id}}
+	cookie := cycleCookie(t, testkit.ConseillerA)
+	expectBody(t, s.getAs(cookie, "/espace/cycles"), http.StatusOK, []string{`name="seances"`, sessions[1].Id}, nil)
+	// Bad input is refused next to its field and keeps what was typed.
+	bad := url.Values{"titre": {"Découvrir la messagerie"}, "capacite": {"0"}, "seances": {sessions[0].Id}}
+	expectBody(t, s.postAs(cookie, "/espace/cycles", bad), http.StatusUnprocessableEntity,
+		[]string{"Indiquez un nombre de places entre 1 et 500.", "Cochez au moins deux séances", `value="Découvrir la messagerie"`}, nil)
+	if rec := s.postAs(cycleCookie(t, testkit.ReferentA), "/espace/cycles", form); rec.Code != http.StatusForbidden {
+		t.Errorf("référent creates a cycle: %d", rec.Code)
+	}
+	if rec := s.postAs(cycleCookie(t, testkit.ConseillerB), "/espace/cycles", form); rec.Code != http.StatusUnprocessableEntity {
+		t.Errorf("other structure's conseiller: %d", rec.Code)
+	}
+	rec := s.postAs(cookie, "/espace/cycles", form)
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", rec.Code, rec.Body.String())
+	}
+	id := strings.TrimPrefix(rec.Header().Get("Location"), "/espace/cycles/")
+	for i, sess := range sessions {
+		want := map[bool]string{true: id, false: ""}[i != 1]
+		if got := reload(t, s.app, sess).GetString("cycle"); got != want {
+			t.Errorf("session %d: cycle %q, want %q", i+1, got, want)
+		}
+	}
+	expectBody(t, s.getAs(cookie, rec.Header().Get("Location")), http.StatusOK, []string{"Découvrir la messagerie", "2 séances : "}, nil)
+}
+
+func TestCycleAttestationListsEachSessionAndTheTotal(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cycle, sessions := newCycle(t, s.app, 4, 3, 8)
+	r, err := inscriptions.RegisterCycle(s.app, cycle.Id, cycleForm("Camille", "Cyclenom", "camille.cycle@example.org"), testkit.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cookie := cycleCookie(t, testkit.ConseillerA)
+	path := "/espace/cycles/" + cycle.Id + "/inscriptions/" + r.Person.Id + "/attestation"
+	expectBody(t, s.postAs(cookie, path, nil), http.StatusConflict, []string{"notée présente à aucune séance"}, nil)
+	rows := cycleRowsOf(t, s.app, cycle.Id, r.Person.Id)
+	for _, sess := range sessions[:2] { // present at two of the three sessions
+		row := rows[sess.Id]
+		row.Set("statut", "present")
+		if err := s.app.Save(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, role := range []string{testkit.ConseillerB, testkit.ReferentA, testkit.Coordinateur, testkit.DeconnecteA} {
+		s.postAs(cycleCookie(t, role), path, nil)
+	}
+	if n := s.count("attestations"); n != 2 { // the fixture's two
+		t.Fatalf("%d attestations after refused requests", n)
+	}
+	if rec := s.postAs(cookie, path, nil); rec.Code != http.StatusSeeOther {
+		t.Fatalf("issue: %d\n%s", rec.Code, rec.Body.String())
+	}
+	attestation, err := s.app.FindFirstRecordByFilter("attestations", "beneficiaire = {:b}", dbx.Params{"b": r.Person.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf := s.getAs(cookie, "/espace/attestations/"+attestation.Id+"/pdf")
+	if pdf.Code != http.StatusOK {
+		t.Fatalf("download: %d", pdf.Code)
+	}
+	text := strings.Join(strings.Fields(pdftest.Text(t, pdf.Body.Bytes())), " ")
+	loc, _ := time.LoadLocation("Europe/Paris")
+	for _, sess := range sessions[:2] {
+		if d := frfmt.Date(sess.GetDateTime("debut").Time().In(loc)); !strings.Contains(text, d) {
+			t.Errorf("attestation without %q:\n%s", d, text)
+		}
+	}
+	if d := frfmt.Date(sessions[2].GetDateTime("debut").Time().In(loc)); strings.Contains(text, d) {
+		t.Errorf("attestation lists the session not attended (%s)", d)
+	}
+	if !strings.Contains(text, "Temps total de participation : 4 h") {
+		t.Errorf("attestation without the total time:\n%s", text)
 	}
 }

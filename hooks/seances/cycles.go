@@ -76,9 +76,9 @@ func CountCyclePlaces(app core.App, cycle *core.Record, now time.Time) (CyclePla
 	aVenir := `SELECT id FROM seances WHERE cycle = {:cycle} AND statut = {:statut} AND debut > {:now}`
 	err := app.DB().NewQuery(`SELECT
 		(SELECT count(DISTINCT beneficiaire) FROM inscriptions WHERE cycle = {:cycle}
-			AND statut IN (` + statutsPlacePrise + `) AND seance IN (` + aVenir + `)),
+			AND statut IN (`+statutsPlacePrise+`) AND seance IN (`+aVenir+`)),
 		(SELECT count(DISTINCT beneficiaire) FROM inscriptions WHERE cycle = {:cycle}
-			AND statut = '` + model.StatutListeAttente + `' AND seance IN (` + aVenir + `))`).
+			AND statut = '`+model.StatutListeAttente+`' AND seance IN (`+aVenir+`))`).
 		Bind(params).Row(&p.Inscrits, &p.EnAttente)
 	if err != nil {
 		return CyclePlaces{}, fmt.Errorf("places of cycle %s: %w", cycle.Id, err)
