@@ -38,6 +38,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cycleID := makeCycle(t, db, "Cycle audité", 8, 2)
 	pages := []string{"/i", "/inscription/" + inscription.GetString("jeton"), "/espace", "/espace/seances", "/espace/seances/nouvelle", "/espace/seances/" + seance.Id,
 		"/espace/seances/" + seance.Id + "/presences", "/espace/beneficiaires", "/espace/beneficiaires/nouveau",
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
@@ -48,7 +49,8 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/statistiques/partages", sharedFigures(t, db, structure),
 		"/espace/structures", "/espace/structures/" + structure,
 		"/espace/statistiques/structures", "/espace/beneficiaires/import",
-		"/installation?jeton=installee"} // an installed instance: the French 404 for everyone
+		"/installation?jeton=installee", // an installed instance: the French 404 for everyone
+		"/espace/cycles", "/espace/cycles/" + cycleID, "/cycles/" + cycleID}
 	for _, role := range []string{"conseiller", "referent", "coordinateur"} {
 		account, err := db.FindFirstRecordByFilter("utilisateurs", "role = {:r} && actif = true", dbx.Params{"r": role})
 		if err != nil {
