@@ -579,3 +579,39 @@ func TestCycleAttestationListsEachSessionAndTheTotal(t *testing.T) {
 		t.Errorf("attestation without the total time:\n%s", text)
 	}
 }
+
+func TestCycleEditGivesAddedPlacesToTheWaitingList(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	now := testkit.Now()
+	cycle, sessions := newCycle(t, s.app, 1, 2, 8)
+	var people []inscriptions.CycleResult
+	for i, p := range []string{"Anne", "Basile"} {
+		r, err := inscriptions.RegisterCycle(s.app, cycle.Id, cycleForm(p, "Modif", fmt.Sprintf("m%d@example.org", i)), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		people = append(people, r)
+	}
+	page := "/espace/cycles/" + cycle.Id
+	form := url.Values{"titre": {"Tablette, niveau 2"}, "capacite": {"2"}, "publique": {"1"}}
+	for _, role := range []string{testkit.ReferentA, testkit.ConseillerB, testkit.InactifA, testkit.DeconnecteA} {
+		s.postAs(cycleCookie(t, role), page, form)
+		if reload(t, s.app, cycle).GetInt("capacite") != 1 {
+			t.Fatalf("%s changed the cycle", role)
+		}
+	}
+	cookie := cycleCookie(t, testkit.ConseillerA)
+	expectBody(t, s.postAs(cookie, page, url.Values{"titre": {"Tablette"}, "capacite": {"0"}}), http.StatusUnprocessableEntity,
+		[]string{"Indiquez un nombre de places entre 1 et 500."}, nil)
+	if rec := s.postAs(cookie, page, form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d\n%s", rec.Code, rec.Body.String())
+	}
+	if c := reload(t, s.app, cycle); c.GetString("titre") != "Tablette, niveau 2" || c.GetInt("capacite") != 2 {
+		t.Errorf("cycle after edit: %q, %d", c.GetString("titre"), c.GetInt("capacite"))
+	}
+	expectWhole(t, s.app, cycle, sessions, people[1].Person.Id, "inscrit") // the added place, in every session
+	// Lower than the people registered: refused next to the field.
+	expectBody(t, s.postAs(cookie, page, url.Values{"titre": {"Tablette"}, "capacite": {"1"}}), http.StatusUnprocessableEntity,
+		[]string{"2 personnes sont inscrites au cycle"}, nil)
+}

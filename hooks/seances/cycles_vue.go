@@ -1,12 +1,14 @@
 package seances
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
 	"atelier/hooks/access"
@@ -194,20 +196,7 @@ type CycleForm struct {
 // the rights of the API (cycles and seances rules): the sessions must be
 // planned, to come, of one structure and in no other cycle.
 func CreateCycle(app core.App, auth *core.Record, f CycleForm, now time.Time) (*core.Record, formulaire.Erreurs, error) {
-	errs := formulaire.Erreurs{}
-	f.Titre = strings.TrimSpace(f.Titre)
-	if f.Titre == "" {
-		errs["titre"] = "Indiquez le titre du cycle, par exemple « Prendre en main sa tablette »."
-	} else if len([]rune(f.Titre)) > 200 {
-		errs["titre"] = "Ce titre est trop long (200 caractères au plus)."
-	}
-	if len([]rune(f.Description)) > 5000 {
-		errs["description"] = "Cette présentation est trop longue (5 000 caractères au plus)."
-	}
-	capacite, err := strconv.Atoi(strings.TrimSpace(f.Capacite))
-	if err != nil || capacite < 1 || capacite > 500 {
-		errs["capacite"] = "Indiquez un nombre de places entre 1 et 500."
-	}
+	capacite, errs := checkCycleForm(&f)
 	if len(f.Seances) < 2 {
 		errs["seances"] = "Cochez au moins deux séances : un cycle en groupe plusieurs."
 	}
@@ -215,7 +204,7 @@ func CreateCycle(app core.App, auth *core.Record, f CycleForm, now time.Time) (*
 		return nil, errs, nil
 	}
 	var cycle *core.Record
-	err = app.RunInTransaction(func(tx core.App) error {
+	err := app.RunInTransaction(func(tx core.App) error {
 		var sessions []*core.Record
 		for _, id := range f.Seances {
 			s, err := access.WorkspaceRecord(tx, auth, "seances", id)
@@ -274,4 +263,58 @@ func homeCycles(app core.App, filter HomeFilter, now time.Time) ([]*CycleView, e
 		structureID = structure.Id
 	}
 	return PublicCycles(app, structureID, now)
+}
+
+// checkCycleForm checks the fields of the cycle itself (not its sessions).
+func checkCycleForm(f *CycleForm) (int, formulaire.Erreurs) {
+	errs := formulaire.Erreurs{}
+	f.Titre = strings.TrimSpace(f.Titre)
+	if f.Titre == "" {
+		errs["titre"] = "Indiquez le titre du cycle, par exemple « Prendre en main sa tablette »."
+	} else if len([]rune(f.Titre)) > 200 {
+		errs["titre"] = "Ce titre est trop long (200 caractères au plus)."
+	}
+	if len([]rune(f.Description)) > 5000 {
+		errs["description"] = "Cette présentation est trop longue (5 000 caractères au plus)."
+	}
+	capacite, err := strconv.Atoi(strings.TrimSpace(f.Capacite))
+	if err != nil || capacite < 1 || capacite > 500 {
+		errs["capacite"] = "Indiquez un nombre de places entre 1 et 500."
+	}
+	return capacite, errs
+}
+
+// UpdateCycle saves the cycle's title, presentation, places and public
+// flag, with the rights of the API; places added go to the cycle's
+// waiting list at once (returned, to notify), and places are never lowered
+// under the people registered (RegisterCycles).
+func UpdateCycle(app core.App, auth *core.Record, id string, f CycleForm) (formulaire.Erreurs, []*core.Record, error) {
+	capacite, errs := checkCycleForm(&f)
+	if len(errs) > 0 {
+		return errs, nil, nil
+	}
+	var promoted []*core.Record
+	err := app.RunInTransaction(func(tx core.App) error {
+		cycle, err := access.WorkspaceRecord(tx, auth, "cycles", id)
+		if err != nil {
+			return err
+		}
+		before := cycle.GetInt("capacite")
+		if err := access.UpdateChecked(tx, auth, cycle, map[string]any{"titre": f.Titre,
+			"description": strings.TrimSpace(f.Description), "capacite": capacite, "publique": f.Publique}); err != nil {
+			return err
+		}
+		if capacite > before {
+			promoted, err = PromoteAllCycle(tx, cycle)
+		}
+		return err
+	})
+	var verrs validation.Errors
+	if errors.As(err, &verrs) {
+		for field, e := range verrs {
+			errs[field] = e.Error()
+		}
+		return errs, nil, nil
+	}
+	return nil, promoted, err
 }

@@ -33,6 +33,7 @@ func RegisterCyclePages(se *core.ServeEvent, g *router.RouterGroup[*core.Request
 	g.GET("/cycles", pe.Page(cyclesListHandler(pe)))
 	g.POST("/cycles", pe.Page(cycleCreateHandler(pe)))
 	g.GET("/cycles/{id}", pe.Page(cycleEspaceHandler(pe)))
+	g.POST("/cycles/{id}", pe.Page(cycleEditHandler(pe)))
 	g.POST("/cycles/{id}/inscriptions", pe.Page(cycleAddPersonHandler(pe)))
 	g.POST("/cycles/{id}/inscriptions/{beneficiaire}/annuler", pe.Page(cycleCancelHandler(pe)))
 	g.POST("/cycles/{id}/inscriptions/{beneficiaire}/attestation", pe.Page(cycleAttestationHandler(pe)))
@@ -220,15 +221,30 @@ type cycleEspaceData struct {
 	Recherche     seanceSearch
 	Refus         string
 	Errors        formulaire.Erreurs
+	PeutModifier  bool
+	Form          seances.CycleForm
 }
 
 func renderCycleEspace(pe *pageEngine, e *core.RequestEvent, status int, refus string) error {
+	return renderCycleEspaceForm(pe, e, status, refus, nil, nil)
+}
+
+// renderCycleEspaceForm shows the cycle's page; form and errs are a
+// refused edit, kept as typed.
+func renderCycleEspaceForm(pe *pageEngine, e *core.RequestEvent, status int, refus string, form *seances.CycleForm, errs formulaire.Erreurs) error {
 	now := clock.Now(e.App)
 	cycle, err := seances.LoadStaffCycle(e.App, e.Auth, e.Request.PathValue("id"), now)
 	if err != nil {
 		return err
 	}
 	data := cycleEspaceData{Cycle: cycle, Refus: refus, Errors: formulaire.Erreurs{}}
+	if record, err := e.App.FindRecordById("cycles", cycle.ID); err == nil {
+		data.PeutModifier = access.MayUpdate(e.App, e.Auth, record, nil)
+	}
+	data.Form = seances.CycleForm{Titre: cycle.Titre, Description: cycle.Description, Capacite: fmt.Sprint(cycle.Capacite), Publique: cycle.Publique}
+	if form != nil {
+		data.Form, data.Errors = *form, errs
+	}
 	staff := model.NewStaffView(e.Auth)
 	data.VoitPersonnes = staff.LitPersonnesDe(cycle.Structure.ID)
 	if data.VoitPersonnes {
@@ -252,6 +268,29 @@ func renderCycleEspace(pe *pageEngine, e *core.RequestEvent, status int, refus s
 
 func cycleEspaceHandler(pe *pageEngine) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error { return renderCycleEspace(pe, e, http.StatusOK, "") }
+}
+
+// cycleEditHandler saves the cycle's title, presentation, places and
+// public flag; places added go to its waiting list, who are told.
+func cycleEditHandler(pe *pageEngine) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if err := e.Request.ParseForm(); err != nil {
+			return fmt.Errorf("parse cycle form: %w", err)
+		}
+		form := seances.CycleForm{Titre: formText(e, "titre"), Description: formText(e, "description"),
+			Capacite: formText(e, "capacite"), Publique: formText(e, "publique") != ""}
+		errs, promoted, err := seances.UpdateCycle(e.App, e.Auth, e.Request.PathValue("id"), form)
+		if err != nil {
+			return err
+		}
+		if len(errs) > 0 {
+			return renderCycleEspaceForm(pe, e, http.StatusUnprocessableEntity, "", &form, errs)
+		}
+		for _, p := range promoted {
+			envois.NotifyPromotion(e.App, envois.InstanceURL(e.App), p)
+		}
+		return redirectWithFlash(e, cyclePath(e), "Cycle enregistré.")
+	}
 }
 
 func cyclePath(e *core.RequestEvent) string { return "/espace/cycles/" + e.Request.PathValue("id") }
