@@ -611,7 +611,18 @@ func TestCycleEditGivesAddedPlacesToTheWaitingList(t *testing.T) {
 		t.Errorf("cycle after edit: %q, %d", c.GetString("titre"), c.GetInt("capacite"))
 	}
 	expectWhole(t, s.app, cycle, sessions, people[1].Person.Id, "inscrit") // the added place, in every session
+	// Through the API too: places added go to the cycle's waiting list.
+	third, err := inscriptions.RegisterCycle(s.app, cycle.Id, cycleForm("Chloe", "Modif", "m3@example.org"), now)
+	if err != nil || third.Statut() != "liste_attente" {
+		t.Fatalf("third: %s, %v", third.Statut(), err)
+	}
+	if rec := s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("cycles")+"/"+cycle.Id, map[string]any{"capacite": 3}); rec.Code != http.StatusOK {
+		t.Fatalf("API capacity: %d %s", rec.Code, rec.Body.String())
+	}
+	expectWhole(t, s.app, cycle, sessions, third.Person.Id, "inscrit")
+	expectAPIError(t, s.apiAs(testkit.ConseillerA, http.MethodPatch, apiRecords("cycles")+"/"+cycle.Id, map[string]any{"capacite": 1}),
+		"capacite", "3 personnes sont inscrites au cycle")
 	// Lower than the people registered: refused next to the field.
 	expectBody(t, s.postAs(cookie, page, url.Values{"titre": {"Tablette"}, "capacite": {"1"}}), http.StatusUnprocessableEntity,
-		[]string{"2 personnes sont inscrites au cycle"}, nil)
+		[]string{"3 personnes sont inscrites au cycle"}, nil)
 }

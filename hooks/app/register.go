@@ -37,6 +37,7 @@ func Register(app core.App, public fs.FS) {
 	seances.RegisterOffres(app)
 	seances.RegisterCycles(app)
 	web.RegisterAPIRules(app)
+	web.RegisterCycleAPIRules(app)
 	comptes.RegisterAccountHooks(app)
 	inscriptions.RegisterLimites(app)
 	envois.RegisterSMS(app)
