@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -625,4 +626,32 @@ func TestCycleEditGivesAddedPlacesToTheWaitingList(t *testing.T) {
 	// Lower than the people registered: refused next to the field.
 	expectBody(t, s.postAs(cookie, page, url.Values{"titre": {"Tablette"}, "capacite": {"1"}}), http.StatusUnprocessableEntity,
 		[]string{"3 personnes sont inscrites au cycle"}, nil)
+}
+
+func TestCycleFormLimitsPerContactAndIP(t *testing.T) {
+	t.Parallel()
+	app := appWithHooks(t)
+	now := testkit.Now()
+	cycle, _ := newCycle(t, app, 10, 2, 10)
+	limites := inscriptions.Limites{ParIP: 3, ParContact: 2}
+	register := func(prenom, email, ip string) error {
+		f := cycleForm(prenom, "Famille", email)
+		f.Limites, f.EmpreinteIP = limites, ip
+		_, err := inscriptions.RegisterCycle(app, cycle.Id, f, now)
+		return err
+	}
+	for _, p := range []string{"Un", "Deux"} {
+		if err := register(p, "famille@example.org", "ip-a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := register("Trois", "famille@example.org", "ip-b"); !errors.Is(err, inscriptions.ErrLimiteContact) {
+		t.Errorf("third place for one e-mail: %v", err)
+	}
+	if err := register("Quatre", "autre@example.org", "ip-a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := register("Cinq", "encore@example.org", "ip-a"); !errors.Is(err, inscriptions.ErrLimiteIP) {
+		t.Errorf("fourth place for one IP address: %v", err)
+	}
 }
