@@ -39,6 +39,7 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	cycleID := makeCycle(t, db, "Cycle audité", 8, 2)
 	pages := []string{"/i", "/inscription/" + inscription.GetString("jeton"), "/espace", "/espace/seances", "/espace/seances/nouvelle", "/espace/seances/" + seance.Id,
 		"/espace/seances/" + seance.Id + "/presences", "/espace/beneficiaires", "/espace/beneficiaires/nouveau",
 		"/espace/beneficiaires/" + person.Id, "/espace/accompagnements", "/espace/accompagnements/nouveau",
@@ -49,7 +50,8 @@ func TestEveryPageByRoleInTheBrowser(t *testing.T) {
 		"/espace/statistiques/partages", sharedFigures(t, db, structure),
 		"/espace/structures", "/espace/structures/" + structure,
 		"/espace/statistiques/structures", "/espace/beneficiaires/import", "/espace/etiquettes",
-		"/installation?jeton=installee"} // an installed instance: the French 404 for everyone
+		"/installation?jeton=installee", // an installed instance: the French 404 for everyone
+		"/espace/cycles", "/espace/cycles/" + cycleID, "/cycles/" + cycleID}
 	// IBM's engine is the slower of the two audits: it audits each page once,
 	// for the first role that opens it (and the refusal and « introuvable »
 	// pages once each); axe-core audits every page for every role.

@@ -36,11 +36,13 @@ import (
 func PrepareAPIWrite(tx core.App, r, stored *core.Record, now time.Time) error {
 	var old string
 	if stored == nil {
+		r.Set("cycle", "") // a registration for one session: cycles are registered by the server (cycles.go)
 		r.Set("rang_attente", 0)
 		r.Set("offre_expire", "")
 		r.Set("offre_expiree", false)
 	} else {
 		old = stored.GetString("statut")
+		r.Set("cycle", stored.GetString("cycle"))
 		r.Set("rang_attente", stored.GetInt("rang_attente"))
 		r.Set("offre_expire", stored.GetDateTime("offre_expire"))
 		r.Set("offre_expiree", stored.GetBool("offre_expiree"))
@@ -54,6 +56,7 @@ func PrepareAPIWrite(tx core.App, r, stored *core.Record, now time.Time) error {
 	want := r.GetString("statut")
 	switch {
 	case (want == model.StatutInscrit || want == model.StatutListeAttente) && !live(old):
+		r.Set("cycle", "") // taken up again by the API: for this session only
 		return placeNew(tx, r, now)
 	case want == model.StatutListeAttente && old == model.StatutListeAttente:
 		return nil // keeps its rank

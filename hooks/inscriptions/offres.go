@@ -42,6 +42,9 @@ func ConfirmOffer(app core.App, jeton string, now time.Time) (next *core.Record,
 		if err := tx.Save(inscription); err != nil {
 			return fmt.Errorf("confirm offered place %s: %w", inscription.Id, err)
 		}
+		if inscription.GetString("cycle") != "" {
+			return confirmCycleOffer(tx, inscription, now, func(r *core.Record) error { return tx.Save(r) })
+		}
 		return nil
 	})
 	if errors.Is(err, ErrPasDOffre) {
@@ -88,6 +91,13 @@ func ConfirmOfferByStaff(app core.App, auth *core.Record, seanceID, inscriptionI
 		}
 		if err := access.UpdateChecked(tx, auth, inscription, map[string]any{"offre_expire": ""}); err != nil {
 			return fmt.Errorf("confirm offered place %s: %w", inscription.Id, err)
+		}
+		if inscription.GetString("cycle") != "" {
+			if err := confirmCycleOffer(tx, inscription, now, func(r *core.Record) error {
+				return access.UpdateChecked(tx, auth, r, map[string]any{"offre_expire": ""})
+			}); err != nil {
+				return err
+			}
 		}
 		var err error
 		result.Taken, _, err = seances.CountPlaces(tx, seance.Id)

@@ -159,7 +159,7 @@ func loadSeanceState(tx *inscriptionTx, seanceID string) (*seanceState, error) {
 	// Two simple statements: cheaper for SQLite than one with correlated
 	// subqueries, and this runs while the write lock is held.
 	err := tx.query(`SELECT s.id, s.structure, s.capacite, s.statut, s.debut, s.publique,
-			s.inscriptions_ouvertes, a.actif AS atelier_actif
+			s.inscriptions_ouvertes, a.actif AS atelier_actif, s.cycle
 		FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE s.id = {:id}`, dbx.Params{"id": seanceID}).One(&st)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", seanceID, err)
@@ -323,6 +323,10 @@ func CancelInscription(app core.App, jeton string, now time.Time) (cancelResult,
 		if previous != "inscrit" && previous != "liste_attente" {
 			return nil // already cancelled, or the session is over: nothing to change
 		}
+		if inscription.GetString("cycle") != "" {
+			result.Promoted, err = cancelCycle(tx, inscription, now) // the whole cycle (cycles.go)
+			return err
+		}
 		seance, err := tx.FindRecordById("seances", inscription.GetString("seance"))
 		if err != nil {
 			return err
@@ -447,6 +451,7 @@ type seanceState struct {
 	Publique             bool   `db:"publique"`
 	InscriptionsOuvertes bool   `db:"inscriptions_ouvertes"`
 	AtelierActif         bool   `db:"atelier_actif"`
+	Cycle                string `db:"cycle"` // a cycle's session: registration is for the cycle (cycles.go)
 	Taken                int    `db:"-"`
 	LastRank             int    `db:"-"`
 }
@@ -575,7 +580,7 @@ func (b *inscriptionBatcher) do(app core.App, job *inscriptionJob) (InscriptionR
 	return job.result, job.err
 }
 
-func (s *seanceState) public() bool { return s.Publique && s.AtelierActif }
+func (s *seanceState) public() bool { return s.Publique && s.AtelierActif && s.Cycle == "" }
 
 // placeIn gives the registration a place if one is left, else the end of
 // the waiting list, from the places counted inside the transaction.
@@ -617,6 +622,9 @@ func Reinscrire(app core.App, jeton string, now time.Time) (*core.Record, error)
 		}
 		if inscription.GetString("statut") != model.StatutAnnule {
 			return ErrPasAnnulee
+		}
+		if inscription.GetString("cycle") != "" {
+			return ErrInscriptionClosed // a cycle is registered again from its page, for all its sessions
 		}
 		state, err := loadSeanceState(tx, inscription.GetString("seance"))
 		if err != nil {

@@ -51,6 +51,9 @@ func LoadHome(app core.App, filter HomeFilter, now time.Time) (*homeData, error)
 
 	data := &homeData{Filter: filter, Total: total, Pagination: pages, Jusquau: last,
 		Days: GroupByDay(cards)}
+	if data.Cycles, err = homeCycles(app, filter, now); err != nil {
+		return nil, err
+	}
 	if data.Lieux, err = lieuOptions(app, filter, now); err != nil {
 		return nil, err
 	}
@@ -221,12 +224,15 @@ type homeData struct {
 	// For a need with no session: other sessions, and whom to call.
 	Autres   []seanceCard
 	Contacts []structureContact
+	Cycles   []*CycleView // public cycles, each one offer (first page only)
 }
 
 // PublicUpcomingWhere selects what the anonymous API rules let through:
 // public sessions (seances list rule) of active workshops (ateliers rule).
+// A session of a cycle is not listed on its own: its cycle is one offer
+// (PublicCycles).
 const PublicUpcomingWhere = `s.publique = TRUE AND s.statut = 'planifiee' AND a.actif = TRUE
-	AND s.debut >= {:from} AND s.debut < {:to}`
+	AND s.debut >= {:from} AND s.debut < {:to} AND s.cycle = ''`
 
 // structureContact is a structure a visitor may call.
 type structureContact struct {

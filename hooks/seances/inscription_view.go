@@ -1,6 +1,7 @@
 package seances
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -31,7 +32,22 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 	if err != nil {
 		return nil, err
 	}
-	return &inscriptionPageData{
+	var cycle *CycleView
+	if id := inscription.GetString("cycle"); id != "" {
+		// A cycle's registration: its page shows every session of the cycle.
+		record, err := app.FindRecordById("cycles", id)
+		if err != nil {
+			return nil, fmt.Errorf("cycle of registration %s: %w", inscription.Id, err)
+		}
+		sessions, err := AllCycleSeances(app, id)
+		if err != nil {
+			return nil, err
+		}
+		if cycle, err = buildCycleView(app, record, sessions, clock.Now(app)); err != nil {
+			return nil, err
+		}
+	}
+	return &inscriptionPageData{Cycle: cycle,
 		Seance: view, Jeton: jeton, Code: inscription.GetString("code"), Statut: inscription.GetString("statut"),
 		Rang: rang, Prenom: person.GetString("prenom"), Nom: person.GetString("nom"),
 		InscritPar: inscription.GetString("inscrit_par"), Passee: !clock.Now(app).Before(view.Debut),
@@ -43,6 +59,7 @@ func LoadInscriptionPage(app core.App, jeton string) (*inscriptionPageData, erro
 
 type inscriptionPageData struct {
 	Seance       *SeanceView
+	Cycle        *CycleView // the cycle of a cycle registration, else nil
 	Jeton        string
 	Code         string // the short personal code, to read out or type on /i
 	Lien         string // the full personal link, to write down or print

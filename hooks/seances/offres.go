@@ -109,6 +109,9 @@ func ExpireOffer(tx core.App, inscriptionID string, now time.Time) (bool, *core.
 	if !OffreEnCours(inscription) || now.Before(inscription.GetDateTime("offre_expire").Time()) {
 		return false, nil, nil
 	}
+	if inscription.GetString("cycle") != "" {
+		return expireCycleOffer(tx, inscription, now) // the whole cycle goes back (cycles.go)
+	}
 	seance, err := tx.FindRecordById("seances", inscription.GetString("seance"))
 	if err != nil {
 		return false, nil, fmt.Errorf("session of lapsed offer %s: %w", inscriptionID, err)

@@ -130,6 +130,9 @@ func RangAttente(app core.App, inscription *core.Record) (int, error) {
 	if inscription.GetString("statut") != model.StatutListeAttente {
 		return 0, nil
 	}
+	if inscription.GetString("cycle") != "" {
+		return rangAttenteCycle(app, inscription) // one list for the cycle (cycles.go)
+	}
 	var ahead int
 	err := app.DB().NewQuery("SELECT count(*) FROM inscriptions WHERE seance = {:seance} AND statut = '" +
 		model.StatutListeAttente + "' AND rang_attente < {:rang}").
@@ -152,6 +155,9 @@ func PromoteNext(tx core.App, seance *core.Record) (*core.Record, error) {
 // promoteNext is PromoteNext at now, passing over the registration skip
 // (whose offer just lapsed).
 func promoteNext(tx core.App, seance *core.Record, skip string, now time.Time) (*core.Record, error) {
+	if seance.GetString("cycle") != "" {
+		return promoteInCycleSeance(tx, seance, skip, now) // a cycle is promoted whole (cycles.go)
+	}
 	taken, err := countTaken(tx, seance.Id)
 	if err != nil {
 		return nil, err

@@ -38,6 +38,7 @@ type SeanceView struct {
 	Lieu                 LieuView
 	Structure            StructureView
 	Questions            []Question // asked at registration
+	Cycle                string     // the session's cycle: people register for the cycle (cycles.go)
 }
 
 type LieuView struct {
@@ -167,6 +168,7 @@ func DescribeSeance(app core.App, seance *core.Record) (*SeanceView, error) {
 		},
 		Structure: st,
 		Questions: QuestionsOf(seance),
+		Cycle:     seance.GetString("cycle"),
 	}
 	return v, nil
 }

@@ -48,6 +48,9 @@ func LoadStructurePageOf(app core.App, record *core.Record, now time.Time) (*str
 		return nil, err
 	}
 	data.Days, data.Total = GroupByDay(cards), len(cards)
+	if data.Cycles, err = PublicCycles(app, record.Id, now); err != nil {
+		return nil, err
+	}
 	return data, nil
 }
 
@@ -59,4 +62,5 @@ type structurePageData struct {
 	Lieux     []LieuView
 	Days      []DayGroup
 	Total     int
+	Cycles    []*CycleView // its public cycles, each one offer
 }

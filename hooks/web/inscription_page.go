@@ -38,7 +38,7 @@ func InscriptionPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		data.Annulation = q.Has("annulee")
 		data.Reinscription = q.Has("reinscrit")
 		data.PeutReinscrire = data.Statut == model.StatutAnnule && !data.Passee &&
-			data.Seance.InscriptionClosedReason(clock.Now(e.App)) == ""
+			data.Seance.InscriptionClosedReason(clock.Now(e.App)) == "" && data.Cycle == nil // a cycle: from its page
 		privatePage(e)
 		return pe.render(e, http.StatusOK, "inscription", "Mon inscription : "+data.Seance.Titre, data)
 	}

@@ -11,7 +11,7 @@ import (
 const pageCacheTTL = 30 * time.Second
 
 // publicDataCollections are the collections whose changes alter a public page.
-var publicDataCollections = []string{"structures", "lieux", "ateliers", "seances", "inscriptions"}
+var publicDataCollections = []string{"structures", "lieux", "ateliers", "seances", "inscriptions", "cycles"}
 
 type cachedPage struct {
 	generation uint64
