@@ -1,0 +1,191 @@
+package stats
+
+// Monthly aggregates: what one structure's calendar month adds to any
+// result whose period holds that whole month. Calculer walks every session
+// and help of the period; Assembler adds up the months' aggregates instead
+// and gives the same Resultat, number for number.
+//
+// Most figures add across months. Distinct people do not: a person seen in
+// March and in April is one beneficiary of the spring. So an aggregate
+// keeps the people it saw (id and the attributes the breakdowns read),
+// and Assembler unions them as Calculer does. The year of a person's last
+// activity (their age bracket) is the aggregate's month's year.
+
+// VuMois is a registered beneficiary seen in a month.
+type VuMois struct {
+	ID             string `json:"i"`
+	AnneeNaissance int    `json:"a,omitempty"`
+	Genre          string `json:"g,omitempty"`
+	StatutSocial   string `json:"s,omitempty"`
+	Commune        string `json:"c,omitempty"`
+}
+
+// Agregat is one structure's activity in one calendar month, in the
+// structure's time zone.
+type Agregat struct {
+	Structure string `json:"-"`
+	Mois      Date   `json:"-"` // first day of the month
+	// Chiffres before the distinct people: Beneficiaires is 0 and
+	// Personnes counts the anonymous people only.
+	Chiffres Chiffres `json:"f"`
+	// Comptes are the breakdowns counted by activity (thématiques,
+	// besoins, lieux, durées) and the anonymous people's attributes.
+	Comptes map[string]map[string]int `json:"r,omitempty"`
+	Rappels map[string][2]int         `json:"p,omitempty"` // channel → attended, absent
+	Vus     []VuMois                  `json:"v,omitempty"`
+}
+
+// CleAgregat names an aggregate.
+type CleAgregat struct {
+	Structure string
+	Mois      Date
+}
+
+// Agreger computes the aggregate of every (structure, month) that has
+// activity in the data. A month only partly covered by the data gives a
+// partial aggregate: callers load whole months.
+func Agreger(d *Donnees) map[CleAgregat]*Agregat {
+	cumuls := map[CleAgregat]*cumul{}
+	get := func(structure string, day Date) *cumul {
+		k := CleAgregat{structure, day.PremierDuMois()}
+		c, ok := cumuls[k]
+		if !ok {
+			c = newCumul(true)
+			cumuls[k] = c
+		}
+		return c
+	}
+	for i := range d.Seances {
+		s := &d.Seances[i]
+		day := DateDe(d.Local(s.Structure, s.Debut))
+		get(s.Structure, day).seance(s, day.Annee)
+	}
+	for i := range d.Accompagnements {
+		a := &d.Accompagnements[i]
+		day := DateDe(d.Local(a.Structure, a.Date))
+		get(a.Structure, day).accompagnement(a, day.Annee)
+	}
+	out := make(map[CleAgregat]*Agregat, len(cumuls))
+	for k, c := range cumuls {
+		a := &Agregat{Structure: k.Structure, Mois: k.Mois, Chiffres: c.ch, Comptes: map[string]map[string]int{}}
+		for cle, counts := range c.parCle {
+			for v, n := range counts {
+				if n == 0 {
+					continue
+				}
+				if a.Comptes[cle] == nil {
+					a.Comptes[cle] = map[string]int{}
+				}
+				a.Comptes[cle][v] = n
+			}
+		}
+		for canal, l := range c.rappels {
+			if a.Rappels == nil {
+				a.Rappels = map[string][2]int{}
+			}
+			a.Rappels[canal] = [2]int{l.Inscriptions, l.Absents}
+		}
+		for _, v := range c.vus {
+			p := v.personne
+			a.Vus = append(a.Vus, VuMois{ID: p.ID, AnneeNaissance: p.AnneeNaissance, Genre: p.Genre, StatutSocial: p.StatutSocial, Commune: p.Commune})
+		}
+		out[k] = a
+	}
+	return out
+}
+
+// ChiffresMois are the key figures of the aggregate's month alone.
+func (a *Agregat) ChiffresMois() Chiffres {
+	ch := a.Chiffres
+	ch.Beneficiaires = len(a.Vus)
+	ch.Personnes += len(a.Vus)
+	return ch
+}
+
+// EntierMois tells whether the filter's period is made of whole months,
+// which aggregates can answer.
+func (f Filtre) EntierMois() bool {
+	return f.Du.Jour == 1 && f.Au == f.Au.DernierDuMois() && !f.Au.Avant(f.Du)
+}
+
+// Assembler computes the result of a filter of whole months (EntierMois)
+// from the aggregates of the structures counted: the months of
+// Filtre.Etendue, a missing one meaning no activity. It gives what
+// Calculer gives on the same activity.
+func Assembler(aggs []*Agregat, f Filtre) *Resultat {
+	periode := newCumul(true)
+	mois := make([]*cumul, NombreMois)
+	for i := range mois {
+		mois[i] = newCumul(false)
+	}
+	premier := f.PremierMois().rangMois()
+	for _, a := range aggs {
+		if !f.garde(a.Structure) {
+			continue
+		}
+		if f.Periode.Contient(a.Mois) {
+			periode.ajouter(a)
+		}
+		if i := a.Mois.rangMois() - premier; i >= 0 && i < NombreMois {
+			mois[i].ajouter(a)
+		}
+	}
+	r := &Resultat{Filtre: f, Chiffres: periode.finir(), Repartitions: periode.repartitions(), Rappels: periode.lignesRappel()}
+	for i, c := range mois {
+		r.ParMois = append(r.ParMois, MoisChiffres{Mois: f.PremierMois().AjouterMois(i), Chiffres: c.finir()})
+	}
+	return r
+}
+
+// ajouter adds a month's aggregate, as seance and accompagnement would
+// have added its activities one by one.
+func (c *cumul) ajouter(a *Agregat) {
+	ch := &c.ch
+	x := a.Chiffres
+	ch.SeancesRealisees += x.SeancesRealisees
+	ch.SeancesAnnulees += x.SeancesAnnulees
+	ch.SeancesPlanifiees += x.SeancesPlanifiees
+	ch.Inscriptions += x.Inscriptions
+	ch.Presents += x.Presents
+	ch.Absents += x.Absents
+	ch.ListeAttente += x.ListeAttente
+	ch.Anonymes += x.Anonymes
+	ch.Participants += x.Participants
+	ch.Individuels += x.Individuels
+	ch.Accompagnements += x.Accompagnements
+	ch.Personnes += x.Personnes
+	ch.MinIndividuels += x.MinIndividuels
+	ch.MinAteliers += x.MinAteliers
+	ch.MinMediation += x.MinMediation
+	for _, v := range a.Vus {
+		c.voir(Personne{ID: v.ID, AnneeNaissance: v.AnneeNaissance, Genre: v.Genre, StatutSocial: v.StatutSocial, Commune: v.Commune},
+			a.Mois.Annee)
+	}
+	if !c.details {
+		return
+	}
+	for cle, counts := range a.Comptes {
+		if c.parCle[cle] == nil {
+			continue
+		}
+		for v, n := range counts {
+			c.parCle[cle][v] += n
+		}
+	}
+	// Every anonymous person's commune is unknown (cumul.anonymes).
+	if x.Personnes > 0 {
+		c.commune("", x.Personnes)
+	}
+	for canal, n := range a.Rappels {
+		if c.rappels == nil {
+			c.rappels = map[string]*LigneRappel{}
+		}
+		l, ok := c.rappels[canal]
+		if !ok {
+			l = &LigneRappel{Canal: canal}
+			c.rappels[canal] = l
+		}
+		l.Inscriptions += n[0]
+		l.Absents += n[1]
+	}
+}
