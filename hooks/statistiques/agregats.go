@@ -1,0 +1,323 @@
+package statistiques
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"atelier/hooks/lib/frfmt"
+	"atelier/hooks/lib/stats"
+	"atelier/hooks/model"
+)
+
+// Monthly aggregates: the statistics of whole months are added up from
+// one stored aggregate per structure and month (stats.Agregat) instead of
+// walking every session and help, and give exactly what stats.Calculer
+// gives on the full data (hooks/app/agregats_test.go checks it after
+// every kind of write).
+//
+// How they stay exact (migration 1763900032):
+//   - SQLite triggers on seances, inscriptions, envois, accompagnements,
+//     beneficiaires, ateliers and structures write a mark (structure,
+//     instant of the activity) in the write's own transaction, whoever
+//     writes: records, raw SQL, imports;
+//   - a reader first turns the marks into stale months (drainMarques:
+//     the month of an instant is read in the structure's current zone; a
+//     change of zone marks the whole structure), then counts the stale or
+//     missing months again from the full data and stores them;
+//   - a month is stored only if no mark arrived since its version was
+//     read (UPDATE … WHERE version = read version), so a write that lands
+//     while a month is being counted leaves it stale.
+//
+// A period that is not made of whole months (a custom period from the
+// 3rd to the 17th) is counted in full (LoadStatsData and stats.Calculer):
+// ComputeResultat chooses. Exports that list activities one by one read
+// the full data too.
+
+// moisCle is the stored month: « 2026-10 ».
+func moisCle(d stats.Date) string { return fmt.Sprintf("%04d-%02d", d.Annee, d.Mois) }
+
+func moisDeCle(s string) (stats.Date, bool) {
+	t, err := time.Parse("2006-01", s)
+	if err != nil {
+		return stats.Date{}, false
+	}
+	return stats.DateDe(t), true
+}
+
+// ComputeResultat counts a filter over the given structures (ids the
+// person may see): from the monthly aggregates when its period is whole
+// months, in full otherwise.
+func ComputeResultat(app core.App, structures []string, f stats.Filtre) (*stats.Resultat, error) {
+	if !f.EntierMois() {
+		d, err := LoadStatsData(app, structures, f.Etendue())
+		if err != nil {
+			return nil, err
+		}
+		return stats.Calculer(d, f), nil
+	}
+	e := f.Etendue()
+	aggs, err := LoadAgregats(app, structures, e.Du, e.Au)
+	if err != nil {
+		return nil, err
+	}
+	return stats.Assembler(aggs, f), nil
+}
+
+// LoadAgregats returns the aggregates of the structures for the months
+// from du's to au's, counting again those that are stale or missing. A
+// month without activity has no aggregate in the answer.
+func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stats.Agregat, error) {
+	if len(structures) == 0 {
+		return nil, nil
+	}
+	if err := drainMarques(app); err != nil {
+		return nil, err
+	}
+	ids := make([]any, len(structures))
+	for i, id := range structures {
+		ids[i] = id
+	}
+	type stored struct {
+		version, calcule int64
+		donnees          string
+	}
+	have := map[stats.CleAgregat]stored{}
+	rows, err := app.DB().Select("structure", "mois", "version", "calcule", "donnees").From("agregats").
+		Where(dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)))).Build().Rows()
+	if err != nil {
+		return nil, fmt.Errorf("monthly aggregates: %w", err)
+	}
+	err = func() error {
+		defer rows.Close()
+		for rows.Next() {
+			var s, m string
+			var r stored
+			if err := rows.Scan(&s, &m, &r.version, &r.calcule, &r.donnees); err != nil {
+				return err
+			}
+			if mois, ok := moisDeCle(m); ok {
+				have[stats.CleAgregat{Structure: s, Mois: mois}] = r
+			}
+		}
+		return rows.Err()
+	}()
+	if err != nil {
+		return nil, fmt.Errorf("monthly aggregates: %w", err)
+	}
+	var out []*stats.Agregat
+	stale := map[stats.Date]map[string]int64{} // month → structure → version read
+	for mois := du.PremierDuMois(); !au.Avant(mois); mois = mois.AjouterMois(1) {
+		for _, s := range structures {
+			k := stats.CleAgregat{Structure: s, Mois: mois}
+			r, ok := have[k]
+			if !ok || r.version != r.calcule {
+				if stale[mois] == nil {
+					stale[mois] = map[string]int64{}
+				}
+				stale[mois][s] = r.version // 0: missing
+				continue
+			}
+			if r.donnees == "" {
+				continue
+			}
+			a := &stats.Agregat{Structure: s, Mois: mois}
+			if err := json.Unmarshal([]byte(r.donnees), a); err != nil {
+				return nil, fmt.Errorf("monthly aggregate %s %s: %w", s, moisCle(mois), err)
+			}
+			out = append(out, a)
+		}
+	}
+	for mois, versions := range stale {
+		computed, err := refreshMois(app, mois, versions)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, computed...)
+	}
+	return out, nil
+}
+
+// refreshMois counts one month of some structures in full and stores it
+// for each structure whose version is still the one read (0: the row is
+// created). It returns the aggregates with activity.
+func refreshMois(app core.App, mois stats.Date, versions map[string]int64) ([]*stats.Agregat, error) {
+	structures := make([]string, 0, len(versions))
+	for s := range versions {
+		structures = append(structures, s)
+	}
+	slices.Sort(structures)
+	var missing []string
+	for _, s := range structures {
+		if versions[s] == 0 {
+			missing = append(missing, s)
+		}
+	}
+	// A missing month is created stale at version 1 before the data is
+	// read, so that a mark landing meanwhile leaves it stale.
+	if len(missing) > 0 {
+		err := app.RunInTransaction(func(tx core.App) error {
+			for _, s := range missing {
+				_, err := tx.DB().NewQuery(`INSERT INTO agregats (structure, mois, version, calcule) VALUES ({:s}, {:m}, 1, 0)
+					ON CONFLICT DO NOTHING`).Bind(dbx.Params{"s": s, "m": moisCle(mois)}).Execute()
+				if err != nil {
+					return err
+				}
+				versions[s] = 1
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("monthly aggregates %s: %w", moisCle(mois), err)
+		}
+	}
+	d, err := LoadStatsData(app, structures, stats.Periode{Du: mois, Au: mois.DernierDuMois()})
+	if err != nil {
+		return nil, err
+	}
+	all := stats.Agreger(d)
+	var out []*stats.Agregat
+	err = app.RunInTransaction(func(tx core.App) error {
+		for _, s := range structures {
+			a := all[stats.CleAgregat{Structure: s, Mois: mois}]
+			donnees := ""
+			if a != nil {
+				out = append(out, a)
+				b, err := json.Marshal(a)
+				if err != nil {
+					return err
+				}
+				donnees = string(b)
+			}
+			_, err := tx.DB().NewQuery(`UPDATE agregats SET donnees = {:d}, calcule = version
+				WHERE structure = {:s} AND mois = {:m} AND version = {:v}`).
+				Bind(dbx.Params{"d": donnees, "s": s, "m": moisCle(mois), "v": versions[s]}).Execute()
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("monthly aggregates %s: %w", moisCle(mois), err)
+	}
+	return out, nil
+}
+
+// drainMarques turns the marks the triggers wrote into stale months, in
+// one transaction with their deletion.
+func drainMarques(app core.App) error {
+	var last int64
+	if err := app.DB().NewQuery(`SELECT coalesce(max(n), 0) FROM agregats_marques`).Row(&last); err != nil {
+		return fmt.Errorf("monthly aggregates marks: %w", err)
+	}
+	if last == 0 {
+		return nil
+	}
+	err := app.RunInTransaction(func(tx core.App) error {
+		var marks []struct {
+			Structure string `db:"structure"`
+			Instant   string `db:"instant"`
+		}
+		err := tx.DB().NewQuery(`SELECT DISTINCT structure, instant FROM agregats_marques WHERE n <= {:n}`).
+			Bind(dbx.Params{"n": last}).All(&marks)
+		if err != nil {
+			return err
+		}
+		zones := map[string]*time.Location{}
+		entiere := map[string]bool{}
+		mois := map[stats.CleAgregat]bool{}
+		for _, m := range marks {
+			if m.Instant == "" {
+				entiere[m.Structure] = true
+				continue
+			}
+			loc, ok := zones[m.Structure]
+			if !ok {
+				var fuseau string
+				err := tx.DB().Select("fuseau").From("structures").Where(dbx.HashExp{"id": m.Structure}).Row(&fuseau)
+				if err != nil {
+					// A deleted structure: nothing left to count.
+					zones[m.Structure] = nil
+					continue
+				}
+				loc = frfmt.Location(fuseau)
+				zones[m.Structure] = loc
+			}
+			if loc == nil {
+				continue
+			}
+			t := model.ParseDBTime(m.Instant)
+			if t.IsZero() {
+				continue
+			}
+			mois[stats.CleAgregat{Structure: m.Structure, Mois: stats.DateDe(t.In(loc)).PremierDuMois()}] = true
+		}
+		for s := range entiere {
+			_, err := tx.DB().NewQuery(`UPDATE agregats SET version = version + 1 WHERE structure = {:s}`).
+				Bind(dbx.Params{"s": s}).Execute()
+			if err != nil {
+				return err
+			}
+		}
+		for k := range mois {
+			if entiere[k.Structure] {
+				continue
+			}
+			_, err := tx.DB().NewQuery(`INSERT INTO agregats (structure, mois, version, calcule) VALUES ({:s}, {:m}, 1, 0)
+				ON CONFLICT DO UPDATE SET version = version + 1`).Bind(dbx.Params{"s": k.Structure, "m": moisCle(k.Mois)}).Execute()
+			if err != nil {
+				return err
+			}
+		}
+		_, err = tx.DB().NewQuery(`DELETE FROM agregats_marques WHERE n <= {:n}`).Bind(dbx.Params{"n": last}).Execute()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("monthly aggregates marks: %w", err)
+	}
+	return nil
+}
+
+// RebuildAgregats counts every month of every structure again from the
+// full data: after a bulk load, or to check. The months without any
+// activity are stored empty.
+func RebuildAgregats(app core.App) error {
+	var structures []string
+	if err := app.DB().Select("id").From("structures").OrderBy("id").Column(&structures); err != nil {
+		return fmt.Errorf("rebuild monthly aggregates: %w", err)
+	}
+	err := app.RunInTransaction(func(tx core.App) error {
+		if _, err := tx.DB().NewQuery(`DELETE FROM agregats_marques`).Execute(); err != nil {
+			return err
+		}
+		_, err := tx.DB().NewQuery(`DELETE FROM agregats`).Execute()
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild monthly aggregates: %w", err)
+	}
+	var first, last string
+	err = app.DB().NewQuery(`SELECT coalesce(min(t), ''), coalesce(max(t), '') FROM
+		(SELECT min(debut) AS t FROM seances UNION ALL SELECT max(debut) FROM seances
+		 UNION ALL SELECT min(date) FROM accompagnements UNION ALL SELECT max(date) FROM accompagnements) WHERE t != ''`).Row(&first, &last)
+	if err != nil {
+		return fmt.Errorf("rebuild monthly aggregates: %w", err)
+	}
+	if first == "" || len(structures) == 0 {
+		return nil
+	}
+	// A day on each side covers every zone's reading of the instants.
+	du := stats.DateDe(model.ParseDBTime(first)).AjouterJours(-1).PremierDuMois()
+	au := stats.DateDe(model.ParseDBTime(last)).AjouterJours(1)
+	for mois := du; !au.Avant(mois); mois = mois.AjouterMois(1) {
+		if _, err := LoadAgregats(app, structures, mois, mois); err != nil {
+			return fmt.Errorf("rebuild monthly aggregates: %w", err)
+		}
+	}
+	return nil
+}
