@@ -1,5 +1,7 @@
 package stats
 
+import "reflect"
+
 // Monthly aggregates: what one structure's calendar month adds to any
 // result whose period holds that whole month. Calculer walks every session
 // and help of the period; Assembler adds up the months' aggregates instead
@@ -137,26 +139,26 @@ func Assembler(aggs []*Agregat, f Filtre) *Resultat {
 	return r
 }
 
+// addChiffres adds every count of src to dst. Every count of Chiffres
+// adds across months (the distinct people are the exception, and an
+// aggregate holds them apart in Vus, its Beneficiaires being 0), so a
+// count added to Chiffres later is added here without a change. A new
+// accumulator of cumul that is not a Chiffres count, a breakdown of
+// parCle, a reminder or a person seen needs its place in Agregat.
+func addChiffres(dst *Chiffres, src Chiffres) {
+	d, s := reflect.ValueOf(dst).Elem(), reflect.ValueOf(src)
+	for i := range d.NumField() {
+		if f := d.Field(i); f.Kind() == reflect.Int {
+			f.SetInt(f.Int() + s.Field(i).Int())
+		}
+	}
+}
+
 // ajouter adds a month's aggregate, as seance and accompagnement would
 // have added its activities one by one.
 func (c *cumul) ajouter(a *Agregat) {
-	ch := &c.ch
 	x := a.Chiffres
-	ch.SeancesRealisees += x.SeancesRealisees
-	ch.SeancesAnnulees += x.SeancesAnnulees
-	ch.SeancesPlanifiees += x.SeancesPlanifiees
-	ch.Inscriptions += x.Inscriptions
-	ch.Presents += x.Presents
-	ch.Absents += x.Absents
-	ch.ListeAttente += x.ListeAttente
-	ch.Anonymes += x.Anonymes
-	ch.Participants += x.Participants
-	ch.Individuels += x.Individuels
-	ch.Accompagnements += x.Accompagnements
-	ch.Personnes += x.Personnes
-	ch.MinIndividuels += x.MinIndividuels
-	ch.MinAteliers += x.MinAteliers
-	ch.MinMediation += x.MinMediation
+	addChiffres(&c.ch, x)
 	for _, v := range a.Vus {
 		c.voir(Personne{ID: v.ID, AnneeNaissance: v.AnneeNaissance, Genre: v.Genre, StatutSocial: v.StatutSocial, Commune: v.Commune},
 			a.Mois.Annee)
