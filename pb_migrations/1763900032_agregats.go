@@ -9,7 +9,8 @@ import (
 // agregats holds, per structure and month of its time zone, what the
 // month adds to any period holding it; version counts the changes marked
 // on the month and calcule the version its donnees were computed at, so a
-// month is stale while they differ.
+// month is stale while they differ, or while empreinte (the fingerprint
+// of the counting code that computed it) is not the running code's.
 //
 // Triggers mark changes in the write's own transaction, whoever writes
 // (records, raw SQL, bulk loads): each writes the structure and the
@@ -53,7 +54,7 @@ func agregatsMarquePersonne(personne string) string {
 
 var agregatsUp = []string{
 	`CREATE TABLE agregats (structure TEXT NOT NULL, mois TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,
-		calcule INTEGER NOT NULL DEFAULT 0, donnees TEXT NOT NULL DEFAULT '', PRIMARY KEY (structure, mois)) WITHOUT ROWID`,
+		calcule INTEGER NOT NULL DEFAULT 0, empreinte TEXT NOT NULL DEFAULT '', donnees TEXT NOT NULL DEFAULT '', PRIMARY KEY (structure, mois)) WITHOUT ROWID`,
 	`CREATE TABLE agregats_marques (n INTEGER PRIMARY KEY, structure TEXT NOT NULL, instant TEXT NOT NULL)`,
 
 	`CREATE TRIGGER agregats_seances_ai AFTER INSERT ON seances BEGIN

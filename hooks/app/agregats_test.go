@@ -365,6 +365,7 @@ func TestAgregatsEqualTheFullComputation(t *testing.T) {
 // Without the triggers the aggregates would go stale: a registration
 // marked present while its trigger is gone leaves the month's stored
 // aggregate behind the full computation, and rebuilding brings it back.
+// Months stored by another version of the counting code are counted again.
 func TestAgregatsGoStaleWithoutTheirTriggers(t *testing.T) {
 	t.Parallel()
 	c := newAgregatsCase(t)
@@ -389,4 +390,17 @@ func TestAgregatsGoStaleWithoutTheirTriggers(t *testing.T) {
 		t.Fatalf("%d months stale after a rebuild", stale)
 	}
 	c.check(t, "the rebuild")
+
+	// What is stored is what is read…
+	if _, err := c.app.DB().NewQuery(`UPDATE agregats SET donnees = '{"f":{"Inscriptions":999999}}'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if len(c.differences(t)) == 0 {
+		t.Fatal("the stored months were not read")
+	}
+	// …unless another version of the counting code stored it.
+	if _, err := c.app.DB().NewQuery(`UPDATE agregats SET empreinte = 'version-ancienne'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	c.check(t, "an upgrade of the counting code")
 }

@@ -1,6 +1,9 @@
 package statistiques
 
 import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -29,6 +32,9 @@ import (
 //     the month of an instant is read in the structure's current zone; a
 //     change of zone marks the whole structure), then counts the stale or
 //     missing months again from the full data and stores them;
+//   - a month stored by another version of the counting code (its
+//     fingerprint: lib/stats's sources and the loader's) is stale too, so
+//     an upgrade never adds up months counted under other rules;
 //   - a month is stored only if no mark arrived since its version was
 //     read (UPDATE … WHERE version = read version), so a write that lands
 //     while a month is being counted leaves it stale.
@@ -37,6 +43,16 @@ import (
 // 3rd to the 17th) is counted in full (LoadStatsData and stats.Calculer):
 // ComputeResultat chooses. Exports that list activities one by one read
 // the full data too.
+
+//go:embed chargement.go
+var chargementSource []byte
+
+// empreinte fingerprints the counting (lib/stats) and the loading of what
+// it counts: a month stored by another version is counted again.
+var empreinte = func() string {
+	h := sha256.Sum256(append([]byte(stats.EmpreinteCalcul), chargementSource...))
+	return hex.EncodeToString(h[:])[:16]
+}()
 
 // moisCle is the stored month: « 2026-10 ».
 func moisCle(d stats.Date) string { return fmt.Sprintf("%04d-%02d", d.Annee, d.Mois) }
@@ -83,11 +99,11 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 		ids[i] = id
 	}
 	type stored struct {
-		version, calcule int64
-		donnees          string
+		version, calcule   int64
+		empreinte, donnees string
 	}
 	have := map[stats.CleAgregat]stored{}
-	rows, err := app.DB().Select("structure", "mois", "version", "calcule", "donnees").From("agregats").
+	rows, err := app.DB().Select("structure", "mois", "version", "calcule", "empreinte", "donnees").From("agregats").
 		Where(dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)))).Build().Rows()
 	if err != nil {
 		return nil, fmt.Errorf("monthly aggregates: %w", err)
@@ -97,7 +113,7 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 		for rows.Next() {
 			var s, m string
 			var r stored
-			if err := rows.Scan(&s, &m, &r.version, &r.calcule, &r.donnees); err != nil {
+			if err := rows.Scan(&s, &m, &r.version, &r.calcule, &r.empreinte, &r.donnees); err != nil {
 				return err
 			}
 			if mois, ok := moisDeCle(m); ok {
@@ -115,7 +131,7 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 		for _, s := range structures {
 			k := stats.CleAgregat{Structure: s, Mois: mois}
 			r, ok := have[k]
-			if !ok || r.version != r.calcule {
+			if !ok || r.version != r.calcule || r.empreinte != empreinte {
 				if stale[mois] == nil {
 					stale[mois] = map[string]int64{}
 				}
@@ -193,9 +209,9 @@ func refreshMois(app core.App, mois stats.Date, versions map[string]int64) ([]*s
 				}
 				donnees = string(b)
 			}
-			_, err := tx.DB().NewQuery(`UPDATE agregats SET donnees = {:d}, calcule = version
+			_, err := tx.DB().NewQuery(`UPDATE agregats SET donnees = {:d}, calcule = version, empreinte = {:e}
 				WHERE structure = {:s} AND mois = {:m} AND version = {:v}`).
-				Bind(dbx.Params{"d": donnees, "s": s, "m": moisCle(mois), "v": versions[s]}).Execute()
+				Bind(dbx.Params{"d": donnees, "e": empreinte, "s": s, "m": moisCle(mois), "v": versions[s]}).Execute()
 			if err != nil {
 				return err
 			}

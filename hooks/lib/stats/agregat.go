@@ -1,6 +1,11 @@
 package stats
 
-import "reflect"
+import (
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"reflect"
+)
 
 // Monthly aggregates: what one structure's calendar month adds to any
 // result whose period holds that whole month. Calculer walks every session
@@ -12,6 +17,23 @@ import "reflect"
 // keeps the people it saw (id and the attributes the breakdowns read),
 // and Assembler unions them as Calculer does. The year of a person's last
 // activity (their age bracket) is the aggregate's month's year.
+
+//go:embed agregat.go calcul.go donnees.go periode.go rappels.go
+var sources embed.FS
+
+// EmpreinteCalcul fingerprints the counting code: an aggregate stored by
+// another version of it (a new figure, a rule changed) is counted again.
+var EmpreinteCalcul = func() string {
+	h := sha256.New()
+	for _, name := range []string{"agregat.go", "calcul.go", "donnees.go", "periode.go", "rappels.go"} {
+		b, err := sources.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}()
 
 // VuMois is a registered beneficiary seen in a month.
 type VuMois struct {
