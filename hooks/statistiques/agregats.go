@@ -126,16 +126,13 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 		return nil, fmt.Errorf("monthly aggregates: %w", err)
 	}
 	var out []*stats.Agregat
-	stale := map[stats.Date]map[string]int64{} // month → structure → version read
+	stale := map[stats.CleAgregat]int64{} // version read, 0 when missing
 	for mois := du.PremierDuMois(); !au.Avant(mois); mois = mois.AjouterMois(1) {
 		for _, s := range structures {
 			k := stats.CleAgregat{Structure: s, Mois: mois}
 			r, ok := have[k]
 			if !ok || r.version != r.calcule || r.empreinte != empreinte {
-				if stale[mois] == nil {
-					stale[mois] = map[string]int64{}
-				}
-				stale[mois][s] = r.version // 0: missing
+				stale[k] = r.version
 				continue
 			}
 			if r.donnees == "" {
@@ -148,8 +145,8 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 			out = append(out, a)
 		}
 	}
-	for mois, versions := range stale {
-		computed, err := refreshMois(app, mois, versions)
+	if len(stale) > 0 {
+		computed, err := refreshAgregats(app, stale)
 		if err != nil {
 			return nil, err
 		}
@@ -158,48 +155,58 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 	return out, nil
 }
 
-// refreshMois counts one month of some structures in full and stores it
-// for each structure whose version is still the one read (0: the row is
-// created). It returns the aggregates with activity.
-func refreshMois(app core.App, mois stats.Date, versions map[string]int64) ([]*stats.Agregat, error) {
-	structures := make([]string, 0, len(versions))
-	for s := range versions {
-		structures = append(structures, s)
+// refreshAgregats counts stale months in full, in one read of the stale
+// structures over the stale months' range (never more than the full
+// computation of the request would read), and stores each month whose
+// version is still the one read (0: the row is created). It returns the
+// aggregates with activity.
+func refreshAgregats(app core.App, stale map[stats.CleAgregat]int64) ([]*stats.Agregat, error) {
+	var structures []string
+	seen := map[string]bool{}
+	var du, au stats.Date
+	first := true
+	for k := range stale {
+		if !seen[k.Structure] {
+			seen[k.Structure] = true
+			structures = append(structures, k.Structure)
+		}
+		if first || k.Mois.Avant(du) {
+			du = k.Mois
+		}
+		if first || au.Avant(k.Mois) {
+			au = k.Mois
+		}
+		first = false
 	}
 	slices.Sort(structures)
-	var missing []string
-	for _, s := range structures {
-		if versions[s] == 0 {
-			missing = append(missing, s)
-		}
-	}
 	// A missing month is created stale at version 1 before the data is
 	// read, so that a mark landing meanwhile leaves it stale.
-	if len(missing) > 0 {
-		err := app.RunInTransaction(func(tx core.App) error {
-			for _, s := range missing {
-				_, err := tx.DB().NewQuery(`INSERT INTO agregats (structure, mois, version, calcule) VALUES ({:s}, {:m}, 1, 0)
-					ON CONFLICT DO NOTHING`).Bind(dbx.Params{"s": s, "m": moisCle(mois)}).Execute()
-				if err != nil {
-					return err
-				}
-				versions[s] = 1
+	err := app.RunInTransaction(func(tx core.App) error {
+		for k, v := range stale {
+			if v != 0 {
+				continue
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("monthly aggregates %s: %w", moisCle(mois), err)
+			_, err := tx.DB().NewQuery(`INSERT INTO agregats (structure, mois, version, calcule) VALUES ({:s}, {:m}, 1, 0)
+				ON CONFLICT DO NOTHING`).Bind(dbx.Params{"s": k.Structure, "m": moisCle(k.Mois)}).Execute()
+			if err != nil {
+				return err
+			}
+			stale[k] = 1
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("monthly aggregates: %w", err)
 	}
-	d, err := LoadStatsData(app, structures, stats.Periode{Du: mois, Au: mois.DernierDuMois()})
+	d, err := LoadStatsData(app, structures, stats.Periode{Du: du, Au: au.DernierDuMois()})
 	if err != nil {
 		return nil, err
 	}
 	all := stats.Agreger(d)
 	var out []*stats.Agregat
 	err = app.RunInTransaction(func(tx core.App) error {
-		for _, s := range structures {
-			a := all[stats.CleAgregat{Structure: s, Mois: mois}]
+		for k, v := range stale {
+			a := all[k]
 			donnees := ""
 			if a != nil {
 				out = append(out, a)
@@ -211,7 +218,7 @@ func refreshMois(app core.App, mois stats.Date, versions map[string]int64) ([]*s
 			}
 			_, err := tx.DB().NewQuery(`UPDATE agregats SET donnees = {:d}, calcule = version, empreinte = {:e}
 				WHERE structure = {:s} AND mois = {:m} AND version = {:v}`).
-				Bind(dbx.Params{"d": donnees, "e": empreinte, "s": s, "m": moisCle(mois), "v": versions[s]}).Execute()
+				Bind(dbx.Params{"d": donnees, "e": empreinte, "s": k.Structure, "m": moisCle(k.Mois), "v": v}).Execute()
 			if err != nil {
 				return err
 			}
@@ -219,7 +226,7 @@ func refreshMois(app core.App, mois stats.Date, versions map[string]int64) ([]*s
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("monthly aggregates %s: %w", moisCle(mois), err)
+		return nil, fmt.Errorf("monthly aggregates: %w", err)
 	}
 	return out, nil
 }
