@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -93,6 +94,35 @@ func TestEntierMois(t *testing.T) {
 	} {
 		if got := (Filtre{Periode: c.p}).EntierMois(); got != c.want {
 			t.Errorf("%v: EntierMois %v, want %v", c.p, got, c.want)
+		}
+	}
+}
+
+func TestAgregatSurvivesJSON(t *testing.T) {
+	d := randomDonnees(t, 9)
+	d.Accompagnements[0].Personne = &Personne{ID: "x", AnneeNaissance: 1950, Commune: "Saint-\x1fDenis\x1e\x1b", Genre: "feminin"}
+	d.Accompagnements[1].Personne = &Personne{ID: "y"}
+	for k, a := range Agreger(d) {
+		b, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		back := &Agregat{Structure: k.Structure, Mois: k.Mois}
+		if err := json.Unmarshal(b, back); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		// nil and empty read alike
+		if len(a.Vus) == 0 {
+			a.Vus = back.Vus
+		}
+		if len(a.Comptes) == 0 {
+			a.Comptes = back.Comptes
+		}
+		if len(a.Rappels) == 0 {
+			a.Rappels = back.Rappels
+		}
+		if !reflect.DeepEqual(a, back) {
+			t.Errorf("%v:\nwritten %+v\nread    %+v", k, a, back)
 		}
 	}
 }
