@@ -54,7 +54,8 @@ func agregatsMarquePersonne(personne string) string {
 
 var agregatsUp = []string{
 	`CREATE TABLE agregats (structure TEXT NOT NULL, mois TEXT NOT NULL, version INTEGER NOT NULL DEFAULT 1,
-		calcule INTEGER NOT NULL DEFAULT 0, empreinte TEXT NOT NULL DEFAULT '', donnees TEXT NOT NULL DEFAULT '', PRIMARY KEY (structure, mois)) WITHOUT ROWID`,
+		calcule INTEGER NOT NULL DEFAULT 0, empreinte TEXT NOT NULL DEFAULT '', donnees TEXT NOT NULL DEFAULT '', personnes TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (structure, mois)) WITHOUT ROWID`,
 	`CREATE TABLE agregats_marques (n INTEGER PRIMARY KEY, structure TEXT NOT NULL, instant TEXT NOT NULL)`,
 
 	`CREATE TRIGGER agregats_seances_ai AFTER INSERT ON seances BEGIN

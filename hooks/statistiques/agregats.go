@@ -99,11 +99,11 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 		ids[i] = id
 	}
 	type stored struct {
-		version, calcule   int64
-		empreinte, donnees string
+		version, calcule              int64
+		empreinte, donnees, personnes string
 	}
 	have := map[stats.CleAgregat]stored{}
-	rows, err := app.DB().Select("structure", "mois", "version", "calcule", "empreinte", "donnees").From("agregats").
+	rows, err := app.DB().Select("structure", "mois", "version", "calcule", "empreinte", "donnees", "personnes").From("agregats").
 		Where(dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)))).Build().Rows()
 	if err != nil {
 		return nil, fmt.Errorf("monthly aggregates: %w", err)
@@ -113,7 +113,7 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 		for rows.Next() {
 			var s, m string
 			var r stored
-			if err := rows.Scan(&s, &m, &r.version, &r.calcule, &r.empreinte, &r.donnees); err != nil {
+			if err := rows.Scan(&s, &m, &r.version, &r.calcule, &r.empreinte, &r.donnees, &r.personnes); err != nil {
 				return err
 			}
 			if mois, ok := moisDeCle(m); ok {
@@ -140,6 +140,9 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 			}
 			a := &stats.Agregat{Structure: s, Mois: mois}
 			if err := json.Unmarshal([]byte(r.donnees), a); err != nil {
+				return nil, fmt.Errorf("monthly aggregate %s %s: %w", s, moisCle(mois), err)
+			}
+			if a.Vus, err = stats.LireVus(r.personnes); err != nil {
 				return nil, fmt.Errorf("monthly aggregate %s %s: %w", s, moisCle(mois), err)
 			}
 			out = append(out, a)
@@ -207,18 +210,18 @@ func refreshAgregats(app core.App, stale map[stats.CleAgregat]int64) ([]*stats.A
 	err = app.RunInTransaction(func(tx core.App) error {
 		for k, v := range stale {
 			a := all[k]
-			donnees := ""
+			donnees, personnes := "", ""
 			if a != nil {
 				out = append(out, a)
 				b, err := json.Marshal(a)
 				if err != nil {
 					return err
 				}
-				donnees = string(b)
+				donnees, personnes = string(b), a.Vus.Texte()
 			}
-			_, err := tx.DB().NewQuery(`UPDATE agregats SET donnees = {:d}, calcule = version, empreinte = {:e}
+			_, err := tx.DB().NewQuery(`UPDATE agregats SET donnees = {:d}, personnes = {:p}, calcule = version, empreinte = {:e}
 				WHERE structure = {:s} AND mois = {:m} AND version = {:v}`).
-				Bind(dbx.Params{"d": donnees, "e": empreinte, "s": k.Structure, "m": moisCle(k.Mois), "v": v}).Execute()
+				Bind(dbx.Params{"d": donnees, "p": personnes, "e": empreinte, "s": k.Structure, "m": moisCle(k.Mois), "v": v}).Execute()
 			if err != nil {
 				return err
 			}

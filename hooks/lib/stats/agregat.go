@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -60,13 +59,13 @@ type Agregat struct {
 	// besoins, lieux, durées) and the anonymous people's attributes.
 	Comptes map[string]map[string]int `json:"r,omitempty"`
 	Rappels map[string][2]int         `json:"p,omitempty"` // channel → attended, absent
-	Vus     VusMois                   `json:"v,omitempty"`
+	Vus     VusMois                   `json:"-"`           // stored apart: VusMois.Texte
 }
 
-// VusMois are the people seen in a month. Stored as one string (fields
-// split by 0x1F, people by 0x1E, ESC before any of the three inside a
-// field): a year of 500 structures reads hundreds of thousands of them,
-// five times faster than as JSON objects.
+// VusMois are the people seen in a month. Stored apart from the JSON of
+// the rest, as one string (fields split by 0x1F, people by 0x1E, ESC
+// before any of the three inside a field): a year of 500 structures reads
+// hundreds of thousands of them, several times faster than JSON objects.
 type VusMois []VuMois
 
 const (
@@ -76,6 +75,10 @@ const (
 )
 
 func ecrireChamp(b *strings.Builder, v string) {
+	if strings.IndexByte(v, sepChamp) < 0 && strings.IndexByte(v, sepPersonne) < 0 && strings.IndexByte(v, echappe) < 0 {
+		b.WriteString(v)
+		return
+	}
 	for i := 0; i < len(v); i++ {
 		if c := v[i]; c == sepChamp || c == sepPersonne || c == echappe {
 			b.WriteByte(echappe)
@@ -84,8 +87,8 @@ func ecrireChamp(b *strings.Builder, v string) {
 	}
 }
 
-// MarshalJSON writes the people as one JSON string.
-func (v VusMois) MarshalJSON() ([]byte, error) {
+// Texte writes the people as one string, read back by LireVus.
+func (v VusMois) Texte() string {
 	var b strings.Builder
 	for i, p := range v {
 		if i > 0 {
@@ -99,20 +102,30 @@ func (v VusMois) MarshalJSON() ([]byte, error) {
 			ecrireChamp(&b, f)
 		}
 	}
-	return json.Marshal(b.String())
+	return b.String()
 }
 
-// UnmarshalJSON reads what MarshalJSON wrote.
-func (v *VusMois) UnmarshalJSON(data []byte) error {
-	var s string
-	if err := json.Unmarshal(data, &s); err != nil {
-		return err
+// LireVus reads what Texte wrote.
+func LireVus(s string) (VusMois, error) {
+	if s == "" {
+		return nil, nil
 	}
-	*v = (*v)[:0]
+	out := make(VusMois, 0, strings.Count(s, string(sepPersonne))+1)
 	var fields [5]string
-	var cur []byte
 	n := 0
-	flush := func() { fields[n] = string(cur); cur = cur[:0]; n++ }
+	escaped := strings.IndexByte(s, echappe) >= 0
+	start := 0
+	var cur []byte // only when a field holds an escaped byte
+	end := func(i int) {
+		if escaped {
+			fields[n] = string(cur)
+			cur = cur[:0]
+		} else {
+			fields[n] = s[start:i]
+		}
+		n++
+		start = i + 1
+	}
 	person := func() error {
 		if n != 5 {
 			return fmt.Errorf("a person seen has %d fields, want 5", n)
@@ -121,11 +134,8 @@ func (v *VusMois) UnmarshalJSON(data []byte) error {
 		if err != nil {
 			return fmt.Errorf("a person seen's birth year: %w", err)
 		}
-		*v = append(*v, VuMois{ID: fields[0], AnneeNaissance: annee, Genre: fields[2], StatutSocial: fields[3], Commune: fields[4]})
+		out = append(out, VuMois{ID: fields[0], AnneeNaissance: annee, Genre: fields[2], StatutSocial: fields[3], Commune: fields[4]})
 		n = 0
-		return nil
-	}
-	if s == "" {
 		return nil
 	}
 	for i := 0; i < len(s); i++ {
@@ -134,22 +144,25 @@ func (v *VusMois) UnmarshalJSON(data []byte) error {
 			i++
 			cur = append(cur, s[i])
 		case c == sepChamp && n < 4:
-			flush()
-		case c == sepPersonne:
-			if n == 4 {
-				flush()
-			}
+			end(i)
+		case c == sepPersonne && n == 4:
+			end(i)
 			if err := person(); err != nil {
-				return err
+				return nil, err
 			}
+		case c == sepPersonne:
+			return nil, fmt.Errorf("a person seen has %d fields, want 5", n+1)
 		default:
-			cur = append(cur, c)
+			if escaped {
+				cur = append(cur, c)
+			}
 		}
 	}
-	if n == 4 {
-		flush()
+	if n != 4 {
+		return nil, fmt.Errorf("a person seen has %d fields, want 5", n+1)
 	}
-	return person()
+	end(len(s))
+	return out, person()
 }
 
 // CleAgregat names an aggregate.

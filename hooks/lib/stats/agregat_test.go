@@ -98,7 +98,7 @@ func TestEntierMois(t *testing.T) {
 	}
 }
 
-func TestAgregatSurvivesJSON(t *testing.T) {
+func TestAgregatSurvivesStorage(t *testing.T) {
 	d := randomDonnees(t, 9)
 	d.Accompagnements[0].Personne = &Personne{ID: "x", AnneeNaissance: 1950, Commune: "Saint-\x1fDenis\x1e\x1b", Genre: "feminin"}
 	d.Accompagnements[1].Personne = &Personne{ID: "y"}
@@ -110,6 +110,9 @@ func TestAgregatSurvivesJSON(t *testing.T) {
 		back := &Agregat{Structure: k.Structure, Mois: k.Mois}
 		if err := json.Unmarshal(b, back); err != nil {
 			t.Fatalf("%s: %v", b, err)
+		}
+		if back.Vus, err = LireVus(a.Vus.Texte()); err != nil {
+			t.Fatalf("%q: %v", a.Vus.Texte(), err)
 		}
 		// nil and empty read alike
 		if len(a.Vus) == 0 {
@@ -123,6 +126,14 @@ func TestAgregatSurvivesJSON(t *testing.T) {
 		}
 		if !reflect.DeepEqual(a, back) {
 			t.Errorf("%v:\nwritten %+v\nread    %+v", k, a, back)
+		}
+	}
+}
+
+func TestLireVusRefusesDamagedText(t *testing.T) {
+	for _, s := range []string{"x\x1f1950\x1fg", "x\x1f19a0\x1fg\x1fs\x1fc", "x\x1f1950\x1e"} {
+		if _, err := LireVus(s); err == nil {
+			t.Errorf("%q read without an error", s)
 		}
 	}
 }
