@@ -12,6 +12,7 @@ import (
 
 	"atelier/hooks/lib/stats"
 	"atelier/hooks/model"
+	"atelier/hooks/rapports"
 	"atelier/hooks/statistiques"
 	"atelier/hooks/synth"
 	"atelier/hooks/testkit"
@@ -93,6 +94,21 @@ func BenchmarkAggregats(b *testing.B) {
 			b.StartTimer()
 			if _, err := statistiques.ComputeResultat(app, ids, year); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+	// Last month's reports of every structure (statistics, PDF, XLSX,
+	// stored), as the monthly job makes them.
+	b.Run("monthly-reports", func(b *testing.B) {
+		all, err := rapports.ReportStructures(app, nil)
+		if err != nil || len(all) != structures {
+			b.Fatalf("%d structures: %v", len(all), err)
+		}
+		for b.Loop() {
+			for _, s := range all {
+				if _, err := rapports.GenerateReports(app, s, []time.Time{rapports.DueMonth(now, s.Location())}, now, true); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
 	})
