@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"reflect"
 	"testing"
@@ -403,4 +405,27 @@ func TestAgregatsGoStaleWithoutTheirTriggers(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.check(t, "an upgrade of the counting code")
+}
+
+// The aggregates hold counts of people's attributes: no API reaches them.
+func TestAgregatsAreNoAPICollection(t *testing.T) {
+	t.Parallel()
+	app := testkit.NewApp(t)
+	for _, name := range []string{"agregats", "agregats_marques"} {
+		if _, err := app.FindCollectionByNameOrId(name); err == nil {
+			t.Errorf("%s is a collection of the API", name)
+		}
+	}
+	handler := testkit.Handler(t, app)
+	for _, user := range []string{"", testkit.Coordinateur} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, "/api/collections/agregats/records", nil)
+		if user != "" {
+			req.Header.Set("Authorization", testkit.Token(t, user))
+		}
+		handler.ServeHTTP(rec, req)
+		if rec.Code != http.StatusNotFound {
+			t.Errorf("%q: status %d, want 404", user, rec.Code)
+		}
+	}
 }
