@@ -45,11 +45,17 @@ func buildReportFiles(app core.App, s reportStructure, month, now time.Time) (*r
 		return nil, fmt.Errorf("structure %s: %w", s.ID, err)
 	}
 	f := stats.Filtre{Periode: stats.Mois(month.Year(), month.Month()), Structure: s.ID}
-	d, err := statistiques.LoadStatsData(app, []string{s.ID}, f.Etendue())
+	r, err := statistiques.ComputeResultat(app, []string{s.ID}, f)
 	if err != nil {
 		return nil, err
 	}
-	rapport := stats.Mensuel(d, s.ID, month.Year(), month.Month())
+	// The figures come from the monthly aggregates; the month's own
+	// activity is read for the list of the sessions held.
+	d, err := statistiques.LoadStatsData(app, []string{s.ID}, f.Periode)
+	if err != nil {
+		return nil, err
+	}
+	rapport := stats.RapportDe(r)
 	provisoire := !MonthEnded(month, now, s.Location())
 	snapshot := rapportdoc.New(rapportdoc.Source{Structure: s.Nom, Fuseau: s.Fuseau, Adresse: model.StructureAddress(record),
 		GenereLe: now, Rapport: rapport, Donnees: d, Provisoire: provisoire})

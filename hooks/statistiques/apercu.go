@@ -20,11 +20,11 @@ import (
 // zone, and the sessions whose attendance is still to fill.
 //
 // Its cost does not grow with a query per structure: one query for the
-// structures, the statistics loader's few queries for all of them over
-// the two months (LoadStatsData), one grouped count of the attendance to
-// fill; the counting is the statistics engine's (lib/stats), on each
-// structure's share of the data, so that a row says what the structure's
-// statistics page says.
+// structures, the monthly aggregates of the two months for all of them
+// (LoadAgregats: one query, plus a count of the months changed since),
+// one grouped count of the attendance to fill; a month's figures are its
+// aggregate's, which the statistics page adds up too, so that a row says
+// what the structure's statistics page says.
 
 // ChiffresMois are a structure's key figures for one month.
 type ChiffresMois struct {
@@ -70,22 +70,23 @@ func LoadApercu(app core.App, now time.Time) ([]LigneApercu, error) {
 			span.Au = last
 		}
 	}
-	d, err := LoadStatsData(app, ids, span)
+	aggs, err := LoadAgregats(app, ids, span.Du, span.Au)
 	if err != nil {
 		return nil, err
 	}
-	parts := splitByStructure(d)
+	byKey := make(map[stats.CleAgregat]*stats.Agregat, len(aggs))
+	for _, a := range aggs {
+		byKey[stats.CleAgregat{Structure: a.Structure, Mois: a.Mois}] = a
+	}
+	month := func(structure string, m stats.Date) ChiffresMois {
+		if a := byKey[stats.CleAgregat{Structure: structure, Mois: m}]; a != nil {
+			return chiffresMois(m, a.ChiffresMois())
+		}
+		return chiffresMois(m, stats.Chiffres{})
+	}
 	for i := range rows {
 		r := &rows[i]
-		part := parts[r.ID]
-		if part == nil {
-			continue
-		}
-		current := r.Courant.Mois
-		res := stats.Calculer(part, stats.Filtre{Periode: stats.Mois(current.Annee, current.Mois), Structure: r.ID})
-		// The series ends with this month: the one before is last month.
-		r.Courant = chiffresMois(current, res.Chiffres)
-		r.Dernier = chiffresMois(r.Dernier.Mois, res.ParMois[len(res.ParMois)-2].Chiffres)
+		r.Courant, r.Dernier = month(r.ID, r.Courant.Mois), month(r.ID, r.Dernier.Mois)
 	}
 	toFill, err := attendanceToFill(app, now)
 	if err != nil {
@@ -103,29 +104,6 @@ func chiffresMois(month stats.Date, c stats.Chiffres) ChiffresMois {
 		Accompagnements: c.Accompagnements, Beneficiaires: c.Beneficiaires}
 	out.Taux, out.TauxConnu = c.TauxPresence()
 	return out
-}
-
-// splitByStructure gives each structure its own share of the data, so
-// that counting one structure does not walk every other's activity.
-func splitByStructure(d *stats.Donnees) map[string]*stats.Donnees {
-	parts := make(map[string]*stats.Donnees, len(d.Structures))
-	part := func(id string) *stats.Donnees {
-		p, ok := parts[id]
-		if !ok {
-			p = &stats.Donnees{Structures: map[string]stats.Structure{id: d.Structures[id]}}
-			parts[id] = p
-		}
-		return p
-	}
-	for _, s := range d.Seances {
-		p := part(s.Structure)
-		p.Seances = append(p.Seances, s)
-	}
-	for _, a := range d.Accompagnements {
-		p := part(a.Structure)
-		p.Accompagnements = append(p.Accompagnements, a)
-	}
-	return parts
 }
 
 // attendanceToFill counts, per structure, the sessions over whose

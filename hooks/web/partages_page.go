@@ -124,12 +124,12 @@ func sharedFiguresHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		}
 		q := &statsQuery{Filtre: stats.Filtre{Periode: p.Periode}, Choix: []statistiques.StatsStructure{p.Structure},
 			Comptees: []statistiques.StatsStructure{p.Structure}}
-		d, err := statistiques.LoadStatsData(e.App, q.ids(), q.Filtre.Etendue())
+		r, err := statistiques.ComputeResultat(e.App, q.ids(), q.Filtre)
 		if err != nil {
 			return err
 		}
 		page := &statsPage{}
-		page.fill(q, stats.Calculer(d, q.Filtre))
+		page.fill(q, r)
 		page.Exports, page.Rappels = nil, nil
 		page.Graphiques = withoutCommunes(page.Graphiques)
 		return pe.render(e, http.StatusOK, "chiffres", "Chiffres : "+p.Structure.Nom,

@@ -250,11 +250,11 @@ func statsPageHandler(pe *pageEngine) func(*core.RequestEvent) error {
 		if len(q.Errors) > 0 {
 			return pe.render(e, http.StatusUnprocessableEntity, "statistiques", "Statistiques", p)
 		}
-		d, err := statistiques.LoadStatsData(e.App, q.ids(), q.Filtre.Etendue())
+		r, err := statistiques.ComputeResultat(e.App, q.ids(), q.Filtre)
 		if err != nil {
 			return err
 		}
-		p.fill(q, stats.Calculer(d, q.Filtre))
+		p.fill(q, r)
 		return pe.render(e, http.StatusOK, "statistiques", "Statistiques", p)
 	}
 }

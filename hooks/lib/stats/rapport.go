@@ -76,7 +76,12 @@ type Rapport struct {
 // structure of the data), with the change from the previous month. The
 // data must cover both months (Filtre.Etendue of the month covers them).
 func Mensuel(d *Donnees, structure string, annee int, mois time.Month) *Rapport {
-	r := Calculer(d, Filtre{Periode: Mois(annee, mois), Structure: structure})
+	return RapportDe(Calculer(d, Filtre{Periode: Mois(annee, mois), Structure: structure}))
+}
+
+// RapportDe is the report of a result computed for one calendar month
+// (by Calculer or Assembler).
+func RapportDe(r *Resultat) *Rapport {
 	// The series ends with the report's month: the one before is the
 	// previous month.
 	precedent := r.ParMois[NombreMois-2].Chiffres
