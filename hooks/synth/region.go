@@ -124,7 +124,7 @@ type region struct {
 func newRegion(app core.App, seed uint64, scale float64, now time.Time) (*region, error) {
 	g := &region{app: app, seed: seed, scale: scale, now: now.UTC(), start: now.UTC().AddDate(-regionYears, 0, 0)}
 	if err := app.DB().Select("id", "duree_minutes", "capacite_defaut").From("ateliers").
-		Where(dbx.NewExp("structure = '' AND actif = TRUE")).OrderBy("id").All(&g.ateliers); err != nil || len(g.ateliers) == 0 {
+		Where(dbx.NewExp("structure = '' AND actif = TRUE")).OrderBy("titre").All(&g.ateliers); err != nil || len(g.ateliers) == 0 {
 		return nil, fmt.Errorf("the seeded catalogue is needed: %v", err)
 	}
 	var months int
@@ -385,12 +385,9 @@ func (g *region) session(w *writer, rng *rand.Rand, st string, lieux, staff []st
 	if rng.IntN(4) == 0 {
 		places, attente = s.capacite, 1+rng.IntN(5)
 	}
-	if s.aVenir { // far ahead, fewer have registered yet
+	if s.aVenir && attente == 0 { // far ahead, fewer have registered yet; a popular one is full already
 		ahead := s.debut.Sub(g.now).Hours() / 24 / (regionWeeksAhead * 7)
 		places = int(float64(places) * (1 - 0.6*ahead))
-		if places < s.capacite {
-			attente = 0
-		}
 	}
 	for k := range places + attente {
 		statut, rang := "inscrit", 0
