@@ -118,6 +118,7 @@ type region struct {
 	hash       string // the staff's password, hashed once
 	structures []float64
 	codes      uint64
+	ids        uint64
 	summary    RegionSummary
 }
 
@@ -219,7 +220,7 @@ func (g *region) structure(w *writer, i int) error {
 	}
 	loc := frfmt.Location(fuseau)
 	created := g.start.AddDate(0, 0, -rng.IntN(200))
-	st := newID(rng)
+	st := g.newID(rng)
 	err := w.insert("structures", dbx.Params{"id": st, "nom": fmt.Sprintf("Espace numérique %s %d", place.commune, i),
 		"slug": fmt.Sprintf("region-%d", i), "fuseau": fuseau, "commune": place.commune, "code_postal": place.cp,
 		"created": model.DBDate(created)})
@@ -227,7 +228,7 @@ func (g *region) structure(w *writer, i int) error {
 		return err
 	}
 	g.summary.Structures++
-	staff := []string{newID(rng), newID(rng)}
+	staff := []string{g.newID(rng), g.newID(rng)}
 	if err := g.staffWithID(w, rng, staff[0], fmt.Sprintf("referent-%d@region.test", i), "Référent", model.RoleReferent, st, created); err != nil {
 		return err
 	}
@@ -236,7 +237,7 @@ func (g *region) structure(w *writer, i int) error {
 	}
 	lieux := make([]string, 1+rng.IntN(3))
 	for k := range lieux {
-		lieux[k] = newID(rng)
+		lieux[k] = g.newID(rng)
 		if err := w.insert("lieux", dbx.Params{"id": lieux[k], "structure": st, "nom": fmt.Sprintf("Salle %d", k+1),
 			"commune": place.commune, "code_postal": place.cp, "created": model.DBDate(created)}); err != nil {
 			return err
@@ -261,7 +262,7 @@ func (g *region) structure(w *writer, i int) error {
 	}
 	// The month due is reported (see Region).
 	due := rapports.DueMonth(g.now, loc)
-	if err := w.insert("rapports", dbx.Params{"id": newID(rng), "structure": st, "mois": rapports.MoisCle(due),
+	if err := w.insert("rapports", dbx.Params{"id": g.newID(rng), "structure": st, "mois": rapports.MoisCle(due),
 		"genere_le": model.DBDate(g.now.Add(-time.Hour)), "created": model.DBDate(g.now.Add(-time.Hour))}); err != nil {
 		return err
 	}
@@ -270,7 +271,7 @@ func (g *region) structure(w *writer, i int) error {
 }
 
 func (g *region) staff(w *writer, rng *rand.Rand, email, nom, role, structure string, created time.Time) error {
-	return g.staffWithID(w, rng, newID(rng), email, nom, role, structure, created)
+	return g.staffWithID(w, rng, g.newID(rng), email, nom, role, structure, created)
 }
 
 func (g *region) staffWithID(w *writer, rng *rand.Rand, id, email, nom, role, structure string, created time.Time) error {
@@ -291,7 +292,7 @@ func (g *region) people(rng *rand.Rand, n int, created time.Time) []*personRow {
 	span := g.now.Sub(created)
 	for k := range people {
 		born := created.Add(time.Duration(rng.Int64N(int64(span))))
-		people[k] = &personRow{id: newID(rng), born: born, last: born}
+		people[k] = &personRow{id: g.newID(rng), born: born, last: born}
 	}
 	slices.SortStableFunc(people, func(a, b *personRow) int { return a.born.Compare(b.born) })
 	return people
@@ -352,7 +353,7 @@ func (g *region) sessions(rng *rand.Rand, loc *time.Location, past, upcoming int
 // or absent.
 func (g *region) session(w *writer, rng *rand.Rand, st string, lieux, staff []string, s *sessionRow, people []*personRow) error {
 	a := g.ateliers[rng.IntN(len(g.ateliers))]
-	s.id, s.capacite, s.taken = newID(rng), max(a.Capacite, 10), map[int]bool{}
+	s.id, s.capacite, s.taken = g.newID(rng), max(a.Capacite, 10), map[int]bool{}
 	s.fin = s.debut.Add(time.Duration(a.Duree) * time.Minute)
 	s.statut = "realisee"
 	switch {
@@ -453,7 +454,7 @@ func (g *region) inscription(w *writer, rng *rand.Rand, s *sessionRow, statut st
 	if statut != "liste_attente" && statut != "annule" && !s.debut.Add(-48*time.Hour).After(g.now) {
 		rappel = model.DBDate(s.debut.Add(-48 * time.Hour))
 	}
-	err := w.insert("inscriptions", dbx.Params{"id": newID(rng), "seance": s.id, "beneficiaire": p.id, "statut": statut,
+	err := w.insert("inscriptions", dbx.Params{"id": g.newID(rng), "seance": s.id, "beneficiaire": p.id, "statut": statut,
 		"rang": rang, "source": source, "jeton": jeton, "code": code, "rappel": rappel, "created": model.DBDate(at)})
 	if err != nil {
 		return err
@@ -484,7 +485,7 @@ func (g *region) helps(w *writer, rng *rand.Rand, loc *time.Location, st string,
 		if rng.IntN(3) == 0 {
 			thematiques = `["` + themes[k] + `","` + themes[(k+1+rng.IntN(len(themes)-1))%len(themes)] + `"]`
 		}
-		params := dbx.Params{"id": newID(rng), "conseiller": staff[rng.IntN(len(staff))], "structure": st,
+		params := dbx.Params{"id": g.newID(rng), "conseiller": staff[rng.IntN(len(staff))], "structure": st,
 			"date": model.DBDate(date), "duree": []int{15, 20, 30, 30, 45, 45, 60, 90, 120}[rng.IntN(9)],
 			"type_lieu":   "lieu_activite",
 			"thematiques": thematiques, "materiel": `["` + materiels[rng.IntN(len(materiels))] + `"]`,
@@ -525,7 +526,12 @@ func (g *region) person(w *writer, rng *rand.Rand, st, commune, cp string, p *pe
 		telephone = fmt.Sprintf("+336%08d", rng.IntN(100_000_000))
 	}
 	if rng.IntN(100) < 35 {
-		email = texte.Plier(strings.ReplaceAll(prenom, " ", "-")) + "." + fmt.Sprint(rng.IntN(10_000)) + "@exemple.fr"
+		email = strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' {
+				return r
+			}
+			return -1
+		}, texte.Plier(prenom)) + "." + fmt.Sprint(rng.IntN(10_000)) + "@exemple.fr"
 	}
 	params := dbx.Params{"id": p.id, "structure": st, "annee": 1930 + int(math.Min(78, rng.ExpFloat64()*22+rng.Float64()*30)),
 		"genre": pick(rng, referentiel.Genres.Values()), "statut_social": pick(rng, referentiel.StatutsSociaux.Values()),
@@ -563,12 +569,21 @@ func (g *region) code() string {
 	return b.String()
 }
 
-const idAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+const idAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
 
-// newID is a PocketBase record id (15 of [a-z0-9]) from the region's rng.
-func newID(rng *rand.Rand) string {
+// newID is a PocketBase record id (15 of [a-z0-9]): a counter then random
+// characters. Ids that grow as rows are written keep every primary key
+// index written at its end, not all over (the difference between minutes
+// and an hour at full size); PocketBase only asks ids to be unique.
+func (g *region) newID(rng *rand.Rand) string {
+	g.ids++
 	var b [15]byte
-	for k := range b {
+	n := g.ids
+	for k := 8; k >= 0; k-- {
+		b[k] = idAlphabet[n%36]
+		n /= 36
+	}
+	for k := 9; k < len(b); k++ {
 		b[k] = idAlphabet[rng.IntN(len(idAlphabet))]
 	}
 	return string(b[:])
@@ -619,6 +634,10 @@ var regionInserts = map[string]string{
 }
 
 func newWriter(tx core.App) (*writer, error) {
+	// The indexes of a region outgrow PocketBase's 32 MB page cache.
+	if _, err := tx.DB().NewQuery("PRAGMA cache_size = -131072").Execute(); err != nil {
+		return nil, fmt.Errorf("page cache: %w", err)
+	}
 	w := &writer{stmts: map[string]*dbx.Query{}}
 	for table, sql := range regionInserts {
 		w.stmts[table] = tx.DB().NewQuery(sql).Prepare()
