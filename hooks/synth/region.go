@@ -35,6 +35,10 @@ const (
 	regionWeeksAhead      = 8
 )
 
+// RegionVersion changes with what Region writes: cached regions of
+// another version are built again.
+const RegionVersion = 1
+
 // RegionPassword is the password of every staff account of a region.
 const RegionPassword = "region-synthetique-0000"
 
