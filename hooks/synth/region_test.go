@@ -18,7 +18,7 @@ import (
 
 // Regions of one and two structures: a second or two to write each.
 const (
-	tinyScale  = 0.002
+	tinyScale  = 0.001
 	smallScale = 0.004
 )
 
@@ -84,8 +84,8 @@ func TestRegionIsReproducibleFromItsSeed(t *testing.T) {
 	first, summary := newRegionApp(t, 7, tinyScale)
 	again, _ := newRegionApp(t, 7, tinyScale)
 	other, _ := newRegionApp(t, 8, tinyScale)
-	if summary.Structures != 1 || summary.Seances < 400 || summary.Inscriptions < 5*summary.Seances ||
-		summary.Accompagnements < 8_000 || summary.Beneficiaires < 1500 {
+	if summary.Structures != 1 || summary.Seances < 250 || summary.Inscriptions < 5*summary.Seances ||
+		summary.Accompagnements < 5_000 || summary.Beneficiaires < 800 {
 		t.Fatalf("tiny region: %+v", summary)
 	}
 	a, b, c := digest(t, first), digest(t, again), digest(t, other)
@@ -151,7 +151,7 @@ func TestRegionIsWholeAndReadByPocketBase(t *testing.T) {
 
 	// PocketBase reads every collection's records and finds them valid, as
 	// if its forms had written them.
-	for _, collection := range []string{"structures", "utilisateurs", "lieux", "seances", "inscriptions", "accompagnements", "beneficiaires"} {
+	for _, collection := range []string{"structures", "utilisateurs", "lieux", "seances", "inscriptions", "accompagnements", "beneficiaires", "rapports"} {
 		var ids []string
 		if err := app.DB().Select("id").From(collection).OrderBy("id").Limit(20).Column(&ids); err != nil || len(ids) == 0 {
 			t.Fatalf("%s: %d ids, %v", collection, len(ids), err)
