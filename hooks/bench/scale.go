@@ -197,9 +197,6 @@ func measureSize(t *scaleTable, size float64) error {
 	}
 
 	home := measurePage(srv.URL + "/")
-	if home.Errors > 0 {
-		return fmt.Errorf("home page: %d errors out of %d requests", home.Errors, home.Requests)
-	}
 	static, size2, err := staticTwin(srv, "/")
 	if err != nil {
 		return err
@@ -208,7 +205,7 @@ func measureSize(t *scaleTable, size float64) error {
 	t.set(size, "Static file of the home page's size, 50 clients (baseline)", "", staticLoad.PerSecond(),
 		fmt.Sprintf("%s (%s)", rate(staticLoad), kilobytes(size2)))
 	t.set(size, "Home page, 50 clients", "≥ 0.8 × static", home.PerSecond(),
-		fmt.Sprintf("%s (%s × static)", rate(home), ratio(home.PerSecond(), staticLoad.PerSecond())))
+		fmt.Sprintf("%s (%s × static)%s", rate(home), ratio(home.PerSecond(), staticLoad.PerSecond()), failures(home)))
 	t.set(size, "  home page p99", "≤ 10 ms", ms64(home.Percentile(0.99)), ms(home.Percentile(0.99)))
 
 	sessions, err := upcomingSessions(dir, 50)
@@ -216,11 +213,8 @@ func measureSize(t *scaleTable, size float64) error {
 		return err
 	}
 	page := measureSessionPages(srv, sessions)
-	if page.Errors > 0 {
-		return fmt.Errorf("session page: %d errors out of %d requests", page.Errors, page.Requests)
-	}
 	t.set(size, "Session page with its form, 50 clients", "≥ 0.8 × static", page.PerSecond(),
-		fmt.Sprintf("%s (%s × static)", rate(page), ratio(page.PerSecond(), staticLoad.PerSecond())))
+		fmt.Sprintf("%s (%s × static)%s", rate(page), ratio(page.PerSecond(), staticLoad.PerSecond()), failures(page)))
 	t.set(size, "  session page p99", "≤ 10 ms", ms64(page.Percentile(0.99)), ms(page.Percentile(0.99)))
 
 	if err := measureScaleRegistrations(t, size, srv, dir, sessions); err != nil {
@@ -323,9 +317,6 @@ func measureScaleRegistrations(t *scaleTable, size float64, srv *e2e.Server, dir
 	}
 	before := measureBaseline(srv)
 	registrations := measureRegistrations(srv, sessions, forms)
-	if registrations.Errors > 0 {
-		return fmt.Errorf("registrations: %d errors out of %d requests\n%s", registrations.Errors, registrations.Requests, tail(srv.Logs(), 2000))
-	}
 	after := measureBaseline(srv)
 	if err := checkNoOverbooking(dir, sessions); err != nil {
 		return err
@@ -334,7 +325,7 @@ func measureScaleRegistrations(t *scaleTable, size float64, srv *e2e.Server, dir
 	t.set(size, "PocketBase record creation, REST API (baseline, mean of before and after)", "", around,
 		fmt.Sprintf("%.0f req/s", around))
 	t.set(size, "Public registrations through the form, 50 clients", "≥ 1.0 × baseline", registrations.PerSecond(),
-		fmt.Sprintf("%s (%s × baseline)", rate(registrations), ratio(registrations.PerSecond(), around)))
+		fmt.Sprintf("%s (%s × baseline)%s", rate(registrations), ratio(registrations.PerSecond(), around), failures(registrations)))
 	t.set(size, "  registration p99", "", ms64(registrations.Percentile(0.99)), ms(registrations.Percentile(0.99)))
 	return nil
 }
@@ -595,6 +586,15 @@ func thousands(n int) string {
 		s = s[:k] + "," + s[k:]
 	}
 	return s
+}
+
+// failures says how many requests of a load failed (an error status, or
+// no answer within the client's 10 s), if any: the rate counts successes.
+func failures(r e2e.LoadResult) string {
+	if r.Errors == 0 {
+		return ""
+	}
+	return fmt.Sprintf(", %d of %d failed", r.Errors, r.Requests)
 }
 
 // countAfter is the number ending the line of out that starts with prefix.
