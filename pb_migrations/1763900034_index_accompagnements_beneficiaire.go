@@ -9,8 +9,8 @@ import (
 
 // A person's one-to-one help is looked up by "beneficiaire = ?" (profile,
 // anonymisation, retention, merging, export). The index only held the rows
-// with a person (WHERE beneficiaire != ”), and SQLite uses such an index
-// only when the query repeats that condition: each of those look-ups read
+// with a person (a partial index, WHERE beneficiaire is not empty): SQLite
+// uses it only when the query repeats that condition, so each look-up read
 // every help of the instance, and at the scale of a region (6 million)
 // the retention run took minutes per person. The index now holds every row.
 func init() {
