@@ -71,11 +71,11 @@ func FindByCode(app core.App, saisie string) (*core.Record, error) {
 	return record, nil
 }
 
-// ByPersonalKey finds a registration by its token or its code
-// (column "jeton" or "code"). Their unique indexes only hold the rows
-// that have one (partial indexes, WHERE the column is not empty): SQLite
-// uses them only when the query repeats that condition; without it, each look-up and
-// each new code read every registration (3 million in a region).
+// ByPersonalKey finds a registration by its token or its code (column
+// "jeton" or "code"). Their unique indexes only hold the rows that have
+// one (partial indexes, WHERE the column is not empty): SQLite uses them
+// only when the query repeats that condition; without it, each look-up
+// and each new code read every registration (3 million in a region).
 func ByPersonalKey(column, value string) dbx.Expression {
 	return dbx.And(dbx.HashExp{column: value}, dbx.NewExp(column+" != ''"))
 }
