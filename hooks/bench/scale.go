@@ -245,11 +245,15 @@ func measureSize(t *scaleTable, size float64) error {
 	t.set(size, "Retention run (`atelier rgpd retention`: people anonymised, links erased)", "", took.Seconds(),
 		fmt.Sprintf("%s (%s, %s)", seconds(took), countAfter(out, "- Personnes anonymisées"), countAfter(out, "- Liens d'annulation")))
 
-	startup, err := measureStartup(dir, srv)
+	// On a loaded machine the server may take over 10 s to stop and is
+	// then killed: the start-up after it is measured all the same.
+	_ = srv.Stop()
+	startup, err := bestStartup(dir)
 	if err != nil {
-		return err
+		t.set(size, "Server start-up (exec to first healthy answer, best of 3)", "", 0, "n/a: "+err.Error())
+		return nil
 	}
-	t.set(size, "Server start-up (exec to first healthy answer)", "", ms64(startup), ms(startup))
+	t.set(size, "Server start-up (exec to first healthy answer, best of 3)", "", ms64(startup), ms(startup))
 	return nil
 }
 
