@@ -14,7 +14,7 @@ LITESTREAM_VERSION := v0.5.18
 LITESTREAM := bin/litestream-$(LITESTREAM_VERSION)
 export ATELIER_LITESTREAM := $(CURDIR)/$(LITESTREAM)
 
-.PHONY: run test test-dates build vet demo bench clean litestream
+.PHONY: run test test-dates build vet demo bench bench-scale clean litestream
 
 ## run: start Atelier on http://127.0.0.1:8090 (data in ./pb_data), in dev mode
 ## (SQL statements on the terminal, their values masked; admin UI changes
@@ -60,6 +60,13 @@ $(LITESTREAM):
 ## bench: measure against a real server and print figures with ratios
 bench:
 	$(GO) run ./hooks/bench
+
+## bench-scale: a whole region (500 structures, five years) at 1/100, 1/10
+## and full size, each built once into the user's cache directory
+## (atelier-bench-scale/), served by the real binary; one table with the
+## growth between sizes. BENCH_SCALE_SIZES=0.01,0.1 runs fewer sizes.
+bench-scale:
+	$(GO) run ./hooks/bench scale
 
 ## build: one static binary ./atelier
 build:

@@ -46,6 +46,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "import" { // go run ./hooks/bench import: the beneficiaries' import only
 		measure = measureImport
 	}
+	if len(os.Args) > 1 && os.Args[1] == "scale" { // go run ./hooks/bench scale: a region at three sizes (make bench-scale)
+		if err := runScale(); err != nil {
+			fmt.Fprintln(os.Stderr, "bench scale:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	rows, err := measure()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -195,19 +202,8 @@ func prepare(dir string) (*waitingList, error) {
 	if err := app.RunAllMigrations(); err != nil {
 		return nil, err
 	}
-	// Every simulated client comes from 127.0.0.1: without this, the
-	// per-IP rate limits of the public forms would measure the limiter.
-	settings := app.Settings()
-	settings.RateLimits.ExcludedIPs = []string{"127.0.0.1"}
-	if err := app.Save(settings); err != nil {
-		return nil, fmt.Errorf("exclude loopback from rate limits: %w", err)
-	}
-	baseline := core.NewBaseCollection("bench_baseline")
-	baseline.Fields.Add(&core.TextField{Name: "titre"}, &core.TextField{Name: "texte"})
-	public := ""
-	baseline.CreateRule = &public
-	if err := app.Save(baseline); err != nil {
-		return nil, fmt.Errorf("baseline collection: %w", err)
+	if err := prepareBaseline(app); err != nil {
+		return nil, err
 	}
 	if _, err := synth.Load(app, synth.Sizes{Structures: 20, Seances: 1000, Inscriptions: 3000, Accompagnements: 500}, time.Now()); err != nil {
 		return nil, err
@@ -216,6 +212,26 @@ func prepare(dir string) (*waitingList, error) {
 		return nil, err
 	}
 	return prepareWaitingList(app)
+}
+
+// prepareBaseline lets loopback clients past the rate limits and adds
+// the plain collection of the baseline.
+func prepareBaseline(app core.App) error {
+	// Every simulated client comes from 127.0.0.1: without this, the
+	// per-IP rate limits of the public forms would measure the limiter.
+	settings := app.Settings()
+	settings.RateLimits.ExcludedIPs = []string{"127.0.0.1"}
+	if err := app.Save(settings); err != nil {
+		return fmt.Errorf("exclude loopback from rate limits: %w", err)
+	}
+	baseline := core.NewBaseCollection("bench_baseline")
+	baseline.Fields.Add(&core.TextField{Name: "titre"}, &core.TextField{Name: "texte"})
+	public := ""
+	baseline.CreateRule = &public
+	if err := app.Save(baseline); err != nil {
+		return fmt.Errorf("baseline collection: %w", err)
+	}
+	return nil
 }
 
 // medianCreation is the median latency of one PocketBase record creation
@@ -369,6 +385,12 @@ func measureStartup(dir string, running *e2e.Server) (time.Duration, error) {
 	if err := running.Stop(); err != nil {
 		return 0, err
 	}
+	return bestStartup(dir)
+}
+
+// bestStartup starts and stops the server on dir three times and returns
+// the quickest start.
+func bestStartup(dir string) (time.Duration, error) {
 	best := time.Duration(0)
 	for range 3 {
 		srv, err := e2e.Start(dir)

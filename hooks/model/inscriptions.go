@@ -44,5 +44,9 @@ func FindByToken(app core.App, jeton string) (*core.Record, error) {
 	if !WellFormedToken(jeton) {
 		return nil, ErrNotFound
 	}
-	return app.FindFirstRecordByData("inscriptions", "jeton", jeton)
+	record := &core.Record{}
+	if err := app.RecordQuery("inscriptions").AndWhere(ByPersonalKey("jeton", jeton)).Limit(1).One(record); err != nil {
+		return nil, err
+	}
+	return record, nil
 }
