@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"atelier/hooks/clock"
+	"atelier/hooks/envois"
 	_ "atelier/pb_migrations" // the schema under test
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -153,5 +154,10 @@ func Handler(t testing.TB, app core.App) http.Handler {
 	if err != nil {
 		t.Fatalf("build routes: %v", err)
 	}
-	return handler
+	// Messages recorded by a request leave after it, from a queue: the
+	// tests read what the person finds a moment later.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handler.ServeHTTP(w, r)
+		envois.Attendre(app)
+	})
 }
