@@ -153,7 +153,11 @@ func Prepare(app core.App, p Personne, m Message) (*Depart, error) {
 			envoi.Set("erreur", refus.Error())
 		}
 	}
-	if err := app.Save(envoi); err != nil {
+	// Every field comes from the code or the database, and this runs while
+	// the write lock is held: the generic validation is skipped, as for the
+	// registration itself (TestRegisteredRecordsPassValidation keeps this
+	// true).
+	if err := app.SaveNoValidate(envoi); err != nil {
 		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
 	}
 	if canal == CanalTelephone || refus != nil {
