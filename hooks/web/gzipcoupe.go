@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"sync"
 )
 
 // A cached page holding a value new at every showing (the form's signed
@@ -21,15 +22,26 @@ type pageTrouee struct {
 	compresses [][]byte // each part deflated; the last one ends the stream
 }
 
+// deflaters are reused: each holds hundreds of kilobytes of state, and a
+// rush of registrations empties the page cache at every one.
+var deflaters sync.Pool
+
 func newPageTrouee(body []byte, placeholder string) (*pageTrouee, error) {
 	p := &pageTrouee{parts: bytes.Split(body, []byte(placeholder))}
-	for i, part := range p.parts {
-		var buf bytes.Buffer
-		w, err := flate.NewWriter(&buf, flate.DefaultCompression)
-		if err != nil {
+	w, _ := deflaters.Get().(*flate.Writer)
+	if w == nil {
+		var err error
+		if w, err = flate.NewWriter(nil, flate.BestSpeed); err != nil {
 			return nil, err
 		}
-		if _, err := w.Write(part); err != nil {
+	}
+	defer deflaters.Put(w)
+	for i, part := range p.parts {
+		var buf bytes.Buffer
+		buf.Grow(len(part)/3 + 64)
+		w.Reset(&buf)
+		var err error
+		if _, err = w.Write(part); err != nil {
 			return nil, err
 		}
 		if i == len(p.parts)-1 {
