@@ -3,7 +3,11 @@
 // run (machines are noisy; ratios are what compare across runs).
 //
 //	make bench   # or: go run ./hooks/bench (go run ./hooks/bench recherche: the people search only,
-//	             # go run ./hooks/bench import: the beneficiaries' import only)
+//	             # go run ./hooks/bench import: the beneficiaries' import only,
+//	             # go run ./hooks/bench public: the public pages and registrations only)
+//
+// The binary is built with the bench tag: it serves at /_bench/ copies of
+// the public pages as static files, the baseline of the HTTP stack.
 package main
 
 import (
