@@ -151,3 +151,33 @@ func BenchmarkBaselineCreate(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSessionPage serves a public session page with its form through
+// the real router: from the page cache, with a new signed token in each
+// copy, compressed as browsers ask.
+func BenchmarkSessionPage(b *testing.B) {
+	app := testkit.EmptyApp(b)
+	if _, err := synth.Load(app, synth.Sizes{Structures: 2, Seances: 50, Inscriptions: 100}, testkit.Now()); err != nil {
+		b.Fatal(err)
+	}
+	Register(app, fstest.MapFS{"static/atelier.css": {Data: []byte("body{}")}})
+	handler := testkit.Handler(b, app)
+	seance, err := app.FindFirstRecordByFilter("seances", "publique = true && inscriptions_ouvertes = true")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, encoding := range []string{"gzip", "identity"} {
+		b.Run(encoding, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest(http.MethodGet, "/ateliers/"+seance.Id, nil)
+				req.Header.Set("Accept-Encoding", encoding)
+				handler.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatalf("status %d", rec.Code)
+				}
+			}
+		})
+	}
+}

@@ -406,7 +406,7 @@ func TestRegisteredRecordsPassValidation(t *testing.T) {
 			t.Fatalf("form %d: status %d\n%s", i, rec.Code, rec.Body.String())
 		}
 	}
-	for _, collection := range []string{"beneficiaires", "inscriptions"} {
+	for _, collection := range []string{"beneficiaires", "inscriptions", "envois"} {
 		records, err := s.app.FindAllRecords(collection)
 		if err != nil {
 			t.Fatal(err)

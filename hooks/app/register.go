@@ -45,6 +45,8 @@ func Register(app core.App, public fs.FS) {
 	inscriptions.RegisterLimites(app)
 	envois.RegisterSMS(app)
 	jobs.RegisterScheduler(app)
+	seances.RegisterDescriptions(app)
+	envois.RegisterFile(app)
 
 	cache := web.NewPageCache()
 	cache.InvalidateOnWrites(app)

@@ -68,6 +68,7 @@ func registerPages(se *core.ServeEvent, public fs.FS, cache *web.PageCache) erro
 	web.RegisterStructurePages(espace, pe)
 	web.RegisterCyclePages(se, espace, pe)
 
+	web.RegisterBenchStatic(se)
 	se.Router.GET("/{path...}", func(e *core.RequestEvent) error {
 		name := e.Request.PathValue("path")
 		if strings.HasPrefix(name, "api/") || name == "api" {

@@ -25,6 +25,15 @@ type MailCatcher struct {
 	server   *smtp.Server
 	mu       sync.Mutex
 	messages []Mail
+	delay    time.Duration
+}
+
+// SetDelay makes the server take d to accept each message: a slow mail
+// server.
+func (c *MailCatcher) SetDelay(d time.Duration) {
+	c.mu.Lock()
+	c.delay = d
+	c.mu.Unlock()
 }
 
 // Mail is one received message, decoded.
@@ -112,6 +121,10 @@ func (s *catcherSession) Data(r io.Reader) error {
 	}
 	m.From, m.To = s.from, s.to
 	m.AuthUser, m.AuthPassword = s.user, s.pass
+	s.catcher.mu.Lock()
+	delay := s.catcher.delay
+	s.catcher.mu.Unlock()
+	time.Sleep(delay)
 	s.catcher.mu.Lock()
 	s.catcher.messages = append(s.catcher.messages, m)
 	s.catcher.mu.Unlock()

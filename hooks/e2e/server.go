@@ -31,6 +31,10 @@ func RepoRoot() (string, error) {
 	return filepath.Dir(gomod), nil
 }
 
+// BuildTags are the build tags of the binary (make bench sets "bench"
+// before its first Start); the tests run the release build.
+var BuildTags string
+
 var (
 	buildOnce sync.Once
 	buildPath string
@@ -51,7 +55,7 @@ func Binary() (string, error) {
 			return
 		}
 		buildPath = filepath.Join(dir, "atelier")
-		cmd := exec.Command("go", "build", "-o", buildPath, ".")
+		cmd := exec.Command("go", "build", "-tags="+BuildTags, "-o", buildPath, ".")
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "GOTOOLCHAIN=auto", "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -130,6 +130,42 @@ func SendToPerson(app core.App, p Personne, m Message) Remise {
 	return Remise{Canal: canal, Err: err}
 }
 
+// Prepare records m to p with the change that causes it (app is then its
+// transaction) and returns the first attempt, for Envoyer once committed.
+// A message that cannot leave (staff phone the person, an SMS to a
+// landline or without a provider) is recorded with its outcome, and
+// nothing is returned.
+func Prepare(app core.App, p Personne, m Message) (*Depart, error) {
+	canal, n, err := Compose(p, m)
+	if err != nil {
+		return nil, err
+	}
+	envoi, err := newEnvoi(app, canal, n)
+	if err != nil {
+		return nil, err
+	}
+	var refus error
+	if canal == CanalSMS {
+		var tentatives int
+		if tentatives, refus = smsSansEnvoi(SMSOf(app), n); refus != nil {
+			envoi.Set("statut", "echec")
+			envoi.Set("tentatives", tentatives)
+			envoi.Set("erreur", refus.Error())
+		}
+	}
+	// Every field comes from the code or the database, and this runs while
+	// the write lock is held: the generic validation is skipped, as for the
+	// registration itself (TestRegisteredRecordsPassValidation keeps this
+	// true).
+	if err := app.SaveNoValidate(envoi); err != nil {
+		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
+	}
+	if canal == CanalTelephone || refus != nil {
+		return nil, nil
+	}
+	return &Depart{envoi: envoi, canal: canal, n: n}, nil
+}
+
 // SMSActif tells whether SMS really leave: without a provider, a person
 // with only a mobile is phoned by staff, and given a freed place directly
 // rather than offered it.

@@ -40,6 +40,18 @@ func SendEmail(app core.App, n Notification) error {
 // for retries, hidden from the API). Inside a transaction (app is then the
 // transaction), the row is written with what caused it, or not at all.
 func RecordMessage(app core.App, canal string, n Notification) (*core.Record, error) {
+	envoi, err := newEnvoi(app, canal, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Save(envoi); err != nil {
+		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
+	}
+	return envoi, nil
+}
+
+// newEnvoi is the record of a message, pending, not saved yet.
+func newEnvoi(app core.App, canal string, n Notification) (*core.Record, error) {
 	envois, err := app.FindCachedCollectionByNameOrId("envois")
 	if err != nil {
 		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
@@ -54,9 +66,6 @@ func RecordMessage(app core.App, canal string, n Notification) (*core.Record, er
 		"evenement": n.Evenement, "cible": n.Cible, "statut": statut, "tentatives": 0,
 		"texte": n.Texte, "html": n.HTML,
 	})
-	if err := app.Save(envoi); err != nil {
-		return nil, fmt.Errorf("record %s message: %w", n.Evenement, err)
-	}
 	return envoi, nil
 }
 

@@ -37,28 +37,61 @@ type InscriptionMail struct {
 }
 
 func NotifyInscription(app core.App, base string, inscription, person *core.Record) {
+	s, err := describeSeanceOf(app, inscription)
+	if err != nil {
+		app.Logger().Error("registration message: load", "inscription", inscription.Id, "error", err)
+		return
+	}
+	m, ok, err := inscriptionMessage(app, base, inscription, person, s)
+	if err != nil {
+		app.Logger().Error("registration message", "inscription", inscription.Id, "error", err)
+		return
+	}
+	if !ok {
+		return
+	}
+	logRemise(app, inscription, SendToPerson(app, PersonneDe(person), m))
+}
+
+// RecordInscription records the message of a registration just decided
+// with the registration itself (app is its transaction), s describing its
+// session; hand what it returns to Envoyer once committed.
+func RecordInscription(app core.App, base string, inscription, person *core.Record, s *seances.SeanceView) (*Depart, error) {
+	m, ok, err := inscriptionMessage(app, base, inscription, person, s)
+	if err != nil || !ok {
+		return nil, err
+	}
+	d, err := Prepare(app, PersonneDe(person), m)
+	if err != nil {
+		return nil, fmt.Errorf("registration message of %s: %w", inscription.Id, err)
+	}
+	return d, nil
+}
+
+// inscriptionMessage tells the person their registration: confirmed, or
+// their rank on the waiting list; ok is false when nobody needs it.
+func inscriptionMessage(app core.App, base string, inscription, person *core.Record, s *seances.SeanceView) (Message, bool, error) {
 	event, subject := "confirmation", "Inscription confirmée : "
 	intro := "Votre inscription est confirmée. Voici le récapitulatif."
 	rang := 0
 	if inscription.GetString("statut") == "liste_attente" {
 		var err error
 		if rang, err = seances.RangAttente(app, inscription); err != nil {
-			app.Logger().Error("registration message: waiting position", "inscription", inscription.Id, "error", err)
-			return
+			return Message{}, false, fmt.Errorf("waiting position: %w", err)
 		}
 		event, subject = "liste_attente", "Liste d'attente : "
 		intro = fmt.Sprintf("L'atelier est complet : vous êtes sur liste d'attente (rang %d). Si une place se libère, elle vous sera proposée et vous recevrez un message.",
 			rang)
 	}
 	if inscription.GetString("source") != "public" && CanalPour(PersonneDe(person)) == CanalTelephone {
-		return // registered by staff, who were talking with the person: nobody needs to phone them
+		return Message{}, false, nil // registered by staff, who were talking with the person: nobody needs to phone them
 	}
-	sendInscriptionMessage(app, base, inscription, person, event, subject, []string{intro}, func(s *seances.SeanceView, lien string) string {
+	return buildInscriptionMessage(base, inscription, person, s, event, subject, []string{intro}, func(s *seances.SeanceView, lien string) string {
 		if event == "liste_attente" {
 			return SMSListeAttente(s, rang, lien)
 		}
 		return SMSConfirmation(s, lien)
-	})
+	}), true, nil
 }
 
 func NotifyPromotion(app core.App, base string, inscription *core.Record) {
@@ -102,18 +135,29 @@ func sendInscriptionMessage(app core.App, base string, inscription, person *core
 		app.Logger().Error("registration message: load", "inscription", inscription.Id, "error", err)
 		return
 	}
+	m := buildInscriptionMessage(base, inscription, person, s, event, subject, intro, text)
+	logRemise(app, inscription, SendToPerson(app, PersonneDe(person), m))
+}
+
+func logRemise(app core.App, inscription *core.Record, r Remise) {
+	if r.Err != nil && !r.AAppeler() {
+		app.Logger().Error("registration message", "inscription", inscription.Id, "canal", r.Canal, "error", r.Err)
+	}
+}
+
+// buildInscriptionMessage is a message about a registration, with the
+// personal link (none without base) and the session's summary.
+func buildInscriptionMessage(base string, inscription, person *core.Record, s *seances.SeanceView, event, subject string, intro []string,
+	text func(s *seances.SeanceView, lien string) string) Message {
 	jeton, code := inscription.GetString("jeton"), inscription.GetString("code")
 	lien, smsLien := "", ""
 	if base != "" {
 		lien, smsLien = LienPersonnel(base, jeton), LienCourt(base, code, jeton)
 	}
-	r := SendToPerson(app, PersonneDe(person), Message{
+	return Message{
 		Structure: s.Structure.ID, Evenement: event, Cible: inscription.Id, Objet: Objet(subject, s.Titre, ""),
 		Mail: InscriptionMail{Prenom: person.GetString("prenom"), Lien: lien, Structure: s.Structure.Nom, Intro: intro, Recap: SeanceRecap(s)},
 		SMS:  text(s, smsLien),
-	})
-	if r.Err != nil && !r.AAppeler() {
-		app.Logger().Error("registration message", "inscription", inscription.Id, "canal", r.Canal, "error", r.Err)
 	}
 }
 

@@ -52,12 +52,9 @@ func SendSMS(app core.App, sms SMSSender, envoi *core.Record, n Notification) er
 	if sms == nil {
 		sms = NoSMS{}
 	}
-	if !contact.EstMobile(n.Destinataire) {
-		envoi.Set("tentatives", MaxTentatives-1) // the last attempt: never retried
-		return recordOutcome(app, envoi, n.Evenement, ErrNotMobile)
-	}
-	if !smsConfigured(sms) {
-		return recordOutcome(app, envoi, n.Evenement, sms.Send(n.Destinataire, n.Texte))
+	if tentatives, err := smsSansEnvoi(sms, n); err != nil {
+		envoi.Set("tentatives", tentatives-1)
+		return recordOutcome(app, envoi, n.Evenement, err)
 	}
 	// Past the structure's budget, the message does not leave (see sms.go).
 	if err := claimBudget(app, envoi, lsms.Segments(n.Texte)); err != nil {
@@ -68,6 +65,20 @@ func SendSMS(app core.App, sms SMSSender, envoi *core.Record, n Notification) er
 		return recordOutcome(app, envoi, n.Evenement, ErrBudgetSMS)
 	}
 	return recordOutcome(app, envoi, n.Evenement, sendCounted(sms, envoi, n))
+}
+
+// smsSansEnvoi is the outcome of an SMS known without sending it, and the
+// attempts it counts: a landline never receives it (the last attempt,
+// never retried); without a provider nothing leaves (one attempt, retried
+// once a provider is set).
+func smsSansEnvoi(sms SMSSender, n Notification) (int, error) {
+	if !contact.EstMobile(n.Destinataire) {
+		return MaxTentatives, ErrNotMobile
+	}
+	if !smsConfigured(sms) {
+		return 1, ErrNoSMSProvider
+	}
+	return 0, nil
 }
 
 const (

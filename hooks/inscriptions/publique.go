@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"atelier/hooks/beneficiaires"
+	"atelier/hooks/envois"
 	"atelier/hooks/journal"
 	"atelier/hooks/lib/contact"
 	"atelier/hooks/lib/formulaire"
@@ -96,8 +97,26 @@ func registerInTx(tx *inscriptionTx, job *inscriptionJob) (InscriptionResult, er
 		} else {
 			state.LastRank = result.Inscription.GetInt("rang_attente")
 		}
+		if result.depart, err = recordMessage(tx, state, result); err != nil {
+			return InscriptionResult{}, err
+		}
 	}
 	return result, nil
+}
+
+// recordMessage records, in the registration's transaction, the message
+// that tells the person; it leaves after the commit (see
+// runInscriptionBatch), so that a registration is never without it and
+// the request never waits for a mail server.
+func recordMessage(tx *inscriptionTx, state *seanceState, result InscriptionResult) (*envois.Depart, error) {
+	if tx.base == "" {
+		tx.base = envois.InstanceURL(tx)
+	}
+	vue, err := seances.DescribeSeanceKept(tx, state.ID)
+	if err != nil {
+		return nil, fmt.Errorf("describe session %s: %w", state.ID, err)
+	}
+	return envois.RecordInscription(tx, tx.base, result.Inscription, result.Person, vue)
 }
 
 func inscriptionBatcherOf(app core.App) *inscriptionBatcher {
@@ -129,6 +148,7 @@ func runInscriptionBatch(app core.App, batch []*inscriptionJob) {
 			if job.err != nil {
 				job.err = fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
 			}
+			envois.Envoyer(app, job.result.depart)
 		}
 		return
 	}
@@ -146,7 +166,9 @@ func runInscriptionBatch(app core.App, batch []*inscriptionJob) {
 		})
 		if job.err != nil {
 			job.result, job.err = InscriptionResult{}, fmt.Errorf("register for session %s: %w", job.seanceID, job.err)
+			continue
 		}
+		envois.Envoyer(app, job.result.depart)
 	}
 }
 
@@ -395,6 +417,7 @@ type InscriptionResult struct {
 	Inscription *core.Record
 	Person      *core.Record
 	Existing    bool // the same person was already registered
+	depart      *envois.Depart
 }
 
 // Refusals of a public registration, decided before any write.
@@ -419,6 +442,7 @@ type inscriptionTx struct {
 	core.App
 	states   map[string]*seanceState
 	prepared map[string]*dbx.Query
+	base     string // the Application URL, for the messages' links
 }
 
 const maxInscriptionBatch = 64

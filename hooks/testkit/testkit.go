@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"atelier/hooks/clock"
+	"atelier/hooks/envois"
 	_ "atelier/pb_migrations" // the schema under test
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -158,7 +159,12 @@ func Handler(t testing.TB, app core.App) http.Handler {
 	if err != nil {
 		t.Fatalf("build routes: %v", err)
 	}
-	return handler
+	// Messages recorded by a request leave after it, from a queue: the
+	// tests read what the person finds a moment later.
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		handler.ServeHTTP(w, r)
+		envois.Attendre(app)
+	})
 }
 
 // cheapPasswords hashes the fixture's staff passwords at bcrypt's lowest

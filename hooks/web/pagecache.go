@@ -19,6 +19,7 @@ type cachedPage struct {
 	status     int
 	plain      []byte
 	gzipped    []byte
+	trouee     *pageTrouee // a page with a value new at every showing, instead of plain and gzipped
 }
 
 type PageCache struct {

@@ -206,18 +206,13 @@ func (pe *pageEngine) renderCachedTitle(e *core.RequestEvent, key, page string, 
 
 // renderCachedFresh is renderCachedTitle for a page holding a value that
 // must be new at every showing (a signed form token): the page is cached
-// with placeholder, which fresh replaces in each copy sent, compressed then.
+// compressed around placeholder, and fresh's value is put in each copy
+// sent (see pageTrouee).
 func (pe *pageEngine) renderCachedFresh(e *core.RequestEvent, key, page string, load func() (string, any, error),
 	placeholder string, fresh func() string) error {
-	personalise := func(body []byte) []byte {
-		if fresh == nil {
-			return body
-		}
-		return bytes.ReplaceAll(body, []byte(placeholder), []byte(fresh()))
-	}
 	if cached, ok := pe.cache.get(key); ok {
-		if fresh != nil {
-			return pe.write(e, cached.status, personalise(cached.plain), nil)
+		if cached.trouee != nil {
+			return pe.writeTrouee(e, cached.status, cached.trouee, fresh())
 		}
 		return pe.write(e, cached.status, cached.plain, cached.gzipped)
 	}
@@ -230,14 +225,32 @@ func (pe *pageEngine) renderCachedFresh(e *core.RequestEvent, key, page string, 
 	if err != nil {
 		return err
 	}
-	var gzipped []byte
-	if fresh == nil {
-		if gzipped, err = gzipBytes(body); err != nil {
+	if fresh != nil {
+		trouee, err := newPageTrouee(body, placeholder)
+		if err != nil {
 			return fmt.Errorf("compress %s: %w", page, err)
 		}
+		pe.cache.put(key, generation, &cachedPage{status: http.StatusOK, trouee: trouee})
+		return pe.writeTrouee(e, http.StatusOK, trouee, fresh())
+	}
+	gzipped, err := gzipBytes(body)
+	if err != nil {
+		return fmt.Errorf("compress %s: %w", page, err)
 	}
 	pe.cache.put(key, generation, &cachedPage{status: http.StatusOK, plain: body, gzipped: gzipped})
-	return pe.write(e, http.StatusOK, personalise(body), gzipped)
+	return pe.write(e, http.StatusOK, body, gzipped)
+}
+
+// writeTrouee sends a copy of a page with holes, value in each.
+func (pe *pageEngine) writeTrouee(e *core.RequestEvent, status int, page *pageTrouee, value string) error {
+	if !acceptsGzip(e.Request) {
+		return pe.write(e, status, page.plain(value), nil)
+	}
+	gzipped, err := page.gzipped(value)
+	if err != nil {
+		return err
+	}
+	return pe.write(e, status, nil, gzipped)
 }
 
 func (pe *pageEngine) execute(e *core.RequestEvent, page, title string, data any) ([]byte, error) {

@@ -34,8 +34,21 @@ func formKey(app core.App) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("form key: %w", err)
 	}
+	// Derived once per secret: every showing of a session page and every
+	// registration needs it, up to three times.
+	if k, ok := app.Store().Get(formKeyKey).(derivedFormKey); ok && k.secret == c.AuthToken.Secret {
+		return k.key, nil
+	}
 	sum := sha256.Sum256([]byte("atelier formulaires publics\x00" + c.AuthToken.Secret))
+	app.Store().Set(formKeyKey, derivedFormKey{secret: c.AuthToken.Secret, key: sum[:]})
 	return sum[:], nil
+}
+
+const formKeyKey = "atelier.formKey"
+
+type derivedFormKey struct {
+	secret string
+	key    []byte
 }
 
 // RenduSigne is the token of the registration form of session seanceID

@@ -126,8 +126,7 @@ func InscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error {
 			return err
 		}
 		jeton := result.Inscription.GetString("jeton")
-		if !result.Existing {
-			envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
+		if !result.Existing { // its message was recorded with it, and leaves on its own
 			return e.Redirect(http.StatusSeeOther, "/inscription/"+jeton+"?confirmation=1")
 		}
 		if form.EmpreinteFormulaire != "" && result.Inscription.GetString("empreinte_formulaire") == form.EmpreinteFormulaire {
@@ -180,9 +179,6 @@ func registerHousehold(pe *pageEngine, e *core.RequestEvent, seanceID string, fo
 			envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
 		default:
 			line.Statut, line.Rang, line.Jeton = result.Inscription.GetString("statut"), result.Inscription.GetInt("rang_attente"), result.Inscription.GetString("jeton")
-			if !result.Existing {
-				envois.NotifyInscription(e.App, envois.InstanceURL(e.App), result.Inscription, result.Person)
-			}
 		}
 		lines = append(lines, line)
 	}

@@ -25,35 +25,72 @@ const (
 // EstGSM7 tells whether the text needs no Unicode encoding.
 func EstGSM7(text string) bool {
 	for _, r := range text {
-		if !strings.ContainsRune(gsm7Basic, r) && !strings.ContainsRune(gsm7Extension, r) {
+		if gsm7Cout(r) == 0 {
 			return false
 		}
 	}
 	return true
 }
 
+// gsm7Couts holds what each GSM-7 character costs, read once from the
+// tables: texts are measured again at each shortening (see envois.fitSMS).
+var gsm7Couts = func() map[rune]int {
+	m := map[rune]int{}
+	for _, r := range gsm7Basic {
+		m[r] = 1
+	}
+	for _, r := range gsm7Extension {
+		m[r] = 2
+	}
+	return m
+}()
+
+var gsm7ASCII = func() (t [128]int8) {
+	for r, n := range gsm7Couts {
+		if r < 128 {
+			t[r] = int8(n)
+		}
+	}
+	return t
+}()
+
+// gsm7Cout is the septets r costs in GSM-7, 0 when it is not in the alphabet.
+func gsm7Cout(r rune) int {
+	if r >= 0 && r < 128 {
+		return int(gsm7ASCII[r])
+	}
+	return gsm7Couts[r]
+}
+
 // Longueur is the text's length in the units of its encoding: GSM-7
 // septets (extension characters count two) or UCS-2 code units.
 func Longueur(text string) int {
-	if !EstGSM7(text) {
-		n := 0
-		for _, r := range text {
-			if r > 0xFFFF {
-				n += 2 // a surrogate pair
-			} else {
-				n++
-			}
-		}
-		return n
-	}
-	n := 0
-	for _, r := range text {
-		n++
-		if strings.ContainsRune(gsm7Extension, r) {
-			n++
-		}
-	}
+	n, _ := longueurs(text)
 	return n
+}
+
+// longueurs measures text in one pass: its length in the units of its
+// encoding and whether that encoding is GSM-7.
+func longueurs(text string) (int, bool) {
+	septets, units, gsm7 := 0, 0, true
+	for _, r := range text {
+		if r > 0xFFFF {
+			units += 2 // a surrogate pair
+		} else {
+			units++
+		}
+		if gsm7 {
+			c := gsm7Cout(r)
+			if c == 0 {
+				gsm7 = false
+			}
+			septets += c
+		}
+	}
+	if gsm7 {
+		return septets, true
+	}
+	return units, false
 }
 
 // Segments is the number of SMS the text is billed as.
@@ -61,9 +98,9 @@ func Segments(text string) int {
 	if text == "" {
 		return 0
 	}
-	n := Longueur(text)
+	n, gsm7 := longueurs(text)
 	one, part := MaxGSM7, MaxGSM7Part
-	if !EstGSM7(text) {
+	if !gsm7 {
 		one, part = MaxUnicode, MaxUnicodePart
 	}
 	if n <= one {
