@@ -341,6 +341,23 @@ func TestAgregatsEqualTheFullComputation(t *testing.T) {
 			a.Set("thematiques", []string{"insertion_professionnelle"})
 			c.save(t, a)
 		}},
+		{"a referral made, then answered « oui » at the next visit", func(t *testing.T) {
+			h := c.help(t, c.structures[1], 1, c.now.AddDate(0, -2, 0), c.person(t, 1))
+			h.Set("oriente", true)
+			c.save(t, h)
+			c.check(t, "the referral without answer")
+			c.record(t, "suivis_orientation", map[string]any{"accompagnement": h.Id, "reponse": "oui",
+				"date": dbTime(c.now), "conseiller": c.conseiller[1].Id})
+		}},
+		{"a structure's tag put on a help, then renamed", func(t *testing.T) {
+			tag := c.record(t, "etiquettes", map[string]any{"nom": "Partenaire CAF", "structure": c.structures[2]})
+			h := c.pick(t, "accompagnements", "structure = {:s}", dbx.Params{"s": c.structures[2]})
+			h.Set("etiquettes", []string{tag.Id})
+			c.save(t, h)
+			c.check(t, "the tag put on a help")
+			tag.Set("nom", "Partenaire CAF et MSA")
+			c.save(t, tag)
+		}},
 		{"a structure's time zone changed", func(t *testing.T) {
 			s, err := app.FindRecordById("structures", c.structures[0])
 			if err != nil {

@@ -59,6 +59,8 @@ type Agregat struct {
 	// besoins, lieux, durées) and the anonymous people's attributes.
 	Comptes map[string]map[string]int `json:"r,omitempty"`
 	Rappels map[string][2]int         `json:"p,omitempty"` // channel → attended, absent
+	// Orientations are the month's referrals by their latest answer.
+	Orientations Orientations `json:"o,omitempty"`
 	Vus     VusMois                   `json:"-"`           // stored apart: VusMois.Texte
 }
 
@@ -190,14 +192,22 @@ func Agreger(d *Donnees) map[CleAgregat]*Agregat {
 		day := DateDe(d.Local(s.Structure, s.Debut))
 		get(s.Structure, day).seance(s, day.Annee)
 	}
+	orientations := map[CleAgregat]Orientations{}
 	for i := range d.Accompagnements {
 		a := &d.Accompagnements[i]
 		day := DateDe(d.Local(a.Structure, a.Date))
 		get(a.Structure, day).accompagnement(a, day.Annee)
+		if a.Oriente {
+			k := CleAgregat{a.Structure, day.PremierDuMois()}
+			o := orientations[k]
+			o.compter(a.SuiviOrientation)
+			orientations[k] = o
+		}
 	}
 	out := make(map[CleAgregat]*Agregat, len(cumuls))
 	for k, c := range cumuls {
-		a := &Agregat{Structure: k.Structure, Mois: k.Mois, Chiffres: c.ch, Comptes: map[string]map[string]int{}}
+		a := &Agregat{Structure: k.Structure, Mois: k.Mois, Chiffres: c.ch, Comptes: map[string]map[string]int{},
+			Orientations: orientations[k]}
 		for cle, counts := range c.parCle {
 			for v, n := range counts {
 				if n == 0 {
@@ -280,6 +290,11 @@ func Assembler(aggs []*Agregat, f Filtre) *Resultat {
 		}
 	}
 	r := &Resultat{Filtre: f, Chiffres: periode.finir(), Repartitions: periode.repartitions(), Rappels: periode.lignesRappel()}
+	for _, a := range aggs {
+		if f.garde(a.Structure) && f.Periode.Contient(a.Mois) {
+			r.Orientations.ajouter(a.Orientations)
+		}
+	}
 	for i, c := range mois {
 		r.ParMois = append(r.ParMois, MoisChiffres{Mois: f.PremierMois().AjouterMois(i), Chiffres: c.finir()})
 	}

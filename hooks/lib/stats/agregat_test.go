@@ -45,6 +45,16 @@ func randomDonnees(t *testing.T, seed uint64) *Donnees {
 			p := people[r.IntN(len(people))]
 			a.Personne = &p
 		}
+		// referrals with every follow-up, and the 2025 model's counts
+		a.Oriente = r.IntN(3) == 0
+		if a.Oriente {
+			a.SuiviOrientation = pick("", "oui", "non", "pas_encore")
+		}
+		if r.IntN(2) == 0 {
+			a.ThematiquesDemarche = []string{pick("logement", "argent_impots")}
+			a.Etiquettes = []string{pick("CAF", "Mairie")}
+		}
+		a.Premier = r.IntN(4) == 0
 		d.Accompagnements = append(d.Accompagnements, a)
 	}
 	return d

@@ -40,17 +40,32 @@ func CompterOrientations(d *Donnees, f Filtre) Orientations {
 		if !a.Oriente || !d.AccompagnementDans(a, f) {
 			continue
 		}
-		o.Total++
-		switch a.SuiviOrientation {
-		case "oui":
-			o.Alle++
-		case "non":
-			o.PasAlle++
-		case "pas_encore":
-			o.PasEncore++
-		default:
-			o.SansReponse++
-		}
+		o.compter(a.SuiviOrientation)
 	}
 	return o
+}
+
+// compter counts one referral under its latest answer.
+func (o *Orientations) compter(reponse string) {
+	o.Total++
+	switch reponse {
+	case "oui":
+		o.Alle++
+	case "non":
+		o.PasAlle++
+	case "pas_encore":
+		o.PasEncore++
+	default:
+		o.SansReponse++
+	}
+}
+
+// ajouter adds the referrals of another month: each referral is counted
+// in the month of its help, so months add up.
+func (o *Orientations) ajouter(x Orientations) {
+	o.Total += x.Total
+	o.Alle += x.Alle
+	o.PasAlle += x.PasAlle
+	o.PasEncore += x.PasEncore
+	o.SansReponse += x.SansReponse
 }
