@@ -61,7 +61,7 @@ type Agregat struct {
 	Rappels map[string][2]int         `json:"p,omitempty"` // channel → attended, absent
 	// Orientations are the month's referrals by their latest answer.
 	Orientations Orientations `json:"o,omitempty"`
-	Vus     VusMois                   `json:"-"`           // stored apart: VusMois.Texte
+	Vus          VusMois      `json:"-"` // stored apart: VusMois.Texte
 }
 
 // VusMois are the people seen in a month. Stored apart from the JSON of
