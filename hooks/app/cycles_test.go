@@ -655,3 +655,46 @@ func TestCycleFormLimitsPerContactAndIP(t *testing.T) {
 		t.Errorf("fourth place for one IP address: %v", err)
 	}
 }
+
+// A cycle's form asks the questions of its first session to come; a
+// required answer missing refuses the form, keeps what was typed and
+// registers nobody; each session's registration keeps the answers to the
+// questions that session asks.
+func TestCycleFormAsksTheFirstSessionsQuestions(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	cycle, sessions := newCycle(t, s.app, 2, 3, 8)
+	for _, session := range sessions[:2] {
+		askQuestions(t, s.app, session.Id)
+	}
+	// The last session asks only the yes/no question.
+	setFields(t, s.app, "seances", sessions[2].Id, map[string]any{"questions": smartphoneQuestions[2:]})
+	page := "/cycles/" + cycle.Id
+	expectBody(t, s.get(page), http.StatusOK, []string{questionSmartphone, questionAttente, questionAide, `name="reponse_0"`}, nil)
+
+	before := s.count("inscriptions")
+	form := withRendu(t, s.app, "cycle:"+cycle.Id, person("Camille", "Questionnee", "", "camille.q@example.org"))
+	form.Set("reponse_1", reponseLibre)
+	expectBody(t, s.post(page+"/inscription", form), http.StatusUnprocessableEntity,
+		[]string{`id="erreur-reponse_0"`, reponseLibre, "Questionnee"}, nil)
+	if n := s.count("inscriptions"); n != before {
+		t.Fatalf("%d registrations after a missing answer, want %d", n, before)
+	}
+
+	form.Set("reponse_0", "iPhone")
+	form.Set("reponse_2", "oui")
+	if rec := s.post(page+"/inscription", form); rec.Code != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", rec.Code, rec.Body.String())
+	}
+	for i, session := range sessions {
+		r, err := s.app.FindFirstRecordByFilter("inscriptions", "seance = {:s} && cycle = {:c}", dbx.Params{"s": session.Id, "c": cycle.Id})
+		if err != nil {
+			t.Fatalf("session %d: %v", i, err)
+		}
+		if i < 2 {
+			expectReponses(t, reponsesOf(t, s.app, r.Id), questionSmartphone+"=iPhone", questionAttente+"="+reponseLibre, questionAide+"=Oui")
+		} else {
+			expectReponses(t, reponsesOf(t, s.app, r.Id), questionAide+"=Oui")
+		}
+	}
+}

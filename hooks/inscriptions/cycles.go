@@ -108,6 +108,7 @@ func RegisterCycle(app core.App, cycleID string, f InscriptionForm, now time.Tim
 		result.Person = person
 		result.Rows, err = placeCycle(txApp, nil, cycle, sessions, person, now, map[string]any{
 			"source": "public", "inscrit_par": f.InscritPar, "empreinte_ip": f.EmpreinteIP, "empreinte_formulaire": f.EmpreinteFormulaire,
+			"reponses": f.Reponses,
 		})
 		return err
 	})
@@ -194,6 +195,9 @@ func placeCycle(tx core.App, auth, cycle *core.Record, sessions []*core.Record, 
 		changes := map[string]any{"cycle": cycle.Id, "statut": statut, "rang_attente": rang, "jeton": NewToken()}
 		for k, v := range fields {
 			changes[k] = v
+		}
+		if rs, ok := changes["reponses"].([]seances.Reponse); ok {
+			changes["reponses"] = seances.ReponsesPour(seances.QuestionsOf(s), rs)
 		}
 		r := existing
 		switch {

@@ -30,6 +30,17 @@ type CycleView struct {
 	Records                []*core.Record // the sessions shown, in order
 }
 
+// Questions are what the cycle's form asks: the questions of its first
+// session still to come (planning a series copies them to each session).
+// Each registration of the cycle keeps the answers its session asks
+// (ReponsesPour).
+func (c CycleView) Questions() []Question {
+	if len(c.Records) == 0 {
+		return nil
+	}
+	return QuestionsOf(c.Records[0])
+}
+
 // Complet tells a cycle whose registration goes to the waiting list.
 func (c CycleView) Complet() bool { return c.Places.Restantes == 0 }
 

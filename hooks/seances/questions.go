@@ -461,3 +461,16 @@ func RegisterQuestions(app core.App) {
 func frenchFieldError(field, message string) error {
 	return validation.Errors{field: model.FrenchError(field, message)}
 }
+
+// ReponsesPour keeps the answers to questions that qs asks: a cycle's
+// answers are stored on each session's registration, which keeps those of
+// its own questions.
+func ReponsesPour(qs []Question, rs []Reponse) []Reponse {
+	var out []Reponse
+	for _, r := range rs {
+		if slices.ContainsFunc(qs, func(q Question) bool { return q.Libelle == r.Question }) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 
 	"github.com/pocketbase/dbx"
@@ -50,6 +51,15 @@ type cyclePageData struct {
 	Errors         formulaire.Erreurs
 	PrivacyVersion string
 	Rendu          string
+}
+
+// Questions are the cycle's registration questions as the form asks
+// them, with what the person typed and the messages.
+func (d cyclePageData) Questions() []seances.ChampQuestion {
+	if d.Cycle == nil {
+		return nil
+	}
+	return seances.ChampsQuestions(d.Cycle.Questions(), d.Form.Valeurs, d.Errors)
 }
 
 func loadCyclePage(e *core.RequestEvent, data *cyclePageData) error {
@@ -110,7 +120,13 @@ func cycleInscriptionPostHandler(pe *pageEngine) func(*core.RequestEvent) error 
 		if problem != "" {
 			kept = ""
 		}
-		if errs := form.Validate(); len(errs) > 0 {
+		errs := form.Validate()
+		shown, err := seances.LoadPublicCycle(e.App, id, now)
+		if err != nil {
+			return err
+		}
+		maps.Copy(errs, form.CheckQuestions(shown.Questions()))
+		if len(errs) > 0 {
 			return answer(http.StatusUnprocessableEntity, cyclePageData{Form: form, Errors: errs, Rendu: kept})
 		}
 		if problem != "" {
