@@ -89,14 +89,16 @@ func lieuOptions(app core.App, filter HomeFilter, now time.Time) ([]lieuOption, 
 		Value string `db:"value"`
 		Label string `db:"label"`
 	}
-	// From the few places and structures, keep those with an upcoming public
-	// session: cheaper than a DISTINCT over every session.
-	upcoming := `EXISTS (SELECT 1 FROM seances s JOIN ateliers a ON a.id = s.atelier
-		WHERE s.%s = %s.id AND ` + PublicUpcomingWhere + `)`
-	err := app.DB().NewQuery(`SELECT DISTINCT 'c' AS kind, l.commune AS value, l.commune AS label FROM lieux l
-			WHERE l.commune != '' AND ` + fmt.Sprintf(upcoming, "lieu", "l") + `
+	// One pass over the upcoming public sessions (an index range), then the
+	// places and structures they use. An EXISTS per place or structure looked
+	// good with few sessions but read every upcoming session once per place:
+	// about a second for a region's 1,000 places and 10,000 sessions.
+	err := app.DB().NewQuery(`WITH up AS (SELECT DISTINCT s.lieu, s.structure
+			FROM seances s JOIN ateliers a ON a.id = s.atelier WHERE ` + PublicUpcomingWhere + `)
+		SELECT DISTINCT 'c' AS kind, l.commune AS value, l.commune AS label FROM lieux l
+			WHERE l.commune != '' AND l.id IN (SELECT lieu FROM up)
 		UNION SELECT 's' AS kind, st.slug AS value, st.nom AS label FROM structures st
-			WHERE ` + fmt.Sprintf(upcoming, "structure", "st") + `
+			WHERE st.id IN (SELECT structure FROM up)
 		ORDER BY kind, label`).Bind(params).All(&rows)
 	if err != nil {
 		return nil, fmt.Errorf("list communes and structures: %w", err)

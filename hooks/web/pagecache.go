@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,11 +27,23 @@ type PageCache struct {
 	generation atomic.Uint64
 	mu         sync.RWMutex
 	entries    map[string]*cachedPage
+	building   map[string]*pageBuild // by key and generation, guarded by mu
 	now        func() time.Time
 }
 
+// pageBuild is one rendering of a missing page that visitors asking for it
+// at the same time wait for, instead of each rendering it again: after a
+// change, 50 visitors of a region's home page would otherwise run its
+// queries 50 times at once and all wait for the slowest.
+type pageBuild struct {
+	waiting int // visitors waiting for it, guarded by PageCache.mu
+	done    chan struct{}
+	page    *cachedPage
+	err     error
+}
+
 func NewPageCache() *PageCache {
-	return &PageCache{entries: map[string]*cachedPage{}, now: time.Now}
+	return &PageCache{entries: map[string]*cachedPage{}, building: map[string]*pageBuild{}, now: time.Now}
 }
 
 // InvalidateOnWrites forgets every cached page after any committed change
@@ -60,10 +73,47 @@ func (c *PageCache) get(key string) (*cachedPage, bool) {
 	c.mu.RLock()
 	p, ok := c.entries[key]
 	c.mu.RUnlock()
-	if !ok || p.generation != c.generation.Load() || c.now().After(p.expires) {
+	if !ok || !c.valid(p) {
 		return nil, false
 	}
 	return p, true
+}
+
+func (c *PageCache) valid(p *cachedPage) bool {
+	return p.generation == c.generation.Load() && !c.now().After(p.expires)
+}
+
+// build returns the page of key rendered once by render for every caller
+// asking at the same time, and keeps it if the data has not changed since.
+func (c *PageCache) build(key string, render func() (*cachedPage, error)) (*cachedPage, error) {
+	generation := c.generation.Load()
+	flight := key + "\x00" + strconv.FormatUint(generation, 10)
+	c.mu.Lock()
+	if p, ok := c.entries[key]; ok && c.valid(p) { // kept since the caller looked
+		c.mu.Unlock()
+		return p, nil
+	}
+	if b, ok := c.building[flight]; ok {
+		b.waiting++
+		c.mu.Unlock()
+		<-b.done
+		return b.page, b.err
+	}
+	b := &pageBuild{done: make(chan struct{})}
+	c.building[flight] = b
+	c.mu.Unlock()
+
+	defer func() {
+		c.mu.Lock()
+		delete(c.building, flight)
+		c.mu.Unlock()
+		close(b.done)
+	}()
+	b.page, b.err = render()
+	if b.err == nil {
+		c.put(key, generation, b.page)
+	}
+	return b.page, b.err
 }
 
 // put stores a page rendered while the data was at generation; a page

@@ -208,37 +208,47 @@ func (pe *pageEngine) renderCachedTitle(e *core.RequestEvent, key, page string, 
 // must be new at every showing (a signed form token): the page is cached
 // compressed around placeholder, and fresh's value is put in each copy
 // sent (see pageTrouee).
-func (pe *pageEngine) renderCachedFresh(e *core.RequestEvent, key, page string, load func() (string, any, error),
+func (pe *pageEngine) renderCachedFresh(e *core.RequestEvent, key, pageName string, load func() (string, any, error),
 	placeholder string, fresh func() string) error {
-	if cached, ok := pe.cache.get(key); ok {
-		if cached.trouee != nil {
-			return pe.writeTrouee(e, cached.status, cached.trouee, fresh())
+	page, ok := pe.cache.get(key)
+	if !ok {
+		var err error
+		if page, err = pe.renderOnce(e, key, pageName, load, placeholder, fresh != nil); err != nil {
+			return err
 		}
-		return pe.write(e, cached.status, cached.plain, cached.gzipped)
 	}
-	generation := pe.cache.generation.Load()
-	title, data, err := load()
-	if err != nil {
-		return err
+	if page.trouee != nil {
+		return pe.writeTrouee(e, page.status, page.trouee, fresh())
 	}
-	body, err := pe.execute(e, page, title, data)
-	if err != nil {
-		return err
-	}
-	if fresh != nil {
-		trouee, err := newPageTrouee(body, placeholder)
+	return pe.write(e, page.status, page.plain, page.gzipped)
+}
+
+// renderOnce renders a missing page once for every visitor asking for it
+// at the same time (PageCache.build), and keeps it.
+func (pe *pageEngine) renderOnce(e *core.RequestEvent, key, pageName string, load func() (string, any, error),
+	placeholder string, trouee bool) (*cachedPage, error) {
+	return pe.cache.build(key, func() (*cachedPage, error) {
+		title, data, err := load()
 		if err != nil {
-			return fmt.Errorf("compress %s: %w", page, err)
+			return nil, err
 		}
-		pe.cache.put(key, generation, &cachedPage{status: http.StatusOK, trouee: trouee})
-		return pe.writeTrouee(e, http.StatusOK, trouee, fresh())
-	}
-	gzipped, err := gzipBytes(body)
-	if err != nil {
-		return fmt.Errorf("compress %s: %w", page, err)
-	}
-	pe.cache.put(key, generation, &cachedPage{status: http.StatusOK, plain: body, gzipped: gzipped})
-	return pe.write(e, http.StatusOK, body, gzipped)
+		body, err := pe.execute(e, pageName, title, data)
+		if err != nil {
+			return nil, err
+		}
+		if trouee {
+			holes, err := newPageTrouee(body, placeholder)
+			if err != nil {
+				return nil, fmt.Errorf("compress %s: %w", pageName, err)
+			}
+			return &cachedPage{status: http.StatusOK, trouee: holes}, nil
+		}
+		gzipped, err := gzipBytes(body)
+		if err != nil {
+			return nil, fmt.Errorf("compress %s: %w", pageName, err)
+		}
+		return &cachedPage{status: http.StatusOK, plain: body, gzipped: gzipped}, nil
+	})
 }
 
 // writeTrouee sends a copy of a page with holes, value in each.
