@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -444,5 +446,63 @@ func TestAgregatsAreNoAPICollection(t *testing.T) {
 		if rec.Code != http.StatusNotFound {
 			t.Errorf("%q: status %d, want 404", user, rec.Code)
 		}
+	}
+}
+
+// The scheduler counts the months of the last year ahead of readers: at
+// start-up after an upgrade of the counting code, and each night. What it
+// stores equals the full computation, and it stops when asked to.
+func TestWarmAgregatsCountsTheLastYearAhead(t *testing.T) {
+	t.Parallel()
+	c := newAgregatsCase(t)
+	ctx := context.Background()
+	waiting := func() int {
+		t.Helper()
+		var n int
+		if err := c.app.DB().NewQuery(`SELECT count(*) FROM agregats WHERE version != calcule
+			OR empreinte != (SELECT empreinte FROM agregats WHERE version = calcule ORDER BY mois DESC LIMIT 1)`).Row(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	first, err := statistiques.WarmAgregats(ctx, c.app, c.now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	months := (statistiques.WarmMonths + 2) * len(c.structures) // the window spans 14 or 15 months
+	if first < months-len(c.structures) || first > months {
+		t.Fatalf("a first run counted %d months, want about %d (every month of the window, every structure)", first, months)
+	}
+	if n := waiting(); n != 0 {
+		t.Fatalf("%d months left stale after warming", n)
+	}
+	if again, err := statistiques.WarmAgregats(ctx, c.app, c.now); err != nil || again != 0 {
+		t.Fatalf("a second run counted %d months (%v), want 0", again, err)
+	}
+
+	if _, err := c.app.DB().NewQuery(`UPDATE agregats SET empreinte = 'version-ancienne'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if upgraded, err := statistiques.WarmAgregats(ctx, c.app, c.now); err != nil || upgraded != first {
+		t.Fatalf("after an upgrade, counted %d months (%v), want %d", upgraded, err, first)
+	}
+	i := c.pick(t, "inscriptions", "statut = 'absent'", nil)
+	i.Set("statut", "present")
+	c.save(t, i)
+	if after, err := statistiques.WarmAgregats(ctx, c.app, c.now); err != nil || after < 1 {
+		t.Fatalf("after a late attendance, counted %d months (%v), want its month", after, err)
+	}
+	if n := waiting(); n != 0 {
+		t.Fatalf("%d months left stale after warming", n)
+	}
+	c.check(t, "the months warmed by the scheduler")
+
+	if _, err := c.app.DB().NewQuery(`UPDATE agregats SET empreinte = 'version-ancienne'`).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	stopped, cancel := context.WithCancel(ctx)
+	cancel()
+	if n, err := statistiques.WarmAgregats(stopped, c.app, c.now); !errors.Is(err, context.Canceled) || n != 0 {
+		t.Fatalf("a stopped run counted %d months (%v), want 0 and context.Canceled", n, err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"atelier/hooks/envois"
 	"atelier/hooks/rapports"
 	"atelier/hooks/rgpd"
+	"atelier/hooks/statistiques"
 )
 
 // The scheduler runs Atelier's background jobs while `atelier serve` runs:
@@ -78,11 +79,18 @@ func SchedulerJobs() []scheduledJob {
 		// old messages writes in batches, and a night missed is made up by
 		// the next one.
 		{"conservation", gocron.CronJob(retentionAt, false), runDailyRetention, false},
+		// At start-up (after an upgrade of the counting code every month is
+		// stale) and after the night's retention: the statistics pages then
+		// find their months counted.
+		{"agregats", gocron.CronJob(warmAt, false), runWarmAgregats, true},
 	}
 }
 
 // retentionAt is 02:30 UTC every day (03:30 or 04:30 in Paris).
 const retentionAt = "30 2 * * *"
+
+// warmAt is 03:15 UTC every day, after the retention.
+const warmAt = "15 3 * * *"
 
 func NewScheduler(app core.App, opts SchedulerOptions) (*scheduler, error) {
 	s := &scheduler{app: app, clock: opts.Clock, sms: opts.SMS}
@@ -207,6 +215,14 @@ func runDailyRetention(_ context.Context, s *scheduler, now time.Time) error {
 	if r.Anonymises+r.JetonsEffaces+r.EnvoisSupprimes > 0 {
 		s.app.Logger().Info("retention", "anonymised", r.Anonymises, "tokens_erased", r.JetonsEffaces,
 			"messages_deleted", r.EnvoisSupprimes)
+	}
+	return err
+}
+
+func runWarmAgregats(ctx context.Context, s *scheduler, now time.Time) error {
+	n, err := statistiques.WarmAgregats(ctx, s.app, now)
+	if n > 0 {
+		s.app.Logger().Info("monthly aggregates counted", "months", n)
 	}
 	return err
 }

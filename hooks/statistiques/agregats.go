@@ -1,11 +1,13 @@
 package statistiques
 
 import (
+	"context"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -158,21 +160,46 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 	return out, nil
 }
 
-// refreshAgregats counts stale months in full, in one read of the stale
-// structures over the stale months' range (never more than the full
-// computation of the request would read), and stores each month whose
-// version is still the one read (0: the row is created). It returns the
-// aggregates with activity.
+// refreshChunk is how many structures refreshAgregats reads at once: a
+// region's year of 500 structures read at once held gigabytes (after an
+// upgrade every month is stale); two at a time hold a few megabytes,
+// and the equality test, with three structures, crosses a boundary.
+const refreshChunk = 2
+
+// refreshAgregats counts stale months in full, a few structures at a time
+// (each over its stale months' range, never more than the full computation
+// of the request would read), and stores each month whose version is still
+// the one read (0: the row is created). It returns the aggregates with
+// activity.
 func refreshAgregats(app core.App, stale map[stats.CleAgregat]int64) ([]*stats.Agregat, error) {
-	var structures []string
-	seen := map[string]bool{}
+	byStructure := map[string]map[stats.CleAgregat]int64{}
+	for k, v := range stale {
+		if byStructure[k.Structure] == nil {
+			byStructure[k.Structure] = map[stats.CleAgregat]int64{}
+		}
+		byStructure[k.Structure][k] = v
+	}
+	structures := slices.Sorted(maps.Keys(byStructure))
+	var out []*stats.Agregat
+	for chunk := range slices.Chunk(structures, refreshChunk) {
+		part := map[stats.CleAgregat]int64{}
+		for _, s := range chunk {
+			maps.Copy(part, byStructure[s])
+		}
+		computed, err := refreshStructures(app, chunk, part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, computed...)
+	}
+	return out, nil
+}
+
+// refreshStructures counts the stale months of a few structures in one read.
+func refreshStructures(app core.App, structures []string, stale map[stats.CleAgregat]int64) ([]*stats.Agregat, error) {
 	var du, au stats.Date
 	first := true
 	for k := range stale {
-		if !seen[k.Structure] {
-			seen[k.Structure] = true
-			structures = append(structures, k.Structure)
-		}
 		if first || k.Mois.Avant(du) {
 			du = k.Mois
 		}
@@ -181,7 +208,6 @@ func refreshAgregats(app core.App, stale map[stats.CleAgregat]int64) ([]*stats.A
 		}
 		first = false
 	}
-	slices.Sort(structures)
 	// A missing month is created stale at version 1 before the data is
 	// read, so that a mark landing meanwhile leaves it stale.
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -346,4 +372,68 @@ func RebuildAgregats(app core.App) error {
 		}
 	}
 	return nil
+}
+
+// WarmMonths is how many months back WarmAgregats counts: the statistics
+// page's « 12 derniers mois », and the month before for the monthly report.
+const WarmMonths = 13
+
+// WarmAgregats counts the stale or missing months of the last WarmMonths
+// months (in the mainland's calendar, a day more on each side for the
+// other zones) for every structure, a few structures at a time, so that a
+// reader does not wait for them: after an upgrade of the counting code,
+// every month of a region is stale and counting them on the first visit
+// took a minute at 500 structures. It stops between structures when ctx
+// ends and returns how many months it counted.
+func WarmAgregats(ctx context.Context, app core.App, now time.Time) (int, error) {
+	var structures []string
+	if err := app.DB().Select("id").From("structures").OrderBy("id").Column(&structures); err != nil {
+		return 0, fmt.Errorf("warm monthly aggregates: %w", err)
+	}
+	today := stats.DateDe(now.In(frfmt.Location("")))
+	du := today.AjouterJours(-1).AjouterMois(-WarmMonths).PremierDuMois()
+	au := today.AjouterJours(1)
+	counted := 0
+	for chunk := range slices.Chunk(structures, refreshChunk) {
+		if err := ctx.Err(); err != nil {
+			return counted, err
+		}
+		n, err := countStale(app, chunk, du, au)
+		if err != nil {
+			return counted, err
+		}
+		if n == 0 {
+			continue
+		}
+		if _, err := LoadAgregats(app, chunk, du, au); err != nil {
+			return counted, fmt.Errorf("warm monthly aggregates: %w", err)
+		}
+		counted += n
+	}
+	return counted, nil
+}
+
+// countStale is how many months of the structures from du's to au's are
+// stale or missing (months without activity are stored empty once
+// counted, so a missing month has never been counted).
+func countStale(app core.App, structures []string, du, au stats.Date) (int, error) {
+	if err := drainMarques(app); err != nil {
+		return 0, err
+	}
+	ids := make([]any, len(structures))
+	for i, id := range structures {
+		ids[i] = id
+	}
+	var current int
+	err := app.DB().Select("count(*)").From("agregats").
+		Where(dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)),
+			dbx.NewExp("version = calcule AND empreinte = {:e}", dbx.Params{"e": empreinte}))).Row(&current)
+	if err != nil {
+		return 0, fmt.Errorf("warm monthly aggregates: %w", err)
+	}
+	months := 0
+	for m := du.PremierDuMois(); !au.Avant(m); m = m.AjouterMois(1) {
+		months++
+	}
+	return months*len(structures) - current, nil
 }

@@ -225,9 +225,8 @@ func Agreger(d *Donnees) map[CleAgregat]*Agregat {
 			}
 			a.Rappels[canal] = [2]int{l.Inscriptions, l.Absents}
 		}
-		for _, v := range c.vus {
-			p := v.personne
-			a.Vus = append(a.Vus, VuMois{ID: p.ID, AnneeNaissance: p.AnneeNaissance, Genre: p.Genre, StatutSocial: p.StatutSocial, Commune: p.Commune})
+		for _, v := range c.vus.personnes {
+			a.Vus = append(a.Vus, *v.personne)
 		}
 		out[k] = a
 	}
@@ -274,9 +273,9 @@ func Assembler(aggs []*Agregat, f Filtre) *Resultat {
 			nMois[i] += len(a.Vus)
 		}
 	}
-	periode.vus = make(map[string]vu, nPeriode)
+	periode.vus = newVus(true, nPeriode)
 	for i := range mois {
-		mois[i].vus = make(map[string]vu, nMois[i])
+		mois[i].vus = newVus(false, nMois[i])
 	}
 	for _, a := range aggs {
 		if !f.garde(a.Structure) {
@@ -321,9 +320,10 @@ func addChiffres(dst *Chiffres, src Chiffres) {
 func (c *cumul) ajouter(a *Agregat) {
 	x := a.Chiffres
 	addChiffres(&c.ch, x)
-	for _, v := range a.Vus {
-		c.voir(Personne{ID: v.ID, AnneeNaissance: v.AnneeNaissance, Genre: v.Genre, StatutSocial: v.StatutSocial, Commune: v.Commune},
-			a.Mois.Annee)
+	for i := range a.Vus {
+		if slot := c.vus.voir(a.Vus[i].ID, a.Mois.Annee); slot != nil {
+			slot.personne = &a.Vus[i]
+		}
 	}
 	if !c.details {
 		return

@@ -187,15 +187,54 @@ func Calculer(d *Donnees, f Filtre) *Resultat {
 // vu is a beneficiary seen in the period, with the year of their last
 // activity (their age bracket is computed as of that year).
 type vu struct {
-	personne Personne
+	personne *VuMois
 	annee    int
 }
+
+// vus are the distinct people seen. A region's year sees about a million
+// people, added from every month's aggregate: the map holds only an index
+// into personnes, each holding a pointer to attributes already in memory,
+// and only the period's breakdowns keep them (the months need a count).
+// Whole people in the map made a year of 500 structures take a second
+// and a gigabyte.
+type vus struct {
+	index     map[string]int32 // person ID → index in personnes, or -1 without details
+	personnes []vu
+	details   bool
+}
+
+func newVus(details bool, capacity int) vus {
+	return vus{index: make(map[string]int32, capacity), details: details}
+}
+
+// voir notes person id seen in a given year. It returns where to put the
+// person's attributes when they are needed and not yet known for their
+// latest year, else nil.
+func (v *vus) voir(id string, annee int) *vu {
+	i, ok := v.index[id]
+	switch {
+	case !v.details:
+		if !ok {
+			v.index[id] = -1
+		}
+	case !ok:
+		v.index[id] = int32(len(v.personnes))
+		v.personnes = append(v.personnes, vu{annee: annee})
+		return &v.personnes[len(v.personnes)-1]
+	case annee > v.personnes[i].annee:
+		v.personnes[i].annee = annee
+		return &v.personnes[i]
+	}
+	return nil
+}
+
+func (v *vus) len() int { return len(v.index) }
 
 // cumul accumulates the activities of a period; details adds the
 // breakdowns (the months of the series only need the figures).
 type cumul struct {
 	ch       Chiffres
-	vus      map[string]vu
+	vus      vus
 	details  bool
 	parCle   map[string]map[string]int // breakdown key → value → count
 	communes map[string]*Ligne         // folded commune → row
@@ -203,7 +242,7 @@ type cumul struct {
 }
 
 func newCumul(details bool) *cumul {
-	c := &cumul{vus: map[string]vu{}, details: details}
+	c := &cumul{vus: newVus(details, 0), details: details}
 	if details {
 		c.parCle = map[string]map[string]int{}
 		for _, k := range []string{RepThematiques, RepBesoins, RepLieux, RepDurees, RepAges, RepGenres, RepStatuts,
@@ -243,7 +282,7 @@ func (c *cumul) seance(s *Seance, annee int) {
 		case "present":
 			presents++
 			c.ch.Presents++
-			c.voir(ins.Personne, annee)
+			c.voir(&ins.Personne, annee)
 		case "absent":
 			c.ch.Absents++
 		default:
@@ -281,7 +320,7 @@ func (c *cumul) accompagnement(a *Accompagnement, annee int) {
 	c.ch.MinIndividuels += a.DureeMinutes
 	c.ch.MinMediation += a.DureeMinutes
 	if a.Personne != nil {
-		c.voir(*a.Personne, annee)
+		c.voir(a.Personne, annee)
 	} else {
 		c.anonymes(1, a.TrancheAge, a.Genre, a.StatutSocial)
 	}
@@ -307,9 +346,9 @@ func (c *cumul) accompagnement(a *Accompagnement, annee int) {
 }
 
 // voir notes a registered beneficiary met in the period.
-func (c *cumul) voir(p Personne, annee int) {
-	if prev, ok := c.vus[p.ID]; !ok || annee > prev.annee {
-		c.vus[p.ID] = vu{p, annee}
+func (c *cumul) voir(p *Personne, annee int) {
+	if slot := c.vus.voir(p.ID, annee); slot != nil {
+		slot.personne = &VuMois{ID: p.ID, AnneeNaissance: p.AnneeNaissance, Genre: p.Genre, StatutSocial: p.StatutSocial, Commune: p.Commune}
 	}
 }
 
@@ -357,13 +396,13 @@ func orNC(v string) string {
 // finir completes the figures with the unique people.
 func (c *cumul) finir() Chiffres {
 	ch := c.ch
-	ch.Beneficiaires = len(c.vus)
-	ch.Personnes += len(c.vus)
+	ch.Beneficiaires = c.vus.len()
+	ch.Personnes += c.vus.len()
 	return ch
 }
 
 func (c *cumul) repartitions() []Repartition {
-	for _, v := range c.vus {
+	for _, v := range c.vus.personnes {
 		p := v.personne
 		c.parCle[RepAges][referentiel.TrancheAgeDeNaissance(p.AnneeNaissance, v.annee)]++
 		c.parCle[RepGenres][orNC(p.Genre)]++
