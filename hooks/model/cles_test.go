@@ -1,12 +1,8 @@
 package model_test
 
 import (
-	"context"
-	"database/sql"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -24,23 +20,7 @@ func TestPersonalKeysAreFoundThroughTheirIndexes(t *testing.T) {
 	t.Parallel()
 	app := testkit.NewApp(t)
 	model.RegisterCodeInscription(app)
-	var mu sync.Mutex
-	var statements []string
-	recording := true
-	for _, builder := range []dbx.Builder{app.ConcurrentDB(), app.NonconcurrentDB()} {
-		db, ok := builder.(*dbx.DB)
-		if !ok {
-			t.Fatal("the database is not a *dbx.DB")
-		}
-		db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) {
-			mu.Lock()
-			if recording {
-				statements = append(statements, sql)
-			}
-			mu.Unlock()
-		}
-		defer func() { db.QueryLogFunc = nil }()
-	}
+	recorded := testkit.RecordStatements(t, app)
 
 	if r, err := model.FindByToken(app, testkit.SecretJeton); err != nil || r.GetString("code") != testkit.SecretCode {
 		t.Fatalf("FindByToken: %v", err)
@@ -65,30 +45,14 @@ func TestPersonalKeysAreFoundThroughTheirIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	mu.Lock()
-	recording = false
-	mu.Unlock()
 	checked := map[string]bool{}
+	statements := recorded()
 	for _, statement := range statements {
 		for _, column := range []string{"jeton", "code"} {
 			if !strings.Contains(statement, "FROM `inscriptions`") || !strings.Contains(statement, "`"+column+"`='") {
 				continue
 			}
-			var plan []struct {
-				ID     int    `db:"id"`
-				Parent int    `db:"parent"`
-				Unused int    `db:"notused"`
-				Detail string `db:"detail"`
-			}
-			if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + statement).All(&plan); err != nil {
-				t.Fatalf("plan of %s: %v", statement, err)
-			}
-			want := "INDEX idx_inscriptions_" + column + " "
-			found := false
-			for _, step := range plan {
-				found = found || strings.Contains(step.Detail, want)
-			}
-			if !found {
+			if plan := testkit.QueryPlan(t, app, statement); !testkit.PlanUses(plan, "INDEX idx_inscriptions_"+column+" ") {
 				t.Errorf("%s\ndoes not use idx_inscriptions_%s: %+v", statement, column, plan)
 			}
 			checked[statement] = true

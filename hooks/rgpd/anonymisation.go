@@ -99,9 +99,18 @@ func AnonymiseBeneficiaire(tx core.App, auth, person *core.Record, reason string
 // cancelUpcomingRegistrations cancels the person's places in sessions still
 // ahead and gives them to the waiting lists.
 func cancelUpcomingInscriptions(tx core.App, personID string, now time.Time) ([]*core.Record, error) {
-	regs, err := tx.FindRecordsByFilter("inscriptions",
-		"beneficiaire = {:b} && (statut = 'inscrit' || statut = 'liste_attente') && seance.statut = 'planifiee' && seance.debut > {:now}",
-		"", 0, 0, dbx.Params{"b": personID, "now": model.DBDate(now)})
+	// From the person's few registrations to their sessions: the filter
+	// "seance.statut = … && seance.debut > …" led SQLite to read every
+	// upcoming session of the instance first (10,000 in a region) for each
+	// person anonymised.
+	var ids []string
+	err := tx.DB().NewQuery(`SELECT i.id FROM inscriptions i CROSS JOIN seances s ON s.id = i.seance
+		WHERE i.beneficiaire = {:b} AND i.statut IN ('inscrit', 'liste_attente') AND s.statut = 'planifiee' AND s.debut > {:now}
+		ORDER BY i.id`).Bind(dbx.Params{"b": personID, "now": model.DBDate(now)}).Column(&ids)
+	if err != nil {
+		return nil, fmt.Errorf("upcoming registrations of %s: %w", personID, err)
+	}
+	regs, err := tx.FindRecordsByIds("inscriptions", ids)
 	if err != nil {
 		return nil, fmt.Errorf("upcoming registrations of %s: %w", personID, err)
 	}

@@ -1,14 +1,8 @@
 package seances_test
 
 import (
-	"context"
-	"database/sql"
 	"strings"
-	"sync"
 	"testing"
-	"time"
-
-	"github.com/pocketbase/dbx"
 
 	"atelier/hooks/clock"
 	"atelier/hooks/seances"
@@ -22,29 +16,14 @@ import (
 func TestHomeReadsTheUpcomingSessionsOncePerQuery(t *testing.T) {
 	t.Parallel()
 	app := testkit.NewApp(t)
-	var mu sync.Mutex
-	var statements []string
-	for _, builder := range []dbx.Builder{app.ConcurrentDB(), app.NonconcurrentDB()} {
-		db, ok := builder.(*dbx.DB)
-		if !ok {
-			t.Fatal("the database is not a *dbx.DB")
-		}
-		db.QueryLogFunc = func(_ context.Context, _ time.Duration, sql string, _ *sql.Rows, _ error) {
-			mu.Lock()
-			statements = append(statements, sql)
-			mu.Unlock()
-		}
-		defer func() { db.QueryLogFunc = nil }()
-	}
+	recorded := testkit.RecordStatements(t, app)
 	filters := []seances.HomeFilter{{Semaines: seances.HomeWeeks}, {Semaines: 2, Besoin: "email"}, {Semaines: seances.HomeWeeks, Page: 2}}
 	for _, f := range filters {
 		if _, err := seances.LoadHome(app, f, clock.Now(app)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	mu.Lock()
-	seen := append([]string(nil), statements...)
-	mu.Unlock()
+	seen := recorded()
 
 	checked := 0
 	for _, statement := range seen {
@@ -52,15 +31,7 @@ func TestHomeReadsTheUpcomingSessionsOncePerQuery(t *testing.T) {
 			continue
 		}
 		checked++
-		var plan []struct {
-			ID     int    `db:"id"`
-			Parent int    `db:"parent"`
-			Unused int    `db:"notused"`
-			Detail string `db:"detail"`
-		}
-		if err := app.DB().NewQuery("EXPLAIN QUERY PLAN " + statement).All(&plan); err != nil {
-			t.Fatalf("plan of %s: %v", statement, err)
-		}
+		plan := testkit.QueryPlan(t, app, statement)
 		correlated := map[int]bool{}
 		for _, step := range plan { // parents come before their children
 			correlated[step.ID] = correlated[step.Parent] || strings.Contains(step.Detail, "CORRELATED")
