@@ -3,6 +3,7 @@
 package web
 
 import (
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"sync"
@@ -34,4 +35,15 @@ func RegisterBenchStatic(se *core.ServeEvent) {
 		}
 		return nil
 	}).Bind(apis.SkipSuccessActivityLog())
+	// The CPU and heap profiles of the running server, to see where a
+	// measured figure goes (go tool pprof URL).
+	se.Router.GET("/_bench/pprof/{name}", func(e *core.RequestEvent) error {
+		switch e.Request.PathValue("name") {
+		case "profile":
+			pprof.Profile(e.Response, e.Request)
+		default:
+			pprof.Handler(e.Request.PathValue("name")).ServeHTTP(e.Response, e.Request)
+		}
+		return nil
+	})
 }
