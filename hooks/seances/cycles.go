@@ -207,25 +207,7 @@ func promoteInCycleSeance(tx core.App, seance *core.Record, skip string, now tim
 	if promoted != nil || err != nil {
 		return promoted, err
 	}
-	taken, err := countTaken(tx, seance.Id)
-	if err != nil || PlacesRestantes(seance.GetInt("capacite"), taken) == 0 {
-		return nil, err
-	}
-	var id string
-	err = tx.DB().NewQuery("SELECT id FROM inscriptions WHERE seance = {:seance} AND statut = '" +
-		model.StatutListeAttente + "' AND cycle = '' AND id != {:skip} ORDER BY rang_attente LIMIT 1").
-		Bind(dbx.Params{"seance": seance.Id, "skip": skip}).Row(&id)
-	if model.IsNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("first waiting of session %s: %w", seance.Id, err)
-	}
-	first, err := tx.FindRecordById("inscriptions", id)
-	if err != nil {
-		return nil, fmt.Errorf("first waiting of session %s: %w", seance.Id, err)
-	}
-	return first, offer(tx, seance, first, now)
+	return promoteFirstWaiting(tx, seance, skip, now, true)
 }
 
 // expireCycleOffer passes on a lapsed offer of a cycle: every offered row

@@ -158,17 +158,26 @@ func promoteNext(tx core.App, seance *core.Record, skip string, now time.Time) (
 	if seance.GetString("cycle") != "" {
 		return promoteInCycleSeance(tx, seance, skip, now) // a cycle is promoted whole (cycles.go)
 	}
+	return promoteFirstWaiting(tx, seance, skip, now, false)
+}
+
+// promoteFirstWaiting offers the session's free place, when it has one, to
+// the first person on its waiting list, passing over the registration skip;
+// alone keeps to the people waiting for this session alone (not for its
+// cycle). It returns the registration offered the place, or nil.
+func promoteFirstWaiting(tx core.App, seance *core.Record, skip string, now time.Time, alone bool) (*core.Record, error) {
 	taken, err := countTaken(tx, seance.Id)
-	if err != nil {
+	if err != nil || PlacesRestantes(seance.GetInt("capacite"), taken) == 0 {
 		return nil, err
 	}
-	if PlacesRestantes(seance.GetInt("capacite"), taken) == 0 {
-		return nil, nil
+	onlyAlone := ""
+	if alone {
+		onlyAlone = " AND cycle = ''"
 	}
 	var id string
 	// Ordered by the indexed rank alone, so that SQLite reads one index entry.
 	err = tx.DB().NewQuery("SELECT id FROM inscriptions WHERE seance = {:seance} AND statut = '" +
-		model.StatutListeAttente + "' AND id != {:skip} ORDER BY rang_attente LIMIT 1").
+		model.StatutListeAttente + "'" + onlyAlone + " AND id != {:skip} ORDER BY rang_attente LIMIT 1").
 		Bind(dbx.Params{"seance": seance.Id, "skip": skip}).Row(&id)
 	if model.IsNotFound(err) {
 		return nil, nil

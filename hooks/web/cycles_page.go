@@ -62,6 +62,16 @@ func (d cyclePageData) Questions() []seances.ChampQuestion {
 	return seances.ChampsQuestions(d.Cycle.Questions(), d.Form.Valeurs, d.Errors)
 }
 
+// Cible is the cycle the form registers for, all its remaining sessions.
+func (d cyclePageData) Cible() inscriptionCible {
+	c := inscriptionCible{Action: "/cycles/" + d.Cycle.ID + "/inscription", Objet: "le cycle", Structure: d.Cycle.Structure.Nom,
+		AideEmail: "Vous recevrez la confirmation, avec toutes les dates, par e-mail.", Bouton: "M'inscrire à tout le cycle"}
+	if d.Cycle.Complet() {
+		c.Bouton = "M'inscrire sur la liste d'attente"
+	}
+	return c
+}
+
 func loadCyclePage(e *core.RequestEvent, data *cyclePageData) error {
 	now := clock.Now(e.App)
 	cycle, err := seances.LoadPublicCycle(e.App, e.Request.PathValue("id"), now)

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"html/template"
 	"maps"
 	"net/http"
 	"time"
@@ -201,6 +202,28 @@ func (d seancePageData) Questions() []seances.ChampQuestion {
 		return nil
 	}
 	return seances.ChampsQuestions(d.Seance.Questions, d.Form.Valeurs, d.Errors)
+}
+
+// inscriptionCible is what the public registration form (partial
+// inscription_form) registers for: one session, or every remaining session
+// of a cycle. The fields, checks and anti-abuse are the same.
+type inscriptionCible struct {
+	Action    string        // where the form posts
+	Objet     template.HTML // « l'atelier », « le cycle »: fixed texts, as the template's own
+	Structure string        // who keeps the person's details
+	AideEmail template.HTML
+	Bouton    template.HTML
+	Autres    bool // relatives may be added to the same registration
+}
+
+// Cible is the session the form registers for.
+func (d seancePageData) Cible() inscriptionCible {
+	c := inscriptionCible{Action: "/ateliers/" + d.Seance.ID + "/inscription", Objet: "l'atelier",
+		Structure: d.Seance.Structure.Nom, AideEmail: "Vous recevrez la confirmation par e-mail.", Bouton: "M'inscrire", Autres: true}
+	if d.Seance.Complet() {
+		c.Bouton = "M'inscrire sur la liste d'attente"
+	}
+	return c
 }
 
 type dejaInscritData struct {
