@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -211,7 +209,7 @@ func measureSize(t *scaleTable, size float64) error {
 	}
 
 	home := measurePage(srv.URL + "/")
-	static, size2, err := staticTwin(srv, "/")
+	static, size2, err := staticTwin(srv, dir, "/")
 	if err != nil {
 		return err
 	}
@@ -272,9 +270,8 @@ func measureSize(t *scaleTable, size float64) error {
 	return nil
 }
 
-// prepareScaleRun readies the copy: loopback past the rate limits, the
-// baseline collection, and a public collection serving files, for the
-// static file of the same size as the home page.
+// prepareScaleRun readies the copy: its migrations, the months counted,
+// loopback past the rate limits and the baseline collection.
 func prepareScaleRun(t *scaleTable, size float64, dir string) error {
 	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
 	if err := app.Bootstrap(); err != nil {
@@ -296,49 +293,21 @@ func prepareScaleRun(t *scaleTable, size float64, dir string) error {
 		t.set(size, "Last 13 months counted again after a change of the counting code", "", time.Since(start).Seconds(),
 			fmt.Sprintf("%s (%s months)", seconds(time.Since(start)), thousands(n)))
 	}
-	if err := prepareBaseline(app); err != nil {
-		return err
-	}
-	files := core.NewBaseCollection("bench_statique")
-	files.Fields.Add(&core.FileField{Name: "fichier", MaxSelect: 1, MaxSize: 20 << 20})
-	public := ""
-	files.CreateRule, files.ViewRule, files.ListRule = &public, &public, &public
-	if err := app.Save(files); err != nil {
-		return fmt.Errorf("static files collection: %w", err)
-	}
-	return nil
+	return prepareBaseline(app)
 }
 
-// staticTwin stores the page's HTML as a file of the same size and returns
-// the URL the same server serves it from.
-func staticTwin(srv *e2e.Server, path string) (string, int64, error) {
-	res, err := http.Get(srv.URL + path)
+// staticTwin saves the page as a file the bench build serves from memory
+// at /_bench/{name} (web.RegisterBenchStatic, as make bench does): the
+// limit of the HTTP stack for a page of the same size.
+func staticTwin(srv *e2e.Server, dir, path string) (string, int64, error) {
+	if err := writeStaticCopies(srv, dir, map[string]string{"accueil.html": path}); err != nil {
+		return "", 0, err
+	}
+	info, err := os.Stat(filepath.Join(dir, "bench_statique", "accueil.html"))
 	if err != nil {
 		return "", 0, err
 	}
-	body, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	if err != nil {
-		return "", 0, err
-	}
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
-	part, err := mw.CreateFormFile("fichier", "accueil.html")
-	if err != nil {
-		return "", 0, err
-	}
-	_, _ = part.Write(body)
-	_ = mw.Close()
-	res, err = http.Post(srv.URL+"/api/collections/bench_statique/records", mw.FormDataContentType(), &form)
-	if err != nil {
-		return "", 0, err
-	}
-	defer res.Body.Close()
-	var rec struct{ ID, Fichier string }
-	if err := json.NewDecoder(res.Body).Decode(&rec); err != nil || rec.Fichier == "" {
-		return "", 0, fmt.Errorf("store the static twin: %s %v", res.Status, err)
-	}
-	return srv.URL + "/api/files/bench_statique/" + rec.ID + "/" + rec.Fichier, int64(len(body)), nil
+	return srv.URL + "/_bench/accueil.html", info.Size(), nil
 }
 
 func measureScaleRegistrations(t *scaleTable, size float64, srv *e2e.Server, dir string, sessions []string) error {
