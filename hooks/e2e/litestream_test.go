@@ -238,6 +238,19 @@ func withoutAuxInit(t *testing.T, tables map[string][]string) map[string][]strin
 	return out
 }
 
+// withoutDerived leaves out the monthly aggregates of the statistics and
+// their marks: counted from the other tables, they change when the server
+// starts (statistiques.WarmAgregats), not the data they count.
+func withoutDerived(tables map[string][]string) map[string][]string {
+	out := make(map[string][]string, len(tables))
+	for table, rows := range tables {
+		if table != "agregats" && table != "agregats_marques" {
+			out[table] = rows
+		}
+	}
+	return out
+}
+
 func setDifference(a, b []string) []string {
 	in := map[string]bool{}
 	for _, r := range b {
@@ -526,12 +539,13 @@ func TestLitestreamReplicaRestoresEveryRow(t *testing.T) {
 		}
 		// Atelier wrote nothing on start but the new auxiliary.db's
 		// creation, stamped anew in _migrations (auxiliary.db is not
-		// replicated: docs/exploitation.md).
+		// replicated: docs/exploitation.md), and the statistics' monthly
+		// aggregates, which its start-up job counts again from the rows.
 		got, err = tableRows(filepath.Join(pbData, "data.db"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if diffs := rowDifferences(withoutAuxInit(t, want), withoutAuxInit(t, got)); len(diffs) > 0 {
+		if diffs := rowDifferences(withoutDerived(withoutAuxInit(t, want)), withoutDerived(withoutAuxInit(t, got))); len(diffs) > 0 {
 			t.Fatalf("%s, once served, differs from the lost database:\n%s", what, strings.Join(diffs, "\n"))
 		}
 	}
