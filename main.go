@@ -24,7 +24,7 @@ func main() {
 	// only with --dev. PocketBase's default turns it on for any binary
 	// started from a temporary folder, taken for `go run`: a release
 	// unpacked in /tmp would print people's data.
-	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false})
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DBConnect: atelier.DBConnect})
 
 	// Collection changes made in the admin UI become Go migrations only
 	// while developing (--dev); a released binary never writes code.
