@@ -86,6 +86,15 @@ func ComputeResultat(app core.App, structures []string, f stats.Filtre) (*stats.
 	return stats.Assembler(aggs, f), nil
 }
 
+// storedMonths selects the stored months of the structures from du's to au's.
+func storedMonths(structures []string, du, au stats.Date) dbx.Expression {
+	ids := make([]any, len(structures))
+	for i, id := range structures {
+		ids[i] = id
+	}
+	return dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)))
+}
+
 // LoadAgregats returns the aggregates of the structures for the months
 // from du's to au's, counting again those that are stale or missing. A
 // month without activity has no aggregate in the answer.
@@ -96,17 +105,13 @@ func LoadAgregats(app core.App, structures []string, du, au stats.Date) ([]*stat
 	if err := drainMarques(app); err != nil {
 		return nil, err
 	}
-	ids := make([]any, len(structures))
-	for i, id := range structures {
-		ids[i] = id
-	}
 	type stored struct {
 		version, calcule              int64
 		empreinte, donnees, personnes string
 	}
 	have := map[stats.CleAgregat]stored{}
 	rows, err := app.DB().Select("structure", "mois", "version", "calcule", "empreinte", "donnees", "personnes").From("agregats").
-		Where(dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)))).Build().Rows()
+		Where(storedMonths(structures, du, au)).Build().Rows()
 	if err != nil {
 		return nil, fmt.Errorf("monthly aggregates: %w", err)
 	}
@@ -420,13 +425,9 @@ func countStale(app core.App, structures []string, du, au stats.Date) (int, erro
 	if err := drainMarques(app); err != nil {
 		return 0, err
 	}
-	ids := make([]any, len(structures))
-	for i, id := range structures {
-		ids[i] = id
-	}
 	var current int
 	err := app.DB().Select("count(*)").From("agregats").
-		Where(dbx.And(dbx.In("structure", ids...), dbx.Between("mois", moisCle(du), moisCle(au)),
+		Where(dbx.And(storedMonths(structures, du, au),
 			dbx.NewExp("version = calcule AND empreinte = {:e}", dbx.Params{"e": empreinte}))).Row(&current)
 	if err != nil {
 		return 0, fmt.Errorf("warm monthly aggregates: %w", err)
